@@ -1,0 +1,387 @@
+//! Back-office requests (申请): void permission, password reset and lifting a
+//! restriction. Each gets a request code shown to the merchant; the back office
+//! answers with an approval code bound to that request and action, valid once and
+//! only until the request expires. Five wrong codes close the request.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::backoffice::{self, Action};
+use crate::crypto;
+use crate::error::{invalid, Field, Problem, Result, VoidGuardError};
+use crate::{platform, text};
+
+pub const SCHEMA: &str = "
+CREATE TABLE requests (
+    id               INTEGER PRIMARY KEY,
+    request_code     TEXT    NOT NULL UNIQUE,
+    kind             TEXT    NOT NULL CHECK (kind IN ('permit', 'reset', 'lift')),
+    status           TEXT    NOT NULL CHECK (status IN ('open', 'redeemed', 'closed')),
+    reason           TEXT    NOT NULL,
+    id_type          TEXT    NOT NULL,
+    id_number_masked TEXT    NOT NULL,
+    licence_no       TEXT    NOT NULL,
+    contact          TEXT    NOT NULL,
+    created_at_ms    INTEGER NOT NULL,
+    expires_at_ms    INTEGER NOT NULL,
+    failed_codes     INTEGER NOT NULL DEFAULT 0,
+    redeemed_at_ms   INTEGER
+) STRICT;
+CREATE UNIQUE INDEX requests_one_open_per_kind ON requests (kind) WHERE status = 'open';
+";
+
+pub const MAX_WRONG_CODES: u32 = 5;
+const REQUEST_CODE_LEN: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum RequestKind {
+    VoidPermission,
+    PasswordReset,
+    LiftRestriction,
+}
+
+impl RequestKind {
+    pub fn action(self) -> Action {
+        match self {
+            Self::VoidPermission => Action::Permit,
+            Self::PasswordReset => Action::Reset,
+            Self::LiftRestriction => Action::Lift,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::VoidPermission => "permit",
+            Self::PasswordReset => "reset",
+            Self::LiftRestriction => "lift",
+        }
+    }
+
+    fn from_db(s: &str) -> Self {
+        match s {
+            "reset" => Self::PasswordReset,
+            "lift" => Self::LiftRestriction,
+            _ => Self::VoidPermission,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RequestStatus {
+    Open,
+    Redeemed,
+    Closed,
+    Expired,
+}
+
+/// What the merchant fills in (the article: reason, identity proof, business
+/// licence, contact). Only a masked identity number is stored.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Application {
+    pub reason: String,
+    pub id_type: String,
+    pub id_number: String,
+    pub licence_no: String,
+    pub contact: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RequestTicket {
+    pub request_code: String,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub id_number_masked: String,
+}
+
+struct Checked {
+    reason: String,
+    id_type: String,
+    id_number_masked: String,
+    licence_no: String,
+    contact: String,
+}
+
+fn check(app: &Application) -> Result<Checked> {
+    let reason = text::required(Field::ApplicationReason, &app.reason, 200)?;
+    let id_type = text::required(Field::IdType, &app.id_type, 32)?;
+    let id_number = text::required(Field::IdNumber, &app.id_number, 32)?.to_ascii_uppercase();
+    if !id_number.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(invalid(Field::IdNumber, Problem::Malformed));
+    }
+    if id_number.len() < 6 {
+        return Err(invalid(Field::IdNumber, Problem::WrongLength));
+    }
+    let licence_no = text::required(Field::LicenceNo, &app.licence_no, 18)?.to_ascii_uppercase();
+    // 统一社会信用代码 has 18 characters; older registration numbers have 15 digits.
+    if !licence_no.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(invalid(Field::LicenceNo, Problem::Malformed));
+    }
+    if licence_no.len() != 18 && licence_no.len() != 15 {
+        return Err(invalid(Field::LicenceNo, Problem::WrongLength));
+    }
+    let contact = text::required(Field::Contact, &app.contact, 20)?;
+    if !contact
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '))
+    {
+        return Err(invalid(Field::Contact, Problem::Malformed));
+    }
+    if contact.chars().filter(char::is_ascii_digit).count() < 5 {
+        return Err(invalid(Field::Contact, Problem::WrongLength));
+    }
+    Ok(Checked {
+        reason,
+        id_type,
+        id_number_masked: mask_id(&id_number),
+        licence_no,
+        contact,
+    })
+}
+
+/// First and last four characters stay; the rest becomes `*`.
+fn mask_id(id: &str) -> String {
+    let n = id.len();
+    id.char_indices()
+        .map(|(i, c)| if i == 0 || i + 4 >= n { c } else { '*' })
+        .collect()
+}
+
+fn new_request_code() -> Result<String> {
+    Ok(format!("{:010}", platform::random_below(10_000_000_000)?))
+}
+
+pub fn parse_request_code(input: &str) -> Result<String> {
+    text::fixed_digits(Field::RequestCode, input, REQUEST_CODE_LEN)
+}
+
+pub fn parse_approval_code(input: &str) -> Result<zeroize::Zeroizing<String>> {
+    let text = zeroize::Zeroizing::new(text::normalise(input));
+    if text.is_empty() {
+        return Err(invalid(Field::ApprovalCode, Problem::Empty));
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(Field::ApprovalCode, Problem::NotDigits));
+    }
+    if text.len() != 8 {
+        return Err(invalid(Field::ApprovalCode, Problem::WrongLength));
+    }
+    Ok(text)
+}
+
+/// Closes open requests whose time ran out, so a new one of the kind may be opened.
+fn close_expired(tx: &Transaction<'_>, now_ms: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE requests SET status = 'closed' WHERE status = 'open' AND expires_at_ms <= ?1",
+        [now_ms],
+    )?;
+    Ok(())
+}
+
+pub fn open(
+    tx: &Transaction<'_>,
+    kind: RequestKind,
+    app: &Application,
+    now_ms: i64,
+    validity_hours: u32,
+) -> Result<RequestTicket> {
+    let checked = check(app)?;
+    close_expired(tx, now_ms)?;
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT request_code FROM requests WHERE kind = ?1 AND status = 'open'",
+            [kind.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(request_code) = existing {
+        return Err(VoidGuardError::RequestAlreadyOpen { request_code }.into());
+    }
+    let expires_at_ms = now_ms.saturating_add(i64::from(validity_hours) * 3_600_000);
+    let request_code = loop {
+        let code = new_request_code()?;
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM requests WHERE request_code = ?1)",
+            [&code],
+            |r| r.get(0),
+        )?;
+        if !taken {
+            break code;
+        }
+    };
+    tx.execute(
+        "INSERT INTO requests (request_code, kind, status, reason, id_type, id_number_masked,
+             licence_no, contact, created_at_ms, expires_at_ms)
+         VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            request_code,
+            kind.as_str(),
+            checked.reason,
+            checked.id_type,
+            checked.id_number_masked,
+            checked.licence_no,
+            checked.contact,
+            now_ms,
+            expires_at_ms
+        ],
+    )?;
+    Ok(RequestTicket {
+        request_code,
+        kind,
+        status: RequestStatus::Open,
+        created_at_ms: now_ms,
+        expires_at_ms,
+        id_number_masked: checked.id_number_masked,
+    })
+}
+
+fn ticket_from_row(r: &rusqlite::Row<'_>, now_ms: i64) -> rusqlite::Result<(RequestTicket, u32)> {
+    let expires_at_ms: i64 = r.get(4)?;
+    let status = match r.get_ref(2)?.as_str()? {
+        "redeemed" => RequestStatus::Redeemed,
+        "closed" => RequestStatus::Closed,
+        _ if expires_at_ms <= now_ms => RequestStatus::Expired,
+        _ => RequestStatus::Open,
+    };
+    Ok((
+        RequestTicket {
+            request_code: r.get(0)?,
+            kind: RequestKind::from_db(r.get_ref(1)?.as_str()?),
+            status,
+            created_at_ms: r.get(3)?,
+            expires_at_ms,
+            id_number_masked: r.get(5)?,
+        },
+        r.get(6)?,
+    ))
+}
+
+const SELECT: &str = "SELECT request_code, kind, status, created_at_ms, expires_at_ms, id_number_masked, failed_codes FROM requests";
+
+pub fn list(conn: &Connection, now_ms: i64) -> Result<Vec<RequestTicket>> {
+    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY id DESC LIMIT 100"))?;
+    let rows = stmt.query_map([], |r| ticket_from_row(r, now_ms).map(|(t, _)| t))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Checks an approval code against its request. A wrong code is counted (and the
+/// count must be committed even though the call is refused), so the outer `Result`
+/// carries storage failures and the inner one the verdict.
+pub fn redeem(
+    tx: &Transaction<'_>,
+    terminal_secret: &[u8],
+    request_code: &str,
+    approval_code: &str,
+    now_ms: i64,
+) -> Result<std::result::Result<RequestTicket, VoidGuardError>> {
+    let found = tx
+        .query_row(
+            &format!("{SELECT} WHERE request_code = ?1"),
+            [request_code],
+            |r| ticket_from_row(r, now_ms),
+        )
+        .optional()?;
+    let Some((ticket, failed)) = found else {
+        return Err(VoidGuardError::UnknownRequest.into());
+    };
+    match ticket.status {
+        RequestStatus::Redeemed => return Err(VoidGuardError::ApprovalAlreadyUsed.into()),
+        RequestStatus::Closed => return Err(VoidGuardError::RequestClosed.into()),
+        RequestStatus::Expired => return Err(VoidGuardError::ApprovalExpired.into()),
+        RequestStatus::Open => {}
+    }
+    let expected = zeroize::Zeroizing::new(backoffice::approval_code(
+        terminal_secret,
+        ticket.kind.action(),
+        request_code,
+    ));
+    if !crypto::constant_time_eq(expected.as_bytes(), approval_code.as_bytes()) {
+        let failed = failed + 1;
+        let status = if failed >= MAX_WRONG_CODES {
+            "closed"
+        } else {
+            "open"
+        };
+        tx.execute(
+            "UPDATE requests SET failed_codes = ?1, status = ?2 WHERE request_code = ?3",
+            params![failed, status, request_code],
+        )?;
+        return Ok(Err(VoidGuardError::ApprovalCodeInvalid {
+            attempts_left: MAX_WRONG_CODES.saturating_sub(failed),
+        }));
+    }
+    tx.execute(
+        "UPDATE requests SET status = 'redeemed', redeemed_at_ms = ?1 WHERE request_code = ?2",
+        params![now_ms, request_code],
+    )?;
+    Ok(Ok(RequestTicket {
+        status: RequestStatus::Redeemed,
+        ..ticket
+    }))
+}
+
+/// The kind of an open request, to check what a redemption needs before redeeming.
+pub fn kind_of(conn: &Connection, request_code: &str) -> Result<Option<RequestKind>> {
+    Ok(conn
+        .query_row(
+            "SELECT kind FROM requests WHERE request_code = ?1",
+            [request_code],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .map(|k| RequestKind::from_db(&k)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_number_is_masked() {
+        assert_eq!(mask_id("11010519491231002X"), "1*************002X");
+        assert_eq!(mask_id("E1234567"), "E***4567");
+    }
+
+    #[test]
+    fn application_fields_are_checked() {
+        let good = Application {
+            reason: "开通撤销权限".into(),
+            id_type: "resident_id".into(),
+            id_number: "11010519491231002X".into(),
+            licence_no: "91110000802100433B".into(),
+            contact: "138 0013 8000".into(),
+        };
+        assert!(check(&good).is_ok());
+        assert!(check(&Application {
+            licence_no: "123".into(),
+            ..good.clone()
+        })
+        .is_err());
+        assert!(check(&Application {
+            contact: "call me".into(),
+            ..good.clone()
+        })
+        .is_err());
+        assert!(check(&Application {
+            reason: "".into(),
+            ..good.clone()
+        })
+        .is_err());
+        assert!(check(&Application {
+            id_number: "1'; DROP".into(),
+            ..good
+        })
+        .is_err());
+    }
+
+    #[test]
+    fn approval_code_must_be_eight_digits() {
+        assert!(parse_approval_code("1234567").is_err());
+        assert!(parse_approval_code("123456789").is_err());
+        assert!(parse_approval_code("1234567a").is_err());
+        assert_eq!(
+            parse_approval_code("１２３４５６７８").unwrap().as_str(),
+            "12345678"
+        );
+    }
+}

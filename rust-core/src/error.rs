@@ -1,0 +1,270 @@
+//! Errors. Inside the crate every fallible function returns [`Error`]; at the FFI
+//! boundary it becomes the one public [`VoidGuardError`], whose variants are the
+//! refusals the UI can explain. The mapping lives in one `From` impl.
+
+/// Which input a [`VoidGuardError::InvalidInput`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Field {
+    Amount,
+    VoucherNo,
+    Date,
+    Password,
+    OperatorNo,
+    AuthoriserNo,
+    VoidReason,
+    MerchantNo,
+    TerminalId,
+    TerminalSecret,
+    CardNumber,
+    CardScheme,
+    Rrn,
+    AuthCode,
+    RequestCode,
+    ApprovalCode,
+    ApplicationReason,
+    IdType,
+    IdNumber,
+    LicenceNo,
+    Contact,
+    PageSize,
+    BatchNo,
+    Config,
+    PendingId,
+    ResponseCode,
+}
+
+/// What is wrong with the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Problem {
+    Empty,
+    TooLong,
+    NotDigits,
+    WrongLength,
+    TooManyDecimals,
+    Negative,
+    Zero,
+    OverCap,
+    Overflow,
+    NoSuchDate,
+    NotAllowed,
+    Malformed,
+}
+
+/// Every refusal the core can answer with. Messages carry no secret, PAN or SQL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum VoidGuardError {
+    #[error("invalid input: {field:?} is {problem:?}")]
+    InvalidInput { field: Field, problem: Problem },
+
+    // Terminal lifecycle.
+    #[error("the terminal is not activated")]
+    NotActivated,
+    #[error("the terminal is already activated")]
+    AlreadyActivated,
+
+    // Void refusals, in the order the flow checks them.
+    #[error("void permission has not been granted")]
+    PermissionNotGranted,
+    #[error("no void password is set")]
+    PasswordNotSet,
+    #[error("{count} void(s) await the host's answer or a reversal")]
+    PendingHostWork { count: u32 },
+    #[error("voucher {voucher_no} is not in the journal")]
+    TransactionNotFound { voucher_no: String },
+    #[error("voucher {voucher_no} is not a sale that can be voided")]
+    NotVoidable { voucher_no: String },
+    #[error("voucher {voucher_no} was already voided by voucher {void_voucher_no}")]
+    AlreadyVoided {
+        voucher_no: String,
+        void_voucher_no: String,
+    },
+    #[error("voucher {voucher_no} is settled in batch {batch_no}: use a refund")]
+    SettledUseRefund {
+        voucher_no: String,
+        batch_no: String,
+    },
+    #[error("the sale is from business date {business_date}: only same-day sales can be voided, use a refund")]
+    NotSameBusinessDate { business_date: String },
+    #[error("the date entered does not match the original transaction")]
+    DateMismatch,
+    #[error("the amount entered does not match the original transaction")]
+    AmountMismatch,
+    #[error("a void of voucher {voucher_no} is already in progress")]
+    VoidInProgress { voucher_no: String },
+    #[error("the daily void count limit of {limit} is reached")]
+    DailyCountLimitReached { limit: u32 },
+    #[error("the daily void amount limit would be exceeded ({used} of {limit} fen used)")]
+    DailyAmountLimitReached { limit: i64, used: i64 },
+    #[error("wrong void password, {attempts_left} attempt(s) left before a lockout")]
+    WrongPassword { attempts_left: u32 },
+    #[error("voiding is locked until {until_ms} (ms since epoch)")]
+    LockedUntil { until_ms: i64 },
+    #[error("voiding is locked until the back office lifts the restriction")]
+    LockedUntilLifted,
+    #[error("operator {operator_no} cannot authorise a void they keyed")]
+    SelfAuthorisation { operator_no: String },
+    #[error("the host declined the void (response code {response_code})")]
+    HostDeclined { response_code: String },
+    #[error("the host did not answer; the void will be reversed or confirmed")]
+    HostUnreachable,
+
+    // Password lifecycle.
+    #[error("the password is too easy to guess")]
+    TrivialPassword,
+    #[error("a void password is already set; change it instead")]
+    PasswordAlreadySet,
+    #[error("the new password must differ from the current one")]
+    PasswordReused,
+    #[error("a reset needs the new password")]
+    NewPasswordRequired,
+
+    // Back-office requests.
+    #[error("no request with that code")]
+    UnknownRequest,
+    #[error("an open request of this kind exists already: {request_code}")]
+    RequestAlreadyOpen { request_code: String },
+    #[error("the approval code is not valid for this request, {attempts_left} attempt(s) left")]
+    ApprovalCodeInvalid { attempts_left: u32 },
+    #[error("this request was already redeemed")]
+    ApprovalAlreadyUsed,
+    #[error("this request expired; apply again")]
+    ApprovalExpired,
+    #[error("this request was closed after too many wrong codes; apply again")]
+    RequestClosed,
+    #[error("nothing to lift: no restriction is active")]
+    NothingToLift,
+
+    // Pending voids.
+    #[error("no pending void with that id")]
+    UnknownPendingVoid,
+    #[error("the built-in simulator is not the host link in use")]
+    NotSimulated,
+
+    // Storage and keys.
+    #[error("the file is not a database")]
+    NotADatabase,
+    #[error("the database belongs to another application")]
+    ForeignDatabase,
+    #[error("the database schema {found} is newer than this version knows ({supported})")]
+    SchemaTooNew { found: u32, supported: u32 },
+    #[error("the data key does not open this database")]
+    WrongKey,
+    #[error("the key store is unavailable: {reason}")]
+    KeyUnavailable { reason: String },
+    #[error("the database is tampered with: {what}")]
+    Tampered { what: String },
+    #[error("the storage is full")]
+    StorageFull,
+    #[error("the database is busy")]
+    Busy,
+    #[error("storage error ({code})")]
+    Storage { code: String },
+    #[error("internal error: {reason}")]
+    Internal { reason: String },
+}
+
+/// The crate's internal error: refusals plus the failures of what lies below.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Refused(#[from] VoidGuardError),
+    #[error("sqlite: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("record encoding: {0}")]
+    Encoding(#[from] serde_json::Error),
+    #[error("authenticated decryption failed")]
+    Crypto,
+    #[error("the operating system gave no randomness")]
+    Entropy,
+    #[error("a lock was poisoned by an earlier panic")]
+    Poisoned,
+    #[error("corrupt record: {0}")]
+    Corrupt(&'static str),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Shorthand for an invalid-input refusal.
+pub fn invalid(field: Field, problem: Problem) -> Error {
+    Error::Refused(VoidGuardError::InvalidInput { field, problem })
+}
+
+impl From<Error> for VoidGuardError {
+    fn from(e: Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e {
+            Error::Refused(refusal) => refusal,
+            Error::Sql(rusqlite::Error::SqliteFailure(f, _)) => {
+                // The extended message may name tables; the log gets the code only.
+                log::warn!("sqlite failure {:?} ({})", f.code, f.extended_code);
+                match f.code {
+                    ErrorCode::DiskFull => VoidGuardError::StorageFull,
+                    ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => VoidGuardError::Busy,
+                    ErrorCode::NotADatabase => VoidGuardError::NotADatabase,
+                    other => VoidGuardError::Storage {
+                        code: format!("{other:?}"),
+                    },
+                }
+            }
+            Error::Sql(other) => {
+                log::warn!("sqlite error: {}", sql_error_kind(&other));
+                VoidGuardError::Storage {
+                    code: sql_error_kind(&other).to_owned(),
+                }
+            }
+            Error::Encoding(_) => VoidGuardError::Tampered {
+                what: "a stored record does not decode".into(),
+            },
+            Error::Crypto => VoidGuardError::Tampered {
+                what: "a sealed record does not authenticate".into(),
+            },
+            Error::Corrupt(what) => VoidGuardError::Tampered { what: what.into() },
+            Error::Entropy => VoidGuardError::Internal {
+                reason: "no randomness available".into(),
+            },
+            Error::Poisoned => VoidGuardError::Internal {
+                reason: "an earlier call failed while holding the terminal".into(),
+            },
+        }
+    }
+}
+
+fn sql_error_kind(e: &rusqlite::Error) -> &'static str {
+    match e {
+        rusqlite::Error::QueryReturnedNoRows => "no rows",
+        rusqlite::Error::FromSqlConversionFailure(..) => "conversion",
+        rusqlite::Error::IntegralValueOutOfRange(..) => "out of range",
+        rusqlite::Error::InvalidColumnType(..) => "column type",
+        _ => "other",
+    }
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for VoidGuardError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        VoidGuardError::Internal { reason: e.reason }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disk_full_maps_to_storage_full() {
+        let e = Error::Sql(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        ));
+        assert_eq!(VoidGuardError::from(e), VoidGuardError::StorageFull);
+    }
+
+    #[test]
+    fn storage_message_carries_no_sqlite_text() {
+        let e = Error::Sql(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+            Some("UNIQUE constraint failed: journal.voucher_no".into()),
+        ));
+        let public = VoidGuardError::from(e).to_string();
+        assert!(!public.contains("journal"), "{public}");
+    }
+}

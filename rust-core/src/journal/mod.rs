@@ -1,0 +1,284 @@
+//! The transaction journal: every sale and void the terminal made. Rows are never
+//! deleted (a trigger refuses it); a row's status moves approved → voided or settled.
+
+pub mod card;
+pub mod numbering;
+pub mod query;
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction as SqlTx};
+
+use crate::dates::BusinessDate;
+use crate::error::{Error, Result};
+use crate::money::{Fen, CNY};
+use numbering::{BatchNo, SixDigits, VoucherNo};
+
+pub const SCHEMA: &str = "
+CREATE TABLE journal (
+    id                  INTEGER PRIMARY KEY,
+    kind                TEXT    NOT NULL CHECK (kind IN ('sale', 'void')),
+    voucher_no          INTEGER NOT NULL,
+    batch_no            INTEGER NOT NULL,
+    rrn                 TEXT    NOT NULL,
+    auth_code           TEXT    NOT NULL,
+    amount_fen          INTEGER NOT NULL CHECK (amount_fen > 0),
+    currency            INTEGER NOT NULL,
+    masked_pan          TEXT    NOT NULL,
+    card_scheme         TEXT    NOT NULL,
+    operator_no         TEXT    NOT NULL,
+    authoriser_no       TEXT,
+    void_reason         TEXT,
+    business_date       TEXT    NOT NULL,
+    created_at_ms       INTEGER NOT NULL,
+    status              TEXT    NOT NULL CHECK (status IN ('approved', 'voided', 'reversed', 'settled')),
+    original_id         INTEGER REFERENCES journal (id),
+    CHECK ((kind = 'void') = (original_id IS NOT NULL))
+) STRICT;
+CREATE UNIQUE INDEX journal_voucher ON journal (batch_no, voucher_no);
+CREATE INDEX journal_voucher_any_batch ON journal (voucher_no);
+-- A sale is voided at most once, whatever the code above does.
+CREATE UNIQUE INDEX journal_one_void_per_sale ON journal (original_id) WHERE original_id IS NOT NULL;
+CREATE TRIGGER journal_rows_are_never_deleted BEFORE DELETE ON journal
+BEGIN SELECT RAISE(ABORT, 'journal rows are never deleted'); END;
+";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum TransactionKind {
+    Sale,
+    Void,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum TransactionStatus {
+    Approved,
+    Voided,
+    Reversed,
+    Settled,
+}
+
+impl TransactionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sale => "sale",
+            Self::Void => "void",
+        }
+    }
+}
+
+impl TransactionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approved => "approved",
+            Self::Voided => "voided",
+            Self::Reversed => "reversed",
+            Self::Settled => "settled",
+        }
+    }
+}
+
+/// One journal row as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Transaction {
+    pub id: i64,
+    pub kind: TransactionKind,
+    pub voucher_no: String,
+    pub batch_no: String,
+    pub rrn: String,
+    pub auth_code: String,
+    pub amount: Fen,
+    /// ISO 4217 numeric, 156 for CNY.
+    pub currency: u16,
+    pub masked_pan: String,
+    pub card_scheme: String,
+    pub operator_no: String,
+    pub authoriser_no: Option<String>,
+    pub void_reason: Option<String>,
+    pub business_date: String,
+    pub created_at_ms: i64,
+    pub status: TransactionStatus,
+    /// For a void: the voucher number of the sale it cancelled.
+    pub original_voucher_no: Option<String>,
+}
+
+/// What a new row holds; numbering, dates and status are filled in by the journal.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    pub kind: TransactionKind,
+    pub voucher_no: VoucherNo,
+    pub batch_no: BatchNo,
+    pub rrn: String,
+    pub auth_code: String,
+    pub amount: Fen,
+    pub masked_pan: String,
+    pub card_scheme: String,
+    pub operator_no: String,
+    pub authoriser_no: Option<String>,
+    pub void_reason: Option<String>,
+    pub business_date: BusinessDate,
+    pub created_at_ms: i64,
+    pub original_id: Option<i64>,
+}
+
+pub(crate) const SELECT: &str = "
+SELECT j.id, j.kind, j.voucher_no, j.batch_no, j.rrn, j.auth_code, j.amount_fen, j.currency,
+       j.masked_pan, j.card_scheme, j.operator_no, j.authoriser_no, j.void_reason,
+       j.business_date, j.created_at_ms, j.status, o.voucher_no
+FROM journal j LEFT JOIN journal o ON o.id = j.original_id";
+
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Transaction> {
+    let kind = match r.get_ref(1)?.as_str()? {
+        "void" => TransactionKind::Void,
+        _ => TransactionKind::Sale,
+    };
+    let status = match r.get_ref(15)?.as_str()? {
+        "voided" => TransactionStatus::Voided,
+        "reversed" => TransactionStatus::Reversed,
+        "settled" => TransactionStatus::Settled,
+        _ => TransactionStatus::Approved,
+    };
+    let six = |n: i64| format!("{n:06}");
+    Ok(Transaction {
+        id: r.get(0)?,
+        kind,
+        voucher_no: six(r.get(2)?),
+        batch_no: six(r.get(3)?),
+        rrn: r.get(4)?,
+        auth_code: r.get(5)?,
+        amount: Fen(r.get(6)?),
+        currency: r.get(7)?,
+        masked_pan: r.get(8)?,
+        card_scheme: r.get(9)?,
+        operator_no: r.get(10)?,
+        authoriser_no: r.get(11)?,
+        void_reason: r.get(12)?,
+        business_date: r.get(13)?,
+        created_at_ms: r.get(14)?,
+        status,
+        original_voucher_no: r.get::<_, Option<i64>>(16)?.map(six),
+    })
+}
+
+pub fn insert(tx: &SqlTx<'_>, e: &NewEntry) -> Result<Transaction> {
+    tx.execute(
+        "INSERT INTO journal (kind, voucher_no, batch_no, rrn, auth_code, amount_fen, currency,
+             masked_pan, card_scheme, operator_no, authoriser_no, void_reason, business_date,
+             created_at_ms, status, original_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'approved', ?15)",
+        params![
+            e.kind.as_str(),
+            e.voucher_no.get(),
+            e.batch_no.get(),
+            e.rrn,
+            e.auth_code,
+            e.amount.0,
+            CNY,
+            e.masked_pan,
+            e.card_scheme,
+            e.operator_no,
+            e.authoriser_no,
+            e.void_reason,
+            e.business_date.iso(),
+            e.created_at_ms,
+            e.original_id,
+        ],
+    )?;
+    by_id(tx, tx.last_insert_rowid())?.ok_or(Error::Corrupt("inserted row vanished"))
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Transaction>> {
+    Ok(conn
+        .query_row(&format!("{SELECT} WHERE j.id = ?1"), [id], from_row)
+        .optional()?)
+}
+
+/// The row with this voucher number: in the open batch if there is one, otherwise the
+/// most recent earlier one (so a settled sale is recognised and pointed to a refund).
+pub fn by_voucher(
+    conn: &Connection,
+    voucher: VoucherNo,
+    batch: BatchNo,
+) -> Result<Option<Transaction>> {
+    let current = conn
+        .query_row(
+            &format!("{SELECT} WHERE j.batch_no = ?1 AND j.voucher_no = ?2"),
+            params![batch.get(), voucher.get()],
+            from_row,
+        )
+        .optional()?;
+    if current.is_some() {
+        return Ok(current);
+    }
+    Ok(conn
+        .query_row(
+            &format!("{SELECT} WHERE j.voucher_no = ?1 ORDER BY j.id DESC LIMIT 1"),
+            params![voucher.get()],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// The void that cancelled sale `original_id`, if any.
+pub fn void_of(conn: &Connection, original_id: i64) -> Result<Option<Transaction>> {
+    Ok(conn
+        .query_row(
+            &format!("{SELECT} WHERE j.original_id = ?1"),
+            [original_id],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// Marks an approved sale voided; false if it was not approved any more.
+pub fn mark_voided(tx: &SqlTx<'_>, id: i64) -> Result<bool> {
+    let changed = tx.execute(
+        "UPDATE journal SET status = 'voided' WHERE id = ?1 AND kind = 'sale' AND status = 'approved'",
+        [id],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Totals of one batch, by kind, counting what settlement counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchTotals {
+    pub sale_count: u32,
+    pub sale_total: Fen,
+    pub void_count: u32,
+    pub void_total: Fen,
+}
+
+pub fn batch_totals(conn: &Connection, batch: BatchNo) -> Result<BatchTotals> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, count(*), coalesce(sum(amount_fen), 0) FROM journal
+         WHERE batch_no = ?1 AND status != 'reversed' GROUP BY kind",
+    )?;
+    let mut totals = BatchTotals::default();
+    let rows = stmt.query_map([batch.get()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, u32>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (kind, count, sum) = row?;
+        if kind == "void" {
+            totals.void_count = count;
+            totals.void_total = Fen(sum);
+        } else {
+            totals.sale_count = count;
+            totals.sale_total = Fen(sum);
+        }
+    }
+    Ok(totals)
+}
+
+/// Closes a batch: approved rows become settled; voided sales keep their status.
+pub fn settle_batch(tx: &SqlTx<'_>, batch: BatchNo) -> Result<usize> {
+    Ok(tx.execute(
+        "UPDATE journal SET status = 'settled' WHERE batch_no = ?1 AND status = 'approved'",
+        [batch.get()],
+    )?)
+}
+
+pub fn parse_voucher(input: &str) -> Result<VoucherNo> {
+    SixDigits::parse(crate::error::Field::VoucherNo, input)
+}

@@ -1,0 +1,154 @@
+//! Voucher (凭证号) and batch (批次号) numbers: six digits, per terminal, counting up
+//! and wrapping from 999999 to 000001 (000000 is never issued).
+
+use rusqlite::{params, Connection, Transaction};
+
+use crate::error::{invalid, Error, Field, Result};
+use crate::text;
+
+pub const SCHEMA: &str = "
+CREATE TABLE counters (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    next_voucher_no INTEGER NOT NULL CHECK (next_voucher_no BETWEEN 1 AND 999999),
+    batch_no        INTEGER NOT NULL CHECK (batch_no BETWEEN 1 AND 999999)
+) STRICT;
+INSERT INTO counters (id, next_voucher_no, batch_no) VALUES (1, 1, 1);
+";
+
+const MAX: u32 = 999_999;
+
+/// A six-digit number that wraps from 999999 to 000001.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SixDigits(u32);
+
+pub type VoucherNo = SixDigits;
+pub type BatchNo = SixDigits;
+
+impl SixDigits {
+    pub fn new(n: u32) -> Option<Self> {
+        (1..=MAX).contains(&n).then_some(Self(n))
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+
+    pub fn next(self) -> Self {
+        if self.0 >= MAX {
+            Self(1)
+        } else {
+            Self(self.0 + 1)
+        }
+    }
+
+    /// Parses keyed text: exactly six digits, full-width accepted, 000000 refused.
+    pub fn parse(field: Field, input: &str) -> Result<Self> {
+        let digits = text::fixed_digits(field, input, 6)?;
+        digits
+            .parse::<u32>()
+            .ok()
+            .and_then(Self::new)
+            .ok_or_else(|| invalid(field, crate::error::Problem::Zero))
+    }
+
+    pub fn from_db(n: i64) -> Result<Self> {
+        u32::try_from(n)
+            .ok()
+            .and_then(Self::new)
+            .ok_or(Error::Corrupt("six-digit number out of range"))
+    }
+}
+
+impl std::fmt::Display for SixDigits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:06}", self.0)
+    }
+}
+
+pub fn current_batch(conn: &Connection) -> Result<BatchNo> {
+    let n: i64 = conn.query_row("SELECT batch_no FROM counters WHERE id = 1", [], |r| {
+        r.get(0)
+    })?;
+    SixDigits::from_db(n)
+}
+
+pub fn peek_voucher(conn: &Connection) -> Result<VoucherNo> {
+    let n: i64 = conn.query_row(
+        "SELECT next_voucher_no FROM counters WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
+    SixDigits::from_db(n)
+}
+
+/// Takes the next voucher number; it is spent even if what it numbers is declined,
+/// as the host has seen it as a trace number.
+pub fn take_voucher(tx: &Transaction<'_>) -> Result<VoucherNo> {
+    let voucher = peek_voucher(tx)?;
+    tx.execute(
+        "UPDATE counters SET next_voucher_no = ?1 WHERE id = 1",
+        params![voucher.next().get()],
+    )?;
+    Ok(voucher)
+}
+
+/// Closes the batch number in use and opens the next.
+pub fn advance_batch(tx: &Transaction<'_>) -> Result<BatchNo> {
+    let next = current_batch(tx)?.next();
+    tx.execute(
+        "UPDATE counters SET batch_no = ?1 WHERE id = 1",
+        params![next.get()],
+    )?;
+    Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn wraps_from_999999_to_000001() {
+        let last = SixDigits::new(999_999).unwrap();
+        assert_eq!(last.next().to_string(), "000001");
+        assert_eq!(SixDigits::new(0), None);
+        assert_eq!(SixDigits::new(1_000_000), None);
+    }
+
+    #[test]
+    fn parse_takes_six_digits_only() {
+        assert_eq!(
+            SixDigits::parse(Field::VoucherNo, "000042").unwrap().get(),
+            42
+        );
+        assert_eq!(
+            SixDigits::parse(Field::VoucherNo, "００００４２")
+                .unwrap()
+                .get(),
+            42
+        );
+        assert!(SixDigits::parse(Field::VoucherNo, "000000").is_err());
+        assert!(SixDigits::parse(Field::VoucherNo, "42").is_err());
+        assert!(SixDigits::parse(Field::VoucherNo, "0000042").is_err());
+        assert!(SixDigits::parse(Field::VoucherNo, "00004x").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn next_stays_in_range_and_cycles(start in 1u32..=MAX, steps in 0u32..3_000) {
+            let mut n = SixDigits::new(start).unwrap();
+            for _ in 0..steps {
+                n = n.next();
+                prop_assert!((1..=MAX).contains(&n.get()));
+            }
+            let expected = (u64::from(start) - 1 + u64::from(steps)) % u64::from(MAX) + 1;
+            prop_assert_eq!(u64::from(n.get()), expected);
+        }
+
+        #[test]
+        fn display_then_parse_round_trips(n in 1u32..=MAX) {
+            let v = SixDigits::new(n).unwrap();
+            prop_assert_eq!(SixDigits::parse(Field::VoucherNo, &v.to_string()).unwrap(), v);
+        }
+    }
+}

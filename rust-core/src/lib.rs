@@ -1,0 +1,46 @@
+//! VoidGuard core: the transaction journal, the void password vault and the void
+//! flow of a smart-POS terminal, kept in SQLite and exported to Kotlin by UniFFI.
+//!
+//! Only [`terminal`] exports objects and functions; the domain modules hold the rules
+//! and own their tables.
+
+uniffi::setup_scaffolding!();
+
+pub mod approvals;
+pub mod audit;
+pub mod backoffice;
+pub mod config;
+mod context;
+pub mod crypto;
+pub mod dates;
+pub mod error;
+pub mod host;
+pub mod journal;
+mod keys;
+pub mod money;
+pub mod operators;
+pub mod platform;
+mod profile;
+pub mod receipt;
+pub mod settlement;
+mod store;
+pub mod terminal;
+pub mod text;
+pub mod vault;
+pub mod void_flow;
+
+pub use approvals::{Application, RequestKind, RequestStatus, RequestTicket};
+pub use audit::{AuditEntry, AuditProblem, AuditReport};
+pub use config::TerminalConfig;
+pub use error::{Field, Problem, VoidGuardError};
+pub use host::simulator::{HostSimulator, SimulatorMode};
+pub use host::{HostError, HostLink, HostReply, HostRequest, ReversalReply};
+pub use journal::query::{JournalPage, JournalQuery, OperatorVoids};
+pub use journal::{Transaction, TransactionKind, TransactionStatus};
+pub use money::Fen;
+pub use platform::{Clock, KeyFileWrapper, KeyWrapper, KeyWrapperError, SystemClock};
+pub use receipt::{Locale, Receipt, ReceiptLine};
+pub use settlement::SettlementReport;
+pub use terminal::{ReconcileReport, SaleRequest, Terminal, TerminalStatus, VaultStatus};
+pub use void_flow::pending::{PendingState, PendingVoid};
+pub use void_flow::{VoidLookup, VoidOutcome, VoidPreview, VoidRequest};

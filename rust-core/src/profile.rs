@@ -1,0 +1,115 @@
+//! The terminal's identity and standing: merchant number, terminal id, the terminal
+//! secret provisioned at activation (sealed), and whether voiding is permitted.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use zeroize::Zeroizing;
+
+use crate::crypto::{self, SecretKey};
+use crate::error::{invalid, Error, Field, Problem, Result, VoidGuardError};
+use crate::text;
+
+pub const SCHEMA: &str = "
+CREATE TABLE profile (
+    id               INTEGER PRIMARY KEY CHECK (id = 1),
+    merchant_no      TEXT    NOT NULL,
+    terminal_id      TEXT    NOT NULL,
+    sealed_secret    BLOB    NOT NULL,
+    activated_at_ms  INTEGER NOT NULL,
+    void_permitted_at_ms INTEGER
+) STRICT;
+";
+
+const SECRET_AAD: &[u8] = b"voidguard terminal secret v1";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub merchant_no: String,
+    pub terminal_id: String,
+    pub activated_at_ms: i64,
+    pub void_permitted_at_ms: Option<i64>,
+}
+
+/// 商户号: 15 digits.
+pub fn parse_merchant_no(input: &str) -> Result<String> {
+    text::fixed_digits(Field::MerchantNo, input, 15)
+}
+
+/// 终端号: 8 letters or digits.
+pub fn parse_terminal_id(input: &str) -> Result<String> {
+    text::fixed_alnum(Field::TerminalId, input, 8)
+}
+
+/// The terminal secret as provisioned: hex text of 16 to 64 bytes.
+pub fn parse_terminal_secret(input: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let hex = Zeroizing::new(text::required(Field::TerminalSecret, input, 128)?);
+    let bytes =
+        crypto::from_hex(&hex).ok_or_else(|| invalid(Field::TerminalSecret, Problem::Malformed))?;
+    if !(16..=64).contains(&bytes.len()) {
+        return Err(invalid(Field::TerminalSecret, Problem::WrongLength));
+    }
+    Ok(Zeroizing::new(bytes))
+}
+
+pub fn load(conn: &Connection) -> Result<Option<Profile>> {
+    Ok(conn
+        .query_row(
+            "SELECT merchant_no, terminal_id, activated_at_ms, void_permitted_at_ms
+             FROM profile WHERE id = 1",
+            [],
+            |r| {
+                Ok(Profile {
+                    merchant_no: r.get(0)?,
+                    terminal_id: r.get(1)?,
+                    activated_at_ms: r.get(2)?,
+                    void_permitted_at_ms: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+pub fn require(conn: &Connection) -> Result<Profile> {
+    load(conn)?.ok_or_else(|| VoidGuardError::NotActivated.into())
+}
+
+pub fn activate(
+    tx: &Transaction<'_>,
+    key: &SecretKey,
+    merchant_no: &str,
+    terminal_id: &str,
+    secret: &[u8],
+    now_ms: i64,
+) -> Result<()> {
+    if load(tx)?.is_some() {
+        return Err(VoidGuardError::AlreadyActivated.into());
+    }
+    let sealed = key.seal(SECRET_AAD, secret)?;
+    tx.execute(
+        "INSERT INTO profile (id, merchant_no, terminal_id, sealed_secret, activated_at_ms)
+         VALUES (1, ?1, ?2, ?3, ?4)",
+        params![merchant_no, terminal_id, sealed, now_ms],
+    )?;
+    Ok(())
+}
+
+/// The terminal secret, for checking approval codes.
+pub fn terminal_secret(conn: &Connection, key: &SecretKey) -> Result<Zeroizing<Vec<u8>>> {
+    let sealed: Vec<u8> = conn
+        .query_row("SELECT sealed_secret FROM profile WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or(VoidGuardError::NotActivated)?;
+    let opened = key
+        .open(SECRET_AAD, &sealed)
+        .map_err(|_| Error::Corrupt("terminal secret"))?;
+    Ok(opened)
+}
+
+pub fn grant_void_permission(tx: &Transaction<'_>, now_ms: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE profile SET void_permitted_at_ms = ?1 WHERE id = 1",
+        params![now_ms],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! The slip (签购单) for a journal row, in Chinese or English. A void slip names the
+//! original voucher (原凭证号), as the source material's void screen does.
+
+use crate::dates::BusinessDate;
+use crate::journal::{Transaction, TransactionKind};
+use crate::profile::Profile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Locale {
+    ZhCn,
+    En,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ReceiptLine {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Receipt {
+    pub title: String,
+    pub lines: Vec<ReceiptLine>,
+    /// The slip as plain text, one `label: value` per line under the title.
+    pub text: String,
+}
+
+struct Labels {
+    title: &'static str,
+    merchant_no: &'static str,
+    terminal_id: &'static str,
+    operator: &'static str,
+    card: &'static str,
+    scheme: &'static str,
+    kind: &'static str,
+    sale: &'static str,
+    void: &'static str,
+    batch: &'static str,
+    voucher: &'static str,
+    original_voucher: &'static str,
+    auth_code: &'static str,
+    rrn: &'static str,
+    date_time: &'static str,
+    amount: &'static str,
+    authoriser: &'static str,
+    reason: &'static str,
+}
+
+const ZH: Labels = Labels {
+    title: "签购单",
+    merchant_no: "商户号",
+    terminal_id: "终端号",
+    operator: "操作员号",
+    card: "卡号",
+    scheme: "卡组织",
+    kind: "交易类型",
+    sale: "消费",
+    void: "消费撤销",
+    batch: "批次号",
+    voucher: "凭证号",
+    original_voucher: "原凭证号",
+    auth_code: "授权码",
+    rrn: "参考号",
+    date_time: "日期/时间",
+    amount: "金额",
+    authoriser: "授权主管",
+    reason: "撤销原因",
+};
+
+const EN: Labels = Labels {
+    title: "SALES SLIP",
+    merchant_no: "MERCHANT NO",
+    terminal_id: "TERMINAL ID",
+    operator: "OPERATOR",
+    card: "CARD NO",
+    scheme: "CARD SCHEME",
+    kind: "TRANS TYPE",
+    sale: "SALE",
+    void: "VOID",
+    batch: "BATCH NO",
+    voucher: "VOUCHER NO",
+    original_voucher: "ORIG VOUCHER NO",
+    auth_code: "AUTH CODE",
+    rrn: "REF NO",
+    date_time: "DATE/TIME",
+    amount: "AMOUNT",
+    authoriser: "AUTHORISED BY",
+    reason: "VOID REASON",
+};
+
+fn local_time(utc_ms: i64, offset_minutes: i32) -> String {
+    let date = BusinessDate::from_instant(utc_ms, offset_minutes);
+    let local = utc_ms.saturating_add(i64::from(offset_minutes) * 60_000);
+    let secs = local.div_euclid(1000).rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        date.iso(),
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+pub fn render(t: &Transaction, profile: &Profile, locale: Locale, offset_minutes: i32) -> Receipt {
+    let l = match locale {
+        Locale::ZhCn => &ZH,
+        Locale::En => &EN,
+    };
+    let mut lines = Vec::new();
+    let mut add = |label: &str, value: String| {
+        lines.push(ReceiptLine {
+            label: label.to_owned(),
+            value,
+        })
+    };
+    add(l.merchant_no, profile.merchant_no.clone());
+    add(l.terminal_id, profile.terminal_id.clone());
+    add(l.operator, t.operator_no.clone());
+    add(l.card, t.masked_pan.clone());
+    add(l.scheme, t.card_scheme.clone());
+    let is_void = t.kind == TransactionKind::Void;
+    add(l.kind, if is_void { l.void } else { l.sale }.to_owned());
+    add(l.batch, t.batch_no.clone());
+    add(l.voucher, t.voucher_no.clone());
+    if let Some(original) = &t.original_voucher_no {
+        add(l.original_voucher, original.clone());
+    }
+    add(l.auth_code, t.auth_code.clone());
+    add(l.rrn, t.rrn.clone());
+    add(l.date_time, local_time(t.created_at_ms, offset_minutes));
+    let sign = if is_void { "-" } else { "" };
+    add(l.amount, format!("RMB {sign}{}", t.amount));
+    if let Some(by) = &t.authoriser_no {
+        add(l.authoriser, by.clone());
+    }
+    if let Some(reason) = &t.void_reason {
+        add(l.reason, reason.clone());
+    }
+    let mut text = format!("{}\n", l.title);
+    for line in &lines {
+        text.push_str(&format!("{}: {}\n", line.label, line.value));
+    }
+    Receipt {
+        title: l.title.to_owned(),
+        lines,
+        text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_time_applies_the_offset() {
+        assert_eq!(local_time(0, 480), "1970-01-01 08:00:00");
+        assert_eq!(local_time(86_399_000, 0), "1970-01-01 23:59:59");
+    }
+}

@@ -1,0 +1,166 @@
+//! Opening the database: connection flags, pragmas, identification and migrations.
+//! Tables and their SQL belong to the domain modules; this module only runs them.
+
+mod migrations;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::error::{Error, Result, VoidGuardError};
+
+pub use migrations::CURRENT_VERSION;
+
+/// `PRAGMA application_id` of a VoidGuard database ("VGRD").
+pub const APPLICATION_ID: i32 = 0x5647_5244;
+
+/// What was found at the path before anything was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Fresh,
+    Existing { version: u32 },
+}
+
+/// Opens the file and identifies it without writing a byte: a file that is not
+/// SQLite, a database of another application, or a schema newer than this code
+/// is refused and left exactly as it was.
+pub fn open(path: &Path) -> Result<(Connection, Found)> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let found = identify(&conn)?;
+    Ok((conn, found))
+}
+
+fn identify(conn: &Connection) -> Result<Found> {
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(not_a_database)?;
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if app_id == 0 && version == 0 {
+        let objects: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        return if objects == 0 {
+            Ok(Found::Fresh)
+        } else {
+            Err(VoidGuardError::ForeignDatabase.into())
+        };
+    }
+    if app_id != APPLICATION_ID {
+        return Err(VoidGuardError::ForeignDatabase.into());
+    }
+    if version > CURRENT_VERSION {
+        return Err(VoidGuardError::SchemaTooNew {
+            found: version,
+            supported: CURRENT_VERSION,
+        }
+        .into());
+    }
+    Ok(Found::Existing { version })
+}
+
+fn not_a_database(e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => VoidGuardError::NotADatabase.into(),
+        _ => e.into(),
+    }
+}
+
+/// Durable settings, applied once the file is known to be ours.
+pub fn configure(conn: &Connection) -> Result<()> {
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        log::warn!("journal mode is {mode}, not WAL");
+    }
+    // FULL: a void acknowledged to the merchant survives a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    if cfg!(target_os = "android") {
+        // Android has no writable /tmp for SQLite's temporary files.
+        conn.pragma_update(None, "temp_store", 2)?;
+    }
+    Ok(())
+}
+
+/// Brings the schema to [`CURRENT_VERSION`], one transaction per step.
+pub fn migrate(conn: &mut Connection, from: u32) -> Result<()> {
+    migrations::run(conn, from)
+}
+
+/// Starts the write transaction every state change runs in. IMMEDIATE takes the
+/// write lock up front, so a second process waits (busy timeout) instead of failing
+/// half-way.
+pub fn write(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_file_is_not_a_database_and_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.db");
+        let junk = vec![0x5au8; 8192];
+        std::fs::write(&path, &junk).unwrap();
+        let err = open(&path).map(|_| ()).unwrap_err();
+        assert!(
+            matches!(err, Error::Refused(VoidGuardError::NotADatabase)),
+            "{err:?}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), junk);
+    }
+
+    #[test]
+    fn another_applications_database_is_foreign() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE notes(x)")
+            .unwrap();
+        let err = open(&path).map(|_| ()).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Refused(VoidGuardError::ForeignDatabase)
+        ));
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.pragma_update(None, "user_version", CURRENT_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let err = open(&path).map(|_| ()).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Refused(VoidGuardError::SchemaTooNew { found, .. }) if found == CURRENT_VERSION + 1
+        ));
+    }
+
+    #[test]
+    fn fresh_file_migrates_to_current_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut conn, found) = open(&dir.path().join("new.db")).unwrap();
+        assert_eq!(found, Found::Fresh);
+        configure(&conn).unwrap();
+        migrate(&mut conn, 0).unwrap();
+        let v: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, CURRENT_VERSION);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+}

@@ -1,0 +1,64 @@
+//! Records only the facade returns or takes.
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TerminalStatus {
+    pub activated: bool,
+    pub merchant_no: Option<String>,
+    pub terminal_id: Option<String>,
+    pub batch_no: String,
+    pub next_voucher_no: String,
+    pub business_date: String,
+    pub void_permitted: bool,
+    pub vault: VaultStatus,
+    /// Voids awaiting an answer or a reversal; voids and settlement wait for them.
+    pub pending_host_work: u32,
+    pub schema_version: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VaultStatus {
+    pub password_set: bool,
+    pub set_at_ms: Option<i64>,
+    pub expires_at_ms: Option<i64>,
+    /// The password is older than the configured age: voids still work, but the
+    /// merchant should change it.
+    pub change_due: bool,
+    pub consecutive_failures: u32,
+    /// Wrong passwords left before the next lockout.
+    pub attempts_left: u32,
+    pub locked_until_ms: Option<i64>,
+    pub locked_until_lifted: bool,
+}
+
+/// A sale as the card leg reported it. `card_number` may be a full PAN (it is masked
+/// at once and never stored) or an already masked one. Without `rrn`/`auth_code`
+/// the simulated host issues them.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SaleRequest {
+    pub amount: String,
+    pub card_number: String,
+    pub card_scheme: String,
+    pub operator_no: String,
+    #[uniffi(default = None)]
+    pub rrn: Option<String>,
+    #[uniffi(default = None)]
+    pub auth_code: Option<String>,
+}
+
+impl std::fmt::Debug for SaleRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SaleRequest")
+            .field("amount", &self.amount)
+            .field("card_number", &"<hidden>")
+            .field("operator_no", &self.operator_no)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
+pub struct ReconcileReport {
+    pub reversed: u32,
+    pub confirmed: u32,
+    pub still_pending: u32,
+    pub needs_manual_handling: u32,
+}

@@ -1,0 +1,250 @@
+//! The void password and the back-office requests that grant, reset and lift.
+
+use serde_json::json;
+
+use super::records::VaultStatus;
+use super::setup::vault_status;
+use super::Terminal;
+use crate::approvals::{self, Application, RequestKind, RequestTicket};
+use crate::audit::{self, Act};
+use crate::error::{Result, VoidGuardError};
+use crate::vault::{self, lockout, policy};
+use crate::void_flow::{self, limits};
+use crate::{operators, profile};
+
+#[uniffi::export]
+impl Terminal {
+    pub fn vault_status(&self) -> Result<VaultStatus, VoidGuardError> {
+        self.read(vault_status)
+    }
+
+    /// Sets the first void password of a fresh terminal.
+    pub fn set_void_password(&self, new_password: String) -> Result<VaultStatus, VoidGuardError> {
+        let mut new_password = new_password;
+        let parsed = policy::parse_new(&new_password);
+        zeroize::Zeroize::zeroize(&mut new_password);
+        let password = parsed?;
+        self.write(|tx, ctx| {
+            profile::require(tx)?;
+            if vault::is_set(tx, &ctx.keys.vault)? {
+                return Err(VoidGuardError::PasswordAlreadySet.into());
+            }
+            vault::store(
+                tx,
+                &ctx.keys.vault,
+                &password,
+                ctx.config.kdf_iterations,
+                ctx.now_ms,
+            )?;
+            audit::append(
+                tx,
+                &ctx.keys.audit,
+                ctx.now_ms,
+                Act::PasswordSet,
+                Some(operators::SUPERVISOR),
+                json!({}),
+            )?;
+            vault_status(tx, ctx)
+        })
+    }
+
+    /// Changes the password; the current one must be given and wrong ones count
+    /// towards the lockout like a wrong password at a void.
+    pub fn change_void_password(
+        &self,
+        old_password: String,
+        new_password: String,
+    ) -> Result<VaultStatus, VoidGuardError> {
+        let (mut old_text, mut new_text) = (old_password, new_password);
+        let parsed = (|| {
+            Ok::<_, crate::error::Error>((policy::parse(&old_text)?, policy::parse_new(&new_text)?))
+        })();
+        zeroize::Zeroize::zeroize(&mut old_text);
+        zeroize::Zeroize::zeroize(&mut new_text);
+        let (old, new) = parsed?;
+        self.write_verdict(|tx, ctx| {
+            profile::require(tx)?;
+            if !vault::is_set(tx, &ctx.keys.vault)? {
+                return Err(VoidGuardError::PasswordNotSet.into());
+            }
+            let lock = lockout::load(tx, &ctx.keys.lockout)?;
+            lock.check(ctx.now_ms)?;
+            if !vault::verify(tx, &ctx.keys.vault, &old)? {
+                return Ok(Err(void_flow::password_failed(
+                    tx,
+                    ctx,
+                    &lock,
+                    operators::SUPERVISOR,
+                )?));
+            }
+            if old == new {
+                return Err(VoidGuardError::PasswordReused.into());
+            }
+            vault::store(
+                tx,
+                &ctx.keys.vault,
+                &new,
+                ctx.config.kdf_iterations,
+                ctx.now_ms,
+            )?;
+            lockout::store(tx, &ctx.keys.lockout, &lockout::Lockout::default())?;
+            audit::append(
+                tx,
+                &ctx.keys.audit,
+                ctx.now_ms,
+                Act::PasswordChanged,
+                Some(operators::SUPERVISOR),
+                json!({}),
+            )?;
+            Ok(Ok(vault_status(tx, ctx)?))
+        })
+    }
+
+    /// Opens a back-office request and returns the code to quote to the acquirer.
+    pub fn apply_for(
+        &self,
+        kind: RequestKind,
+        application: Application,
+    ) -> Result<RequestTicket, VoidGuardError> {
+        self.write(|tx, ctx| {
+            profile::require(tx)?;
+            if kind == RequestKind::LiftRestriction {
+                let locked = lockout::load(tx, &ctx.keys.lockout)?.is_locked(ctx.now_ms);
+                let used = limits::used(tx, ctx.today)?;
+                let limit_reached = used.count >= ctx.config.daily_void_count_limit
+                    || used.amount >= ctx.config.daily_void_amount_limit;
+                if !locked && !limit_reached {
+                    return Err(VoidGuardError::NothingToLift.into());
+                }
+            }
+            let ticket = approvals::open(
+                tx,
+                kind,
+                &application,
+                ctx.now_ms,
+                ctx.config.approval_validity_hours,
+            )?;
+            audit::append(
+                tx,
+                &ctx.keys.audit,
+                ctx.now_ms,
+                Act::RequestOpened,
+                None,
+                json!({ "request_code": ticket.request_code, "kind": format!("{kind:?}") }),
+            )?;
+            Ok(ticket)
+        })
+    }
+
+    /// The newest requests and their standing.
+    pub fn requests(&self) -> Result<Vec<RequestTicket>, VoidGuardError> {
+        self.read(|conn, ctx| approvals::list(conn, ctx.now_ms))
+    }
+
+    /// Redeems the back office's approval code. A reset needs `new_password`, which
+    /// becomes the void password at once.
+    pub fn redeem_approval(
+        &self,
+        request_code: String,
+        approval_code: String,
+        new_password: Option<String>,
+    ) -> Result<VaultStatus, VoidGuardError> {
+        let mut approval_text = approval_code;
+        let mut new_text = new_password;
+        let parsed = (|| {
+            Ok::<_, crate::error::Error>((
+                approvals::parse_request_code(&request_code)?,
+                approvals::parse_approval_code(&approval_text)?,
+                new_text.as_deref().map(policy::parse_new).transpose()?,
+            ))
+        })();
+        zeroize::Zeroize::zeroize(&mut approval_text);
+        if let Some(text) = new_text.as_mut() {
+            zeroize::Zeroize::zeroize(text);
+        }
+        let (request_code, approval_code, new_password) = parsed?;
+        self.write_verdict(|tx, ctx| {
+            profile::require(tx)?;
+            let kind =
+                approvals::kind_of(tx, &request_code)?.ok_or(VoidGuardError::UnknownRequest)?;
+            if kind == RequestKind::PasswordReset {
+                let Some(new) = new_password.as_ref() else {
+                    return Err(VoidGuardError::NewPasswordRequired.into());
+                };
+                if vault::is_set(tx, &ctx.keys.vault)? && vault::verify(tx, &ctx.keys.vault, new)? {
+                    return Err(VoidGuardError::PasswordReused.into());
+                }
+            }
+            let secret = profile::terminal_secret(tx, &ctx.keys.secrets)?;
+            let ticket =
+                match approvals::redeem(tx, &secret, &request_code, &approval_code, ctx.now_ms)? {
+                    Ok(ticket) => ticket,
+                    Err(refusal) => {
+                        audit::append(
+                            tx,
+                            &ctx.keys.audit,
+                            ctx.now_ms,
+                            Act::RequestCodeRejected,
+                            None,
+                            json!({ "request_code": request_code }),
+                        )?;
+                        return Ok(Err(refusal));
+                    }
+                };
+            audit::append(
+                tx,
+                &ctx.keys.audit,
+                ctx.now_ms,
+                Act::RequestRedeemed,
+                None,
+                json!({ "request_code": ticket.request_code, "kind": format!("{kind:?}") }),
+            )?;
+            match kind {
+                RequestKind::VoidPermission => {
+                    profile::grant_void_permission(tx, ctx.now_ms)?;
+                    audit::append(
+                        tx,
+                        &ctx.keys.audit,
+                        ctx.now_ms,
+                        Act::PermissionGranted,
+                        None,
+                        json!({}),
+                    )?;
+                }
+                RequestKind::PasswordReset => {
+                    if let Some(new) = new_password.as_ref() {
+                        vault::store(
+                            tx,
+                            &ctx.keys.vault,
+                            new,
+                            ctx.config.kdf_iterations,
+                            ctx.now_ms,
+                        )?;
+                    }
+                    lockout::store(tx, &ctx.keys.lockout, &lockout::Lockout::default())?;
+                    audit::append(
+                        tx,
+                        &ctx.keys.audit,
+                        ctx.now_ms,
+                        Act::PasswordReset,
+                        Some(operators::SUPERVISOR),
+                        json!({}),
+                    )?;
+                }
+                RequestKind::LiftRestriction => {
+                    lockout::store(tx, &ctx.keys.lockout, &lockout::Lockout::default())?;
+                    limits::reset(tx, ctx.today)?;
+                    audit::append(
+                        tx,
+                        &ctx.keys.audit,
+                        ctx.now_ms,
+                        Act::RestrictionLifted,
+                        None,
+                        json!({ "business_date": ctx.today.iso() }),
+                    )?;
+                }
+            }
+            Ok(Ok(vault_status(tx, ctx)?))
+        })
+    }
+}

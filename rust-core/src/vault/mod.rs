@@ -1,0 +1,115 @@
+//! The void password vault (撤销密码). The password is kept only as a salted
+//! PBKDF2-HMAC-SHA256 hash with its iteration count, and that record is sealed with
+//! AES-256-GCM under a key derived from the data key, so the database alone reveals
+//! nothing and an edited record is detected.
+
+pub mod kdf;
+pub mod lockout;
+pub mod policy;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::crypto::{self, SecretKey};
+use crate::error::{Error, Result, VoidGuardError};
+use crate::platform;
+
+pub const SCHEMA: &str = "
+CREATE TABLE vault (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed    BLOB    NOT NULL
+) STRICT;
+";
+
+const RECORD_AAD: &[u8] = b"voidguard void password v1";
+const MS_PER_DAY: i64 = 86_400_000;
+
+#[derive(Serialize, Deserialize)]
+struct Record {
+    salt: String,
+    iterations: u32,
+    hash: String,
+    set_at_ms: i64,
+}
+
+impl Drop for Record {
+    fn drop(&mut self) {
+        self.salt.zeroize();
+        self.hash.zeroize();
+    }
+}
+
+/// What the vault holds, without the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VaultState {
+    pub set_at_ms: Option<i64>,
+    pub iterations: Option<u32>,
+}
+
+fn load_record(conn: &Connection, key: &SecretKey) -> Result<Option<Record>> {
+    let sealed: Option<Vec<u8>> = conn
+        .query_row("SELECT sealed FROM vault WHERE id = 1", [], |r| r.get(0))
+        .optional()?;
+    let Some(sealed) = sealed else {
+        return Ok(None);
+    };
+    let plain = key
+        .open(RECORD_AAD, &sealed)
+        .map_err(|_| Error::Corrupt("void password record"))?;
+    Ok(Some(serde_json::from_slice(&plain)?))
+}
+
+pub fn state(conn: &Connection, key: &SecretKey) -> Result<VaultState> {
+    let record = load_record(conn, key)?;
+    Ok(VaultState {
+        set_at_ms: record.as_ref().map(|r| r.set_at_ms),
+        iterations: record.as_ref().map(|r| r.iterations),
+    })
+}
+
+pub fn is_set(conn: &Connection, key: &SecretKey) -> Result<bool> {
+    Ok(state(conn, key)?.set_at_ms.is_some())
+}
+
+/// When the password must be changed: `set_at + max_age_days`; `None` if no expiry.
+pub fn expires_at(set_at_ms: i64, max_age_days: u32) -> Option<i64> {
+    (max_age_days > 0).then(|| set_at_ms.saturating_add(i64::from(max_age_days) * MS_PER_DAY))
+}
+
+/// Checks a candidate against the stored hash, in constant time. Pure: the caller
+/// does the lockout accounting in its own transaction.
+pub fn verify(conn: &Connection, key: &SecretKey, password: &str) -> Result<bool> {
+    let record = load_record(conn, key)?.ok_or(VoidGuardError::PasswordNotSet)?;
+    let salt = Zeroizing::new(crypto::from_hex(&record.salt).ok_or(Error::Corrupt("salt"))?);
+    let expected = Zeroizing::new(crypto::from_hex(&record.hash).ok_or(Error::Corrupt("hash"))?);
+    let actual = kdf::derive(password.as_bytes(), &salt, record.iterations);
+    Ok(crypto::constant_time_eq(actual.as_ref(), &expected))
+}
+
+/// Stores `password` (already parsed and checked) as the void password.
+pub fn store(
+    tx: &Transaction<'_>,
+    key: &SecretKey,
+    password: &str,
+    iterations: u32,
+    now_ms: i64,
+) -> Result<()> {
+    let mut salt = [0u8; kdf::SALT_LEN];
+    platform::fill_random(&mut salt)?;
+    let hash = kdf::derive(password.as_bytes(), &salt, iterations);
+    let record = Record {
+        salt: crypto::to_hex(&salt),
+        iterations,
+        hash: crypto::to_hex(hash.as_ref()),
+        set_at_ms: now_ms,
+    };
+    let plain = Zeroizing::new(serde_json::to_vec(&record)?);
+    let sealed = key.seal(RECORD_AAD, &plain)?;
+    tx.execute(
+        "INSERT INTO vault (id, sealed) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed",
+        params![sealed],
+    )?;
+    Ok(())
+}

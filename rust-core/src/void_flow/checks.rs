@@ -1,0 +1,110 @@
+//! The rules a void must pass before the password is even asked for (DESIGN §2):
+//! an approved sale, in the open batch, of today, with the date and amount the
+//! merchant read off the slip, not already voided or being voided.
+
+use rusqlite::Connection;
+
+use super::pending;
+use super::VoidLookup;
+use crate::context::Ctx;
+use crate::dates::{self, BusinessDate};
+use crate::error::{Result, VoidGuardError};
+use crate::journal::numbering::VoucherNo;
+use crate::journal::{self, Transaction, TransactionKind, TransactionStatus};
+use crate::money::{self, Fen};
+use crate::profile::{self, Profile};
+use crate::vault;
+
+pub struct Lookup {
+    pub voucher: VoucherNo,
+    pub date: BusinessDate,
+    pub amount: Fen,
+}
+
+pub fn parse_lookup(l: &VoidLookup, ctx: &Ctx<'_>) -> Result<Lookup> {
+    Ok(Lookup {
+        voucher: journal::parse_voucher(&l.voucher_no)?,
+        date: dates::parse_date(&l.date, ctx.today)?,
+        amount: money::parse_amount(&l.amount, ctx.config.amount_cap)?,
+    })
+}
+
+/// The terminal may void at all: activated, permitted, with a password.
+pub fn terminal_ready(conn: &Connection, ctx: &Ctx<'_>) -> Result<Profile> {
+    let profile = profile::require(conn)?;
+    if profile.void_permitted_at_ms.is_none() {
+        return Err(VoidGuardError::PermissionNotGranted.into());
+    }
+    if !vault::is_set(conn, &ctx.keys.vault)? {
+        return Err(VoidGuardError::PasswordNotSet.into());
+    }
+    Ok(profile)
+}
+
+/// Finds the original and checks it can be voided with what was keyed.
+pub fn locate(conn: &Connection, l: &Lookup, ctx: &Ctx<'_>) -> Result<Transaction> {
+    let batch = journal::numbering::current_batch(conn)?;
+    let voucher_no = l.voucher.to_string();
+    let original = journal::by_voucher(conn, l.voucher, batch)?.ok_or_else(|| {
+        VoidGuardError::TransactionNotFound {
+            voucher_no: voucher_no.clone(),
+        }
+    })?;
+    if original.kind != TransactionKind::Sale {
+        return Err(VoidGuardError::NotVoidable { voucher_no }.into());
+    }
+    match original.status {
+        TransactionStatus::Voided => {
+            let void_voucher_no = journal::void_of(conn, original.id)?
+                .map(|v| v.voucher_no)
+                .unwrap_or_default();
+            return Err(VoidGuardError::AlreadyVoided {
+                voucher_no,
+                void_voucher_no,
+            }
+            .into());
+        }
+        TransactionStatus::Settled => {
+            return Err(VoidGuardError::SettledUseRefund {
+                voucher_no,
+                batch_no: original.batch_no,
+            }
+            .into())
+        }
+        TransactionStatus::Reversed => {
+            return Err(VoidGuardError::NotVoidable { voucher_no }.into())
+        }
+        TransactionStatus::Approved => {}
+    }
+    if original.batch_no != batch.to_string() {
+        return Err(VoidGuardError::SettledUseRefund {
+            voucher_no,
+            batch_no: original.batch_no,
+        }
+        .into());
+    }
+    if original.business_date != ctx.today.iso() {
+        return Err(VoidGuardError::NotSameBusinessDate {
+            business_date: original.business_date,
+        }
+        .into());
+    }
+    if l.date.iso() != original.business_date {
+        return Err(VoidGuardError::DateMismatch.into());
+    }
+    if l.amount != original.amount {
+        return Err(VoidGuardError::AmountMismatch.into());
+    }
+    if pending::unresolved_for(conn, original.id)? {
+        return Err(VoidGuardError::VoidInProgress { voucher_no }.into());
+    }
+    Ok(original)
+}
+
+/// No void starts while an earlier one awaits its answer or a reversal.
+pub fn no_host_work(conn: &Connection) -> Result<()> {
+    match pending::unresolved_count(conn)? {
+        0 => Ok(()),
+        count => Err(VoidGuardError::PendingHostWork { count }.into()),
+    }
+}
