@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use voidguard::backoffice::{self, Action};
 use voidguard::{
-    Application, KeyFileWrapper, Locale, RequestKind, SaleRequest, SystemClock, Terminal, TerminalConfig,
-    VoidGuardError, VoidRequest,
+    Application, KeyFileWrapper, Locale, RequestKind, SaleRequest, SystemClock, Terminal,
+    TerminalConfig, VoidGuardError, VoidRequest,
 };
 
 const SECRET_HEX: &str = "7c1f9a2b5d3e4f60718293a4b5c6d7e8";
@@ -42,8 +42,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("VoidGuard merchant day — database {}", db.display());
 
     say("Activate the terminal (商户号 / 终端号)");
-    let status = terminal.activate("898340157220001".into(), "LKL00042".into(), SECRET_HEX.into())?;
-    println!("  activated: merchant {:?}, terminal {:?}, batch {}", status.merchant_no, status.terminal_id, status.batch_no);
+    let status = terminal.activate(
+        "898340157220001".into(),
+        "LKL00042".into(),
+        SECRET_HEX.into(),
+    )?;
+    println!(
+        "  activated: merchant {:?}, terminal {:?}, batch {}",
+        status.merchant_no, status.terminal_id, status.batch_no
+    );
 
     say("Apply for void permission (申请撤销权限)");
     let application = Application {
@@ -54,12 +61,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         contact: "138 0013 8000".into(),
     };
     let ticket = terminal.apply_for(RequestKind::VoidPermission, application.clone())?;
-    println!("  request code {} (identity kept as {})", ticket.request_code, ticket.id_number_masked);
+    println!(
+        "  request code {} (identity kept as {})",
+        ticket.request_code, ticket.id_number_masked
+    );
     let secret = voidguard::crypto::from_hex(SECRET_HEX).ok_or("bad demo secret")?;
     let code = backoffice::approval_code(&secret, Action::Permit, &ticket.request_code);
     println!("  [acquirer back office, simulated] reviews and approves; the code is given to the merchant");
     terminal.redeem_approval(ticket.request_code, code, None)?;
-    println!("  void permission granted: {}", terminal.status()?.void_permitted);
+    println!(
+        "  void permission granted: {}",
+        terminal.status()?.void_permitted
+    );
 
     say("Set the void password (设置撤销密码)");
     match terminal.set_void_password("123456".into()) {
@@ -71,7 +84,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     say("Sales (消费)");
     let mut sales = Vec::new();
-    for (amount, card) in [("12.34", "6222021234567890123"), ("８８.００", "4111111111111111"), ("5", "622202******4321")] {
+    for (amount, card) in [
+        ("12.34", "6222021234567890123"),
+        ("８８.００", "4111111111111111"),
+        ("5", "622202******4321"),
+    ] {
         let sale = terminal.record_sale(SaleRequest {
             amount: amount.into(),
             card_number: card.into(),
@@ -80,7 +97,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             rrn: None,
             auth_code: None,
         })?;
-        println!("  voucher {} · RMB {} · card {}", sale.voucher_no, sale.amount, sale.masked_pan);
+        println!(
+            "  voucher {} · RMB {} · card {}",
+            sale.voucher_no, sale.amount, sale.masked_pan
+        );
         sales.push(sale);
     }
     let lunch = &sales[1];
@@ -94,15 +114,30 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         reason: "customer_request".into(),
     };
 
-    say(&format!("Void voucher {} (消费撤销) — first with a wrong password", lunch.voucher_no));
+    say(&format!(
+        "Void voucher {} (消费撤销) — first with a wrong password",
+        lunch.voucher_no
+    ));
     match terminal.void_transaction(void_request("000111")) {
         Err(e @ VoidGuardError::WrongPassword { .. }) => println!("  refused: {e}"),
         other => return Err(format!("expected a wrong-password refusal, got {other:?}").into()),
     }
     let outcome = terminal.void_transaction(void_request(PASSWORD))?;
-    let void = outcome.void_transaction.ok_or("approved void without its row")?;
-    println!("  撤销成功 — void voucher {} for original {}", void.voucher_no, lunch.voucher_no);
-    println!("{}", indent(&terminal.receipt(void.voucher_no.clone(), Locale::ZhCn)?.text));
+    let void = outcome
+        .void_transaction
+        .ok_or("approved void without its row")?;
+    println!(
+        "  撤销成功 — void voucher {} for original {}",
+        void.voucher_no, lunch.voucher_no
+    );
+    println!(
+        "{}",
+        indent(
+            &terminal
+                .receipt(void.voucher_no.clone(), Locale::ZhCn)?
+                .text
+        )
+    );
 
     say("Void the same voucher again");
     match terminal.void_transaction(void_request(PASSWORD)) {
@@ -114,11 +149,19 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let report = terminal.settle("00".into())?;
     println!(
         "  batch {}: {} sale(s) RMB {}, {} void(s) RMB {}, net RMB {}; next batch {}",
-        report.batch_no, report.sale_count, report.sale_total, report.void_count, report.void_total, report.net_total,
+        report.batch_no,
+        report.sale_count,
+        report.sale_total,
+        report.void_count,
+        report.void_total,
+        report.net_total,
         report.next_batch_no
     );
 
-    say(&format!("Void voucher {} after settlement", sales[0].voucher_no));
+    say(&format!(
+        "Void voucher {} after settlement",
+        sales[0].voucher_no
+    ));
     match terminal.void_transaction(VoidRequest {
         voucher_no: sales[0].voucher_no.clone(),
         date: sales[0].business_date.clone(),
@@ -134,10 +177,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     if !audit.ok {
         return Err(format!("audit trail does not verify: {audit:?}").into());
     }
-    println!("  audit verified: {} entries, chain intact", audit.entries_checked);
+    println!(
+        "  audit verified: {} entries, chain intact",
+        audit.entries_checked
+    );
     Ok(())
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

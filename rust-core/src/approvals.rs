@@ -171,7 +171,8 @@ pub fn parse_approval_code(input: &str) -> Result<zeroize::Zeroizing<String>> {
 
 /// Closes open requests whose time ran out, so a new one of the kind may be opened.
 fn close_expired(tx: &Transaction<'_>, now_ms: i64) -> Result<()> {
-    tx.execute(
+    crate::store::exec(
+        tx,
         "UPDATE requests SET status = 'closed' WHERE status = 'open' AND expires_at_ms <= ?1",
         [now_ms],
     )?;
@@ -187,20 +188,21 @@ pub fn open(
 ) -> Result<RequestTicket> {
     let checked = check(app)?;
     close_expired(tx, now_ms)?;
-    let existing: Option<String> = tx
-        .query_row(
-            "SELECT request_code FROM requests WHERE kind = ?1 AND status = 'open'",
-            [kind.as_str()],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let existing: Option<String> = crate::store::row(
+        tx,
+        "SELECT request_code FROM requests WHERE kind = ?1 AND status = 'open'",
+        [kind.as_str()],
+        |r| r.get(0),
+    )
+    .optional()?;
     if let Some(request_code) = existing {
         return Err(VoidGuardError::RequestAlreadyOpen { request_code }.into());
     }
     let expires_at_ms = now_ms.saturating_add(i64::from(validity_hours) * 3_600_000);
     let request_code = loop {
         let code = new_request_code()?;
-        let taken: bool = tx.query_row(
+        let taken: bool = crate::store::row(
+            tx,
             "SELECT EXISTS (SELECT 1 FROM requests WHERE request_code = ?1)",
             [&code],
             |r| r.get(0),
@@ -209,7 +211,8 @@ pub fn open(
             break code;
         }
     };
-    tx.execute(
+    crate::store::exec(
+        tx,
         "INSERT INTO requests (request_code, kind, status, reason, id_type, id_number_masked,
              licence_no, contact, created_at_ms, expires_at_ms)
          VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -274,13 +277,13 @@ pub fn redeem(
     approval_code: &str,
     now_ms: i64,
 ) -> Result<std::result::Result<RequestTicket, VoidGuardError>> {
-    let found = tx
-        .query_row(
-            &format!("{SELECT} WHERE request_code = ?1"),
-            [request_code],
-            |r| ticket_from_row(r, now_ms),
-        )
-        .optional()?;
+    let found = crate::store::row(
+        tx,
+        &format!("{SELECT} WHERE request_code = ?1"),
+        [request_code],
+        |r| ticket_from_row(r, now_ms),
+    )
+    .optional()?;
     let Some((ticket, failed)) = found else {
         return Err(VoidGuardError::UnknownRequest.into());
     };
@@ -302,7 +305,8 @@ pub fn redeem(
         } else {
             "open"
         };
-        tx.execute(
+        crate::store::exec(
+            tx,
             "UPDATE requests SET failed_codes = ?1, status = ?2 WHERE request_code = ?3",
             params![failed, status, request_code],
         )?;
@@ -310,7 +314,8 @@ pub fn redeem(
             attempts_left: MAX_WRONG_CODES.saturating_sub(failed),
         }));
     }
-    tx.execute(
+    crate::store::exec(
+        tx,
         "UPDATE requests SET status = 'redeemed', redeemed_at_ms = ?1 WHERE request_code = ?2",
         params![now_ms, request_code],
     )?;
@@ -322,14 +327,14 @@ pub fn redeem(
 
 /// The kind of an open request, to check what a redemption needs before redeeming.
 pub fn kind_of(conn: &Connection, request_code: &str) -> Result<Option<RequestKind>> {
-    Ok(conn
-        .query_row(
-            "SELECT kind FROM requests WHERE request_code = ?1",
-            [request_code],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()?
-        .map(|k| RequestKind::from_db(&k)))
+    Ok(crate::store::row(
+        conn,
+        "SELECT kind FROM requests WHERE request_code = ?1",
+        [request_code],
+        |r| r.get::<_, String>(0),
+    )
+    .optional()?
+    .map(|k| RequestKind::from_db(&k)))
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ pub enum Act {
     VoidReversed,
     VoidNeedsManualHandling,
     BatchSettled,
+    #[cfg(feature = "bench")]
+    BenchmarkFill,
 }
 
 impl Act {
@@ -71,6 +73,8 @@ impl Act {
             Self::VoidReversed => "void.reversed",
             Self::VoidNeedsManualHandling => "void.manual",
             Self::BatchSettled => "batch.settled",
+            #[cfg(feature = "bench")]
+            Self::BenchmarkFill => "bench.fill",
         }
     }
 }
@@ -144,11 +148,13 @@ pub fn append(
     operator_no: Option<&str>,
     detail: serde_json::Value,
 ) -> Result<u64> {
-    let head: Option<(u64, Vec<u8>)> = tx
-        .query_row("SELECT seq, mac FROM audit_head WHERE id = 1", [], |r| {
-            Ok((seq_at(r, 0)?, r.get(1)?))
-        })
-        .optional()?;
+    let head: Option<(u64, Vec<u8>)> = crate::store::row(
+        tx,
+        "SELECT seq, mac FROM audit_head WHERE id = 1",
+        [],
+        |r| Ok((seq_at(r, 0)?, r.get(1)?)),
+    )
+    .optional()?;
     let (prev_seq, prev_mac) = head.unwrap_or((0, vec![0u8; 32]));
     let entry = AuditEntry {
         seq: prev_seq + 1,
@@ -223,13 +229,13 @@ pub fn verify(conn: &Connection, key: &SecretKey) -> Result<AuditReport> {
         prev_mac = mac;
         checked += 1;
     }
-    let head: Option<(u64, Vec<u8>, Vec<u8>)> = conn
-        .query_row(
-            "SELECT seq, mac, head_mac FROM audit_head WHERE id = 1",
-            [],
-            |r| Ok((seq_at(r, 0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    let head: Option<(u64, Vec<u8>, Vec<u8>)> = crate::store::row(
+        conn,
+        "SELECT seq, mac, head_mac FROM audit_head WHERE id = 1",
+        [],
+        |r| Ok((seq_at(r, 0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()?;
     match head {
         None if checked == 0 => {}
         None => return Ok(bad(checked, checked + 1, AuditProblem::HeadAltered)),

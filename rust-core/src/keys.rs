@@ -48,13 +48,13 @@ impl Keys {
 /// Reads and unwraps the data key without writing anything. `None` when the
 /// database has no key yet.
 pub fn load(conn: &Connection, wrapper: &dyn KeyWrapper) -> Result<Option<Keys>> {
-    let row: Option<(Vec<u8>, Vec<u8>)> = conn
-        .query_row(
-            "SELECT wrapped_key, canary FROM keyring WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let row: Option<(Vec<u8>, Vec<u8>)> = crate::store::row(
+        conn,
+        "SELECT wrapped_key, canary FROM keyring WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?;
     let Some((wrapped, canary)) = row else {
         return Ok(None);
     };
@@ -79,7 +79,8 @@ pub fn create(tx: &Transaction<'_>, wrapper: &dyn KeyWrapper, now_ms: i64) -> Re
     let canary = data_key
         .derive("voidguard canary v1")
         .seal(CANARY_AAD, CANARY)?;
-    tx.execute(
+    crate::store::exec(
+        tx,
         "INSERT INTO keyring (id, wrapped_key, canary, created_at_ms) VALUES (1, ?1, ?2, ?3)",
         rusqlite::params![wrapped, canary, now_ms],
     )?;

@@ -51,21 +51,21 @@ pub fn parse_terminal_secret(input: &str) -> Result<Zeroizing<Vec<u8>>> {
 }
 
 pub fn load(conn: &Connection) -> Result<Option<Profile>> {
-    Ok(conn
-        .query_row(
-            "SELECT merchant_no, terminal_id, activated_at_ms, void_permitted_at_ms
+    Ok(crate::store::row(
+        conn,
+        "SELECT merchant_no, terminal_id, activated_at_ms, void_permitted_at_ms
              FROM profile WHERE id = 1",
-            [],
-            |r| {
-                Ok(Profile {
-                    merchant_no: r.get(0)?,
-                    terminal_id: r.get(1)?,
-                    activated_at_ms: r.get(2)?,
-                    void_permitted_at_ms: r.get(3)?,
-                })
-            },
-        )
-        .optional()?)
+        [],
+        |r| {
+            Ok(Profile {
+                merchant_no: r.get(0)?,
+                terminal_id: r.get(1)?,
+                activated_at_ms: r.get(2)?,
+                void_permitted_at_ms: r.get(3)?,
+            })
+        },
+    )
+    .optional()?)
 }
 
 pub fn require(conn: &Connection) -> Result<Profile> {
@@ -84,7 +84,8 @@ pub fn activate(
         return Err(VoidGuardError::AlreadyActivated.into());
     }
     let sealed = key.seal(SECRET_AAD, secret)?;
-    tx.execute(
+    crate::store::exec(
+        tx,
         "INSERT INTO profile (id, merchant_no, terminal_id, sealed_secret, activated_at_ms)
          VALUES (1, ?1, ?2, ?3, ?4)",
         params![merchant_no, terminal_id, sealed, now_ms],
@@ -94,12 +95,14 @@ pub fn activate(
 
 /// The terminal secret, for checking approval codes.
 pub fn terminal_secret(conn: &Connection, key: &SecretKey) -> Result<Zeroizing<Vec<u8>>> {
-    let sealed: Vec<u8> = conn
-        .query_row("SELECT sealed_secret FROM profile WHERE id = 1", [], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .ok_or(VoidGuardError::NotActivated)?;
+    let sealed: Vec<u8> = crate::store::row(
+        conn,
+        "SELECT sealed_secret FROM profile WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(VoidGuardError::NotActivated)?;
     let opened = key
         .open(SECRET_AAD, &sealed)
         .map_err(|_| Error::Corrupt("terminal secret"))?;
@@ -107,7 +110,8 @@ pub fn terminal_secret(conn: &Connection, key: &SecretKey) -> Result<Zeroizing<V
 }
 
 pub fn grant_void_permission(tx: &Transaction<'_>, now_ms: i64) -> Result<()> {
-    tx.execute(
+    crate::store::exec(
+        tx,
         "UPDATE profile SET void_permitted_at_ms = ?1 WHERE id = 1",
         params![now_ms],
     )?;

@@ -42,7 +42,8 @@ pub fn settle(tx: &Transaction<'_>, ctx: &Ctx<'_>, operator_no: &str) -> Result<
     let totals = journal::batch_totals(tx, batch)?;
     journal::settle_batch(tx, batch)?;
     let next = numbering::advance_batch(tx)?;
-    tx.execute(
+    crate::store::exec(
+        tx,
         "INSERT INTO settlements (batch_no, settled_at_ms, business_date, operator_no, sale_count,
              sale_total_fen, void_count, void_total_fen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

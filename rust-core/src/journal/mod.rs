@@ -118,11 +118,23 @@ pub struct NewEntry {
     pub original_id: Option<i64>,
 }
 
-pub(crate) const SELECT: &str = "
-SELECT j.id, j.kind, j.voucher_no, j.batch_no, j.rrn, j.auth_code, j.amount_fen, j.currency,
-       j.masked_pan, j.card_scheme, j.operator_no, j.authoriser_no, j.void_reason,
-       j.business_date, j.created_at_ms, j.status, o.voucher_no
-FROM journal j LEFT JOIN journal o ON o.id = j.original_id";
+/// The row query with a tail, as one literal so statements can be cached. The
+/// original's voucher comes from a subquery: with a self LEFT JOIN, SQLite's STAT4
+/// planner re-prepares the statement on every run.
+macro_rules! select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT j.id, j.kind, j.voucher_no, j.batch_no, j.rrn, j.auth_code, j.amount_fen, j.currency,
+                    j.masked_pan, j.card_scheme, j.operator_no, j.authoriser_no, j.void_reason,
+                    j.business_date, j.created_at_ms, j.status,
+                    (SELECT o.voucher_no FROM journal o WHERE o.id = j.original_id)
+             FROM journal j ",
+            $tail
+        )
+    };
+}
+
+pub(crate) const SELECT: &str = select!("");
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Transaction> {
     let kind = match r.get_ref(1)?.as_str()? {
@@ -158,35 +170,36 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Transaction> {
 }
 
 pub fn insert(tx: &SqlTx<'_>, e: &NewEntry) -> Result<Transaction> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO journal (kind, voucher_no, batch_no, rrn, auth_code, amount_fen, currency,
              masked_pan, card_scheme, operator_no, authoriser_no, void_reason, business_date,
              created_at_ms, status, original_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'approved', ?15)",
-        params![
-            e.kind.as_str(),
-            e.voucher_no.get(),
-            e.batch_no.get(),
-            e.rrn,
-            e.auth_code,
-            e.amount.0,
-            CNY,
-            e.masked_pan,
-            e.card_scheme,
-            e.operator_no,
-            e.authoriser_no,
-            e.void_reason,
-            e.business_date.iso(),
-            e.created_at_ms,
-            e.original_id,
-        ],
-    )?;
+    )?
+    .execute(params![
+        e.kind.as_str(),
+        e.voucher_no.get(),
+        e.batch_no.get(),
+        e.rrn,
+        e.auth_code,
+        e.amount.0,
+        CNY,
+        e.masked_pan,
+        e.card_scheme,
+        e.operator_no,
+        e.authoriser_no,
+        e.void_reason,
+        e.business_date.iso(),
+        e.created_at_ms,
+        e.original_id,
+    ])?;
     by_id(tx, tx.last_insert_rowid())?.ok_or(Error::Corrupt("inserted row vanished"))
 }
 
 pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Transaction>> {
     Ok(conn
-        .query_row(&format!("{SELECT} WHERE j.id = ?1"), [id], from_row)
+        .prepare_cached(select!("WHERE j.id = ?1"))?
+        .query_row([id], from_row)
         .optional()?)
 }
 
@@ -198,41 +211,33 @@ pub fn by_voucher(
     batch: BatchNo,
 ) -> Result<Option<Transaction>> {
     let current = conn
-        .query_row(
-            &format!("{SELECT} WHERE j.batch_no = ?1 AND j.voucher_no = ?2"),
-            params![batch.get(), voucher.get()],
-            from_row,
-        )
+        .prepare_cached(select!("WHERE j.batch_no = ?1 AND j.voucher_no = ?2"))?
+        .query_row(params![batch.get(), voucher.get()], from_row)
         .optional()?;
     if current.is_some() {
         return Ok(current);
     }
     Ok(conn
-        .query_row(
-            &format!("{SELECT} WHERE j.voucher_no = ?1 ORDER BY j.id DESC LIMIT 1"),
-            params![voucher.get()],
-            from_row,
-        )
+        .prepare_cached(select!(
+            "WHERE j.voucher_no = ?1 ORDER BY j.id DESC LIMIT 1"
+        ))?
+        .query_row(params![voucher.get()], from_row)
         .optional()?)
 }
 
 /// The void that cancelled sale `original_id`, if any.
 pub fn void_of(conn: &Connection, original_id: i64) -> Result<Option<Transaction>> {
     Ok(conn
-        .query_row(
-            &format!("{SELECT} WHERE j.original_id = ?1"),
-            [original_id],
-            from_row,
-        )
+        .prepare_cached(select!("WHERE j.original_id = ?1"))?
+        .query_row([original_id], from_row)
         .optional()?)
 }
 
 /// Marks an approved sale voided; false if it was not approved any more.
 pub fn mark_voided(tx: &SqlTx<'_>, id: i64) -> Result<bool> {
-    let changed = tx.execute(
-        "UPDATE journal SET status = 'voided' WHERE id = ?1 AND kind = 'sale' AND status = 'approved'",
-        [id],
-    )?;
+    let changed = tx
+        .prepare_cached("UPDATE journal SET status = 'voided' WHERE id = ?1 AND kind = 'sale' AND status = 'approved'")?
+        .execute([id])?;
     Ok(changed == 1)
 }
 
@@ -273,7 +278,8 @@ pub fn batch_totals(conn: &Connection, batch: BatchNo) -> Result<BatchTotals> {
 
 /// Closes a batch: approved rows become settled; voided sales keep their status.
 pub fn settle_batch(tx: &SqlTx<'_>, batch: BatchNo) -> Result<usize> {
-    Ok(tx.execute(
+    Ok(crate::store::exec(
+        tx,
         "UPDATE journal SET status = 'settled' WHERE batch_no = ?1 AND status = 'approved'",
         [batch.get()],
     )?)

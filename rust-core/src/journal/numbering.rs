@@ -66,14 +66,18 @@ impl std::fmt::Display for SixDigits {
 }
 
 pub fn current_batch(conn: &Connection) -> Result<BatchNo> {
-    let n: i64 = conn.query_row("SELECT batch_no FROM counters WHERE id = 1", [], |r| {
-        r.get(0)
-    })?;
+    let n: i64 = crate::store::row(
+        conn,
+        "SELECT batch_no FROM counters WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
     SixDigits::from_db(n)
 }
 
 pub fn peek_voucher(conn: &Connection) -> Result<VoucherNo> {
-    let n: i64 = conn.query_row(
+    let n: i64 = crate::store::row(
+        conn,
         "SELECT next_voucher_no FROM counters WHERE id = 1",
         [],
         |r| r.get(0),
@@ -85,17 +89,16 @@ pub fn peek_voucher(conn: &Connection) -> Result<VoucherNo> {
 /// as the host has seen it as a trace number.
 pub fn take_voucher(tx: &Transaction<'_>) -> Result<VoucherNo> {
     let voucher = peek_voucher(tx)?;
-    tx.execute(
-        "UPDATE counters SET next_voucher_no = ?1 WHERE id = 1",
-        params![voucher.next().get()],
-    )?;
+    tx.prepare_cached("UPDATE counters SET next_voucher_no = ?1 WHERE id = 1")?
+        .execute(params![voucher.next().get()])?;
     Ok(voucher)
 }
 
 /// Closes the batch number in use and opens the next.
 pub fn advance_batch(tx: &Transaction<'_>) -> Result<BatchNo> {
     let next = current_batch(tx)?.next();
-    tx.execute(
+    crate::store::exec(
+        tx,
         "UPDATE counters SET batch_no = ?1 WHERE id = 1",
         params![next.get()],
     )?;

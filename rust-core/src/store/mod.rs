@@ -6,6 +6,7 @@ mod migrations;
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result, VoidGuardError};
@@ -29,8 +30,16 @@ pub fn open(path: &Path) -> Result<(Connection, Found)> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // A write-ahead log left by a crash would be checkpointed into the file when a
+    // refused connection closes; keep it as it is until the file is known to be ours.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let had_wal = Path::new(&wal).exists();
     let conn = Connection::open_with_flags(path, flags)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, had_wal)?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    // Every module caches its hot statements; the default 16 would evict them.
+    conn.set_prepared_statement_cache_capacity(64);
     let found = identify(&conn)?;
     Ok((conn, found))
 }
@@ -71,6 +80,7 @@ fn not_a_database(e: rusqlite::Error) -> Error {
 
 /// Durable settings, applied once the file is known to be ours.
 pub fn configure(conn: &Connection) -> Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         log::warn!("journal mode is {mode}, not WAL");
@@ -95,6 +105,25 @@ pub fn migrate(conn: &mut Connection, from: u32) -> Result<()> {
 /// half-way.
 pub fn write(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+/// `query_row` on a cached statement: parsing SQL costs more than running these.
+pub fn row<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
+}
+
+/// `execute` on a cached statement.
+pub fn exec<P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! errors into the public [`VoidGuardError`]. All methods are safe from any thread.
 
 mod books;
+#[cfg(feature = "bench")]
+mod bulk;
 mod records;
 mod security;
 mod setup;
@@ -22,6 +24,7 @@ use crate::host::simulator::{HostSimulator, SimulatorMode};
 use crate::host::HostLink;
 use crate::keys::{self, Keys};
 use crate::platform::{self, Clock, KeyWrapper, SystemClock};
+use crate::vault::lockout;
 use crate::{profile, store};
 
 pub use records::{ReconcileReport, SaleRequest, TerminalStatus, VaultStatus};
@@ -127,6 +130,9 @@ impl Terminal {
                 }
                 let tx = store::write(&mut conn)?;
                 let keys = keys::create(&tx, wrapper, clock.now_ms())?;
+                // The lockout row carries its MAC from the start, so a row without
+                // one can only be an edit (see `lockout::load`).
+                lockout::store(&tx, &keys.lockout, &lockout::Lockout::default())?;
                 tx.commit()?;
                 keys
             }

@@ -110,9 +110,9 @@ impl Terminal {
             profile::require(tx)?;
             if kind == RequestKind::LiftRestriction {
                 let locked = lockout::load(tx, &ctx.keys.lockout)?.is_locked(ctx.now_ms);
-                let used = limits::used(tx, ctx.today)?;
-                let limit_reached = used.count >= ctx.config.daily_void_count_limit
-                    || used.amount >= ctx.config.daily_void_amount_limit;
+                // Any void today means a limit can stand in the way of the next one
+                // (the amount limit refuses before it is reached exactly).
+                let limit_reached = limits::used(tx, ctx.today)?.count > 0;
                 if !locked && !limit_reached {
                     return Err(VoidGuardError::NothingToLift.into());
                 }
@@ -167,13 +167,8 @@ impl Terminal {
             profile::require(tx)?;
             let kind =
                 approvals::kind_of(tx, &request_code)?.ok_or(VoidGuardError::UnknownRequest)?;
-            if kind == RequestKind::PasswordReset {
-                let Some(new) = new_password.as_ref() else {
-                    return Err(VoidGuardError::NewPasswordRequired.into());
-                };
-                if vault::is_set(tx, &ctx.keys.vault)? && vault::verify(tx, &ctx.keys.vault, new)? {
-                    return Err(VoidGuardError::PasswordReused.into());
-                }
+            if kind == RequestKind::PasswordReset && new_password.is_none() {
+                return Err(VoidGuardError::NewPasswordRequired.into());
             }
             let secret = profile::terminal_secret(tx, &ctx.keys.secrets)?;
             let ticket =
@@ -191,6 +186,14 @@ impl Terminal {
                         return Ok(Err(refusal));
                     }
                 };
+            // Only once the code is right: before, this would tell anyone whether a
+            // guess is the current password, outside the lockout. Refusing here rolls
+            // the redemption back, so the code stays usable.
+            if let (RequestKind::PasswordReset, Some(new)) = (kind, new_password.as_ref()) {
+                if vault::is_set(tx, &ctx.keys.vault)? && vault::verify(tx, &ctx.keys.vault, new)? {
+                    return Err(VoidGuardError::PasswordReused.into());
+                }
+            }
             audit::append(
                 tx,
                 &ctx.keys.audit,

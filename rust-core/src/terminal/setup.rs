@@ -59,6 +59,7 @@ impl Terminal {
                 &secret,
                 ctx.now_ms,
             )?;
+            vault::init(tx, &ctx.keys.vault)?;
             audit::append(
                 tx,
                 &ctx.keys.audit,

@@ -4,7 +4,7 @@
 use super::records::ReconcileReport;
 use super::Terminal;
 use crate::error::{Result, VoidGuardError};
-use crate::host::{HostReply, ReversalReply};
+use crate::host::{HostError, HostLink, HostReply, ReversalReply};
 use crate::void_flow::pending::{PendingState, PendingVoid};
 use crate::void_flow::{self, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
 
@@ -49,35 +49,60 @@ impl Terminal {
     /// void stays pending for reconciliation and `HostUnreachable` is returned.
     pub fn void_transaction(&self, request: VoidRequest) -> Result<VoidOutcome, VoidGuardError> {
         self.reconcile_pending()?;
-        let pending = self.begin_void(request)?;
-        let reply = match self.host.authorise_void(pending.request.clone()) {
-            Ok(reply) => reply,
-            Err(e) => {
-                log::warn!("void {} got no answer: {e}", pending.pending_id);
-                HostReply::NoAnswer
+        let outcome = match &self.simulator {
+            // The simulator runs in-process: nothing leaves the terminal, so the
+            // pending void need not be durable before the host leg and both phases
+            // share one commit. A crash leaves no trace of the void at all.
+            Some(simulator) => {
+                let mut request = request;
+                let outcome = self.write_verdict(|tx, ctx| {
+                    let stored = match void_flow::begin(tx, ctx, &request)? {
+                        Ok(stored) => stored,
+                        Err(refusal) => return Ok(Err(refusal)),
+                    };
+                    let id = stored.public.pending_id;
+                    let reply = answer(simulator.authorise_void(stored.public.request.clone()), id);
+                    let outcome = void_flow::complete(tx, ctx, id, &reply)?;
+                    if outcome.state.is_resolved() {
+                        return Ok(Ok(outcome));
+                    }
+                    let reversal = simulator.reverse_void(stored.public.request);
+                    void_flow::record_reversal(tx, ctx, id, &reversal)?;
+                    Ok(Ok(void_flow::complete(tx, ctx, id, &HostReply::NoAnswer)?))
+                });
+                zeroize::Zeroize::zeroize(&mut request.password);
+                outcome?
+            }
+            None => {
+                let pending = self.begin_void(request)?;
+                let id = pending.pending_id;
+                let reply = answer(self.host.authorise_void(pending.request.clone()), id);
+                let outcome = self.complete_void(id, reply)?;
+                if outcome.state.is_resolved() {
+                    outcome
+                } else {
+                    let reversal = self.host.reverse_void(pending.request);
+                    self.write(|tx, ctx| void_flow::record_reversal(tx, ctx, id, &reversal))?;
+                    self.write(|tx, ctx| void_flow::complete(tx, ctx, id, &HostReply::NoAnswer))?
+                }
             }
         };
-        let outcome = self.complete_void(pending.pending_id, reply)?;
         match outcome.state {
             PendingState::Approved => Ok(outcome),
             PendingState::Declined => Err(VoidGuardError::HostDeclined {
                 response_code: outcome.response_code.unwrap_or_default(),
             }),
-            _ => {
-                let result = self.host.reverse_void(pending.request);
-                let state = self.write(|tx, ctx| {
-                    void_flow::record_reversal(tx, ctx, pending.pending_id, &result)
-                })?;
-                if state == PendingState::Approved {
-                    self.write(|tx, ctx| {
-                        void_flow::complete(tx, ctx, pending.pending_id, &HostReply::NoAnswer)
-                    })
-                } else {
-                    Err(VoidGuardError::HostUnreachable)
-                }
-            }
+            _ => Err(VoidGuardError::HostUnreachable),
         }
     }
+}
+
+/// A host error means the answer was lost: the void may or may not have happened.
+fn answer(result: std::result::Result<HostReply, HostError>, pending_id: i64) -> HostReply {
+    result.unwrap_or_else(|e| {
+        log::warn!("void {pending_id} got no answer: {e}");
+        HostReply::NoAnswer
+    })
 }
 
 impl Terminal {

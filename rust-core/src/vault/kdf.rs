@@ -16,9 +16,30 @@ pub fn derive(password: &[u8], salt: &[u8], iterations: u32) -> Zeroizing<[u8; 3
     out
 }
 
+/// The iteration count that takes about `target_ms` on this machine, never below
+/// [`MIN_ITERATIONS`]. Run it on the terminal model the count is meant for.
+pub fn calibrate(target_ms: u32) -> u32 {
+    const PROBE: u32 = 20_000;
+    let start = std::time::Instant::now();
+    let _ = derive(b"000000", &[0u8; SALT_LEN], PROBE);
+    let per_iteration_ns = (start.elapsed().as_nanos() / u128::from(PROBE)).max(1);
+    let iterations = u128::from(target_ms) * 1_000_000 / per_iteration_ns;
+    u32::try_from(iterations)
+        .unwrap_or(u32::MAX)
+        .max(MIN_ITERATIONS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calibration_scales_with_the_target() {
+        let short = calibrate(1);
+        let long = calibrate(400);
+        assert!(short >= MIN_ITERATIONS);
+        assert!(long > short, "{long} <= {short}");
+    }
 
     #[test]
     fn matches_published_pbkdf2_sha256_vector() {

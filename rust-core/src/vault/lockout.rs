@@ -92,10 +92,13 @@ impl Lockout {
 }
 
 /// Reads the counters. A row whose MAC does not verify was edited outside VoidGuard:
-/// it is treated as locked until the back office lifts it.
+/// it is treated as locked until the back office lifts it. The terminal MACs the row
+/// when it creates its keys, so a row without a MAC (as the schema first writes it)
+/// is an edit too: accepting it would let anyone clear a lock by nulling the row.
 pub fn load(conn: &Connection, key: &SecretKey) -> Result<Lockout> {
     let (failures, locked_until_ms, needs_lift, mac): (u32, Option<i64>, bool, Option<Vec<u8>>) =
-        conn.query_row(
+        crate::store::row(
+            conn,
             "SELECT failures, locked_until_ms, needs_lift, mac FROM lockout WHERE id = 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
@@ -105,9 +108,8 @@ pub fn load(conn: &Connection, key: &SecretKey) -> Result<Lockout> {
         locked_until_ms,
         needs_lift,
     };
-    let pristine = state == Lockout::default() && mac.is_none();
     let authentic = mac.is_some_and(|m| crypto::constant_time_eq(&m, &state.mac(key)));
-    if pristine || authentic {
+    if authentic {
         Ok(state)
     } else {
         log::warn!("lockout counters fail their MAC; locking until lifted");
@@ -120,7 +122,7 @@ pub fn load(conn: &Connection, key: &SecretKey) -> Result<Lockout> {
 }
 
 pub fn store(tx: &Transaction<'_>, key: &SecretKey, state: &Lockout) -> Result<()> {
-    tx.execute(
+    crate::store::exec(tx,
         "UPDATE lockout SET failures = ?1, locked_until_ms = ?2, needs_lift = ?3, mac = ?4 WHERE id = 1",
         params![state.failures, state.locked_until_ms, state.needs_lift, state.mac(key).to_vec()],
     )?;

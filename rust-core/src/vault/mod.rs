@@ -47,17 +47,39 @@ pub struct VaultState {
     pub iterations: Option<u32>,
 }
 
+/// The sealed record is written at activation, holding `null` until a password is
+/// set, so deleting the row cannot make a terminal look fresh and take a new password.
 fn load_record(conn: &Connection, key: &SecretKey) -> Result<Option<Record>> {
     let sealed: Option<Vec<u8>> = conn
-        .query_row("SELECT sealed FROM vault WHERE id = 1", [], |r| r.get(0))
+        .prepare_cached("SELECT sealed FROM vault WHERE id = 1")?
+        .query_row([], |r| r.get(0))
         .optional()?;
     let Some(sealed) = sealed else {
+        if crate::profile::load(conn)?.is_some() {
+            return Err(Error::Corrupt("the void password record is missing"));
+        }
         return Ok(None);
     };
     let plain = key
         .open(RECORD_AAD, &sealed)
         .map_err(|_| Error::Corrupt("void password record"))?;
-    Ok(Some(serde_json::from_slice(&plain)?))
+    Ok(serde_json::from_slice(&plain)?)
+}
+
+fn write_record(tx: &Transaction<'_>, key: &SecretKey, record: Option<&Record>) -> Result<()> {
+    let plain = Zeroizing::new(serde_json::to_vec(&record)?);
+    let sealed = key.seal(RECORD_AAD, &plain)?;
+    tx.prepare_cached(
+        "INSERT INTO vault (id, sealed) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed",
+    )?
+    .execute(params![sealed])?;
+    Ok(())
+}
+
+/// Seals the empty record at activation.
+pub fn init(tx: &Transaction<'_>, key: &SecretKey) -> Result<()> {
+    write_record(tx, key, None)
 }
 
 pub fn state(conn: &Connection, key: &SecretKey) -> Result<VaultState> {
@@ -104,12 +126,5 @@ pub fn store(
         hash: crypto::to_hex(hash.as_ref()),
         set_at_ms: now_ms,
     };
-    let plain = Zeroizing::new(serde_json::to_vec(&record)?);
-    let sealed = key.seal(RECORD_AAD, &plain)?;
-    tx.execute(
-        "INSERT INTO vault (id, sealed) VALUES (1, ?1)
-         ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed",
-        params![sealed],
-    )?;
-    Ok(())
+    write_record(tx, key, Some(&record))
 }

@@ -22,13 +22,13 @@ pub struct Used {
 }
 
 pub fn used(conn: &Connection, day: BusinessDate) -> Result<Used> {
-    let row: Option<(u32, i64)> = conn
-        .query_row(
-            "SELECT count, amount_fen FROM void_limits WHERE business_date = ?1",
-            [day.iso()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let row: Option<(u32, i64)> = crate::store::row(
+        conn,
+        "SELECT count, amount_fen FROM void_limits WHERE business_date = ?1",
+        [day.iso()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?;
     Ok(row.map_or_else(Used::default, |(count, amount)| Used {
         count,
         amount: Fen(amount),
@@ -52,7 +52,8 @@ pub fn check(used: Used, amount: Fen, count_limit: u32, amount_limit: Fen) -> Re
 }
 
 pub fn add(tx: &Transaction<'_>, day: BusinessDate, amount: Fen) -> Result<()> {
-    tx.execute(
+    crate::store::exec(
+        tx,
         "INSERT INTO void_limits (business_date, count, amount_fen) VALUES (?1, 1, ?2)
          ON CONFLICT (business_date) DO UPDATE SET count = count + 1, amount_fen = amount_fen + ?2",
         params![day.iso(), amount.0],
@@ -62,7 +63,8 @@ pub fn add(tx: &Transaction<'_>, day: BusinessDate, amount: Fen) -> Result<()> {
 
 /// A lift starts the day's allowance afresh.
 pub fn reset(tx: &Transaction<'_>, day: BusinessDate) -> Result<()> {
-    tx.execute(
+    crate::store::exec(
+        tx,
         "DELETE FROM void_limits WHERE business_date = ?1",
         [day.iso()],
     )?;

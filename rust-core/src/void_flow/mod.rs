@@ -412,12 +412,17 @@ fn audit_pending(
     Ok(())
 }
 
-/// Unresolved voids this opening may reconcile: everything except voids this very
-/// session is still waiting on.
+/// Unresolved voids this opening may reconcile: not those this very session is still
+/// waiting on, and not those handed to the merchant, who may be settling them with
+/// the acquirer by phone (they are closed by `complete` with the host's answer).
 pub fn reconcilable(conn: &Connection, session: &str) -> Result<Vec<PendingVoid>> {
     Ok(pending::unresolved(conn)?
         .into_iter()
-        .filter(|p| !(p.public.state == PendingState::AwaitingAnswer && p.session == session))
+        .filter(|p| match p.public.state {
+            PendingState::AwaitingAnswer => p.session != session,
+            PendingState::NeedsManualHandling => false,
+            _ => true,
+        })
         .map(|p| p.public)
         .collect())
 }

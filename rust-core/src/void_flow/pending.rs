@@ -160,7 +160,7 @@ pub struct NewPending<'a> {
 }
 
 pub fn insert(tx: &Transaction<'_>, p: &NewPending<'_>) -> Result<Stored> {
-    tx.execute(
+    crate::store::exec(tx,
         "INSERT INTO pending_voids (original_id, request, operator_no, authoriser_no, reason, state,
              session, created_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, 'awaiting_answer', ?6, ?7)",
@@ -178,7 +178,7 @@ pub fn insert(tx: &Transaction<'_>, p: &NewPending<'_>) -> Result<Stored> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Stored>> {
-    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
+    crate::store::row(conn, &format!("{SELECT} WHERE id = ?1"), [id], from_row)
         .optional()?
         .map(finish)
         .transpose()
@@ -196,7 +196,7 @@ pub fn unresolved(conn: &Connection) -> Result<Vec<Stored>> {
 }
 
 pub fn unresolved_count(conn: &Connection) -> Result<u32> {
-    Ok(conn.query_row(
+    Ok(crate::store::row(conn,
         "SELECT count(*) FROM pending_voids WHERE state IN ('awaiting_answer', 'awaiting_reversal', 'manual')",
         [],
         |r| r.get(0),
@@ -204,7 +204,8 @@ pub fn unresolved_count(conn: &Connection) -> Result<u32> {
 }
 
 pub fn unresolved_for(conn: &Connection, original_id: i64) -> Result<bool> {
-    Ok(conn.query_row(
+    Ok(crate::store::row(
+        conn,
         "SELECT EXISTS (SELECT 1 FROM pending_voids WHERE original_id = ?1
              AND state IN ('awaiting_answer', 'awaiting_reversal', 'manual'))",
         [original_id],
@@ -220,7 +221,8 @@ pub fn resolve(
     void_id: Option<i64>,
     now_ms: i64,
 ) -> Result<()> {
-    tx.execute(
+    crate::store::exec(
+        tx,
         "UPDATE pending_voids SET state = ?2, response_code = ?3, void_id = ?4, resolved_at_ms = ?5
          WHERE id = ?1",
         params![id, state.as_str(), response_code, void_id, now_ms],
@@ -235,15 +237,18 @@ pub fn await_reversal(
     failed_attempt: bool,
     max_attempts: u32,
 ) -> Result<PendingState> {
-    tx.execute(
+    crate::store::exec(
+        tx,
         "UPDATE pending_voids SET attempts = attempts + ?2,
              state = CASE WHEN attempts + ?2 >= ?3 THEN 'manual' ELSE 'awaiting_reversal' END
          WHERE id = ?1",
         params![id, i64::from(failed_attempt), max_attempts],
     )?;
-    let state: String =
-        tx.query_row("SELECT state FROM pending_voids WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })?;
+    let state: String = crate::store::row(
+        tx,
+        "SELECT state FROM pending_voids WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
     Ok(PendingState::from_db(&state))
 }

@@ -214,3 +214,116 @@ pub fn all_rows(terminal: &Terminal) -> Vec<Transaction> {
     rows.reverse();
     rows
 }
+
+/// A terminal's files while no terminal has them open, for edits behind its back.
+pub struct ClosedFixture {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub key_file: PathBuf,
+    pub clock: Arc<TestClock>,
+    pub host: Option<Arc<dyn HostLink>>,
+}
+
+impl Fixture {
+    /// Closes the terminal (and so its SQLite connection) but keeps the files.
+    pub fn close(self) -> ClosedFixture {
+        let Fixture {
+            dir,
+            db,
+            key_file,
+            clock,
+            host,
+            terminal,
+        } = self;
+        drop(terminal);
+        ClosedFixture {
+            dir,
+            db,
+            key_file,
+            clock,
+            host,
+        }
+    }
+}
+
+impl ClosedFixture {
+    /// Opens the same files again, as after a restart.
+    pub fn open(self) -> Fixture {
+        let terminal = open(
+            &self.db,
+            &self.key_file,
+            self.host.clone(),
+            self.clock.clone(),
+        )
+        .unwrap();
+        let ClosedFixture {
+            dir,
+            db,
+            key_file,
+            clock,
+            host,
+        } = self;
+        Fixture {
+            dir,
+            db,
+            key_file,
+            clock,
+            host,
+            terminal,
+        }
+    }
+}
+
+/// A password that is six digits, not trivial, and not [`PASSWORD`].
+pub const WRONG_PASSWORD: &str = "135792";
+
+/// Opens a terminal whose configuration `adjust` changed (daily limits, expiry …).
+pub fn open_with_config(
+    db: &std::path::Path,
+    key_file: &std::path::Path,
+    clock: Arc<TestClock>,
+    adjust: impl FnOnce(&mut TerminalConfig),
+) -> Result<Terminal, VoidGuardError> {
+    let mut config = config(db);
+    adjust(&mut config);
+    let keys = KeyFileWrapper::open_or_create(key_file).unwrap();
+    Terminal::open_with(config, &keys, None, clock).map_err(VoidGuardError::from)
+}
+
+impl Fixture {
+    /// Like [`Fixture::ready`], on the built-in simulator, with the configuration
+    /// changed by `adjust`. [`Fixture::reopen`] would open it with the defaults again.
+    pub fn ready_with_config(adjust: impl FnOnce(&mut TerminalConfig)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("voidguard.db");
+        let key_file = dir.path().join("voidguard.key");
+        let clock = TestClock::at(START_MS);
+        let terminal = open_with_config(&db, &key_file, clock.clone(), adjust).unwrap();
+        let f = Self {
+            dir,
+            db,
+            key_file,
+            clock,
+            host: None,
+            terminal,
+        };
+        f.make_ready();
+        f
+    }
+
+    /// Keys [`WRONG_PASSWORD`] for a void of `sale` until voiding is locked until the
+    /// back office lifts it, waiting out each timed lock on the test clock.
+    pub fn lock_until_lifted(&self, sale: &Transaction) {
+        let mut request = void_of(sale);
+        request.password = WRONG_PASSWORD.into();
+        for _ in 0..10 {
+            match self.terminal.void_transaction(request.clone()) {
+                Err(VoidGuardError::WrongPassword { .. }) => {}
+                Err(VoidGuardError::LockedUntil { until_ms }) => self.clock.set(until_ms),
+                Err(VoidGuardError::LockedUntilLifted) => return,
+                other => panic!("a wrong password was answered with {other:?}"),
+            }
+        }
+        panic!("ten wrong passwords did not lock voiding until lifted");
+    }
+}

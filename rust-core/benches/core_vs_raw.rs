@@ -1,0 +1,366 @@
+//! The core against raw rusqlite doing the same SQL with the same pragmas, on a
+//! journal pre-filled to a million sales (VOIDGUARD_BENCH_ROWS overrides), built
+//! once per run in a temporary folder on disk. `scripts/bench` reads the medians and
+//! prints the ratios.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use rusqlite::{params, Connection, OptionalExtension};
+use voidguard::crypto::{self, SecretKey};
+use voidguard::vault::kdf;
+use voidguard::{
+    KeyFileWrapper, SaleRequest, SystemClock, Terminal, TerminalConfig, Transaction, VoidRequest,
+};
+
+const PASSWORD: &str = "274816";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    ours: PathBuf,
+    raw: PathBuf,
+    keys: KeyFileWrapper,
+    rows: u32,
+}
+
+fn rows() -> u32 {
+    std::env::var("VOIDGUARD_BENCH_ROWS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+fn config(db: &Path) -> TerminalConfig {
+    let mut config = TerminalConfig::new(db.to_string_lossy());
+    config.kdf_iterations = kdf::MIN_ITERATIONS;
+    config.daily_void_count_limit = u32::MAX;
+    config.daily_void_amount_limit = voidguard::Fen(i64::MAX);
+    config
+}
+
+fn open(f: &Fixture) -> Terminal {
+    Terminal::open_with(config(&f.ours), &f.keys, None, Arc::new(SystemClock)).expect("open")
+}
+
+/// The raw side: the same file layout, opened with the same pragmas.
+fn open_raw(path: &Path) -> Connection {
+    let conn = Connection::open(path).expect("raw open");
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .expect("busy timeout");
+    conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))
+        .expect("wal");
+    conn.pragma_update(None, "synchronous", "FULL")
+        .expect("synchronous");
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .expect("foreign keys");
+    conn
+}
+
+fn build() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ours = dir.path().join("ours.db");
+    let raw = dir.path().join("raw.db");
+    let keys = KeyFileWrapper::open_or_create(dir.path().join("ours.key")).expect("key file");
+    let rows = rows();
+    let f = Fixture {
+        ours,
+        raw,
+        keys,
+        rows,
+        _dir: dir,
+    };
+    let started = std::time::Instant::now();
+    {
+        let t = open(&f);
+        t.activate(
+            "898340157220001".into(),
+            "LKL00042".into(),
+            "7c1f9a2b5d3e4f60718293a4b5c6d7e8".into(),
+        )
+        .expect("activate");
+        let ticket = t
+            .apply_for(voidguard::RequestKind::VoidPermission, application())
+            .expect("apply");
+        let secret = crypto::from_hex("7c1f9a2b5d3e4f60718293a4b5c6d7e8").expect("hex");
+        let code = voidguard::backoffice::approval_code(
+            &secret,
+            voidguard::backoffice::Action::Permit,
+            &ticket.request_code,
+        );
+        t.redeem_approval(ticket.request_code, code, None)
+            .expect("permit");
+        t.set_void_password(PASSWORD.into()).expect("password");
+        t.bulk_fill(rows, 100_000).expect("fill");
+    }
+    // Closing checkpointed the WAL; the raw side starts from an identical file.
+    std::fs::copy(&f.ours, &f.raw).expect("copy");
+    eprintln!(
+        "fixture: {rows} sales built in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    f
+}
+
+fn application() -> voidguard::Application {
+    voidguard::Application {
+        reason: "benchmark".into(),
+        id_type: "resident_id".into(),
+        id_number: "11010519491231002X".into(),
+        licence_no: "91110000802100433B".into(),
+        contact: "13800138000".into(),
+    }
+}
+
+fn sale_request(i: u32) -> SaleRequest {
+    SaleRequest {
+        amount: format!("{}.{:02}", 10 + i % 500, i % 100),
+        card_number: "622202******0123".into(),
+        card_scheme: "UnionPay".into(),
+        operator_no: "01".into(),
+        rrn: Some(format!("{:012}", 900_000_000_000u64 + u64::from(i))),
+        auth_code: Some(format!("{:06}", i % 1_000_000)),
+    }
+}
+
+fn void_request(t: &Transaction) -> VoidRequest {
+    VoidRequest {
+        voucher_no: t.voucher_no.clone(),
+        date: t.business_date.clone(),
+        amount: t.amount.to_decimal_string(),
+        password: PASSWORD.into(),
+        operator_no: "01".into(),
+        authoriser_no: "00".into(),
+        reason: "customer_request".into(),
+    }
+}
+
+const RAW_INSERT: &str = "INSERT INTO journal (kind, voucher_no, batch_no, rrn, auth_code, amount_fen, currency,
+    masked_pan, card_scheme, operator_no, authoriser_no, void_reason, business_date, created_at_ms, status, original_id)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, 156, '622202******0123', 'UnionPay', '01', ?7, ?8, '2026-11-29', ?9, 'approved', ?10)";
+
+struct RawCounter {
+    batch: i64,
+    next: AtomicU32,
+}
+
+fn raw_counter(conn: &Connection) -> RawCounter {
+    let (batch, next): (i64, u32) = conn
+        .query_row(
+            "SELECT batch_no, next_voucher_no FROM counters WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("counters");
+    RawCounter {
+        batch,
+        next: AtomicU32::new(next + 100_000),
+    }
+}
+
+fn raw_sale(conn: &Connection, c: &RawCounter, amount: i64) -> i64 {
+    let voucher = c.next.fetch_add(1, Ordering::Relaxed) % 999_999 + 1;
+    conn.prepare_cached(RAW_INSERT)
+        .and_then(|mut s| {
+            s.execute(params![
+                "sale",
+                voucher,
+                c.batch,
+                "900000000000",
+                "123456",
+                amount,
+                None::<String>,
+                None::<String>,
+                0,
+                None::<i64>
+            ])
+        })
+        .expect("raw sale");
+    conn.last_insert_rowid()
+}
+
+fn benches(c: &mut Criterion) {
+    let f = build();
+    let ours = open(&f);
+    let raw = open_raw(&f.raw);
+    let counter = raw_counter(&raw);
+    let sale_no = AtomicU32::new(0);
+
+    let mut p1 = c.benchmark_group("p1_void");
+    p1.sample_size(30);
+    p1.bench_function("voidguard", |b| {
+        b.iter_batched(
+            || {
+                ours.record_sale(sale_request(sale_no.fetch_add(1, Ordering::Relaxed)))
+                    .expect("sale")
+            },
+            |sale| ours.void_transaction(void_request(&sale)).expect("void"),
+            BatchSize::PerIteration,
+        )
+    });
+    p1.bench_function("raw", |b| {
+        b.iter_batched(
+            || raw_sale(&raw, &counter, 1234),
+            |original| {
+                let tx = raw.unchecked_transaction().expect("tx");
+                let voucher = counter.next.fetch_add(1, Ordering::Relaxed) % 999_999 + 1;
+                tx.prepare_cached(RAW_INSERT)
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            "void",
+                            voucher,
+                            counter.batch,
+                            "900000000001",
+                            "654321",
+                            1234,
+                            "00",
+                            "customer_request",
+                            0,
+                            original
+                        ])
+                    })
+                    .expect("void row");
+                tx.prepare_cached(
+                    "UPDATE journal SET status = 'voided' WHERE id = ?1 AND status = 'approved'",
+                )
+                .and_then(|mut s| s.execute([original]))
+                .expect("update");
+                tx.commit().expect("commit");
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    p1.finish();
+
+    let status = ours.status().expect("status");
+    let last_voucher = status.next_voucher_no.parse::<u32>().expect("voucher") - 1;
+    // Probe vouchers of the open batch only, newest first.
+    let first_voucher: u32 = raw
+        .query_row(
+            "SELECT min(voucher_no) FROM journal WHERE batch_no = ?1",
+            [counter.batch],
+            |r| r.get(0),
+        )
+        .expect("first voucher");
+    let window = (last_voucher - first_voucher).clamp(1, 50_000);
+    let mut p2 = c.benchmark_group("p2_find");
+    let probe = AtomicU32::new(0);
+    p2.bench_function("voidguard", |b| {
+        b.iter(|| {
+            let v = last_voucher - probe.fetch_add(1, Ordering::Relaxed) % window;
+            ours.find_transaction(format!("{v:06}"))
+                .expect("find")
+                .expect("present")
+        })
+    });
+    p2.bench_function("raw", |b| {
+        b.iter(|| {
+            let v = last_voucher - probe.fetch_add(1, Ordering::Relaxed) % window;
+            raw.prepare_cached(
+                "SELECT id, kind, voucher_no, batch_no, rrn, auth_code, amount_fen, currency, masked_pan,
+                        card_scheme, operator_no, authoriser_no, void_reason, business_date, created_at_ms, status,
+                        original_id
+                 FROM journal WHERE batch_no = ?1 AND voucher_no = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![counter.batch, v], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(4)?, r.get::<_, String>(8)?, r.get::<_, i64>(6)?))
+                })
+                .optional()
+            })
+            .expect("raw find")
+        })
+    });
+    p2.finish();
+
+    let mut p3 = c.benchmark_group("p3_sale");
+    p3.sample_size(30);
+    p3.bench_function("voidguard", |b| {
+        b.iter(|| {
+            ours.record_sale(sale_request(sale_no.fetch_add(1, Ordering::Relaxed)))
+                .expect("sale")
+        })
+    });
+    p3.bench_function("raw", |b| {
+        b.iter(|| {
+            let tx = raw.unchecked_transaction().expect("tx");
+            let id = raw_sale(&tx, &counter, 1234);
+            tx.commit().expect("commit");
+            id
+        })
+    });
+    p3.finish();
+
+    let mut p4 = c.benchmark_group("p4_verify_audit");
+    p4.sample_size(10);
+    p4.bench_function("voidguard", |b| {
+        b.iter(|| assert!(ours.verify_audit().expect("verify").ok))
+    });
+    let key = SecretKey::random().expect("key");
+    p4.bench_function("raw", |b| {
+        b.iter(|| {
+            let mut stmt = raw
+                .prepare_cached(
+                    "SELECT seq, at_ms, kind, operator_no, detail, mac FROM audit ORDER BY seq",
+                )
+                .expect("prepare");
+            let mut rows = stmt.query([]).expect("query");
+            let mut last = [0u8; 32];
+            while let Some(r) = rows.next().expect("row") {
+                let seq: i64 = r.get(0).expect("seq");
+                let at: i64 = r.get(1).expect("at");
+                let kind = r.get_ref(2).expect("kind").as_bytes().expect("text");
+                let op = r
+                    .get_ref(3)
+                    .expect("op")
+                    .as_bytes_or_null()
+                    .expect("text")
+                    .unwrap_or_default();
+                let detail = r.get_ref(4).expect("detail").as_bytes().expect("text");
+                last = crypto::hmac_sha256(
+                    key.as_bytes(),
+                    &[
+                        &last,
+                        &seq.to_be_bytes(),
+                        &at.to_be_bytes(),
+                        kind,
+                        op,
+                        detail,
+                    ],
+                );
+            }
+            last
+        })
+    });
+    p4.finish();
+    drop(ours);
+    drop(raw);
+
+    let mut p5 = c.benchmark_group("p5_open");
+    p5.bench_function("voidguard", |b| b.iter(|| drop(open(&f))));
+    p5.bench_function("raw", |b| b.iter(|| drop(open_raw(&f.raw))));
+    p5.finish();
+
+    let mut kdf_group = c.benchmark_group("kdf");
+    kdf_group.sample_size(10);
+    kdf_group.bench_function("production", |b| {
+        b.iter(|| {
+            kdf::derive(
+                PASSWORD.as_bytes(),
+                &[7u8; kdf::SALT_LEN],
+                kdf::DEFAULT_ITERATIONS,
+            )
+        })
+    });
+    kdf_group.finish();
+    eprintln!(
+        "kdf: {} iterations (default), calibrated for 200 ms on this machine: {}; rows: {}",
+        kdf::DEFAULT_ITERATIONS,
+        kdf::calibrate(200),
+        f.rows
+    );
+}
+
+criterion_group!(core_vs_raw, benches);
+criterion_main!(core_vs_raw);

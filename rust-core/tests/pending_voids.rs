@@ -1,0 +1,546 @@
+//! The host leg of a void, driven by a scripted acquirer: the two phases, exactly-once
+//! completion, declines, lost answers, reversals (冲正) after a restart, manual
+//! handling, and settlement waiting for all of it.
+
+mod common;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use rusqlite::{Connection, OpenFlags};
+use voidguard::{
+    Fen, HostError, HostLink, HostReply, HostRequest, PendingState, ReconcileReport, ReversalReply,
+    SaleRequest, Transaction, TransactionKind, TransactionStatus, VoidGuardError,
+};
+
+/// An acquirer that answers from a script and remembers what it was asked.
+#[derive(Default)]
+struct ScriptedHost {
+    authorise_answers: Mutex<VecDeque<Result<HostReply, HostError>>>,
+    reverse_answers: Mutex<VecDeque<Result<ReversalReply, HostError>>>,
+    authorise_calls: AtomicU32,
+    reverse_calls: AtomicU32,
+    authorised: Mutex<Vec<HostRequest>>,
+    reversed: Mutex<Vec<HostRequest>>,
+    /// When set, the host looks into the terminal's database when a void arrives.
+    spy_on: Mutex<Option<PathBuf>>,
+    /// The pending voids (state, request) on disk at the moment each void arrived.
+    on_disk_when_called: Mutex<Vec<Vec<(String, HostRequest)>>>,
+}
+
+impl ScriptedHost {
+    fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    fn will_authorise(&self, answer: Result<HostReply, HostError>) {
+        self.authorise_answers.lock().unwrap().push_back(answer);
+    }
+
+    fn will_reverse(&self, answer: Result<ReversalReply, HostError>) {
+        self.reverse_answers.lock().unwrap().push_back(answer);
+    }
+
+    fn calls(&self) -> (u32, u32) {
+        (
+            self.authorise_calls.load(Ordering::SeqCst),
+            self.reverse_calls.load(Ordering::SeqCst),
+        )
+    }
+
+    fn pending_on_disk(db: &PathBuf) -> Vec<(String, HostRequest)> {
+        let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT state, request FROM pending_voids ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, String>(1)?)))
+            .unwrap()
+            .map(|row| {
+                let (state, json) = row.unwrap();
+                (state, serde_json::from_str(&json).unwrap())
+            })
+            .collect()
+    }
+}
+
+impl HostLink for ScriptedHost {
+    fn authorise_void(&self, request: HostRequest) -> Result<HostReply, HostError> {
+        self.authorise_calls.fetch_add(1, Ordering::SeqCst);
+        if let Some(db) = self.spy_on.lock().unwrap().as_ref() {
+            self.on_disk_when_called
+                .lock()
+                .unwrap()
+                .push(Self::pending_on_disk(db));
+        }
+        self.authorised.lock().unwrap().push(request);
+        self.authorise_answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("authorise_void called more often than scripted")
+    }
+
+    fn reverse_void(&self, request: HostRequest) -> Result<ReversalReply, HostError> {
+        self.reverse_calls.fetch_add(1, Ordering::SeqCst);
+        self.reversed.lock().unwrap().push(request);
+        self.reverse_answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("reverse_void called more often than scripted")
+    }
+}
+
+fn ready_with(host: &Arc<ScriptedHost>) -> Fixture {
+    let f = Fixture::with_host(Some(host.clone() as Arc<dyn HostLink>));
+    f.make_ready();
+    f
+}
+
+fn approved(rrn: &str, auth_code: &str) -> HostReply {
+    HostReply::Approved {
+        rrn: rrn.into(),
+        auth_code: auth_code.into(),
+    }
+}
+
+fn declined(code: &str) -> HostReply {
+    HostReply::Declined {
+        response_code: code.into(),
+    }
+}
+
+fn void_rows(f: &Fixture) -> Vec<Transaction> {
+    all_rows(&f.terminal)
+        .into_iter()
+        .filter(|t| t.kind == TransactionKind::Void)
+        .collect()
+}
+
+fn status_of(f: &Fixture, sale: &Transaction) -> TransactionStatus {
+    f.terminal
+        .find_transaction(sale.voucher_no.clone())
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+fn files(f: &Fixture) -> (Vec<u8>, Vec<u8>) {
+    let mut wal = f.db.as_os_str().to_owned();
+    wal.push("-wal");
+    (std::fs::read(&f.db).unwrap(), std::fs::read(wal).unwrap())
+}
+
+#[test]
+fn two_phase_void_writes_exactly_one_void_row() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+
+    let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
+    assert_eq!(pending.state, PendingState::AwaitingAnswer);
+    assert!(
+        void_rows(&f).is_empty(),
+        "nothing is voided before the answer"
+    );
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Approved);
+
+    let outcome = f
+        .terminal
+        .complete_void(pending.pending_id, approved("202611290001", "A1B2C3"))
+        .unwrap();
+
+    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.original.status, TransactionStatus::Voided);
+    let void = outcome.void_transaction.unwrap();
+    assert_eq!(void_rows(&f), vec![void.clone()]);
+    assert_eq!(void.voucher_no, pending.void_voucher_no);
+    assert_eq!(void.original_voucher_no.as_deref(), Some("000001"));
+    assert_eq!(void.amount, sale.amount);
+    assert_eq!(
+        (void.rrn.as_str(), void.auth_code.as_str()),
+        ("202611290001", "A1B2C3")
+    );
+    assert_eq!(void.authoriser_no.as_deref(), Some("00"));
+    assert_eq!(void.void_reason.as_deref(), Some("customer_request"));
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+    assert_eq!(host.calls(), (0, 0), "the caller ran the host leg itself");
+}
+
+#[test]
+fn completing_a_resolved_void_again_returns_the_same_outcome_and_writes_nothing() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+    let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
+    let first = f
+        .terminal
+        .complete_void(pending.pending_id, approved("202611290001", "A1B2C3"))
+        .unwrap();
+    let rows = all_rows(&f.terminal);
+    let audited = f.terminal.verify_audit().unwrap().entries_checked;
+    let bytes = files(&f);
+
+    for retry in [
+        approved("202611290001", "A1B2C3"),
+        approved("999999999999", "ZZZZZZ"),
+        declined("05"),
+        HostReply::NoAnswer,
+    ] {
+        let again = f
+            .terminal
+            .complete_void(pending.pending_id, retry.clone())
+            .unwrap();
+        assert_eq!(again, first, "{retry:?}");
+    }
+
+    assert_eq!(all_rows(&f.terminal), rows);
+    assert_eq!(void_rows(&f).len(), 1);
+    assert_eq!(f.terminal.verify_audit().unwrap().entries_checked, audited);
+    assert!(files(&f) == bytes, "a repeated answer changed the files");
+}
+
+#[test]
+fn begin_void_persists_the_exact_host_request_before_the_host_is_called() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    *host.spy_on.lock().unwrap() = Some(f.db.clone());
+    let sale = f
+        .terminal
+        .record_sale(SaleRequest {
+            amount: "88.00".into(),
+            card_number: "6222021234567890123".into(),
+            card_scheme: "UnionPay".into(),
+            operator_no: "01".into(),
+            rrn: Some("202611290042".into()),
+            auth_code: Some("a1b2c3".into()),
+        })
+        .unwrap();
+    let expected = HostRequest {
+        processing_code: "200000".into(),
+        amount: Fen(8_800),
+        currency: 156,
+        voucher_no: "000002".into(),
+        batch_no: "000001".into(),
+        original_voucher_no: "000001".into(),
+        original_rrn: "202611290042".into(),
+        original_auth_code: "A1B2C3".into(),
+        original_business_date: f.today(),
+        merchant_no: MERCHANT_NO.into(),
+        terminal_id: TERMINAL_ID.into(),
+    };
+    host.will_authorise(Ok(approved("202611290043", "D4E5F6")));
+
+    f.terminal.void_transaction(void_of(&sale)).unwrap();
+
+    assert_eq!(*host.authorised.lock().unwrap(), vec![expected.clone()]);
+    assert_eq!(
+        *host.on_disk_when_called.lock().unwrap(),
+        vec![vec![("awaiting_answer".to_owned(), expected)]],
+        "the request was on disk, awaiting its answer, when the host got it"
+    );
+}
+
+#[test]
+fn a_declined_void_is_refused_and_the_sale_stays_approved() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+    host.will_authorise(Ok(declined("05")));
+
+    assert_eq!(
+        f.terminal.void_transaction(void_of(&sale)),
+        Err(VoidGuardError::HostDeclined {
+            response_code: "05".into()
+        })
+    );
+
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Approved);
+    assert!(void_rows(&f).is_empty());
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+    assert_eq!(
+        host.calls(),
+        (1, 0),
+        "a decline is an answer: nothing to reverse"
+    );
+
+    // The merchant may try again; the declined void spent voucher 000002.
+    host.will_authorise(Ok(approved("202611290002", "B2C3D4")));
+    let outcome = f.terminal.void_transaction(void_of(&sale)).unwrap();
+    assert_eq!(outcome.void_transaction.unwrap().voucher_no, "000003");
+}
+
+#[test]
+fn a_lost_answer_whose_reversal_fails_too_blocks_voids_until_reconciled_after_a_restart() {
+    let host = ScriptedHost::new();
+    let mut f = ready_with(&host);
+    let lunch = f.sale("88.00");
+    let coffee = f.sale("12.00");
+    host.will_authorise(Err(HostError::Timeout));
+    host.will_reverse(Err(HostError::Timeout));
+
+    assert_eq!(
+        f.terminal.void_transaction(void_of(&lunch)),
+        Err(VoidGuardError::HostUnreachable)
+    );
+
+    let work = f.terminal.pending_host_work().unwrap();
+    assert_eq!(work.len(), 1);
+    assert_eq!(work[0].state, PendingState::AwaitingReversal);
+    assert_eq!(work[0].attempts, 1);
+    assert_eq!(work[0].original_voucher_no, lunch.voucher_no);
+    assert_eq!(f.terminal.status().unwrap().pending_host_work, 1);
+    assert_eq!(
+        f.terminal.begin_void(void_of(&coffee)),
+        Err(VoidGuardError::PendingHostWork { count: 1 })
+    );
+    assert_eq!(
+        f.terminal.void_preview(lookup_of(&coffee)),
+        Err(VoidGuardError::PendingHostWork { count: 1 })
+    );
+    assert_eq!(
+        f.terminal.begin_void(void_of(&lunch)),
+        Err(VoidGuardError::VoidInProgress {
+            voucher_no: lunch.voucher_no.clone()
+        })
+    );
+    assert_eq!(host.calls(), (1, 1));
+
+    f.reopen();
+    host.will_reverse(Ok(ReversalReply::Reversed));
+    assert_eq!(
+        f.terminal.reconcile().unwrap(),
+        ReconcileReport {
+            reversed: 1,
+            ..Default::default()
+        }
+    );
+
+    assert_eq!(host.calls(), (1, 2));
+    assert_eq!(
+        host.reversed.lock().unwrap().last(),
+        Some(&work[0].request),
+        "the reversal names exactly the void that was sent"
+    );
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+    assert_eq!(status_of(&f, &lunch), TransactionStatus::Approved);
+    assert!(void_rows(&f).is_empty());
+    host.will_authorise(Ok(approved("202611290003", "C3D4E5")));
+    let outcome = f.terminal.void_transaction(void_of(&lunch)).unwrap();
+    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(status_of(&f, &lunch), TransactionStatus::Voided);
+}
+
+#[test]
+fn a_void_left_awaiting_its_answer_by_a_crashed_session_is_reversed_on_reconcile() {
+    let host = ScriptedHost::new();
+    let mut f = ready_with(&host);
+    let sale = f.sale("88.00");
+    let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
+
+    f.reopen();
+
+    let work = f.terminal.pending_host_work().unwrap();
+    assert_eq!(
+        work,
+        vec![pending.clone()],
+        "the pending void survived as it was"
+    );
+    host.will_reverse(Ok(ReversalReply::Reversed));
+    assert_eq!(f.terminal.reconcile().unwrap().reversed, 1);
+    assert_eq!(*host.reversed.lock().unwrap(), vec![pending.request]);
+    assert_eq!(host.calls(), (0, 1));
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Approved);
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+    let again = f.terminal.begin_void(void_of(&sale)).unwrap();
+    assert_eq!(again.state, PendingState::AwaitingAnswer);
+}
+
+#[test]
+fn reconcile_leaves_this_sessions_void_awaiting_its_answer_alone_until_the_answer_is_lost() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+    let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
+
+    assert_eq!(f.terminal.reconcile().unwrap(), ReconcileReport::default());
+    assert_eq!(host.calls(), (0, 0));
+    assert_eq!(
+        f.terminal.pending_host_work().unwrap(),
+        vec![pending.clone()]
+    );
+
+    let lost = f
+        .terminal
+        .complete_void(pending.pending_id, HostReply::NoAnswer)
+        .unwrap();
+    assert_eq!(lost.state, PendingState::AwaitingReversal);
+    host.will_reverse(Ok(ReversalReply::Reversed));
+    assert_eq!(f.terminal.reconcile().unwrap().reversed, 1);
+    assert_eq!(host.calls(), (0, 1));
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Approved);
+}
+
+#[test]
+fn a_reversal_answered_void_approved_confirms_the_void_on_reconcile() {
+    let host = ScriptedHost::new();
+    let mut f = ready_with(&host);
+    let sale = f.sale("88.00");
+    let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
+    f.reopen();
+    host.will_reverse(Ok(ReversalReply::VoidApproved {
+        rrn: "998877665544".into(),
+        auth_code: "Z9Y8X7".into(),
+    }));
+
+    assert_eq!(
+        f.terminal.reconcile().unwrap(),
+        ReconcileReport {
+            confirmed: 1,
+            ..Default::default()
+        }
+    );
+
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Voided);
+    let voids = void_rows(&f);
+    assert_eq!(voids.len(), 1);
+    assert_eq!(voids[0].voucher_no, pending.void_voucher_no);
+    assert_eq!(
+        (voids[0].rrn.as_str(), voids[0].auth_code.as_str()),
+        ("998877665544", "Z9Y8X7")
+    );
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+}
+
+#[test]
+fn a_lost_answer_the_reversal_reports_approved_is_a_successful_void() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+    host.will_authorise(Err(HostError::Unreachable {
+        reason: "socket closed".into(),
+    }));
+    host.will_reverse(Ok(ReversalReply::VoidApproved {
+        rrn: "998877665544".into(),
+        auth_code: "Z9Y8X7".into(),
+    }));
+
+    let outcome = f.terminal.void_transaction(void_of(&sale)).unwrap();
+
+    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.original.status, TransactionStatus::Voided);
+    assert_eq!(outcome.void_transaction.unwrap().rrn, "998877665544");
+    assert_eq!(void_rows(&f).len(), 1);
+    assert_eq!(host.calls(), (1, 1));
+}
+
+#[test]
+fn reversals_that_keep_failing_need_manual_handling_and_the_hosts_real_answer_resolves_it() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let lunch = f.sale("88.00");
+    let coffee = f.sale("12.00");
+    host.will_authorise(Err(HostError::Timeout));
+    for _ in 0..3 {
+        host.will_reverse(Err(HostError::Timeout));
+    }
+
+    assert_eq!(
+        f.terminal.void_transaction(void_of(&lunch)),
+        Err(VoidGuardError::HostUnreachable)
+    );
+    assert_eq!(f.terminal.reconcile().unwrap().still_pending, 1);
+    assert_eq!(
+        f.terminal.reconcile().unwrap(),
+        ReconcileReport {
+            needs_manual_handling: 1,
+            ..Default::default()
+        }
+    );
+
+    let work = f.terminal.pending_host_work().unwrap();
+    assert_eq!(work.len(), 1);
+    assert_eq!(work[0].state, PendingState::NeedsManualHandling);
+    assert_eq!(work[0].attempts, 3, "max_reversal_attempts");
+    let manual_entries = f
+        .terminal
+        .audit(None, 500)
+        .unwrap()
+        .iter()
+        .filter(|e| e.kind == "void.manual")
+        .count();
+    assert_eq!(manual_entries, 1);
+    assert_eq!(
+        f.terminal.begin_void(void_of(&coffee)),
+        Err(VoidGuardError::PendingHostWork { count: 1 })
+    );
+    // Handed to the merchant, it is no longer reversed behind their back.
+    assert_eq!(f.terminal.reconcile().unwrap(), ReconcileReport::default());
+    assert_eq!(host.calls(), (1, 3));
+
+    // The merchant calls the acquirer, who says the void went through.
+    let outcome = f
+        .terminal
+        .complete_void(work[0].pending_id, approved("202611290077", "M4N5O6"))
+        .unwrap();
+
+    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(status_of(&f, &lunch), TransactionStatus::Voided);
+    assert_eq!(void_rows(&f).len(), 1);
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+    assert_eq!(host.calls(), (1, 3));
+    host.will_authorise(Ok(approved("202611290078", "P7Q8R9")));
+    f.terminal.void_transaction(void_of(&coffee)).unwrap();
+}
+
+#[test]
+fn settlement_waits_for_a_void_this_session_awaits_without_calling_the_host() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+    let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
+
+    assert_eq!(
+        f.terminal.settle("00".into()),
+        Err(VoidGuardError::PendingHostWork { count: 1 })
+    );
+    assert_eq!(host.calls(), (0, 0));
+
+    f.terminal
+        .complete_void(pending.pending_id, declined("51"))
+        .unwrap();
+    let report = f.terminal.settle("00".into()).unwrap();
+    assert_eq!((report.sale_count, report.void_count), (1, 0));
+    assert_eq!(report.net_total, Fen(8_800));
+}
+
+#[test]
+fn settlement_tries_to_reverse_first_and_refuses_while_the_reversal_fails() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+    host.will_authorise(Err(HostError::Timeout));
+    host.will_reverse(Err(HostError::Timeout));
+    assert_eq!(
+        f.terminal.void_transaction(void_of(&sale)),
+        Err(VoidGuardError::HostUnreachable)
+    );
+
+    host.will_reverse(Err(HostError::Timeout));
+    assert_eq!(
+        f.terminal.settle("00".into()),
+        Err(VoidGuardError::PendingHostWork { count: 1 })
+    );
+    assert_eq!(host.calls(), (1, 2), "settle tried a reversal first");
+    assert_eq!(f.terminal.status().unwrap().batch_no, "000001");
+
+    host.will_reverse(Ok(ReversalReply::Reversed));
+    let report = f.terminal.settle("00".into()).unwrap();
+    assert_eq!(host.calls(), (1, 3));
+    assert_eq!((report.sale_count, report.void_count), (1, 0));
+    assert_eq!(report.batch_no, "000001");
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Settled);
+}
