@@ -180,6 +180,49 @@ fn raw_sale(conn: &Connection, c: &RawCounter, amount: i64) -> i64 {
     conn.last_insert_rowid()
 }
 
+/// A journal row read in full, as the API returns it.
+type RawRow = (
+    i64,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    String,
+    Option<i64>,
+);
+
+fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+        r.get(12)?,
+        r.get(13)?,
+        r.get(14)?,
+        r.get(15)?,
+        r.get(16)?,
+    ))
+}
+
 fn benches(c: &mut Criterion) {
     let f = build();
     let ours = open(&f);
@@ -263,12 +306,7 @@ fn benches(c: &mut Criterion) {
                         original_id
                  FROM journal WHERE batch_no = ?1 AND voucher_no = ?2",
             )
-            .and_then(|mut s| {
-                s.query_row(params![counter.batch, v], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(4)?, r.get::<_, String>(8)?, r.get::<_, i64>(6)?))
-                })
-                .optional()
-            })
+            .and_then(|mut s| s.query_row(params![counter.batch, v], raw_row).optional())
             .expect("raw find")
         })
     });

@@ -325,16 +325,26 @@ pub fn redeem(
     }))
 }
 
-/// The kind of an open request, to check what a redemption needs before redeeming.
-pub fn kind_of(conn: &Connection, request_code: &str) -> Result<Option<RequestKind>> {
-    Ok(crate::store::row(
-        conn,
-        "SELECT kind FROM requests WHERE request_code = ?1",
-        [request_code],
-        |r| r.get::<_, String>(0),
-    )
-    .optional()?
-    .map(|k| RequestKind::from_db(&k)))
+/// One request by its code, with its standing as of `now_ms`.
+pub fn find(conn: &Connection, request_code: &str, now_ms: i64) -> Result<Option<RequestTicket>> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE request_code = ?1"))?
+        .query_row([request_code], |r| {
+            ticket_from_row(r, now_ms).map(|(t, _)| t)
+        })
+        .optional()?)
+}
+
+/// The kind of a request that can still be redeemed, so the caller can check what the
+/// redemption needs first; a used, closed, expired or unknown request is refused as such.
+pub fn redeemable_kind(conn: &Connection, request_code: &str, now_ms: i64) -> Result<RequestKind> {
+    let ticket = find(conn, request_code, now_ms)?.ok_or(VoidGuardError::UnknownRequest)?;
+    match ticket.status {
+        RequestStatus::Open => Ok(ticket.kind),
+        RequestStatus::Redeemed => Err(VoidGuardError::ApprovalAlreadyUsed.into()),
+        RequestStatus::Closed => Err(VoidGuardError::RequestClosed.into()),
+        RequestStatus::Expired => Err(VoidGuardError::ApprovalExpired.into()),
+    }
 }
 
 #[cfg(test)]

@@ -159,6 +159,46 @@ fn a_used_reset_code_cannot_set_the_password_again() {
 }
 
 #[test]
+fn a_used_or_expired_reset_is_refused_as_such_even_without_a_new_password() {
+    let f = Fixture::ready();
+    let ticket = apply(&f, RequestKind::PasswordReset);
+    let code = right_code(&ticket);
+    redeem(&f, &ticket, &code, Some(NEW_PASSWORD)).unwrap();
+    assert_eq!(
+        redeem(&f, &ticket, &code, None),
+        Err(VoidGuardError::ApprovalAlreadyUsed)
+    );
+
+    let ticket = apply(&f, RequestKind::PasswordReset);
+    f.clock.set(ticket.expires_at_ms);
+    assert_eq!(
+        redeem(&f, &ticket, &right_code(&ticket), None),
+        Err(VoidGuardError::ApprovalExpired)
+    );
+}
+
+#[test]
+fn a_request_is_found_by_its_code() {
+    let f = activated();
+    let ticket = apply(&f, RequestKind::VoidPermission);
+    assert_eq!(
+        f.terminal.request(ticket.request_code.clone()).unwrap(),
+        Some(ticket.clone())
+    );
+    assert_eq!(f.terminal.request("0000000000".into()).unwrap(), None);
+    assert_eq!(
+        f.terminal.request("12345".into()),
+        Err(VoidGuardError::InvalidInput {
+            field: Field::RequestCode,
+            problem: Problem::WrongLength
+        })
+    );
+    redeem(&f, &ticket, &right_code(&ticket), None).unwrap();
+    let found = f.terminal.request(ticket.request_code).unwrap().unwrap();
+    assert_eq!(found.status, RequestStatus::Redeemed);
+}
+
+#[test]
 fn an_approval_expires_after_72_hours() {
     let f = activated();
     let ticket = apply(&f, RequestKind::VoidPermission);

@@ -31,6 +31,8 @@ CREATE TABLE journal (
     created_at_ms       INTEGER NOT NULL,
     status              TEXT    NOT NULL CHECK (status IN ('approved', 'voided', 'reversed', 'settled')),
     original_id         INTEGER REFERENCES journal (id),
+    -- Kept beside the id: slips and lists show it, and it never changes.
+    original_voucher_no INTEGER,
     CHECK ((kind = 'void') = (original_id IS NOT NULL))
 ) STRICT;
 CREATE UNIQUE INDEX journal_voucher ON journal (batch_no, voucher_no);
@@ -118,16 +120,13 @@ pub struct NewEntry {
     pub original_id: Option<i64>,
 }
 
-/// The row query with a tail, as one literal so statements can be cached. The
-/// original's voucher comes from a subquery: with a self LEFT JOIN, SQLite's STAT4
-/// planner re-prepares the statement on every run.
+/// The row query with a tail, as one literal so statements can be cached.
 macro_rules! select {
     ($tail:literal) => {
         concat!(
             "SELECT j.id, j.kind, j.voucher_no, j.batch_no, j.rrn, j.auth_code, j.amount_fen, j.currency,
                     j.masked_pan, j.card_scheme, j.operator_no, j.authoriser_no, j.void_reason,
-                    j.business_date, j.created_at_ms, j.status,
-                    (SELECT o.voucher_no FROM journal o WHERE o.id = j.original_id)
+                    j.business_date, j.created_at_ms, j.status, j.original_voucher_no
              FROM journal j ",
             $tail
         )
@@ -173,8 +172,9 @@ pub fn insert(tx: &SqlTx<'_>, e: &NewEntry) -> Result<Transaction> {
     tx.prepare_cached(
         "INSERT INTO journal (kind, voucher_no, batch_no, rrn, auth_code, amount_fen, currency,
              masked_pan, card_scheme, operator_no, authoriser_no, void_reason, business_date,
-             created_at_ms, status, original_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'approved', ?15)",
+             created_at_ms, status, original_id, original_voucher_no)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'approved', ?15,
+                 (SELECT voucher_no FROM journal WHERE id = ?15))",
     )?
     .execute(params![
         e.kind.as_str(),
@@ -205,14 +205,12 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Transaction>> {
 
 /// The row with this voucher number: in the open batch if there is one, otherwise the
 /// most recent earlier one (so a settled sale is recognised and pointed to a refund).
-pub fn by_voucher(
-    conn: &Connection,
-    voucher: VoucherNo,
-    batch: BatchNo,
-) -> Result<Option<Transaction>> {
+pub fn by_voucher(conn: &Connection, voucher: VoucherNo) -> Result<Option<Transaction>> {
     let current = conn
-        .prepare_cached(select!("WHERE j.batch_no = ?1 AND j.voucher_no = ?2"))?
-        .query_row(params![batch.get(), voucher.get()], from_row)
+        .prepare_cached(select!(
+            "WHERE j.batch_no = (SELECT batch_no FROM counters WHERE id = 1) AND j.voucher_no = ?1"
+        ))?
+        .query_row(params![voucher.get()], from_row)
         .optional()?;
     if current.is_some() {
         return Ok(current);

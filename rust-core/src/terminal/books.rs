@@ -73,7 +73,7 @@ impl Terminal {
         voucher_no: String,
     ) -> Result<Option<Transaction>, VoidGuardError> {
         let voucher = journal::parse_voucher(&voucher_no)?;
-        self.read(|conn, _| journal::by_voucher(conn, voucher, numbering::current_batch(conn)?))
+        self.read(|conn, _| journal::by_voucher(conn, voucher))
     }
 
     pub fn journal(&self, query: JournalQuery) -> Result<JournalPage, VoidGuardError> {
@@ -101,10 +101,11 @@ impl Terminal {
         let voucher = journal::parse_voucher(&voucher_no)?;
         self.read(|conn, ctx| {
             let profile = profile::require(conn)?;
-            let t = journal::by_voucher(conn, voucher, numbering::current_batch(conn)?)?
-                .ok_or_else(|| VoidGuardError::TransactionNotFound {
+            let t = journal::by_voucher(conn, voucher)?.ok_or_else(|| {
+                VoidGuardError::TransactionNotFound {
                     voucher_no: voucher.to_string(),
-                })?;
+                }
+            })?;
             Ok(receipt::render(
                 &t,
                 &profile,

@@ -8,6 +8,8 @@ pub struct TerminalStatus {
     pub batch_no: String,
     pub next_voucher_no: String,
     pub business_date: String,
+    /// The offset business dates and slip times are reckoned in (China: +480).
+    pub utc_offset_minutes: i32,
     pub void_permitted: bool,
     pub vault: VaultStatus,
     /// Voids awaiting an answer or a reversal; voids and settlement wait for them.

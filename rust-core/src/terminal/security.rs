@@ -136,6 +136,12 @@ impl Terminal {
         })
     }
 
+    /// One request by the code shown to the merchant.
+    pub fn request(&self, request_code: String) -> Result<Option<RequestTicket>, VoidGuardError> {
+        let request_code = approvals::parse_request_code(&request_code)?;
+        self.read(|conn, ctx| approvals::find(conn, &request_code, ctx.now_ms))
+    }
+
     /// The newest requests and their standing.
     pub fn requests(&self) -> Result<Vec<RequestTicket>, VoidGuardError> {
         self.read(|conn, ctx| approvals::list(conn, ctx.now_ms))
@@ -165,8 +171,7 @@ impl Terminal {
         let (request_code, approval_code, new_password) = parsed?;
         self.write_verdict(|tx, ctx| {
             profile::require(tx)?;
-            let kind =
-                approvals::kind_of(tx, &request_code)?.ok_or(VoidGuardError::UnknownRequest)?;
+            let kind = approvals::redeemable_kind(tx, &request_code, ctx.now_ms)?;
             if kind == RequestKind::PasswordReset && new_password.is_none() {
                 return Err(VoidGuardError::NewPasswordRequired.into());
             }

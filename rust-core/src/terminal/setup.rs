@@ -24,6 +24,7 @@ impl Terminal {
                 batch_no: numbering::current_batch(conn)?.to_string(),
                 next_voucher_no: numbering::peek_voucher(conn)?.to_string(),
                 business_date: ctx.today.iso(),
+                utc_offset_minutes: ctx.config.utc_offset_minutes,
                 void_permitted: profile.is_some_and(|p| p.void_permitted_at_ms.is_some()),
                 vault: vault_status(conn, ctx)?,
                 pending_host_work: pending::unresolved_count(conn)?,

@@ -19,7 +19,7 @@ pub const TERMINAL_ID: &str = "LKL00042";
 pub const SECRET_HEX: &str = "7c1f9a2b5d3e4f60718293a4b5c6d7e8";
 pub const PASSWORD: &str = "274816";
 pub const NEW_PASSWORD: &str = "580394";
-/// 2026-11-29 10:00 in Beijing.
+/// 2026-11-30 10:00 in Beijing.
 pub const START_MS: i64 = 1_796_004_000_000;
 pub const MINUTE_MS: i64 = 60_000;
 

@@ -1,0 +1,352 @@
+//! The command line: global options and one subcommand per merchant task.
+//! Secrets (passwords, the terminal secret) are never taken from argv: they come
+//! from a no-echo prompt, standard input or a file.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::messages::Lang;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "voidguard",
+    version,
+    about = "VoidGuard desktop tool: the terminal's journal, void password and void flow",
+    long_about = "VoidGuard desktop tool: the terminal's journal, void password and void flow.\n\n\
+                  Exit codes: 0 success, 1 refused by a business rule, 2 usage or invalid \
+                  input, 3 storage or key error.\n\n\
+                  Passwords and the terminal secret are never taken as arguments: they are \
+                  asked without echo, or read from standard input or a file.\n\n\
+                  VOIDGUARD_KDF_ITERATIONS sets the PBKDF2 iterations of passwords set in \
+                  this run (at least 1000; for tests and demos, not for a real terminal)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct Global {
+    /// The terminal database [default: <data folder>/voidguard/voidguard.db]
+    #[arg(long, global = true, env = "VOIDGUARD_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// The key file that wraps the database's data key [default: the database path with
+    /// the extension .key]
+    #[arg(long, global = true, env = "VOIDGUARD_KEY_FILE", value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+
+    /// Language of messages and slips
+    #[arg(long, global = true, value_enum, default_value_t = Lang::En, env = "VOIDGUARD_LANG")]
+    pub lang: Lang,
+
+    /// How the built-in host simulator answers the host leg of a void
+    #[arg(long, global = true, value_enum, default_value_t = HostMode::Approve,
+          env = "VOIDGUARD_SIMULATOR", value_name = "MODE")]
+    pub simulator: HostMode,
+
+    /// PBKDF2 iterations for passwords set in this run (at least 1000; for tests)
+    #[arg(long, global = true, hide = true, env = "VOIDGUARD_KDF_ITERATIONS",
+          value_parser = clap::value_parser!(u32).range(1000..=10_000_000))]
+    pub kdf_iterations: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HostMode {
+    Approve,
+    Decline,
+    Timeout,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database and key file and activate the terminal (商户号, 终端号, secret)
+    #[command(visible_alias = "activate")]
+    Init(InitArgs),
+    /// Journal a card sale the card leg approved (消费)
+    Sale(SaleArgs),
+    /// Show the journal, newest first, one page at a time
+    Journal(JournalArgs),
+    /// Void a same-batch sale (消费撤销); prompts for what is not given as flags
+    Void(VoidArgs),
+    /// Close the open batch (结算)
+    Settle(SettleArgs),
+    /// Set or change the void password
+    Password {
+        #[command(subcommand)]
+        action: PasswordAction,
+    },
+    /// Apply to the back office: void permission, password reset, lifting a restriction
+    Request {
+        #[command(subcommand)]
+        action: RequestAction,
+    },
+    /// Redeem the back office's approval code for a request
+    Redeem(RedeemArgs),
+    /// Play the acquirer's back office (simulation; not part of the terminal)
+    Backoffice {
+        #[command(subcommand)]
+        action: BackofficeAction,
+    },
+    /// Show the audit trail, or verify its chain
+    Audit(AuditArgs),
+    /// Print the slip (签购单) of a voucher
+    Receipt(ReceiptArgs),
+    /// Stream the whole journal as CSV
+    Export(ExportArgs),
+    /// Show the terminal's state
+    Status(JsonFlag),
+    /// Reverse or confirm voids whose host answer was lost (冲正)
+    Reconcile,
+    /// Walk a scripted merchant day on a fresh database in a temporary folder
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Merchant number (商户号), 15 digits
+    #[arg(long, value_name = "DIGITS")]
+    pub merchant_no: String,
+    /// Terminal id (终端号), 8 letters or digits
+    #[arg(long, value_name = "ID")]
+    pub terminal_id: String,
+    /// File holding the terminal secret as hex [default: read from standard input]
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SaleArgs {
+    /// Amount in yuan, e.g. 12.34
+    #[arg(long)]
+    pub amount: String,
+    /// Card number; a full PAN is masked at once (first 6 + last 4), a masked one is kept
+    #[arg(long, value_name = "PAN")]
+    pub card: String,
+    /// Card scheme
+    #[arg(long, default_value = "UnionPay")]
+    pub scheme: String,
+    /// Operator who keyed the sale (01–98 cashier, 00 supervisor)
+    #[arg(long, default_value = "01", value_name = "NO")]
+    pub operator: String,
+    /// Retrieval reference number from the host [default: issued by the simulator]
+    #[arg(long)]
+    pub rrn: Option<String>,
+    /// Authorisation code from the host [default: issued by the simulator]
+    #[arg(long)]
+    pub auth_code: Option<String>,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Sale,
+    Void,
+}
+
+#[derive(Debug, Args)]
+pub struct JournalFilter {
+    /// Only this batch (6 digits)
+    #[arg(long)]
+    pub batch: Option<String>,
+    /// Only this business date (YYYY-MM-DD, YYYYMMDD or MMDD)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Only sales or only voids
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// Only rows keyed by this operator
+    #[arg(long, value_name = "NO")]
+    pub operator: Option<String>,
+    /// Only this voucher number
+    #[arg(long)]
+    pub voucher: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    #[command(flatten)]
+    pub filter: JournalFilter,
+    /// Rows per page (1–500)
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    /// Start after this cursor (printed under the previous page)
+    #[arg(long)]
+    pub cursor: Option<i64>,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+/// Where a password comes from. Without either flag it is asked on the terminal
+/// without echo; it is never accepted as an argument.
+#[derive(Debug, Args)]
+pub struct PasswordSource {
+    /// Read the password(s) from standard input, one per line
+    #[arg(long, conflicts_with = "password_file")]
+    pub password_stdin: bool,
+    /// Read the password(s) from this file, one per line
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VoidArgs {
+    /// Voucher number (凭证号) of the original sale
+    #[arg(long)]
+    pub voucher: Option<String>,
+    /// Date of the original sale (YYYY-MM-DD, YYYYMMDD or MMDD)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Amount of the original sale
+    #[arg(long)]
+    pub amount: Option<String>,
+    /// Void reason code [default: customer_request]
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Operator who keys the void
+    #[arg(long, default_value = "01", value_name = "NO")]
+    pub operator: String,
+    /// Operator who authorises it with the void password
+    #[arg(long, default_value = "00", value_name = "NO")]
+    pub authoriser: String,
+    /// Skip the confirmation question of the interactive flow
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub password: PasswordSource,
+}
+
+#[derive(Debug, Args)]
+pub struct SettleArgs {
+    /// Operator who closes the batch
+    #[arg(long, default_value = "00", value_name = "NO")]
+    pub operator: String,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PasswordAction {
+    /// Set the first void password of the terminal
+    Set(PasswordSource),
+    /// Change the void password (the current one first, then the new one)
+    Change(PasswordSource),
+}
+
+#[derive(Debug, Args)]
+pub struct ApplicationArgs {
+    /// Why the merchant applies
+    #[arg(long)]
+    pub reason: String,
+    /// Identity document type
+    #[arg(long, default_value = "resident_id")]
+    pub id_type: String,
+    /// Identity document number (only a masked form is stored)
+    #[arg(long)]
+    pub id_number: String,
+    /// Business licence number (15 or 18 characters)
+    #[arg(long)]
+    pub licence_no: String,
+    /// Contact telephone
+    #[arg(long)]
+    pub contact: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestAction {
+    /// Apply for the right to void (申请撤销权限)
+    Permission(ApplicationArgs),
+    /// Apply for a password reset (重置密码)
+    Reset(ApplicationArgs),
+    /// Apply to lift a lockout or a reached daily limit (解除限制)
+    Lift(ApplicationArgs),
+    /// List the newest requests and their standing
+    List(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct RedeemArgs {
+    /// The request code the terminal showed
+    pub request_code: String,
+    /// The approval code the back office gave
+    pub approval_code: String,
+    /// For a reset: where the new password comes from
+    #[command(flatten)]
+    pub password: PasswordSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApprovalAction {
+    Permit,
+    Reset,
+    Lift,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackofficeAction {
+    /// Compute the approval code for a request, as the acquirer would
+    Approve {
+        /// The request code the merchant quoted
+        request_code: String,
+        /// What the approval allows
+        #[arg(long, value_enum)]
+        action: ApprovalAction,
+        /// File holding the terminal secret as hex
+        #[arg(long, value_name = "FILE")]
+        secret_file: PathBuf,
+        /// Print only the code
+        #[arg(long)]
+        code_only: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub action: Option<AuditAction>,
+    /// Entries to show (1–500)
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Show entries older than this sequence number
+    #[arg(long, value_name = "SEQ")]
+    pub before: Option<u64>,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the whole HMAC chain; names the first bad entry
+    Verify(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiptArgs {
+    /// Voucher number of the slip
+    pub voucher: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export as CSV (the only format)
+    #[arg(long, required = true)]
+    pub csv: bool,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub filter: JournalFilter,
+}

@@ -1,0 +1,226 @@
+//! `demo`: a merchant's day on a fresh terminal in a temporary folder, through the
+//! same public API as every other command: activation, void permission, the void
+//! password, sales, a void with its slip, a wrong password, refusals, settlement and
+//! the audit check.
+
+use voidguard::backoffice::{self, Action};
+use voidguard::{
+    Application, KeyFileWrapper, RequestKind, SaleRequest, SimulatorMode, Terminal, Transaction,
+    VoidGuardError, VoidRequest,
+};
+
+use super::{outln, Ctx};
+use crate::error::CliError;
+use crate::format::money;
+use crate::messages::{self, Lang};
+use crate::session;
+
+const MERCHANT_NO: &str = "898340157220001";
+const TERMINAL_ID: &str = "LKL00042";
+const SECRET_HEX: &str = "7c1f9a2b5d3e4f60718293a4b5c6d7e8";
+const PASSWORD: &str = "274816";
+const WRONG_PASSWORD: &str = "000111";
+
+struct Say {
+    lang: Lang,
+}
+
+impl Say {
+    fn step(&self, en: &str, zh: &str) -> Result<(), CliError> {
+        outln(&format!("\n▶ {}", self.lang.pick(en, zh)))
+    }
+
+    fn line(&self, en: &str, zh: &str) -> Result<(), CliError> {
+        outln(&format!("  {}", self.lang.pick(en, zh)))
+    }
+
+    fn refused(&self, e: VoidGuardError) -> Result<(), CliError> {
+        let text = messages::error(self.lang, &CliError::Core(e));
+        self.line(&format!("refused: {text}"), &format!("被拒绝：{text}"))
+    }
+}
+
+fn failed(what: impl Into<String>) -> CliError {
+    CliError::DemoFailed(what.into())
+}
+
+pub fn run(ctx: &Ctx) -> Result<(), CliError> {
+    let say = Say { lang: ctx.lang };
+    let dir = tempfile::tempdir().map_err(|e| CliError::io(None, &e))?;
+    let db = dir.path().join("voidguard.db");
+    let keys = KeyFileWrapper::open_or_create(dir.path().join("voidguard.key"))
+        .map_err(|e| failed(e.to_string()))?;
+    let terminal = session::open_with(&ctx.global, &db, &keys)?;
+    terminal.set_simulator_mode(SimulatorMode::Approve)?;
+    let shown = db.display().to_string();
+    outln(&match ctx.lang {
+        Lang::En => format!("VoidGuard merchant day — database {shown}"),
+        Lang::Zh => format!("VoidGuard 商户的一天 — 数据库 {shown}"),
+    })?;
+    set_up(&terminal, &say)?;
+    let sales = sell(&terminal, &say)?;
+    void_and_settle(&terminal, &say, &sales)?;
+
+    say.step("Audit trail", "审计链校验")?;
+    let audit = terminal.verify_audit()?;
+    if !audit.ok {
+        return Err(CliError::AuditBroken(audit));
+    }
+    outln(&format!("  {}", super::audit::verified(say.lang, &audit)))?;
+    say.line(
+        "The day is done; the temporary database is removed.",
+        "演示结束，临时数据库已删除。",
+    )
+}
+
+fn set_up(terminal: &Terminal, say: &Say) -> Result<(), CliError> {
+    say.step(
+        "Activate the terminal (商户号 / 终端号)",
+        "激活终端（商户号 / 终端号）",
+    )?;
+    let status = terminal.activate(MERCHANT_NO.into(), TERMINAL_ID.into(), SECRET_HEX.into())?;
+    let (m, t, b) = (MERCHANT_NO, TERMINAL_ID, &status.batch_no);
+    say.line(
+        &format!("activated: merchant {m}, terminal {t}, batch {b}"),
+        &format!("已激活：商户号 {m}，终端号 {t}，批次号 {b}"),
+    )?;
+
+    say.step("Apply for void permission (申请撤销权限)", "申请撤销权限")?;
+    let ticket = terminal.apply_for(
+        RequestKind::VoidPermission,
+        Application {
+            reason: "开通消费撤销权限".into(),
+            id_type: "resident_id".into(),
+            id_number: "11010519491231002X".into(),
+            licence_no: "91110000802100433B".into(),
+            contact: "138 0013 8000".into(),
+        },
+    )?;
+    let (code, masked) = (&ticket.request_code, &ticket.id_number_masked);
+    say.line(
+        &format!("request code {code} (identity kept as {masked})"),
+        &format!("申请编号 {code}（证件号码保存为 {masked}）"),
+    )?;
+    let secret =
+        voidguard::crypto::from_hex(SECRET_HEX).ok_or_else(|| failed("bad demo secret"))?;
+    let approval = backoffice::approval_code(&secret, Action::Permit, &ticket.request_code);
+    say.line(
+        "[acquirer back office, simulated] reviews and approves; the code is given to the merchant",
+        "[收单机构后台，模拟] 审核通过，审批码交给商户",
+    )?;
+    terminal.redeem_approval(ticket.request_code, approval, None)?;
+    let granted = say.lang.yes_no(terminal.status()?.void_permitted);
+    say.line(
+        &format!("void permission granted: {granted}"),
+        &format!("撤销权限已开通：{granted}"),
+    )?;
+
+    say.step("Set the void password (设置撤销密码)", "设置撤销密码")?;
+    match terminal.set_void_password("123456".into()) {
+        Err(e) => {
+            let text = messages::error(say.lang, &CliError::Core(e));
+            say.line(
+                &format!("123456 refused: {text}"),
+                &format!("123456 被拒绝：{text}"),
+            )?;
+        }
+        Ok(_) => return Err(failed("a trivial password was accepted")),
+    }
+    terminal.set_void_password(PASSWORD.into())?;
+    say.line("a six-digit password is set", "已设置 6 位撤销密码")
+}
+
+fn sell(terminal: &Terminal, say: &Say) -> Result<Vec<Transaction>, CliError> {
+    say.step("Sales (消费)", "消费")?;
+    let mut sales = Vec::new();
+    for (amount, card) in [
+        ("12.34", "6222021234567890123"),
+        ("８８.００", "4111111111111111"),
+        ("5", "622202******4321"),
+    ] {
+        let sale = terminal.record_sale(SaleRequest {
+            amount: amount.into(),
+            card_number: card.into(),
+            card_scheme: "UnionPay".into(),
+            operator_no: "01".into(),
+            rrn: None,
+            auth_code: None,
+        })?;
+        let (v, a, p) = (&sale.voucher_no, money(sale.amount), &sale.masked_pan);
+        say.line(
+            &format!("voucher {v} · {a} · card {p}"),
+            &format!("凭证号 {v} · {a} · 卡号 {p}"),
+        )?;
+        sales.push(sale);
+    }
+    Ok(sales)
+}
+
+fn void_of(sale: &Transaction, password: &str) -> VoidRequest {
+    VoidRequest {
+        voucher_no: sale.voucher_no.clone(),
+        date: sale.business_date.clone(),
+        amount: sale.amount.to_decimal_string(),
+        password: password.into(),
+        operator_no: "01".into(),
+        authoriser_no: "00".into(),
+        reason: "customer_request".into(),
+    }
+}
+
+fn void_and_settle(terminal: &Terminal, say: &Say, sales: &[Transaction]) -> Result<(), CliError> {
+    let (first, lunch) = match sales {
+        [first, lunch, ..] => (first, lunch),
+        _ => return Err(failed("the sales were not recorded")),
+    };
+    let v = &lunch.voucher_no;
+    say.step(
+        &format!("Void voucher {v} (消费撤销) — first with a wrong password"),
+        &format!("撤销凭证号 {v}（消费撤销）：先输错密码"),
+    )?;
+    match terminal.void_transaction(void_of(lunch, WRONG_PASSWORD)) {
+        Err(e @ VoidGuardError::WrongPassword { .. }) => say.refused(e)?,
+        other => {
+            return Err(failed(format!(
+                "expected a wrong-password refusal, got {other:?}"
+            )))
+        }
+    }
+    let outcome = terminal.void_transaction(void_of(lunch, PASSWORD))?;
+    let void = outcome
+        .void_transaction
+        .ok_or_else(|| failed("approved void without its row"))?;
+    let w = &void.voucher_no;
+    say.line(
+        &format!("撤销成功 (void successful) — void voucher {w} for original {v}"),
+        &format!("撤销成功：撤销凭证号 {w}，原凭证号 {v}"),
+    )?;
+    let slip = terminal.receipt(void.voucher_no.clone(), say.lang.locale())?;
+    let indented: Vec<String> = slip.text.lines().map(|l| format!("    {l}")).collect();
+    outln(&indented.join("\n"))?;
+
+    say.step("Void the same voucher again", "再次撤销同一凭证")?;
+    match terminal.void_transaction(void_of(lunch, PASSWORD)) {
+        Err(e) => say.refused(e)?,
+        Ok(_) => return Err(failed("a sale was voided twice")),
+    }
+
+    say.step("Settlement (结算)", "结算")?;
+    let report = terminal.settle("00".into())?;
+    outln(&format!(
+        "  {}",
+        super::books::settlement_line(say.lang, &report)
+    ))?;
+
+    let f = &first.voucher_no;
+    say.step(
+        &format!("Void voucher {f} after settlement"),
+        &format!("结算后撤销凭证号 {f}"),
+    )?;
+    match terminal.void_transaction(void_of(first, PASSWORD)) {
+        Err(e @ VoidGuardError::SettledUseRefund { .. }) => say.refused(e),
+        other => Err(failed(format!(
+            "expected settled-use-refund, got {other:?}"
+        ))),
+    }
+}

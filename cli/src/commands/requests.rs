@@ -1,0 +1,177 @@
+//! `request permission|reset|lift|list` and `redeem`: applying to the acquirer's back
+//! office (申请) and redeeming its approval code. A reset takes the new password from a
+//! no-echo prompt, stdin or a file.
+
+use serde_json::json;
+use voidguard::{Application, RequestKind, RequestStatus, RequestTicket, VoidGuardError};
+
+use super::{out, out_json, outln, Ctx};
+use crate::args::{ApplicationArgs, JsonFlag, RedeemArgs, RequestAction};
+use crate::error::{CliError, Usage};
+use crate::format;
+use crate::messages::Lang;
+use crate::secrets::Secrets;
+use crate::session;
+
+pub fn apply(ctx: &Ctx, action: &RequestAction) -> Result<(), CliError> {
+    let (kind, app) = match action {
+        RequestAction::Permission(app) => (RequestKind::VoidPermission, app),
+        RequestAction::Reset(app) => (RequestKind::PasswordReset, app),
+        RequestAction::Lift(app) => (RequestKind::LiftRestriction, app),
+        RequestAction::List(json) => return list(ctx, json),
+    };
+    let terminal = session::open_existing(&ctx.global)?;
+    let ticket = terminal.apply_for(kind, application(app))?;
+    let lang = ctx.lang;
+    let (code, what) = (&ticket.request_code, lang.request_kind(kind));
+    let (masked, until) = (
+        &ticket.id_number_masked,
+        format::local_time(ticket.expires_at_ms),
+    );
+    outln(&match lang {
+        Lang::En => format!(
+            "Request opened: {what}\n\
+             Request code: {code} (quote it to the acquirer's back office)\n\
+             Identity kept as: {masked}\n\
+             Valid until: {until}\n\
+             When approved: voidguard redeem {code} <approval code>"
+        ),
+        Lang::Zh => format!(
+            "申请已提交：{what}\n\
+             申请编号：{code}（请告知收单机构后台）\n\
+             证件号码保存为：{masked}\n\
+             有效期至：{until}\n\
+             审批通过后：voidguard redeem {code} <审批码>"
+        ),
+    })
+}
+
+fn application(a: &ApplicationArgs) -> Application {
+    Application {
+        reason: a.reason.clone(),
+        id_type: a.id_type.clone(),
+        id_number: a.id_number.clone(),
+        licence_no: a.licence_no.clone(),
+        contact: a.contact.clone(),
+    }
+}
+
+fn list(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
+    let terminal = session::open_existing(&ctx.global)?;
+    let tickets = terminal.requests()?;
+    let lang = ctx.lang;
+    if args.json {
+        let items: Vec<_> = tickets.iter().map(ticket_json).collect();
+        return out_json(&json!(items));
+    }
+    if tickets.is_empty() {
+        return outln(lang.pick("No requests.", "没有申请。"));
+    }
+    let header = match lang {
+        Lang::En => [
+            "REQUEST CODE",
+            "KIND",
+            "STATUS",
+            "OPENED",
+            "VALID UNTIL",
+            "IDENTITY",
+        ],
+        Lang::Zh => [
+            "申请编号",
+            "类型",
+            "状态",
+            "提交时间",
+            "有效期至",
+            "证件号码",
+        ],
+    };
+    let rows: Vec<Vec<String>> = tickets
+        .iter()
+        .map(|t| {
+            vec![
+                t.request_code.clone(),
+                lang.request_kind(t.kind).to_owned(),
+                lang.request_status(t.status).to_owned(),
+                format::local_time(t.created_at_ms),
+                format::local_time(t.expires_at_ms),
+                t.id_number_masked.clone(),
+            ]
+        })
+        .collect();
+    out(&format::table(&header, &rows))
+}
+
+fn ticket_json(t: &RequestTicket) -> serde_json::Value {
+    json!({
+        "request_code": t.request_code,
+        "kind": format!("{:?}", t.kind),
+        "status": format!("{:?}", t.status),
+        "created_at_ms": t.created_at_ms,
+        "expires_at_ms": t.expires_at_ms,
+        "id_number_masked": t.id_number_masked,
+    })
+}
+
+pub fn redeem(ctx: &mut Ctx, args: &RedeemArgs) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let terminal = session::open_existing(&ctx.global)?;
+    let code = args.request_code.trim();
+    let ticket = terminal
+        .requests()?
+        .into_iter()
+        .find(|t| t.request_code == code);
+    let kind = ticket.as_ref().map(|t| t.kind);
+    let open = ticket
+        .as_ref()
+        .is_some_and(|t| t.status == RequestStatus::Open);
+    let flagged = Secrets::flagged(&args.password);
+    let new_password = match kind {
+        Some(RequestKind::PasswordReset) if open => {
+            let mut secrets = Secrets::new(&args.password, &ctx.input)?;
+            Some(secrets.new_password(&mut ctx.input, lang)?)
+        }
+        // The core asks a reset for its new password before it looks at the request's
+        // standing, so a used or closed reset is named here rather than asked for one.
+        Some(RequestKind::PasswordReset) => return Err(not_open(ticket.as_ref()).into()),
+        Some(_) if flagged => return Err(Usage::PasswordNotNeeded.into()),
+        // Not among the newest requests: the core tells whether it exists.
+        _ if flagged => {
+            let mut secrets = Secrets::new(&args.password, &ctx.input)?;
+            Some(secrets.new_password(&mut ctx.input, lang)?)
+        }
+        _ => None,
+    };
+    let vault = terminal.redeem_approval(
+        args.request_code.clone(),
+        args.approval_code.clone(),
+        new_password.as_deref().cloned(),
+    )?;
+    let text = match kind {
+        Some(RequestKind::VoidPermission) if !vault.password_set => lang.pick(
+            "Approved: void permission granted. Next: set the void password with `voidguard password set`.",
+            "审批通过：已开通撤销权限。下一步：用 voidguard password set 设置撤销密码。",
+        ),
+        Some(RequestKind::VoidPermission) => {
+            lang.pick("Approved: void permission granted.", "审批通过：已开通撤销权限。")
+        }
+        Some(RequestKind::PasswordReset) => lang.pick(
+            "Approved: the void password is reset to the new one and the lockout is cleared. Keep it safe.",
+            "审批通过：撤销密码已重置为新密码，锁定已清除。请妥善保管。",
+        ),
+        Some(RequestKind::LiftRestriction) => lang.pick(
+            "Approved: the restriction is lifted; voiding may resume.",
+            "审批通过：限制已解除，可以继续撤销。",
+        ),
+        None => lang.pick("Approved: the request is redeemed.", "审批通过：申请已兑换。"),
+    };
+    outln(text)
+}
+
+fn not_open(ticket: Option<&RequestTicket>) -> VoidGuardError {
+    match ticket.map(|t| t.status) {
+        Some(RequestStatus::Redeemed) => VoidGuardError::ApprovalAlreadyUsed,
+        Some(RequestStatus::Expired) => VoidGuardError::ApprovalExpired,
+        Some(RequestStatus::Closed) => VoidGuardError::RequestClosed,
+        Some(RequestStatus::Open) | None => VoidGuardError::UnknownRequest,
+    }
+}

@@ -1,0 +1,182 @@
+//! `void` (消费撤销), as the article's screen runs it: voucher number, date and amount
+//! are checked against the journal, the original is shown, a reason is chosen, the
+//! merchant confirms, and the void password is entered without echo. Whatever is
+//! given as flags is not asked; with all three of voucher, date and amount given the
+//! flow asks nothing but the password (from stdin or a file in scripts).
+
+use voidguard::{Terminal, VoidLookup, VoidPreview, VoidRequest};
+
+use super::{outln, Ctx};
+use crate::args::VoidArgs;
+use crate::error::{Answer, CliError, Usage};
+use crate::format::{self, money};
+use crate::messages::Lang;
+use crate::secrets::Secrets;
+use crate::session;
+
+pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let terminal = session::open_existing(&ctx.global)?;
+    let interactive = args.voucher.is_none() || args.date.is_none() || args.amount.is_none();
+    let mut secrets = Secrets::new(&args.password, &ctx.input)?;
+    super::status::reconcile_quietly(&terminal, lang)?;
+
+    let voucher_no = match &args.voucher {
+        Some(v) => v.clone(),
+        None => ctx.input.ask(
+            lang.pick("Voucher number (凭证号): ", "原凭证号："),
+            Answer::Voucher,
+        )?,
+    };
+    let date = match &args.date {
+        Some(d) => d.clone(),
+        None => {
+            let today = terminal.status()?.business_date;
+            let prompt = match lang {
+                Lang::En => format!("Date of the sale [{today}]: "),
+                Lang::Zh => format!("原交易日期 [{today}]："),
+            };
+            let answer = ctx.input.ask(&prompt, Answer::Date)?;
+            if answer.is_empty() {
+                today
+            } else {
+                answer
+            }
+        }
+    };
+    let amount = match &args.amount {
+        Some(a) => a.clone(),
+        None => ctx.input.ask(
+            lang.pick("Amount of the sale: ", "原交易金额："),
+            Answer::Amount,
+        )?,
+    };
+    let lookup = VoidLookup {
+        voucher_no,
+        date,
+        amount,
+    };
+    let preview = terminal.void_preview(lookup.clone())?;
+    outln(&describe(lang, &preview))?;
+
+    let reason = match &args.reason {
+        Some(r) => r.clone(),
+        None if interactive => choose_reason(ctx, lang)?,
+        None => default_reason(),
+    };
+    if interactive && !args.yes {
+        let answer = ctx.input.ask(
+            lang.pick("Void this sale? [y/N]: ", "确认撤销该笔消费？[y/N]："),
+            Answer::Confirmation,
+        )?;
+        if !matches!(answer.to_lowercase().as_str(), "y" | "yes" | "是") {
+            return Err(CliError::Cancelled);
+        }
+    }
+    let password = secrets.next(
+        &mut ctx.input,
+        lang.pick("Void password: ", "撤销密码："),
+        Answer::Password,
+    )?;
+    let outcome = terminal.void_transaction(VoidRequest {
+        voucher_no: lookup.voucher_no,
+        date: lookup.date,
+        amount: lookup.amount,
+        password: String::clone(&password),
+        operator_no: args.operator.clone(),
+        authoriser_no: args.authoriser.clone(),
+        reason,
+    })?;
+    drop(password);
+    let original = &outcome.original;
+    match &outcome.void_transaction {
+        Some(v) => outln(&match lang {
+            Lang::En => format!(
+                "Void successful (撤销成功): void voucher {} cancels voucher {}, {}\n\
+                 Print the slip with: voidguard receipt {}",
+                v.voucher_no,
+                original.voucher_no,
+                money(v.amount),
+                v.voucher_no
+            ),
+            Lang::Zh => format!(
+                "撤销成功：撤销凭证号 {}，原凭证号 {}，{}\n打印签购单：voidguard receipt {}",
+                v.voucher_no,
+                original.voucher_no,
+                money(v.amount),
+                v.voucher_no
+            ),
+        })?,
+        None => outln(&format!(
+            "{}: {}",
+            lang.pick("Void state", "撤销状态"),
+            lang.pending_state(outcome.state)
+        ))?,
+    }
+    remind_change_due(&terminal, lang)
+}
+
+fn describe(lang: Lang, p: &VoidPreview) -> String {
+    let t = &p.original;
+    let (when, amount) = (format::local_time(t.created_at_ms), money(t.amount));
+    let left = money(p.void_amount_left_today);
+    match lang {
+        Lang::En => format!(
+            "Original sale: voucher {} · {when} · {amount} · card {} · operator {}\n\
+             Voids left today: {} ({left})",
+            t.voucher_no, t.masked_pan, t.operator_no, p.void_count_left_today
+        ),
+        Lang::Zh => format!(
+            "原交易：凭证号 {} · {when} · {amount} · 卡号 {} · 操作员 {}\n\
+             今日还可撤销：{} 笔（{left}）",
+            t.voucher_no, t.masked_pan, t.operator_no, p.void_count_left_today
+        ),
+    }
+}
+
+fn reasons() -> &'static [&'static str] {
+    &voidguard::config::DEFAULT_REASONS
+}
+
+fn default_reason() -> String {
+    reasons()
+        .first()
+        .map_or_else(String::new, |r| (*r).to_owned())
+}
+
+/// A number from the list, a reason code, or nothing for the first reason.
+fn choose_reason(ctx: &mut Ctx, lang: Lang) -> Result<String, CliError> {
+    let mut prompt = String::from(lang.pick("Void reason:\n", "撤销原因：\n"));
+    for (i, r) in reasons().iter().enumerate() {
+        prompt.push_str(&format!("  {}) {r}\n", i + 1));
+    }
+    prompt.push_str(lang.pick("Choose [1]: ", "请选择 [1]："));
+    let answer = ctx.input.ask(&prompt, Answer::Reason)?;
+    if answer.is_empty() {
+        return Ok(default_reason());
+    }
+    let by_number = answer
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| reasons().get(i));
+    let by_code = reasons().iter().find(|r| **r == answer);
+    by_number
+        .or(by_code)
+        .map(|r| (*r).to_owned())
+        .ok_or_else(|| Usage::NoSuchReason(answer).into())
+}
+
+/// Passwords past their age still work, but the merchant is told (DESIGN §2).
+fn remind_change_due(terminal: &Terminal, lang: Lang) -> Result<(), CliError> {
+    if terminal.vault_status()?.change_due {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "Note: the void password is due for a change: `voidguard password change`",
+                "提示：撤销密码已到期，请用 voidguard password change 修改",
+            )
+        );
+    }
+    Ok(())
+}

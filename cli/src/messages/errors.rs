@@ -1,0 +1,164 @@
+//! One line for every way a command can end badly, in English or Chinese: the core's
+//! refusals come from [`super::refusals`], the tool's own failures are worded here.
+
+use voidguard::AuditProblem;
+
+use super::refusals::core;
+use super::Lang;
+use crate::error::{Answer, CliError, Usage};
+
+pub fn error(lang: Lang, e: &CliError) -> String {
+    let zh = lang == Lang::Zh;
+    match e {
+        CliError::Core(e) => core(lang, e),
+        CliError::Usage(u) => usage(lang, u),
+        CliError::Key { path, error } if zh => {
+            format!("{}（密钥文件 {}）", core(lang, error), path.display())
+        }
+        CliError::Key { path, error } => {
+            format!("{} (key file {})", core(lang, error), path.display())
+        }
+        CliError::NoDatabase(p) if zh => format!(
+            "{} 处没有 VoidGuard 数据库：请先运行 voidguard init（或用 --db 指定）",
+            p.display()
+        ),
+        CliError::NoDatabase(p) => format!(
+            "no VoidGuard database at {}: run `voidguard init` first (or pass --db)",
+            p.display()
+        ),
+        CliError::AlreadyExists(p) if zh => format!("{} 已存在，未作任何改动", p.display()),
+        CliError::AlreadyExists(p) => {
+            format!("{} exists already; nothing was changed", p.display())
+        }
+        CliError::Io { path, kind } => {
+            let what = match path {
+                Some(p) => p.display().to_string(),
+                None => lang.pick("standard output", "标准输出").to_owned(),
+            };
+            let kind = std::io::Error::from(*kind);
+            lang.pick(
+                &format!("cannot read or write {what}: {kind}"),
+                &format!("无法读写 {what}：{kind}"),
+            )
+            .to_owned()
+        }
+        CliError::AuditBroken(report) => {
+            let seq = report.first_bad_seq.unwrap_or_default();
+            let problem = match report.problem {
+                Some(AuditProblem::Altered) | None => lang.pick("was altered", "被修改"),
+                Some(AuditProblem::Missing) => lang.pick("is missing", "缺失"),
+                Some(AuditProblem::TailCut) => lang.pick("follows a cut tail", "之后被截断"),
+                Some(AuditProblem::HeadAltered) => lang.pick("has an altered head", "头记录被修改"),
+            };
+            let n = report.entries_checked;
+            if zh {
+                format!("审计链校验失败：第 {seq} 条{problem}（已检查 {n} 条）")
+            } else {
+                format!(
+                    "the audit trail does not verify: entry {seq} {problem} ({n} entries checked)"
+                )
+            }
+        }
+        CliError::Cancelled => lang
+            .pick("cancelled: nothing was voided", "已取消：未撤销任何交易")
+            .to_owned(),
+        CliError::DemoFailed(why) if zh => format!("演示失败：{why}"),
+        CliError::DemoFailed(why) => format!("demo failed: {why}"),
+    }
+}
+
+fn answer(lang: Lang, a: Answer) -> &'static str {
+    match a {
+        Answer::Voucher => lang.pick("voucher number", "凭证号"),
+        Answer::Date => lang.pick("date", "日期"),
+        Answer::Amount => lang.pick("amount", "金额"),
+        Answer::Reason => lang.pick("void reason", "撤销原因"),
+        Answer::Confirmation => lang.pick("confirmation", "确认"),
+        Answer::Password => lang.pick("void password", "撤销密码"),
+        Answer::NewPassword => lang.pick("new password", "新密码"),
+        Answer::CurrentPassword => lang.pick("current password", "当前密码"),
+        Answer::Secret => lang.pick("terminal secret", "终端密钥"),
+    }
+}
+
+fn usage(lang: Lang, u: &Usage) -> String {
+    let zh = lang == Lang::Zh;
+    match u {
+        Usage::NoDataDir => lang
+            .pick("the user's data folder is unknown: pass --db", "无法确定用户数据目录：请用 --db 指定")
+            .to_owned(),
+        Usage::NoTerminalForSecret => lang
+            .pick(
+                "no terminal to ask without echo: use --password-stdin or --password-file (--secret-file for init)",
+                "没有可无回显输入的终端：请用 --password-stdin 或 --password-file（init 用 --secret-file）",
+            )
+            .to_owned(),
+        Usage::InputEnded(a) if zh => format!("标准输入在读取{}之前结束", answer(lang, *a)),
+        Usage::InputEnded(a) => format!("standard input ended before the {}", answer(lang, *a)),
+        Usage::FileTooShort(a) if zh => format!("密码文件中没有{}这一行", answer(lang, *a)),
+        Usage::FileTooShort(a) => format!("the password file has no line for the {}", answer(lang, *a)),
+        Usage::Unreadable(p, kind) => {
+            let kind = std::io::Error::from(*kind);
+            if zh {
+                format!("无法读取 {}：{kind}", p.display())
+            } else {
+                format!("cannot read {}: {kind}", p.display())
+            }
+        }
+        Usage::PasswordsDiffer => lang
+            .pick(
+                "the two entries of the new password differ; nothing was changed",
+                "两次输入的新密码不一致，未作任何改动",
+            )
+            .to_owned(),
+        Usage::PasswordNotNeeded => lang
+            .pick(
+                "only a password reset takes a new password: drop --password-stdin/--password-file",
+                "只有重置密码需要新密码：请去掉 --password-stdin/--password-file",
+            )
+            .to_owned(),
+        Usage::NoSuchReason(r) => {
+            let list = voidguard::config::DEFAULT_REASONS.join(", ");
+            if zh {
+                format!("没有撤销原因“{r}”：请选择列表中的编号或以下之一：{list}")
+            } else {
+                format!("no void reason '{r}': choose a number from the list or one of: {list}")
+            }
+        }
+        Usage::BadSecret => lang
+            .pick(
+                "the terminal secret must be hex of 16 to 64 bytes",
+                "终端密钥须为 16 至 64 字节的十六进制",
+            )
+            .to_owned(),
+        Usage::BadRequestCode => lang
+            .pick("the request code must be 10 digits", "申请编号须为 10 位数字")
+            .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use voidguard::{Field, Problem, VoidGuardError};
+
+    #[test]
+    fn void_refusals_have_chinese_messages() {
+        let e = CliError::Core(VoidGuardError::AmountMismatch);
+        assert_eq!(error(Lang::Zh, &e), "输入的金额与原交易不符");
+        let e = CliError::Core(VoidGuardError::WrongPassword { attempts_left: 3 });
+        assert!(error(Lang::Zh, &e).contains("还可尝试 3 次"));
+    }
+
+    #[test]
+    fn invalid_input_names_field_and_expectation() {
+        let e = CliError::Core(VoidGuardError::InvalidInput {
+            field: Field::MerchantNo,
+            problem: Problem::WrongLength,
+        });
+        assert_eq!(
+            error(Lang::En, &e),
+            "invalid merchant number: has the wrong length (expected 15 digits)"
+        );
+    }
+}

@@ -1,0 +1,320 @@
+//! The core's refusals (`VoidGuardError`) as sentences. Every variant is named, so a
+//! new refusal in the core does not compile until it has a message here. No message
+//! carries a secret.
+
+use voidguard::{Fen, Field, Problem, VoidGuardError};
+
+use super::Lang;
+use crate::format;
+
+fn field(lang: Lang, f: Field) -> (&'static str, &'static str) {
+    // (name, what is expected)
+    let (en, zh, hint_en, hint_zh) = match f {
+        Field::Amount => (
+            "amount",
+            "金额",
+            "yuan with at most 2 decimals, e.g. 12.34",
+            "元，最多两位小数，如 12.34",
+        ),
+        Field::VoucherNo => ("voucher number", "凭证号", "6 digits", "6 位数字"),
+        Field::Date => (
+            "date",
+            "日期",
+            "YYYY-MM-DD, YYYYMMDD or MMDD",
+            "YYYY-MM-DD、YYYYMMDD 或 MMDD",
+        ),
+        Field::Password => ("void password", "撤销密码", "6 digits", "6 位数字"),
+        Field::OperatorNo => (
+            "operator number",
+            "操作员号",
+            "2 digits, 00–98",
+            "2 位数字，00–98",
+        ),
+        Field::AuthoriserNo => (
+            "authorising operator",
+            "授权操作员号",
+            "2 digits, 00–98",
+            "2 位数字，00–98",
+        ),
+        Field::VoidReason => (
+            "void reason",
+            "撤销原因",
+            "one of the configured reason codes",
+            "须为已配置的原因代码",
+        ),
+        Field::MerchantNo => ("merchant number", "商户号", "15 digits", "15 位数字"),
+        Field::TerminalId => (
+            "terminal id",
+            "终端号",
+            "8 letters or digits",
+            "8 位字母或数字",
+        ),
+        Field::TerminalSecret => (
+            "terminal secret",
+            "终端密钥",
+            "hex of 16 to 64 bytes",
+            "16 至 64 字节的十六进制",
+        ),
+        Field::CardNumber => (
+            "card number",
+            "卡号",
+            "12 to 19 digits, or masked as 622202******1234",
+            "12 至 19 位数字，或 622202******1234 形式的掩码卡号",
+        ),
+        Field::CardScheme => ("card scheme", "卡组织", "e.g. UnionPay", "如 UnionPay"),
+        Field::Rrn => (
+            "reference number (RRN)",
+            "参考号",
+            "12 letters or digits",
+            "12 位字母或数字",
+        ),
+        Field::AuthCode => (
+            "authorisation code",
+            "授权码",
+            "6 letters or digits",
+            "6 位字母或数字",
+        ),
+        Field::RequestCode => ("request code", "申请编号", "10 digits", "10 位数字"),
+        Field::ApprovalCode => ("approval code", "审批码", "8 digits", "8 位数字"),
+        Field::ApplicationReason => (
+            "application reason",
+            "申请原因",
+            "up to 200 characters",
+            "最多 200 字",
+        ),
+        Field::IdType => (
+            "identity document type",
+            "证件类型",
+            "up to 32 characters",
+            "最多 32 字",
+        ),
+        Field::IdNumber => (
+            "identity number",
+            "证件号码",
+            "6 to 32 letters or digits",
+            "6 至 32 位字母或数字",
+        ),
+        Field::LicenceNo => (
+            "business licence number",
+            "营业执照号",
+            "15 or 18 letters or digits",
+            "15 或 18 位字母或数字",
+        ),
+        Field::Contact => ("contact", "联系电话", "a telephone number", "电话号码"),
+        Field::PageSize => ("page size", "每页条数", "1 to 500", "1 至 500"),
+        Field::BatchNo => ("batch number", "批次号", "6 digits", "6 位数字"),
+        Field::Config => ("configuration", "配置", "see --help", "见 --help"),
+        Field::PendingId => (
+            "pending void id",
+            "待处理撤销编号",
+            "a listed id",
+            "列出的编号",
+        ),
+        Field::ResponseCode => ("response code", "应答码", "2 characters", "2 位字符"),
+    };
+    match lang {
+        Lang::En => (en, hint_en),
+        Lang::Zh => (zh, hint_zh),
+    }
+}
+
+fn problem(lang: Lang, p: Problem) -> &'static str {
+    match p {
+        Problem::Empty => lang.pick("is empty", "不能为空"),
+        Problem::TooLong => lang.pick("is too long", "过长"),
+        Problem::NotDigits => lang.pick("must be digits only", "只能是数字"),
+        Problem::WrongLength => lang.pick("has the wrong length", "长度不对"),
+        Problem::TooManyDecimals => lang.pick("has more than two decimals", "小数超过两位"),
+        Problem::Negative => lang.pick("must not be negative", "不能为负"),
+        Problem::Zero => lang.pick("must be more than zero", "必须大于零"),
+        Problem::OverCap => lang.pick("is over the allowed maximum", "超过上限"),
+        Problem::Overflow => lang.pick("is too large", "数值过大"),
+        Problem::NoSuchDate => lang.pick("is not a real date", "不是有效日期"),
+        Problem::NotAllowed => lang.pick("is not allowed", "不允许"),
+        Problem::Malformed => lang.pick("is malformed", "格式不对"),
+    }
+}
+
+pub fn core(lang: Lang, e: &VoidGuardError) -> String {
+    use VoidGuardError as E;
+    let zh = lang == Lang::Zh;
+    let s = |en: &str, zh: &str| lang.pick(en, zh).to_owned();
+    match e {
+        E::InvalidInput { field: f, problem: p } => {
+            let (name, hint) = field(lang, *f);
+            let p = problem(lang, *p);
+            if zh {
+                format!("{name}{p}（应为{hint}）")
+            } else {
+                format!("invalid {name}: {p} (expected {hint})")
+            }
+        }
+        E::NotActivated => s(
+            "the terminal is not activated: run `voidguard init` first",
+            "终端尚未激活：请先运行 voidguard init",
+        ),
+        E::AlreadyActivated => s("the terminal is already activated", "终端已激活"),
+        E::PermissionNotGranted => s(
+            "void permission has not been granted: apply with `voidguard request permission`",
+            "尚未开通撤销权限：请用 voidguard request permission 申请",
+        ),
+        E::PasswordNotSet => s(
+            "no void password is set: set one with `voidguard password set`",
+            "尚未设置撤销密码：请用 voidguard password set 设置",
+        ),
+        E::PendingHostWork { count } if zh => {
+            format!("有 {count} 笔撤销等待主机应答或冲正：请运行 voidguard reconcile")
+        }
+        E::PendingHostWork { count } => format!(
+            "{count} void(s) await the host's answer or a reversal: run `voidguard reconcile`"
+        ),
+        E::TransactionNotFound { voucher_no: v } if zh => format!("流水中没有凭证号 {v}"),
+        E::TransactionNotFound { voucher_no: v } => format!("voucher {v} is not in the journal"),
+        E::NotVoidable { voucher_no: v } if zh => format!("凭证号 {v} 不是可撤销的消费"),
+        E::NotVoidable { voucher_no: v } => format!("voucher {v} is not a sale that can be voided"),
+        E::AlreadyVoided { voucher_no: v, void_voucher_no: w } if zh => {
+            format!("凭证号 {v} 已被凭证号 {w} 撤销")
+        }
+        E::AlreadyVoided { voucher_no: v, void_voucher_no: w } => {
+            format!("voucher {v} was already voided by voucher {w}")
+        }
+        E::SettledUseRefund { voucher_no: v, batch_no: b } if zh => {
+            format!("凭证号 {v} 已在批次 {b} 结算，不能撤销，请做退货")
+        }
+        E::SettledUseRefund { voucher_no: v, batch_no: b } => {
+            format!("voucher {v} is settled in batch {b}: it cannot be voided, use a refund")
+        }
+        E::NotSameBusinessDate { business_date: d } if zh => {
+            format!("该消费的交易日期为 {d}：只能撤销当日消费，请做退货")
+        }
+        E::NotSameBusinessDate { business_date: d } => format!(
+            "the sale is from business date {d}: only same-day sales can be voided, use a refund"
+        ),
+        E::DateMismatch => s(
+            "the date entered does not match the original transaction",
+            "输入的日期与原交易不符",
+        ),
+        E::AmountMismatch => s(
+            "the amount entered does not match the original transaction",
+            "输入的金额与原交易不符",
+        ),
+        E::VoidInProgress { voucher_no: v } if zh => format!("凭证号 {v} 的撤销正在处理中"),
+        E::VoidInProgress { voucher_no: v } => format!("a void of voucher {v} is already in progress"),
+        E::DailyCountLimitReached { limit } if zh => {
+            format!("已达每日撤销笔数上限 {limit} 笔：可用 voidguard request lift 申请解除")
+        }
+        E::DailyCountLimitReached { limit } => format!(
+            "the daily limit of {limit} voids is reached: apply with `voidguard request lift`"
+        ),
+        E::DailyAmountLimitReached { limit, used } => {
+            let (limit, used) = (format::money(Fen(*limit)), format::money(Fen(*used)));
+            if zh {
+                format!("将超过每日撤销金额上限 {limit}（已用 {used}）")
+            } else {
+                format!("the daily void amount limit of {limit} would be exceeded ({used} used)")
+            }
+        }
+        E::WrongPassword { attempts_left: n } if zh => {
+            format!("撤销密码错误，还可尝试 {n} 次，之后将被锁定")
+        }
+        E::WrongPassword { attempts_left: n } => {
+            format!("wrong void password, {n} attempt(s) left before a lockout")
+        }
+        E::LockedUntil { until_ms } => {
+            let at = format::local_time(*until_ms);
+            if zh {
+                format!("密码错误次数过多，撤销已锁定至 {at}")
+            } else {
+                format!("voiding is locked until {at} after too many wrong passwords")
+            }
+        }
+        E::LockedUntilLifted => s(
+            "voiding is locked until the back office lifts the restriction: apply with `voidguard request lift`",
+            "撤销已锁定，须后台审批解除：请用 voidguard request lift 申请",
+        ),
+        E::SelfAuthorisation { operator_no: op } if zh => {
+            format!("操作员 {op} 不能授权自己录入的撤销：须由主管（00）或其他操作员授权")
+        }
+        E::SelfAuthorisation { operator_no: op } => format!(
+            "operator {op} cannot authorise a void they keyed: the supervisor (00) or another operator must"
+        ),
+        E::HostDeclined { response_code: rc } if zh => format!("主机拒绝了撤销（应答码 {rc}）"),
+        E::HostDeclined { response_code: rc } => {
+            format!("the host declined the void (response code {rc})")
+        }
+        E::HostUnreachable => s(
+            "the host did not answer: the void will be reversed or confirmed (`voidguard reconcile`)",
+            "主机无应答：该撤销将被冲正或确认（voidguard reconcile）",
+        ),
+        E::TrivialPassword => s(
+            "the password is too easy to guess (repeated digits, runs and 123456 are refused)",
+            "密码过于简单（相同数字、连续数字和 123456 不可用）",
+        ),
+        E::PasswordAlreadySet => s(
+            "a void password is already set: change it with `voidguard password change`",
+            "已设置撤销密码：请用 voidguard password change 修改",
+        ),
+        E::PasswordReused => s(
+            "the new password must differ from the current one",
+            "新密码不能与当前密码相同",
+        ),
+        E::NewPasswordRequired => s(
+            "a reset needs the new password (--password-stdin or --password-file)",
+            "重置需要提供新密码（--password-stdin 或 --password-file）",
+        ),
+        E::UnknownRequest => s("no request with that code", "没有该申请编号"),
+        E::RequestAlreadyOpen { request_code: c } if zh => format!("已有同类待审批申请：{c}"),
+        E::RequestAlreadyOpen { request_code: c } => {
+            format!("an open request of this kind exists already: {c}")
+        }
+        E::ApprovalCodeInvalid { attempts_left: n } if zh => {
+            format!("审批码与该申请不符，还可尝试 {n} 次")
+        }
+        E::ApprovalCodeInvalid { attempts_left: n } => {
+            format!("the approval code is not valid for this request, {n} attempt(s) left")
+        }
+        E::ApprovalAlreadyUsed => s("this request was already redeemed", "该申请已兑换"),
+        E::ApprovalExpired => s("this request expired: apply again", "该申请已过期：请重新申请"),
+        E::RequestClosed => s(
+            "this request was closed after too many wrong codes: apply again",
+            "审批码错误次数过多，该申请已关闭：请重新申请",
+        ),
+        E::NothingToLift => s(
+            "nothing to lift: no restriction is active",
+            "无需解除：当前没有限制",
+        ),
+        E::UnknownPendingVoid => s("no pending void with that id", "没有该待处理撤销"),
+        E::NotSimulated => s(
+            "the built-in simulator is not the host link in use",
+            "当前未使用内置模拟主机",
+        ),
+        E::NotADatabase => s(
+            "the file is not a database; it was left untouched",
+            "该文件不是数据库，未作任何改动",
+        ),
+        E::ForeignDatabase => s(
+            "the database belongs to another application; it was left untouched",
+            "该数据库属于其他应用，未作任何改动",
+        ),
+        E::SchemaTooNew { found, supported } if zh => {
+            format!("数据库版本 {found} 高于本程序支持的版本 {supported}，未作任何改动")
+        }
+        E::SchemaTooNew { found, supported } => format!(
+            "the database schema {found} is newer than this version knows ({supported}); it was left untouched"
+        ),
+        E::WrongKey => s(
+            "the key file does not open this database; it was left untouched",
+            "密钥文件打不开该数据库，未作任何改动",
+        ),
+        E::KeyUnavailable { reason } if zh => format!("密钥不可用：{reason}"),
+        E::KeyUnavailable { reason } => format!("the key is unavailable: {reason}"),
+        E::Tampered { what } if zh => format!("数据库被篡改：{what}"),
+        E::Tampered { what } => format!("the database is tampered with: {what}"),
+        E::StorageFull => s("the storage is full", "存储空间已满"),
+        E::Busy => s("the database is busy: try again", "数据库忙：请重试"),
+        E::Storage { code } if zh => format!("存储错误（{code}）"),
+        E::Storage { code } => format!("storage error ({code})"),
+        E::Internal { reason } if zh => format!("内部错误：{reason}"),
+        E::Internal { reason } => format!("internal error: {reason}"),
+    }
+}

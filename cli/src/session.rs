@@ -1,0 +1,99 @@
+//! Where the database and key file are, and opening a terminal on them with the
+//! built-in simulator. Only `init` creates files; every other command opens what is
+//! there and refuses a missing database instead of creating one.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use voidguard::{
+    KeyFileWrapper, KeyWrapper, KeyWrapperError, SimulatorMode, SystemClock, Terminal,
+    TerminalConfig,
+};
+
+use crate::args::{Global, HostMode};
+use crate::error::{CliError, Usage};
+
+pub struct Paths {
+    pub db: PathBuf,
+    pub key: PathBuf,
+}
+
+pub fn paths(global: &Global) -> Result<Paths, CliError> {
+    let db = match &global.db {
+        Some(db) => db.clone(),
+        None => dirs::data_dir()
+            .ok_or(Usage::NoDataDir)?
+            .join("voidguard")
+            .join("voidguard.db"),
+    };
+    let key = match &global.key_file {
+        Some(key) => key.clone(),
+        None => key_beside(&db),
+    };
+    Ok(Paths { db, key })
+}
+
+/// `shop.db` → `shop.key`; a database already named `*.key` gets `*.key.key`.
+fn key_beside(db: &Path) -> PathBuf {
+    let key = db.with_extension("key");
+    if key == db {
+        let mut name = db.as_os_str().to_owned();
+        name.push(".key");
+        PathBuf::from(name)
+    } else {
+        key
+    }
+}
+
+pub fn config(global: &Global, db: &Path) -> TerminalConfig {
+    let mut config = TerminalConfig::new(db.to_string_lossy());
+    if let Some(iterations) = global.kdf_iterations {
+        config.kdf_iterations = iterations;
+    }
+    config
+}
+
+/// The key file, opened only when the core asks for the key: the core identifies the
+/// database first, so a file that is not VoidGuard's is named as such even when no key
+/// file is there.
+struct LazyKeyFile(Result<KeyFileWrapper, KeyWrapperError>);
+
+impl KeyWrapper for LazyKeyFile {
+    fn wrap_key(&self, key: Vec<u8>) -> Result<Vec<u8>, KeyWrapperError> {
+        self.0.as_ref().map_err(Clone::clone)?.wrap_key(key)
+    }
+
+    fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyWrapperError> {
+        self.0.as_ref().map_err(Clone::clone)?.unwrap_key(wrapped)
+    }
+}
+
+pub fn open_with(global: &Global, db: &Path, keys: &dyn KeyWrapper) -> Result<Terminal, CliError> {
+    let terminal = Terminal::open_with(config(global, db), keys, None, Arc::new(SystemClock))?;
+    terminal.set_simulator_mode(match global.simulator {
+        HostMode::Approve => SimulatorMode::Approve,
+        HostMode::Decline => SimulatorMode::Decline,
+        HostMode::Timeout => SimulatorMode::Timeout,
+    })?;
+    Ok(terminal)
+}
+
+/// A database that exists and is not empty: everything but `init` needs one.
+pub fn exists(db: &Path) -> bool {
+    std::fs::metadata(db).is_ok_and(|m| !m.is_file() || m.len() > 0)
+}
+
+/// Opens the existing database with its key file; creates nothing.
+pub fn open_existing(global: &Global) -> Result<Terminal, CliError> {
+    let paths = paths(global)?;
+    if !exists(&paths.db) {
+        return Err(CliError::NoDatabase(paths.db));
+    }
+    let keys = LazyKeyFile(KeyFileWrapper::open(&paths.key));
+    open_with(global, &paths.db, &keys).map_err(|e| e.with_key_file(&paths.key))
+}
+
+/// For `init` on a database that is already there.
+pub fn lazy_key_file(path: &Path) -> impl KeyWrapper {
+    LazyKeyFile(KeyFileWrapper::open(path))
+}

@@ -1,0 +1,90 @@
+//! `voidguard demo`: the scripted merchant day ends with the audit verified and exit 0,
+//! and shows no secret.
+
+mod common;
+
+use common::*;
+
+const STEPS_EN: [&str; 9] = [
+    "▶ Activate the terminal",
+    "▶ Apply for void permission",
+    "▶ Set the void password",
+    "▶ Sales",
+    "▶ Void voucher 000002",
+    "▶ Void the same voucher again",
+    "▶ Settlement",
+    "▶ Void voucher 000001 after settlement",
+    "▶ Audit trail",
+];
+
+fn in_order(out: &str, steps: &[&str]) {
+    let mut from = 0;
+    for step in steps {
+        let at = out[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("{step} missing or out of order in:\n{out}"));
+        from += at + step.len();
+    }
+}
+
+#[test]
+fn the_demo_walks_the_merchant_day_and_ends_verified() {
+    let assert = voidguard().arg("demo").assert().success();
+    let out = stdout(&assert);
+    in_order(&out, &STEPS_EN);
+    in_order(
+        &out,
+        &[
+            "123456 refused: the password is too easy to guess",
+            "refused: wrong void password, 4 attempt(s) left",
+            "撤销成功 (void successful) — void voucher 000004 for original 000002",
+            "TRANS TYPE: VOID",
+            "refused: voucher 000002 was already voided by voucher 000004",
+            "Batch 000001 settled: 3 sale(s) RMB 105.34, 1 void(s) RMB 88.00, net RMB 17.34",
+            "refused: voucher 000001 is settled in batch 000001",
+            "Audit trail verified: 9 entries, chain intact",
+        ],
+    );
+    assert!(!out.contains(PASSWORD), "the demo printed its password");
+    assert!(
+        !out.contains("Approval code"),
+        "the demo printed an approval code"
+    );
+    assert!(stderr(&assert).is_empty(), "{}", stderr(&assert));
+}
+
+#[test]
+fn the_demo_speaks_chinese_with_lang_zh() {
+    let out = stdout(
+        voidguard()
+            .args(["--lang", "zh", "demo"])
+            .assert()
+            .success(),
+    );
+    in_order(
+        &out,
+        &[
+            "▶ 激活终端",
+            "▶ 申请撤销权限",
+            "▶ 设置撤销密码",
+            "▶ 消费",
+            "▶ 撤销凭证号 000002",
+            "被拒绝：撤销密码错误",
+            "撤销成功：撤销凭证号 000004",
+            "交易类型: 消费撤销",
+            "▶ 再次撤销同一凭证",
+            "▶ 结算",
+            "▶ 结算后撤销凭证号 000001",
+            "请做退货",
+            "▶ 审计链校验",
+            "审计链校验通过",
+        ],
+    );
+}
+
+#[test]
+fn the_demo_leaves_the_given_database_alone() {
+    let shop = Shop::empty();
+    shop.run(&["demo"]).success();
+    assert_eq!(files_in(shop.dir.path()), ["secret.hex"]);
+}

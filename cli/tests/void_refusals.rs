@@ -1,0 +1,324 @@
+//! Every refusal of the void flow ends the tool with exit 1 and one line saying which
+//! rule refused; wrong answers end it with exit 2 and write nothing.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn wrong_password_tells_the_attempts_left() {
+    let shop = Shop::ready();
+    let voucher = shop.sale("88");
+    fails(
+        shop.void(&voucher, "88", WRONG_PASSWORD),
+        1,
+        "wrong void password, 4 attempt(s) left",
+    );
+    assert_eq!(shop.rows()[0]["status"], "approved");
+}
+
+#[test]
+fn refusals_are_explained_in_chinese_with_lang_zh() {
+    let shop = Shop::ready();
+    let voucher = shop.sale("88");
+    let today = shop.today();
+    let void_zh = |amount: &str, password: &str| {
+        shop.cmd()
+            .args([
+                "--lang",
+                "zh",
+                "void",
+                "--voucher",
+                &voucher,
+                "--date",
+                &today,
+            ])
+            .args(["--amount", amount, "--password-stdin"])
+            .write_stdin(format!("{password}\n"))
+            .assert()
+    };
+    fails(
+        void_zh("88", WRONG_PASSWORD),
+        1,
+        "撤销密码错误，还可尝试 4 次",
+    );
+    fails(void_zh("87", PASSWORD), 1, "输入的金额与原交易不符");
+    void_zh("88", PASSWORD).success();
+    fails(void_zh("88", PASSWORD), 1, "已被凭证号 000002 撤销");
+}
+
+#[test]
+fn amount_and_date_must_match_the_original() {
+    let shop = Shop::ready();
+    let voucher = shop.sale("88");
+    fails(
+        shop.void(&voucher, "88.01", PASSWORD),
+        1,
+        "the amount entered does not match",
+    );
+    let assert = shop
+        .cmd()
+        .args([
+            "void",
+            "--voucher",
+            &voucher,
+            "--date",
+            "2020-01-01",
+            "--amount",
+            "88",
+        ])
+        .arg("--password-stdin")
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert();
+    fails(assert, 1, "the date entered does not match");
+}
+
+#[test]
+fn unknown_and_already_voided_vouchers_are_refused() {
+    let shop = Shop::ready();
+    let voucher = shop.sale("20");
+    fails(
+        shop.void("000099", "20", PASSWORD),
+        1,
+        "voucher 000099 is not in the journal",
+    );
+    shop.void(&voucher, "20", PASSWORD).success();
+    fails(
+        shop.void(&voucher, "20", PASSWORD),
+        1,
+        "voucher 000001 was already voided by voucher 000002",
+    );
+    assert_eq!(shop.rows().len(), 2, "voided once only");
+}
+
+#[test]
+fn a_settled_sale_points_to_a_refund() {
+    let shop = Shop::ready();
+    let voucher = shop.sale("20");
+    shop.ok(&["settle"]);
+    fails(
+        shop.void(&voucher, "20", PASSWORD),
+        1,
+        "settled in batch 000001: it cannot be voided, use a refund",
+    );
+}
+
+#[test]
+fn no_void_without_permission_or_password() {
+    let shop = Shop::activated();
+    let voucher = shop.sale("20");
+    fails(
+        shop.void(&voucher, "20", PASSWORD),
+        1,
+        "void permission has not been granted",
+    );
+    let code = shop.apply("permission");
+    let approval = shop.approve(&code, "permit");
+    let out = shop.ok(&["redeem", &code, &approval]);
+    assert!(out.contains("void permission granted"), "{out}");
+    fails(
+        shop.void(&voucher, "20", PASSWORD),
+        1,
+        "no void password is set",
+    );
+}
+
+#[test]
+fn a_cashier_cannot_authorise_their_own_void() {
+    let shop = Shop::ready();
+    let voucher = shop.sale_by("20", "03");
+    let today = shop.today();
+    let assert = shop
+        .cmd()
+        .args([
+            "void",
+            "--voucher",
+            &voucher,
+            "--date",
+            &today,
+            "--amount",
+            "20",
+        ])
+        .args(["--operator", "03", "--authoriser", "03", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert();
+    fails(assert, 1, "operator 03 cannot authorise a void they keyed");
+}
+
+#[test]
+fn a_host_decline_leaves_the_sale_approved() {
+    let shop = Shop::ready();
+    let voucher = shop.sale("20");
+    let today = shop.today();
+    let assert = shop
+        .cmd()
+        .env("VOIDGUARD_SIMULATOR", "decline")
+        .args([
+            "void",
+            "--voucher",
+            &voucher,
+            "--date",
+            &today,
+            "--amount",
+            "20",
+        ])
+        .arg("--password-stdin")
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert();
+    fails(assert, 1, "the host declined the void (response code 05)");
+    assert_eq!(shop.rows().len(), 1);
+    assert_eq!(shop.rows()[0]["status"], "approved");
+}
+
+#[test]
+fn five_wrong_passwords_lock_until_a_lift_is_redeemed() {
+    let shop = Shop::ready();
+    let voucher = shop.sale("20");
+    for left in (1..=4).rev() {
+        fails(
+            shop.void(&voucher, "20", WRONG_PASSWORD),
+            1,
+            &format!("{left} attempt(s) left"),
+        );
+    }
+    fails(
+        shop.void(&voucher, "20", WRONG_PASSWORD),
+        1,
+        "voiding is locked until",
+    );
+    fails(
+        shop.void(&voucher, "20", PASSWORD),
+        1,
+        "voiding is locked until",
+    );
+    let s = shop.json(&["status", "--json"]);
+    assert!(s["locked_until_ms"].is_i64(), "{s}");
+
+    let code = shop.apply("lift");
+    fails(
+        shop.run(&["redeem", &code, "00000000"]),
+        1,
+        "not valid for this request, 4 attempt(s) left",
+    );
+    let approval = shop.approve(&code, "lift");
+    let out = shop.ok(&["redeem", &code, &approval]);
+    assert!(out.contains("the restriction is lifted"), "{out}");
+    shop.void(&voucher, "20", PASSWORD).success();
+}
+
+#[test]
+fn nothing_to_lift_is_refused() {
+    let shop = Shop::ready();
+    let assert = shop.run(&[
+        "request",
+        "lift",
+        "--reason",
+        "x",
+        "--id-number",
+        "11010519491231002X",
+        "--licence-no",
+        "91110000802100433B",
+        "--contact",
+        "13800138000",
+    ]);
+    fails(assert, 1, "nothing to lift");
+}
+
+#[test]
+fn declining_the_confirmation_voids_nothing() {
+    let shop = Shop::ready();
+    let voucher = shop.sale("20");
+    let before = shop.audit_len();
+    let assert = shop
+        .cmd()
+        .args(["void", "--password-stdin"])
+        .write_stdin(format!("{voucher}\n\n20\n1\nn\n{PASSWORD}\n"))
+        .assert();
+    fails(assert, 1, "cancelled: nothing was voided");
+    assert_eq!(shop.rows().len(), 1);
+    assert_eq!(shop.audit_len(), before);
+}
+
+#[test]
+fn a_malformed_answer_is_one_line_and_writes_nothing() {
+    let shop = Shop::ready();
+    shop.sale("20");
+    let before = (shop.audit_len(), std::fs::read(&shop.db).unwrap());
+    let void_with = |answers: &str| {
+        shop.cmd()
+            .args(["void", "--password-stdin"])
+            .write_stdin(answers.to_owned())
+            .assert()
+    };
+    fails(
+        void_with("12ab\n\n20\n"),
+        2,
+        "invalid voucher number: must be digits only (expected 6 digits)",
+    );
+    fails(
+        void_with("000001\n2026-02-30\n20\n"),
+        2,
+        "invalid date: is not a real date",
+    );
+    fails(
+        void_with("000001\n\n20.001\n"),
+        2,
+        "invalid amount: has more than two decimals",
+    );
+    fails(void_with("000001\n\n20\n9\n"), 2, "no void reason '9'");
+    fails(
+        void_with("000001\n\n"),
+        2,
+        "standard input ended before the amount",
+    );
+    fails(
+        void_with("000001\n\n20\n1\ny\n"),
+        2,
+        "standard input ended before the void password",
+    );
+    let assert = shop
+        .cmd()
+        .args(["--lang", "zh", "void", "--password-stdin"])
+        .write_stdin("000001\n\n-3\n")
+        .assert();
+    fails(assert, 2, "金额不能为负");
+    assert_eq!((shop.audit_len(), std::fs::read(&shop.db).unwrap()), before);
+}
+
+#[test]
+fn bad_flags_are_refused_before_the_password_is_read() {
+    let shop = Shop::ready();
+    shop.sale("20");
+    let today = shop.today();
+    let assert = shop
+        .cmd()
+        .args([
+            "void",
+            "--voucher",
+            "000001",
+            "--date",
+            &today,
+            "--amount",
+            "20",
+        ])
+        .args(["--reason", "felt_like_it", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert();
+    fails(assert, 2, "invalid void reason: is not allowed");
+    let assert = shop
+        .cmd()
+        .args([
+            "void",
+            "--voucher",
+            "000001",
+            "--date",
+            &today,
+            "--amount",
+            "20",
+        ])
+        .args(["--operator", "99", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert();
+    fails(assert, 2, "invalid operator number: is not allowed");
+    assert_eq!(shop.json(&["status", "--json"])["consecutive_failures"], 0);
+}
