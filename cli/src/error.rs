@@ -128,6 +128,7 @@ pub fn core_exit_code(e: &VoidGuardError) -> u8 {
         | E::ForeignDatabase
         | E::SchemaTooNew { .. }
         | E::WrongKey
+        | E::InUse
         | E::KeyUnavailable { .. }
         | E::Tampered { .. }
         | E::StorageFull

@@ -149,6 +149,8 @@ pub enum VoidGuardError {
     SchemaTooNew { found: u32, supported: u32 },
     #[error("the data key does not open this database")]
     WrongKey,
+    #[error("the database is open in another process")]
+    InUse,
     #[error("the key store is unavailable: {reason}")]
     KeyUnavailable { reason: String },
     #[error("the database is tampered with: {what}")]
@@ -201,6 +203,9 @@ impl From<Error> for VoidGuardError {
                     ErrorCode::DiskFull => VoidGuardError::StorageFull,
                     ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => VoidGuardError::Busy,
                     ErrorCode::NotADatabase => VoidGuardError::NotADatabase,
+                    ErrorCode::DatabaseCorrupt => VoidGuardError::Tampered {
+                        what: "the database file is damaged".into(),
+                    },
                     other => VoidGuardError::Storage {
                         code: format!("{other:?}"),
                     },

@@ -501,6 +501,82 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
             void_voucher_no: "000003".into(),
         },
     ));
+    // Other scripts' digits, exponents, overflow past i64, SQL and control characters.
+    for (what, change, expected) in [
+        (
+            "Arabic-Indic amount",
+            ("amount", "٤٢.٠٠"),
+            bad(Amount, Malformed),
+        ),
+        (
+            "exponent amount",
+            ("amount", "4.2e1"),
+            bad(Amount, Malformed),
+        ),
+        (
+            "upper-case exponent amount",
+            ("amount", "42E0"),
+            bad(Amount, Malformed),
+        ),
+        (
+            "amount past i64",
+            ("amount", "92233720368547758.08"),
+            bad(Amount, Overflow),
+        ),
+        (
+            "SQL in the amount",
+            ("amount", "42; DROP TABLE journal"),
+            bad(Amount, Malformed),
+        ),
+        (
+            "Arabic-Indic voucher",
+            ("voucher", "٠٠٠٠٠١"),
+            bad(VoucherNo, NotDigits),
+        ),
+        (
+            "SQL in the voucher",
+            ("voucher", "1' OR '1'='1"),
+            bad(VoucherNo, NotDigits),
+        ),
+        (
+            "voucher 000000",
+            ("voucher", "000000"),
+            bad(VoucherNo, Zero),
+        ),
+        (
+            "NUL in the voucher",
+            ("voucher", "00\u{0}001"),
+            bad(VoucherNo, Malformed),
+        ),
+        (
+            "Arabic-Indic date",
+            ("date", "٢٠٢٦-١١-٣٠"),
+            bad(Date, NotDigits),
+        ),
+        (
+            "SQL in the date",
+            ("date", "2026-11-30'; --"),
+            bad(Date, NotDigits),
+        ),
+        (
+            "29 February of a common year",
+            ("date", "2025-02-29"),
+            bad(Date, NoSuchDate),
+        ),
+        ("month 00", ("date", "2026-00-10"), bad(Date, NoSuchDate)),
+        ("day 00", ("date", "2026-11-00"), bad(Date, NoSuchDate)),
+    ] {
+        let (field, value) = change;
+        void_cases.push((
+            what.to_owned(),
+            void_with(&|v| match field {
+                "amount" => v.amount = value.into(),
+                "voucher" => v.voucher_no = value.into(),
+                _ => v.date = value.into(),
+            }),
+            expected,
+        ));
+    }
     let mut begin_only: Vec<(String, VoidRequest, VoidGuardError)> = Vec::new();
     for (password, problem) in [
         ("", Empty),
@@ -520,6 +596,17 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
             format!("void keyed by {op:?}"),
             void_with(&|v| v.operator_no = op.into()),
             bad(OperatorNo, problem),
+        ));
+    }
+    for (reason, problem) in [
+        ("customer_request'; DROP TABLE audit;--", NotAllowed),
+        ("", Empty),
+        ("customer_request\u{0}", Malformed),
+    ] {
+        begin_only.push((
+            format!("void for reason {reason:?}"),
+            void_with(&|v| v.reason = reason.into()),
+            bad(VoidReason, problem),
         ));
     }
     begin_only.push((
@@ -817,7 +904,11 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
         .map(|c| format!("{}: got {:?}, expected {:?}", c.what, c.got, c.expected))
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    assert!(cases.len() > 150, "{} cases", cases.len());
+    assert!(cases.len() >= 200, "{} cases", cases.len());
+    eprintln!(
+        "{} hostile inputs refused, files byte-identical",
+        cases.len()
+    );
 
     assert_untouched(&before, &f.db);
     assert_eq!(all_rows(t), rows_before);

@@ -306,6 +306,10 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "the key file does not open this database; it was left untouched",
             "密钥文件打不开该数据库，未作任何改动",
         ),
+        E::InUse => s(
+            "the database is open in another process; close it there first",
+            "数据库正被另一个进程使用，请先在那里关闭",
+        ),
         E::KeyUnavailable { reason } if zh => format!("密钥不可用：{reason}"),
         E::KeyUnavailable { reason } => format!("the key is unavailable: {reason}"),
         E::Tampered { what } if zh => format!("数据库被篡改：{what}"),

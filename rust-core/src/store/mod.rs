@@ -23,10 +23,17 @@ pub enum Found {
     Existing { version: u32 },
 }
 
+/// Held for as long as a terminal has the database open: an exclusive advisory lock
+/// on the file, so a second process (or a second `Terminal`) is refused clearly
+/// instead of reconciling voids the first one still awaits. SQLite's own locks are
+/// POSIX record locks and do not see this one.
+#[derive(Debug)]
+pub struct OpenLock(#[allow(dead_code)] std::fs::File);
+
 /// Opens the file and identifies it without writing a byte: a file that is not
 /// SQLite, a database of another application, or a schema newer than this code
 /// is refused and left exactly as it was.
-pub fn open(path: &Path) -> Result<(Connection, Found)> {
+pub fn open(path: &Path) -> Result<(Connection, Found, OpenLock)> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -41,7 +48,23 @@ pub fn open(path: &Path) -> Result<(Connection, Found)> {
     // Every module caches its hot statements; the default 16 would evict them.
     conn.set_prepared_statement_cache_capacity(64);
     let found = identify(&conn)?;
-    Ok((conn, found))
+    let lock = lock(path)?;
+    Ok((conn, found, lock))
+}
+
+fn lock(path: &Path) -> Result<OpenLock> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        log::warn!("cannot open the database file for locking: {}", e.kind());
+        VoidGuardError::Storage { code: "CannotOpen".into() }
+    })?;
+    match file.try_lock() {
+        Ok(()) => Ok(OpenLock(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(VoidGuardError::InUse.into()),
+        Err(std::fs::TryLockError::Error(e)) => {
+            log::warn!("cannot lock the database file: {}", e.kind());
+            Err(VoidGuardError::Storage { code: "CannotLock".into() }.into())
+        }
+    }
 }
 
 fn identify(conn: &Connection) -> Result<Found> {
@@ -136,7 +159,7 @@ mod tests {
         let path = dir.path().join("junk.db");
         let junk = vec![0x5au8; 8192];
         std::fs::write(&path, &junk).unwrap();
-        let err = open(&path).map(|_| ()).unwrap_err();
+        let err = open(&path).map(drop).unwrap_err();
         assert!(
             matches!(err, Error::Refused(VoidGuardError::NotADatabase)),
             "{err:?}"
@@ -152,7 +175,7 @@ mod tests {
             .unwrap()
             .execute_batch("CREATE TABLE notes(x)")
             .unwrap();
-        let err = open(&path).map(|_| ()).unwrap_err();
+        let err = open(&path).map(drop).unwrap_err();
         assert!(matches!(
             err,
             Error::Refused(VoidGuardError::ForeignDatabase)
@@ -169,7 +192,7 @@ mod tests {
         conn.pragma_update(None, "user_version", CURRENT_VERSION + 1)
             .unwrap();
         drop(conn);
-        let err = open(&path).map(|_| ()).unwrap_err();
+        let err = open(&path).map(drop).unwrap_err();
         assert!(matches!(
             err,
             Error::Refused(VoidGuardError::SchemaTooNew { found, .. }) if found == CURRENT_VERSION + 1
@@ -179,7 +202,7 @@ mod tests {
     #[test]
     fn fresh_file_migrates_to_current_version() {
         let dir = tempfile::tempdir().unwrap();
-        let (mut conn, found) = open(&dir.path().join("new.db")).unwrap();
+        let (mut conn, found, _lock) = open(&dir.path().join("new.db")).unwrap();
         assert_eq!(found, Found::Fresh);
         configure(&conn).unwrap();
         migrate(&mut conn, 0).unwrap();

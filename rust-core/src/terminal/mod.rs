@@ -32,6 +32,7 @@ pub use records::{ReconcileReport, SaleRequest, TerminalStatus, VaultStatus};
 #[derive(uniffi::Object)]
 pub struct Terminal {
     conn: Mutex<Connection>,
+    _lock: store::OpenLock,
     config: TerminalConfig,
     keys: Keys,
     host: Arc<dyn HostLink>,
@@ -109,7 +110,7 @@ impl Terminal {
     ) -> Result<Self> {
         platform::init_logging();
         config.validate()?;
-        let (mut conn, found) = store::open(Path::new(&config.db_path))?;
+        let (mut conn, found, lock) = store::open(Path::new(&config.db_path))?;
         // The key is checked before anything is written, so a wrong key leaves the
         // file byte-identical.
         let (version, loaded) = match found {
@@ -152,6 +153,7 @@ impl Terminal {
         );
         Ok(Self {
             conn: Mutex::new(conn),
+            _lock: lock,
             config,
             keys,
             host,

@@ -75,7 +75,18 @@ pub struct Fixture {
     pub key_file: PathBuf,
     pub clock: Arc<TestClock>,
     pub host: Option<Arc<dyn HostLink>>,
-    pub terminal: Terminal,
+    pub terminal: Open,
+}
+
+/// The fixture's terminal. A database is open in one `Terminal` at a time, so
+/// [`Fixture::reopen`] closes this one before opening the files again.
+pub struct Open(Option<Terminal>);
+
+impl std::ops::Deref for Open {
+    type Target = Terminal;
+    fn deref(&self) -> &Terminal {
+        self.0.as_ref().expect("the fixture's terminal is open")
+    }
 }
 
 pub fn config(db: &std::path::Path) -> TerminalConfig {
@@ -95,7 +106,9 @@ impl Fixture {
         let db = dir.path().join("voidguard.db");
         let key_file = dir.path().join("voidguard.key");
         let clock = TestClock::at(START_MS);
-        let terminal = open(&db, &key_file, host.clone(), clock.clone()).unwrap();
+        let terminal = Open(Some(
+            open(&db, &key_file, host.clone(), clock.clone()).unwrap(),
+        ));
         Self {
             dir,
             db,
@@ -130,6 +143,7 @@ impl Fixture {
 
     /// Closes the terminal and opens the same files again, as after a restart.
     pub fn reopen(&mut self) {
+        self.terminal.0 = None;
         let terminal = open(
             &self.db,
             &self.key_file,
@@ -137,7 +151,7 @@ impl Fixture {
             self.clock.clone(),
         )
         .unwrap();
-        self.terminal = terminal;
+        self.terminal.0 = Some(terminal);
     }
 
     pub fn sale(&self, amount: &str) -> Transaction {
@@ -269,7 +283,7 @@ impl ClosedFixture {
             key_file,
             clock,
             host,
-            terminal,
+            terminal: Open(Some(terminal)),
         }
     }
 }
@@ -305,7 +319,7 @@ impl Fixture {
             key_file,
             clock,
             host: None,
-            terminal,
+            terminal: Open(Some(terminal)),
         };
         f.make_ready();
         f
@@ -325,5 +339,289 @@ impl Fixture {
             }
         }
         panic!("ten wrong passwords did not lock voiding until lifted");
+    }
+}
+
+/// SplitMix64: a small seeded generator for tests that pick operations at random
+/// without proptest's shrinking (processes killed mid-flight, threads).
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// `len` decimal digits, as hosts issue RRNs and auth codes.
+    pub fn digits(&mut self, len: usize) -> String {
+        (0..len)
+            .map(|_| char::from(b'0' + self.below(10) as u8))
+            .collect()
+    }
+}
+
+/// A seed from `var` when set (to replay a run), otherwise from the clock.
+pub fn seed_from_env(var: &str) -> u64 {
+    std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        })
+}
+
+/// A count from `var` when set, otherwise `default`.
+pub fn count_from_env(var: &str, default: u32) -> u32 {
+    match std::env::var(var) {
+        Ok(s) => s
+            .parse()
+            .unwrap_or_else(|_| panic!("{var} must be a whole number, not {s:?}")),
+        Err(_) => default,
+    }
+}
+
+/// Daily void limits no long run reaches (the limits have their own tests).
+pub fn unlimited_voids(config: &mut TerminalConfig) {
+    config.daily_void_count_limit = 1_000_000;
+    config.daily_void_amount_limit = voidguard::Fen(i64::MAX / 4);
+}
+
+/// A settlement as reported to the merchant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    pub batch_no: String,
+    pub sale_count: u32,
+    pub sale_total: voidguard::Fen,
+    pub void_count: u32,
+    pub void_total: voidguard::Fen,
+}
+
+impl From<&voidguard::SettlementReport> for Settled {
+    fn from(r: &voidguard::SettlementReport) -> Self {
+        Self {
+            batch_no: r.batch_no.clone(),
+            sale_count: r.sale_count,
+            sale_total: r.sale_total,
+            void_count: r.void_count,
+            void_total: r.void_total,
+        }
+    }
+}
+
+/// What callers were told succeeded; the journal must hold all of it.
+#[derive(Debug, Default)]
+pub struct Acknowledged {
+    /// (batch, voucher, amount)
+    pub sales: Vec<(String, String, voidguard::Fen)>,
+    /// (batch, original voucher, void voucher, amount)
+    pub voids: Vec<(String, String, String, voidguard::Fen)>,
+    pub settlements: Vec<Settled>,
+    /// (batch, void voucher) of voids the host declined: the number is spent, no row.
+    pub declined: Vec<(String, String)>,
+}
+
+/// The journal, the open batch and the host work, read after checking what must
+/// hold whatever happened before (see [`check_books`]).
+pub struct Books {
+    pub rows: Vec<Transaction>,
+    pub batch_no: u32,
+    pub pending: Vec<voidguard::PendingVoid>,
+}
+
+impl Books {
+    pub fn row(&self, batch_no: &str, voucher_no: &str) -> Option<&Transaction> {
+        self.rows
+            .iter()
+            .find(|r| r.batch_no == batch_no && r.voucher_no == voucher_no)
+    }
+
+    pub fn count(&self, kind: voidguard::TransactionKind) -> usize {
+        self.rows.iter().filter(|r| r.kind == kind).count()
+    }
+}
+
+/// Reads the whole journal and checks the invariants no sequence of calls, crashes
+/// or threads may break: voucher numbers are unique per batch; each void points at
+/// exactly one voided sale of its batch, for its amount; no sale is voided twice and
+/// no voided sale lacks its void; closed batches hold only settled or voided rows;
+/// each void awaiting the host is for a standing sale of the open batch, one per
+/// sale, with a voucher no row carries; the audit chain verifies.
+pub fn check_books(terminal: &Terminal) -> Books {
+    use std::collections::{HashMap, HashSet};
+    use voidguard::{PendingState, TransactionKind as Kind, TransactionStatus as Status};
+
+    let rows = all_rows(terminal);
+    let batch_no: u32 = terminal.status().unwrap().batch_no.parse().unwrap();
+    let mut by_number: HashMap<(&str, &str), &Transaction> = HashMap::new();
+    for row in &rows {
+        let earlier = by_number.insert((&row.batch_no, &row.voucher_no), row);
+        assert!(
+            earlier.is_none(),
+            "voucher {} appears twice in batch {}",
+            row.voucher_no,
+            row.batch_no
+        );
+    }
+
+    let mut voids_of: HashMap<(&str, &str), u32> = HashMap::new();
+    for void in rows.iter().filter(|r| r.kind == Kind::Void) {
+        let original = void
+            .original_voucher_no
+            .as_deref()
+            .expect("a void names its sale");
+        let sale = by_number
+            .get(&(void.batch_no.as_str(), original))
+            .unwrap_or_else(|| panic!("void {} points at no row", void.voucher_no));
+        assert_eq!(sale.kind, Kind::Sale, "void {} points at a void", void.voucher_no);
+        assert_eq!(
+            sale.status,
+            Status::Voided,
+            "void {} points at a sale that is not voided",
+            void.voucher_no
+        );
+        assert_eq!(sale.amount, void.amount, "void {}", void.voucher_no);
+        *voids_of
+            .entry((&sale.batch_no, &sale.voucher_no))
+            .or_default() += 1;
+    }
+    for sale in rows.iter().filter(|r| r.kind == Kind::Sale) {
+        let voids = voids_of
+            .get(&(sale.batch_no.as_str(), sale.voucher_no.as_str()))
+            .copied()
+            .unwrap_or(0);
+        let expected = u32::from(sale.status == Status::Voided);
+        assert_eq!(
+            voids, expected,
+            "sale {} of batch {} is {:?} with {voids} void(s)",
+            sale.voucher_no, sale.batch_no, sale.status
+        );
+    }
+
+    for row in &rows {
+        let batch: u32 = row.batch_no.parse().unwrap();
+        assert!(batch <= batch_no, "a row of batch {batch} after the open one");
+        let allowed: &[Status] = match (row.kind, batch < batch_no) {
+            (Kind::Sale, true) => &[Status::Voided, Status::Settled],
+            (Kind::Void, true) => &[Status::Settled],
+            (Kind::Sale, false) => &[Status::Approved, Status::Voided],
+            (Kind::Void, false) => &[Status::Approved],
+        };
+        assert!(
+            allowed.contains(&row.status),
+            "{:?} {} of batch {batch} is {:?} while batch {batch_no} is open",
+            row.kind,
+            row.voucher_no,
+            row.status
+        );
+    }
+
+    let max_attempts = TerminalConfig::new("x").max_reversal_attempts;
+    let pending = terminal.pending_host_work().unwrap();
+    let mut pending_for = HashSet::new();
+    for p in &pending {
+        let what = format!("pending void {} of voucher {}", p.pending_id, p.original_voucher_no);
+        assert_eq!(p.request.processing_code, "200000", "{what}");
+        assert_eq!(p.request.original_voucher_no, p.original_voucher_no, "{what}");
+        assert_eq!(p.request.voucher_no, p.void_voucher_no, "{what}");
+        assert_eq!(p.request.batch_no, format!("{batch_no:06}"), "{what} is of the open batch");
+        let sale = by_number
+            .get(&(p.request.batch_no.as_str(), p.original_voucher_no.as_str()))
+            .unwrap_or_else(|| panic!("{what} points at no row"));
+        assert_eq!(
+            (sale.kind, sale.status),
+            (Kind::Sale, Status::Approved),
+            "{what}: its sale stands until the host's answer"
+        );
+        assert_eq!(sale.amount, p.amount, "{what}");
+        assert!(
+            !by_number.contains_key(&(p.request.batch_no.as_str(), p.void_voucher_no.as_str())),
+            "{what}: its voucher is already a row"
+        );
+        assert!(
+            pending_for.insert(p.original_voucher_no.clone()),
+            "two voids of voucher {} await the host",
+            p.original_voucher_no
+        );
+        match p.state {
+            PendingState::AwaitingAnswer => assert_eq!(p.attempts, 0, "{what}"),
+            PendingState::AwaitingReversal => assert!(p.attempts < max_attempts, "{what}"),
+            PendingState::NeedsManualHandling => assert!(p.attempts >= max_attempts, "{what}"),
+            resolved => panic!("{what} is {resolved:?} yet listed as host work"),
+        }
+    }
+
+    let audit = terminal.verify_audit().unwrap();
+    assert!(audit.ok, "the audit chain does not verify: {audit:?}");
+    Books {
+        rows,
+        batch_no,
+        pending,
+    }
+}
+
+/// Checks that the journal holds everything callers were told: each sale, each void
+/// with its voided sale, each settled batch closed with the reported totals, and no
+/// row for a void the host declined.
+pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
+    use std::collections::HashMap;
+    use voidguard::{Fen, TransactionKind as Kind, TransactionStatus as Status};
+
+    let by_number: HashMap<(&str, &str), &Transaction> = books
+        .rows
+        .iter()
+        .map(|r| ((r.batch_no.as_str(), r.voucher_no.as_str()), r))
+        .collect();
+    for (batch, voucher, amount) in &acked.sales {
+        let row = by_number
+            .get(&(batch.as_str(), voucher.as_str()))
+            .unwrap_or_else(|| panic!("acknowledged sale {voucher} of batch {batch} is lost"));
+        assert_eq!((row.kind, row.amount), (Kind::Sale, *amount), "sale {voucher}");
+    }
+    for (batch, original, voucher, amount) in &acked.voids {
+        let void = by_number
+            .get(&(batch.as_str(), voucher.as_str()))
+            .unwrap_or_else(|| panic!("acknowledged void {voucher} of batch {batch} is lost"));
+        assert_eq!(void.kind, Kind::Void, "void {voucher}");
+        assert_eq!(void.original_voucher_no.as_deref(), Some(original.as_str()));
+        assert_eq!(void.amount, *amount, "void {voucher}");
+        let sale = by_number[&(batch.as_str(), original.as_str())];
+        assert_eq!(sale.status, Status::Voided, "the sale void {voucher} cancelled");
+    }
+    let mut totals: HashMap<&str, (u32, i64, u32, i64)> = HashMap::new();
+    for row in &books.rows {
+        let t = totals.entry(&row.batch_no).or_default();
+        match row.kind {
+            Kind::Sale => (t.0, t.1) = (t.0 + 1, t.1 + row.amount.0),
+            Kind::Void => (t.2, t.3) = (t.2 + 1, t.3 + row.amount.0),
+        }
+    }
+    for s in &acked.settlements {
+        let batch: u32 = s.batch_no.parse().unwrap();
+        assert!(batch < books.batch_no, "settled batch {batch} is closed");
+        let (sales, sale_total, voids, void_total) =
+            totals.get(s.batch_no.as_str()).copied().unwrap_or_default();
+        assert_eq!(
+            (sales, Fen(sale_total), voids, Fen(void_total)),
+            (s.sale_count, s.sale_total, s.void_count, s.void_total),
+            "batch {batch} holds what its settlement reported"
+        );
+    }
+    for (batch, voucher) in &acked.declined {
+        assert!(
+            !by_number.contains_key(&(batch.as_str(), voucher.as_str())),
+            "declined void {voucher} of batch {batch} left a row"
+        );
     }
 }
