@@ -1,0 +1,184 @@
+package dev.voidguard.app.test
+
+import android.app.Activity
+import android.app.Instrumentation
+import android.content.Intent
+import android.graphics.Rect
+import android.os.SystemClock
+import android.view.MotionEvent
+import android.view.View
+import android.view.inputmethod.InputMethodManager
+import android.widget.EditText
+import android.widget.TextView
+import dev.voidguard.app.ScreenActivity
+import dev.voidguard.app.VoidGuardApp
+import dev.voidguard.app.flow.Settings
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
+
+/** Fails the test with [message]. */
+fun flunk(message: String): Nothing = throw AssertionError(message)
+
+/**
+ * Drives the real Activities the way a merchant does: starts them, taps views (an
+ * injected touch at the view's centre), types into fields, and waits until the core
+ * call a tap started has been rendered.
+ */
+class Driver(val instrumentation: Instrumentation = VoidGuardTestRunner.current) {
+    private val started = mutableListOf<Activity>()
+
+    val app: VoidGuardApp
+        get() = instrumentation.targetContext.applicationContext as VoidGuardApp
+
+    /** A database file of its own and the default settings (built-in simulator, operator 01). */
+    fun freshTerminal() = onCoreThread {
+        app.useDatabase("instrumented-${System.nanoTime()}.db")
+        app.saveSettings(Settings())
+    }
+
+    fun onCoreThread(task: () -> Unit) {
+        val done = CountDownLatch(1)
+        var failure: Throwable? = null
+        app.submit {
+            try {
+                task()
+            } catch (e: Throwable) {
+                failure = e
+            } finally {
+                done.countDown()
+            }
+        }
+        if (!done.await(TIMEOUT_MS, TimeUnit.MILLISECONDS)) flunk("the core thread did not finish in time")
+        failure?.let { throw it }
+    }
+
+    fun <A : Activity> launch(screen: Class<A>, configure: Intent.() -> Unit = {}): A {
+        val intent = Intent(instrumentation.targetContext, screen).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+        intent.configure()
+        @Suppress("UNCHECKED_CAST")
+        val activity = instrumentation.startActivitySync(intent) as A
+        started += activity
+        settle(activity)
+        return activity
+    }
+
+    /** The next Activity of [screen] that [action] starts. */
+    fun <A : Activity> expect(screen: Class<A>, action: () -> Unit): A {
+        val monitor = instrumentation.addMonitor(screen.name, null, false)
+        try {
+            action()
+            @Suppress("UNCHECKED_CAST")
+            val activity = instrumentation.waitForMonitorWithTimeout(monitor, TIMEOUT_MS) as A?
+                ?: flunk("${screen.simpleName} was not started")
+            started += activity
+            settle(activity)
+            return activity
+        } finally {
+            instrumentation.removeMonitor(monitor)
+        }
+    }
+
+    /** Waits until every tap's core call has been rendered. */
+    fun settle(activity: Activity) {
+        instrumentation.waitForIdleSync()
+        val deadline = SystemClock.uptimeMillis() + TIMEOUT_MS
+        while (true) {
+            var idle = true
+            instrumentation.runOnMainSync { idle = (activity as? ScreenActivity)?.idle ?: true }
+            if (idle) break
+            if (SystemClock.uptimeMillis() > deadline) flunk("${activity.javaClass.simpleName} stayed busy")
+            SystemClock.sleep(POLL_MS)
+        }
+        instrumentation.waitForIdleSync()
+    }
+
+    fun find(activity: Activity, id: Int): View {
+        settle(activity)
+        var view: View? = null
+        instrumentation.runOnMainSync { view = activity.findViewById(id) }
+        return view ?: flunk("no view ${name(activity, id)} on ${activity.javaClass.simpleName}: ${screenText(activity)}")
+    }
+
+    fun has(activity: Activity, id: Int): Boolean {
+        settle(activity)
+        var found = false
+        instrumentation.runOnMainSync { found = activity.findViewById<View>(id) != null }
+        return found
+    }
+
+    fun text(activity: Activity, id: Int): String {
+        val view = find(activity, id) as TextView
+        var text = ""
+        instrumentation.runOnMainSync { text = view.text.toString() }
+        return text
+    }
+
+    /** Everything the screen says, for failure messages and broad checks. */
+    fun screenText(activity: Activity): String {
+        val texts = mutableListOf<String>()
+        instrumentation.runOnMainSync { collect(activity.window.decorView, texts) }
+        return texts.joinToString(" | ")
+    }
+
+    private fun collect(view: View, into: MutableList<String>) {
+        if (view is TextView && view !is EditText && view.text.isNotEmpty()) into += view.text.toString()
+        if (view is android.view.ViewGroup) for (i in 0 until view.childCount) collect(view.getChildAt(i), into)
+    }
+
+    fun type(activity: Activity, id: Int, text: String) {
+        val field = find(activity, id) as EditText
+        instrumentation.runOnMainSync { field.setText(text) }
+    }
+
+    /** Taps [id]: scrolls it into view, hides the keyboard, and touches its centre. */
+    fun tap(activity: Activity, id: Int) = tapView(activity, find(activity, id))
+
+    fun tapView(activity: Activity, view: View) {
+        instrumentation.runOnMainSync {
+            val imm = activity.getSystemService(InputMethodManager::class.java)
+            imm?.hideSoftInputFromWindow(view.windowToken, 0)
+            view.requestRectangleOnScreen(Rect(0, 0, view.width, view.height), true)
+        }
+        instrumentation.waitForIdleSync()
+        val location = IntArray(2)
+        instrumentation.runOnMainSync { view.getLocationOnScreen(location) }
+        val x = location[0] + view.width / 2f
+        val y = location[1] + view.height / 2f
+        val down = SystemClock.uptimeMillis()
+        try {
+            instrumentation.sendPointerSync(MotionEvent.obtain(down, down, MotionEvent.ACTION_DOWN, x, y, 0))
+            instrumentation.sendPointerSync(MotionEvent.obtain(down, down + TAP_MS, MotionEvent.ACTION_UP, x, y, 0))
+        } catch (e: SecurityException) {
+            // The touch would land on another window (a system dialog, the keyboard): click instead.
+            instrumentation.runOnMainSync { view.performClick() }
+        }
+        settle(activity)
+    }
+
+    /** Keys [digits] on the on-screen PIN pad. */
+    fun pin(activity: Activity, digits: String) {
+        for (d in digits) tap(activity, PIN_KEYS[d - '0'])
+    }
+
+    fun name(activity: Activity, id: Int): String =
+        runCatching { activity.resources.getResourceEntryName(id) }.getOrDefault(id.toString())
+
+    fun finishAll() {
+        instrumentation.runOnMainSync { started.forEach { if (!it.isFinishing) it.finish() } }
+        started.clear()
+        instrumentation.waitForIdleSync()
+    }
+
+    companion object {
+        const val TIMEOUT_MS = 30_000L
+        private const val POLL_MS = 20L
+        private const val TAP_MS = 50L
+
+        private val PIN_KEYS = listOf(
+            dev.voidguard.app.R.id.pin_0, dev.voidguard.app.R.id.pin_1, dev.voidguard.app.R.id.pin_2,
+            dev.voidguard.app.R.id.pin_3, dev.voidguard.app.R.id.pin_4, dev.voidguard.app.R.id.pin_5,
+            dev.voidguard.app.R.id.pin_6, dev.voidguard.app.R.id.pin_7, dev.voidguard.app.R.id.pin_8,
+            dev.voidguard.app.R.id.pin_9,
+        )
+    }
+}

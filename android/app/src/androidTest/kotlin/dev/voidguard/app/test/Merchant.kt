@@ -1,0 +1,126 @@
+package dev.voidguard.app.test
+
+import android.app.Activity
+import dev.voidguard.app.ActivationActivity
+import dev.voidguard.app.PasswordActivity
+import dev.voidguard.app.R
+import dev.voidguard.app.RequestsActivity
+import dev.voidguard.app.SaleActivity
+import dev.voidguard.app.VoidActivity
+import dev.voidguard.core.RequestKind
+import java.nio.ByteBuffer
+import javax.crypto.Mac
+import javax.crypto.spec.SecretKeySpec
+import org.junit.Assert.assertTrue
+
+const val MERCHANT_NO = "898340157220001"
+const val TERMINAL_ID = "LKL00042"
+const val SECRET_HEX = "7c1f9a2b5d3e4f60718293a4b5c6d7e8"
+const val PASSWORD = "274816"
+const val NEW_PASSWORD = "580394"
+const val WRONG_PASSWORD = "135792"
+const val FULL_PAN = "6222021234567890123"
+
+/** A sale as the sale screen reported it. */
+data class Sale(val voucherNo: String, val businessDate: String, val amount: String)
+
+/** The merchant's steps, each done by tapping through the real screens. */
+class Merchant(val d: Driver) {
+    fun activate() {
+        val a = d.launch(ActivationActivity::class.java)
+        d.type(a, R.id.field_merchant_no, MERCHANT_NO)
+        d.type(a, R.id.field_terminal_id, TERMINAL_ID)
+        d.type(a, R.id.field_terminal_secret, SECRET_HEX)
+        d.tap(a, R.id.action_activate)
+        d.find(a, R.id.activation_done)
+        d.tap(a, R.id.action_done)
+    }
+
+    /** Applies for [kind] on the screen [a] shows the form on, and returns the request code. */
+    fun apply(a: Activity, reason: String): String {
+        d.type(a, R.id.field_application_reason, reason)
+        d.type(a, R.id.field_id_number, "11010519491231002X")
+        d.type(a, R.id.field_licence_no, "91110000802100433B")
+        d.type(a, R.id.field_contact, "13800138000")
+        d.tap(a, R.id.action_submit_application)
+        return d.text(a, R.id.request_code)
+    }
+
+    /** Redeems the back office's code for the request on screen; a reset also keys [newPassword] twice. */
+    fun redeem(a: Activity, kind: RequestKind, requestCode: String, newPassword: String? = null) {
+        d.tap(a, R.id.action_enter_approval_code)
+        d.type(a, R.id.field_approval_code, BackOffice.approve(kind, requestCode))
+        d.tap(a, R.id.action_redeem_code)
+        if (newPassword != null) {
+            d.pin(a, newPassword)
+            d.pin(a, newPassword)
+        }
+        d.find(a, R.id.request_redeemed)
+    }
+
+    fun grantVoidPermission() {
+        val a = d.launch(RequestsActivity::class.java) { putExtra(RequestsActivity.EXTRA_FOCUS, RequestKind.VOID_PERMISSION.name) }
+        val code = apply(a, "开通消费撤销权限")
+        redeem(a, RequestKind.VOID_PERMISSION, code)
+        d.tap(a, R.id.action_done)
+    }
+
+    fun setPassword(password: String = PASSWORD) {
+        val a = d.launch(PasswordActivity::class.java)
+        d.pin(a, password)
+        d.pin(a, password)
+        d.find(a, R.id.password_done)
+        d.tap(a, R.id.action_done)
+    }
+
+    /** Activated, permitted to void, password set: all through the screens. */
+    fun ready() {
+        d.freshTerminal()
+        activate()
+        grantVoidPermission()
+        setPassword()
+    }
+
+    fun sale(amount: String): Sale {
+        val a = d.launch(SaleActivity::class.java)
+        d.type(a, R.id.field_amount, amount)
+        d.type(a, R.id.field_card_number, FULL_PAN)
+        d.tap(a, R.id.action_record_sale)
+        val sale = Sale(d.text(a, R.id.sale_voucher_no), d.text(a, R.id.sale_business_date), amount)
+        d.tap(a, R.id.action_back)
+        return sale
+    }
+
+    /** Opens the void screen and walks it to the PIN pad for [sale]. */
+    fun voidUpToPassword(sale: Sale): VoidActivity {
+        val a = d.launch(VoidActivity::class.java)
+        d.tap(a, R.id.void_menu_void)
+        d.type(a, R.id.field_voucher_no, sale.voucherNo)
+        d.tap(a, R.id.action_next)
+        assertTrue(d.screenText(a), d.text(a, R.id.transaction_card).startsWith("622202"))
+        d.tap(a, R.id.action_confirm_transaction)
+        d.type(a, R.id.field_date, sale.businessDate)
+        d.type(a, R.id.field_amount, sale.amount)
+        d.tap(a, R.id.action_next)
+        d.tap(a, R.id.reason_0)
+        d.find(a, R.id.pin_dots)
+        return a
+    }
+}
+
+/** The acquirer's back office (DESIGN §2), computed independently of the core. */
+object BackOffice {
+    fun approve(kind: RequestKind, requestCode: String): String {
+        val action = when (kind) {
+            RequestKind.VOID_PERMISSION -> "PERMIT"
+            RequestKind.PASSWORD_RESET -> "RESET"
+            RequestKind.LIFT_RESTRICTION -> "LIFT"
+        }
+        val secret = ByteArray(SECRET_HEX.length / 2) { SECRET_HEX.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
+        val mac = Mac.getInstance("HmacSHA256")
+        mac.init(SecretKeySpec(secret, "HmacSHA256"))
+        val digest = mac.doFinal("$action|$requestCode".toByteArray(Charsets.UTF_8))
+        val n = ByteBuffer.wrap(digest, 0, 4).int.toLong() and 0x7fff_ffffL
+        return (n % 100_000_000L).toString().padStart(8, '0')
+    }
+}

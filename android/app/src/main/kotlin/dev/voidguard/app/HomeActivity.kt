@@ -1,0 +1,85 @@
+package dev.voidguard.app
+
+import android.content.Intent
+import android.os.Bundle
+import dev.voidguard.app.flow.HomeFlow
+import dev.voidguard.app.flow.HomeFlow.Alert
+import dev.voidguard.core.RequestKind
+
+/** The launcher screen: the terminal's standing, what needs attention, and the menu. */
+class HomeActivity : ScreenActivity() {
+    private var flow: HomeFlow? = null
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        title = getString(R.string.app_name)
+    }
+
+    override fun onResume() {
+        super.onResume()
+        onCore({ t -> (flow ?: HomeFlow(t).also { flow = it }).refresh() }, ::render)
+    }
+
+    private fun render(state: HomeFlow.State) = show {
+        when (state) {
+            HomeFlow.State.Loading -> text(str(R.string.loading))
+            is HomeFlow.State.Failed -> {
+                heading(str(R.string.terminal_unavailable_title))
+                notice(Texts.explain(this@HomeActivity, state.notice))
+                text(str(R.string.terminal_unavailable_help))
+            }
+            HomeFlow.State.NotActivated -> {
+                heading(str(R.string.home_not_activated_title))
+                text(str(R.string.home_not_activated_help))
+                button(str(R.string.action_activate), R.id.action_activate) { open(ActivationActivity::class.java) }
+                button(str(R.string.title_settings), R.id.menu_settings, primary = false) { open(SettingsActivity::class.java) }
+            }
+            is HomeFlow.State.Ready -> {
+                val s = state.status
+                heading(str(R.string.home_title))
+                row(str(R.string.label_merchant_no), s.merchantNo.orEmpty())
+                row(str(R.string.label_terminal_id), s.terminalId.orEmpty())
+                row(str(R.string.label_batch_no), s.batchNo)
+                row(str(R.string.label_business_date), s.businessDate)
+                row(str(R.string.label_operator_no), app.settings.operatorNo)
+                row(
+                    str(R.string.label_void_permission),
+                    str(if (s.voidPermitted) R.string.permission_granted else R.string.permission_not_granted),
+                    R.id.void_permission_status,
+                )
+                for (alert in state.alerts) {
+                    notice(Texts.alert(this@HomeActivity, alert), android.view.View.NO_ID)
+                    when (alert) {
+                        Alert.PermissionMissing -> button(str(R.string.action_apply_permission), R.id.action_apply_permission) {
+                            open(RequestsActivity::class.java, RequestKind.VOID_PERMISSION)
+                        }
+                        Alert.PasswordNotSet -> button(str(R.string.action_set_password), R.id.action_set_password) {
+                            open(PasswordActivity::class.java)
+                        }
+                        is Alert.PasswordChangeDue -> button(str(R.string.action_change_password), R.id.action_change_password) {
+                            open(PasswordActivity::class.java)
+                        }
+                        is Alert.LockedUntil, Alert.LockedUntilLifted -> button(str(R.string.action_lift_restriction), R.id.action_lift_restriction) {
+                            open(RequestsActivity::class.java, RequestKind.LIFT_RESTRICTION)
+                        }
+                        is Alert.PendingHostWork -> Unit
+                    }
+                }
+                button(str(R.string.menu_void), R.id.menu_void) { open(VoidActivity::class.java) }
+                button(str(R.string.menu_sale), R.id.menu_sale) { open(SaleActivity::class.java) }
+                button(str(R.string.menu_journal), R.id.menu_journal, primary = false) { open(JournalActivity::class.java) }
+                button(str(R.string.menu_settlement), R.id.menu_settlement, primary = false) { open(SettlementActivity::class.java) }
+                button(str(R.string.menu_requests), R.id.menu_requests, primary = false) { open(RequestsActivity::class.java) }
+                button(str(R.string.menu_password), R.id.menu_password, primary = false) { open(PasswordActivity::class.java) }
+                button(str(R.string.menu_audit), R.id.menu_audit, primary = false) { open(AuditActivity::class.java) }
+                button(str(R.string.title_settings), R.id.menu_settings, primary = false) { open(SettingsActivity::class.java) }
+            }
+        }
+    }
+
+    private fun open(screen: Class<*>, focus: RequestKind? = null) {
+        val intent = Intent(this, screen)
+        if (focus != null) intent.putExtra(RequestsActivity.EXTRA_FOCUS, focus.name)
+        startActivity(intent)
+    }
+}

@@ -1,0 +1,75 @@
+package dev.voidguard.app
+
+import android.content.ComponentName
+import android.content.Context
+import android.content.Intent
+import android.os.Looper
+import dev.voidguard.app.flow.CardLeg
+import dev.voidguard.app.flow.CardSale
+import dev.voidguard.app.flow.CardSettlement
+import dev.voidguard.app.flow.PaymentAppExchange
+import dev.voidguard.app.flow.PaymentAppProtocol
+import dev.voidguard.core.HostException
+import dev.voidguard.core.HostLink
+import dev.voidguard.core.HostReply
+import dev.voidguard.core.HostRequest
+import dev.voidguard.core.ReversalReply
+import java.util.concurrent.atomic.AtomicLong
+
+/**
+ * The host leg through the acquirer's payment app: the request goes by explicit Intent
+ * to [component] (processing code 200000 void, 000000 sale, 900000 settle) and the
+ * result code and extras come back through [PaymentAppBridgeActivity]. The mapping is
+ * [PaymentAppProtocol]'s; this class only moves Intents. The core calls it on its own
+ * thread, which waits here while the merchant is in the payment app.
+ */
+class PaymentAppHostLink(
+    private val context: Context,
+    private val component: ComponentName,
+    private val exchange: PaymentAppExchange,
+    private val protocol: PaymentAppProtocol,
+    private val timeoutMs: Long = TIMEOUT_MS,
+) : HostLink, CardLeg {
+    private val orders = AtomicLong(System.currentTimeMillis())
+
+    override fun authoriseVoid(request: HostRequest): HostReply =
+        protocol.readVoid(exchange(protocol.voidRequest(request, orderNo())))
+
+    override fun reverseVoid(request: HostRequest): ReversalReply =
+        protocol.readReversal(exchange(protocol.reversalRequest(request, orderNo())))
+
+    override fun sale(amountFen: Long, orderNo: String): CardSale =
+        protocol.readSale(exchange(protocol.saleRequest(amountFen, orderNo)))
+
+    override fun settle(batchNo: String): CardSettlement =
+        protocol.readSettle(exchange(protocol.settleRequest(batchNo, orderNo())))
+
+    private fun exchange(outgoing: PaymentAppProtocol.Outgoing): PaymentAppProtocol.Incoming {
+        check(Looper.myLooper() != Looper.getMainLooper()) { "the payment app is awaited off the main thread" }
+        if (context.packageManager.resolveActivity(intentFor(component, outgoing), 0) == null) {
+            throw HostException.Unreachable("the payment app is not installed")
+        }
+        val id = exchange.open(outgoing)
+        context.startActivity(
+            Intent(context, PaymentAppBridgeActivity::class.java)
+                .putExtra(PaymentAppBridgeActivity.EXTRA_EXCHANGE, id)
+                .putExtra(PaymentAppBridgeActivity.EXTRA_PACKAGE, component.packageName)
+                .putExtra(PaymentAppBridgeActivity.EXTRA_ACTIVITY, component.className)
+                .addFlags(Intent.FLAG_ACTIVITY_NEW_TASK),
+        )
+        return exchange.await(id, timeoutMs) ?: throw HostException.Timeout()
+    }
+
+    private fun orderNo(): String = "VG${orders.incrementAndGet()}"
+
+    companion object {
+        /** How long the merchant may spend in the payment app before the leg counts as unanswered. */
+        const val TIMEOUT_MS = 180_000L
+
+        /** The explicit Intent for the payment app: its component and the protocol's extras. */
+        fun intentFor(component: ComponentName, outgoing: PaymentAppProtocol.Outgoing): Intent =
+            Intent().setComponent(component).apply {
+                for ((key, value) in outgoing.extras) putExtra(key, value)
+            }
+    }
+}

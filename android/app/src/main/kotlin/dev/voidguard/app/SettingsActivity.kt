@@ -1,0 +1,109 @@
+package dev.voidguard.app
+
+import android.os.Bundle
+import android.widget.RadioButton
+import android.widget.RadioGroup
+import dev.voidguard.app.flow.HostChoice
+import dev.voidguard.app.flow.Settings
+import dev.voidguard.app.flow.SettingsFlow
+import dev.voidguard.core.SimulatorMode
+
+/** Which host carries the card leg (simulator or payment app) and who operates the terminal. */
+class SettingsActivity : ScreenActivity() {
+    private lateinit var flow: SettingsFlow
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        title = getString(R.string.title_settings)
+        flow = SettingsFlow(app.settings)
+        render(flow.state)
+    }
+
+    private fun render(state: SettingsFlow.State): Unit = show {
+        heading(str(R.string.title_settings))
+        when (state) {
+            is SettingsFlow.State.Saved -> {
+                info(str(R.string.settings_saved), R.id.settings_saved)
+                button(str(R.string.action_done), R.id.action_done) { finish() }
+            }
+            is SettingsFlow.State.Editing -> {
+                val s = state.settings
+                for (problem in state.problems) {
+                    notice(
+                        str(
+                            when (problem) {
+                                SettingsFlow.Problem.OPERATOR_NO -> R.string.settings_problem_operator
+                                SettingsFlow.Problem.PAYMENT_APP_PACKAGE -> R.string.settings_problem_package
+                                SettingsFlow.Problem.PAYMENT_APP_ACTIVITY -> R.string.settings_problem_activity
+                            },
+                        ),
+                        android.view.View.NO_ID,
+                    )
+                }
+                val operator = field(str(R.string.field_operator_no), R.id.field_operator_no, FieldKind.DIGITS, s.operatorNo, 2)
+                text(str(R.string.settings_host), bold = true)
+                val host = choices(
+                    R.id.settings_host,
+                    listOf(
+                        R.id.host_simulator to str(R.string.host_simulator),
+                        R.id.host_payment_app to str(R.string.host_payment_app),
+                    ),
+                    if (s.hostChoice == HostChoice.SIMULATOR) R.id.host_simulator else R.id.host_payment_app,
+                )
+                text(str(R.string.settings_simulator_mode), bold = true)
+                val mode = choices(
+                    R.id.settings_simulator_mode,
+                    listOf(
+                        R.id.simulator_approve to str(R.string.simulator_approve),
+                        R.id.simulator_decline to str(R.string.simulator_decline),
+                        R.id.simulator_timeout to str(R.string.simulator_timeout),
+                    ),
+                    when (s.simulatorMode) {
+                        SimulatorMode.APPROVE -> R.id.simulator_approve
+                        SimulatorMode.DECLINE -> R.id.simulator_decline
+                        SimulatorMode.TIMEOUT -> R.id.simulator_timeout
+                    },
+                )
+                val pkg = field(str(R.string.field_payment_package), R.id.field_payment_package, FieldKind.TEXT, s.paymentAppPackage)
+                val cls = field(str(R.string.field_payment_activity), R.id.field_payment_activity, FieldKind.TEXT, s.paymentAppActivity)
+                button(str(R.string.action_save), R.id.action_save) {
+                    val edited = Settings(
+                        hostChoice = if (host.checkedRadioButtonId == R.id.host_payment_app) HostChoice.PAYMENT_APP else HostChoice.SIMULATOR,
+                        simulatorMode = when (mode.checkedRadioButtonId) {
+                            R.id.simulator_decline -> SimulatorMode.DECLINE
+                            R.id.simulator_timeout -> SimulatorMode.TIMEOUT
+                            else -> SimulatorMode.APPROVE
+                        },
+                        paymentAppPackage = pkg.text.toString(),
+                        paymentAppActivity = cls.text.toString(),
+                        operatorNo = operator.text.toString(),
+                    )
+                    val next = flow.on(SettingsFlow.Event.Save(edited))
+                    if (next is SettingsFlow.State.Saved) {
+                        onCoreThread({ app.saveSettings(next.settings) }) { render(next) }
+                    } else {
+                        render(next)
+                    }
+                }
+                button(str(R.string.action_back), R.id.action_back, primary = false) { finish() }
+            }
+        }
+    }
+
+    private fun Screen.choices(groupId: Int, options: List<Pair<Int, String>>, checked: Int): RadioGroup {
+        val group = RadioGroup(this@SettingsActivity).apply { id = groupId }
+        for ((id, label) in options) {
+            group.addView(
+                RadioButton(this@SettingsActivity).apply {
+                    this.id = id
+                    text = label
+                    textSize = Screen.TEXT_SP
+                    minHeight = dp(Screen.TOUCH_DP)
+                },
+            )
+        }
+        group.check(checked)
+        add(group)
+        return group
+    }
+}

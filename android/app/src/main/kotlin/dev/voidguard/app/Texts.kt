@@ -1,0 +1,261 @@
+package dev.voidguard.app
+
+import android.content.Context
+import dev.voidguard.app.flow.HomeFlow
+import dev.voidguard.app.flow.Money
+import dev.voidguard.app.flow.Notice
+import dev.voidguard.app.flow.VoidFlow
+import dev.voidguard.core.AuditProblem
+import dev.voidguard.core.Field
+import dev.voidguard.core.HostException
+import dev.voidguard.core.PendingState
+import dev.voidguard.core.Problem
+import dev.voidguard.core.RequestKind
+import dev.voidguard.core.RequestStatus
+import dev.voidguard.core.TransactionKind
+import dev.voidguard.core.TransactionStatus
+import dev.voidguard.core.VoidGuardException
+import java.text.SimpleDateFormat
+import java.util.Date
+
+/** Words for what the flows report, all from the string resources. */
+object Texts {
+    fun money(context: Context, fen: Long): String = context.getString(R.string.money_cny, Money.format(fen))
+
+    fun time(ms: Long): String = SimpleDateFormat(TIME_PATTERN, java.util.Locale.ROOT).format(Date(ms))
+
+    fun explain(context: Context, notice: Notice): String = when (notice) {
+        is Notice.Refused -> refusal(context, notice.error)
+        Notice.PasswordsDiffer -> context.getString(R.string.notice_passwords_differ)
+        is Notice.CardLegFailed -> context.getString(
+            when (notice.error) {
+                is HostException.Timeout -> R.string.notice_card_leg_timeout
+                is HostException.Unreachable -> R.string.notice_card_leg_unreachable
+                is HostException.Protocol -> R.string.notice_card_leg_failed
+            },
+        )
+        is Notice.SaleNotJournaled -> context.getString(
+            R.string.notice_sale_not_journaled,
+            notice.rrn,
+            refusal(context, notice.error),
+        )
+        Notice.Unexpected -> context.getString(R.string.notice_unexpected)
+    }
+
+    fun refusal(context: Context, e: VoidGuardException): String {
+        val c = context
+        return when (e) {
+            is VoidGuardException.InvalidInput -> c.getString(R.string.refusal_invalid_input, field(c, e.field), problem(c, e.problem))
+            is VoidGuardException.NotActivated -> c.getString(R.string.refusal_not_activated)
+            is VoidGuardException.AlreadyActivated -> c.getString(R.string.refusal_already_activated)
+            is VoidGuardException.PermissionNotGranted -> c.getString(R.string.refusal_permission_not_granted)
+            is VoidGuardException.PasswordNotSet -> c.getString(R.string.refusal_password_not_set)
+            is VoidGuardException.PendingHostWork -> c.getString(R.string.refusal_pending_host_work, e.count.toInt())
+            is VoidGuardException.TransactionNotFound -> c.getString(R.string.refusal_transaction_not_found, e.voucherNo)
+            is VoidGuardException.NotVoidable -> c.getString(R.string.refusal_not_voidable, e.voucherNo)
+            is VoidGuardException.AlreadyVoided -> c.getString(R.string.refusal_already_voided, e.voucherNo, e.voidVoucherNo)
+            is VoidGuardException.SettledUseRefund -> c.getString(R.string.refusal_settled_use_refund, e.voucherNo, e.batchNo)
+            is VoidGuardException.NotSameBusinessDate -> c.getString(R.string.refusal_not_same_business_date, e.businessDate)
+            is VoidGuardException.DateMismatch -> c.getString(R.string.refusal_date_mismatch)
+            is VoidGuardException.AmountMismatch -> c.getString(R.string.refusal_amount_mismatch)
+            is VoidGuardException.VoidInProgress -> c.getString(R.string.refusal_void_in_progress, e.voucherNo)
+            is VoidGuardException.DailyCountLimitReached -> c.getString(R.string.refusal_daily_count_limit, e.limit.toInt())
+            is VoidGuardException.DailyAmountLimitReached ->
+                c.getString(R.string.refusal_daily_amount_limit, money(c, e.used), money(c, e.limit))
+            is VoidGuardException.WrongPassword -> c.resources.getQuantityString(
+                R.plurals.refusal_wrong_password,
+                e.attemptsLeft.toInt(),
+                e.attemptsLeft.toInt(),
+            )
+            is VoidGuardException.LockedUntil -> c.getString(R.string.refusal_locked_until, time(e.untilMs))
+            is VoidGuardException.LockedUntilLifted -> c.getString(R.string.refusal_locked_until_lifted)
+            is VoidGuardException.SelfAuthorisation -> c.getString(R.string.refusal_self_authorisation, e.operatorNo)
+            is VoidGuardException.HostDeclined -> c.getString(R.string.refusal_host_declined, e.responseCode)
+            is VoidGuardException.HostUnreachable -> c.getString(R.string.refusal_host_unreachable)
+            is VoidGuardException.TrivialPassword -> c.getString(R.string.refusal_trivial_password)
+            is VoidGuardException.PasswordAlreadySet -> c.getString(R.string.refusal_password_already_set)
+            is VoidGuardException.PasswordReused -> c.getString(R.string.refusal_password_reused)
+            is VoidGuardException.NewPasswordRequired -> c.getString(R.string.refusal_new_password_required)
+            is VoidGuardException.UnknownRequest -> c.getString(R.string.refusal_unknown_request)
+            is VoidGuardException.RequestAlreadyOpen -> c.getString(R.string.refusal_request_already_open, e.requestCode)
+            is VoidGuardException.ApprovalCodeInvalid -> c.resources.getQuantityString(
+                R.plurals.refusal_approval_code_invalid,
+                e.attemptsLeft.toInt(),
+                e.attemptsLeft.toInt(),
+            )
+            is VoidGuardException.ApprovalAlreadyUsed -> c.getString(R.string.refusal_approval_already_used)
+            is VoidGuardException.ApprovalExpired -> c.getString(R.string.refusal_approval_expired)
+            is VoidGuardException.RequestClosed -> c.getString(R.string.refusal_request_closed)
+            is VoidGuardException.NothingToLift -> c.getString(R.string.refusal_nothing_to_lift)
+            is VoidGuardException.UnknownPendingVoid -> c.getString(R.string.refusal_unknown_pending_void)
+            is VoidGuardException.NotSimulated -> c.getString(R.string.refusal_not_simulated)
+            is VoidGuardException.NotADatabase -> c.getString(R.string.refusal_not_a_database)
+            is VoidGuardException.ForeignDatabase -> c.getString(R.string.refusal_foreign_database)
+            is VoidGuardException.SchemaTooNew -> c.getString(R.string.refusal_schema_too_new, e.found.toInt(), e.supported.toInt())
+            is VoidGuardException.WrongKey -> c.getString(R.string.refusal_wrong_key)
+            is VoidGuardException.InUse -> c.getString(R.string.refusal_in_use)
+            is VoidGuardException.KeyUnavailable -> c.getString(R.string.refusal_key_unavailable, e.reason)
+            is VoidGuardException.Tampered -> c.getString(R.string.refusal_tampered, e.what)
+            is VoidGuardException.StorageFull -> c.getString(R.string.refusal_storage_full)
+            is VoidGuardException.Busy -> c.getString(R.string.refusal_busy)
+            is VoidGuardException.Storage -> c.getString(R.string.refusal_storage, e.code)
+            is VoidGuardException.Internal -> c.getString(R.string.refusal_internal)
+        }
+    }
+
+    fun field(context: Context, field: Field): String = context.getString(
+        when (field) {
+            Field.AMOUNT -> R.string.field_amount
+            Field.VOUCHER_NO -> R.string.field_voucher_no
+            Field.DATE -> R.string.field_date
+            Field.PASSWORD -> R.string.field_password
+            Field.OPERATOR_NO -> R.string.field_operator_no
+            Field.AUTHORISER_NO -> R.string.field_authoriser_no
+            Field.VOID_REASON -> R.string.field_void_reason
+            Field.MERCHANT_NO -> R.string.field_merchant_no
+            Field.TERMINAL_ID -> R.string.field_terminal_id
+            Field.TERMINAL_SECRET -> R.string.field_terminal_secret
+            Field.CARD_NUMBER -> R.string.field_card_number
+            Field.CARD_SCHEME -> R.string.field_card_scheme
+            Field.RRN -> R.string.field_rrn
+            Field.AUTH_CODE -> R.string.field_auth_code
+            Field.REQUEST_CODE -> R.string.field_request_code
+            Field.APPROVAL_CODE -> R.string.field_approval_code
+            Field.APPLICATION_REASON -> R.string.field_application_reason
+            Field.ID_TYPE -> R.string.field_id_type
+            Field.ID_NUMBER -> R.string.field_id_number
+            Field.LICENCE_NO -> R.string.field_licence_no
+            Field.CONTACT -> R.string.field_contact
+            Field.PAGE_SIZE -> R.string.field_page_size
+            Field.BATCH_NO -> R.string.field_batch_no
+            Field.CONFIG -> R.string.field_config
+            Field.PENDING_ID -> R.string.field_pending_id
+            Field.RESPONSE_CODE -> R.string.field_response_code
+        },
+    )
+
+    fun problem(context: Context, problem: Problem): String = context.getString(
+        when (problem) {
+            Problem.EMPTY -> R.string.problem_empty
+            Problem.TOO_LONG -> R.string.problem_too_long
+            Problem.NOT_DIGITS -> R.string.problem_not_digits
+            Problem.WRONG_LENGTH -> R.string.problem_wrong_length
+            Problem.TOO_MANY_DECIMALS -> R.string.problem_too_many_decimals
+            Problem.NEGATIVE -> R.string.problem_negative
+            Problem.ZERO -> R.string.problem_zero
+            Problem.OVER_CAP -> R.string.problem_over_cap
+            Problem.OVERFLOW -> R.string.problem_overflow
+            Problem.NO_SUCH_DATE -> R.string.problem_no_such_date
+            Problem.NOT_ALLOWED -> R.string.problem_not_allowed
+            Problem.MALFORMED -> R.string.problem_malformed
+        },
+    )
+
+    fun kind(context: Context, kind: TransactionKind): String = context.getString(
+        when (kind) {
+            TransactionKind.SALE -> R.string.kind_sale
+            TransactionKind.VOID -> R.string.kind_void
+        },
+    )
+
+    fun status(context: Context, status: TransactionStatus): String = context.getString(
+        when (status) {
+            TransactionStatus.APPROVED -> R.string.status_approved
+            TransactionStatus.VOIDED -> R.string.status_voided
+            TransactionStatus.REVERSED -> R.string.status_reversed
+            TransactionStatus.SETTLED -> R.string.status_settled
+        },
+    )
+
+    fun pending(context: Context, state: PendingState): String = context.getString(
+        when (state) {
+            PendingState.AWAITING_ANSWER -> R.string.pending_awaiting_answer
+            PendingState.AWAITING_REVERSAL -> R.string.pending_awaiting_reversal
+            PendingState.NEEDS_MANUAL_HANDLING -> R.string.pending_needs_manual_handling
+            PendingState.APPROVED -> R.string.pending_approved
+            PendingState.DECLINED -> R.string.pending_declined
+            PendingState.REVERSED -> R.string.pending_reversed
+        },
+    )
+
+    fun requestKind(context: Context, kind: RequestKind): String = context.getString(
+        when (kind) {
+            RequestKind.VOID_PERMISSION -> R.string.request_kind_void_permission
+            RequestKind.PASSWORD_RESET -> R.string.request_kind_password_reset
+            RequestKind.LIFT_RESTRICTION -> R.string.request_kind_lift_restriction
+        },
+    )
+
+    fun requestStatus(context: Context, status: RequestStatus): String = context.getString(
+        when (status) {
+            RequestStatus.OPEN -> R.string.request_status_open
+            RequestStatus.REDEEMED -> R.string.request_status_redeemed
+            RequestStatus.CLOSED -> R.string.request_status_closed
+            RequestStatus.EXPIRED -> R.string.request_status_expired
+        },
+    )
+
+    fun blocker(context: Context, blocker: VoidFlow.Blocker): String = context.getString(
+        when (blocker) {
+            VoidFlow.Blocker.IS_A_VOID -> R.string.blocker_is_a_void
+            VoidFlow.Blocker.ALREADY_VOIDED -> R.string.blocker_already_voided
+            VoidFlow.Blocker.SETTLED -> R.string.blocker_settled
+            VoidFlow.Blocker.REVERSED -> R.string.blocker_reversed
+        },
+    )
+
+    fun alert(context: Context, alert: HomeFlow.Alert): String = when (alert) {
+        HomeFlow.Alert.PermissionMissing -> context.getString(R.string.alert_permission_missing)
+        HomeFlow.Alert.PasswordNotSet -> context.getString(R.string.alert_password_not_set)
+        is HomeFlow.Alert.PasswordChangeDue -> context.getString(R.string.alert_password_change_due)
+        is HomeFlow.Alert.LockedUntil -> context.getString(R.string.refusal_locked_until, time(alert.untilMs))
+        HomeFlow.Alert.LockedUntilLifted -> context.getString(R.string.refusal_locked_until_lifted)
+        is HomeFlow.Alert.PendingHostWork -> context.getString(R.string.refusal_pending_host_work, alert.count)
+    }
+
+    /** A configured void reason code in words; a code this version does not know is shown as it is. */
+    fun reason(context: Context, code: String): String = when (code) {
+        "customer_request" -> context.getString(R.string.reason_customer_request)
+        "wrong_amount" -> context.getString(R.string.reason_wrong_amount)
+        "duplicate_charge" -> context.getString(R.string.reason_duplicate_charge)
+        "goods_returned_same_day" -> context.getString(R.string.reason_goods_returned_same_day)
+        "other" -> context.getString(R.string.reason_other)
+        else -> code
+    }
+
+    fun auditProblem(context: Context, problem: AuditProblem?): String = context.getString(
+        when (problem) {
+            AuditProblem.ALTERED -> R.string.audit_problem_altered
+            AuditProblem.MISSING -> R.string.audit_problem_missing
+            AuditProblem.TAIL_CUT -> R.string.audit_problem_tail_cut
+            AuditProblem.HEAD_ALTERED -> R.string.audit_problem_head_altered
+            null -> R.string.audit_problem_unknown
+        },
+    )
+
+    /** An audit entry's kind in words; an unknown kind is shown as it is. */
+    fun auditKind(context: Context, kind: String): String = AUDIT_KINDS[kind]?.let(context::getString) ?: kind
+
+    private val AUDIT_KINDS = mapOf(
+        "terminal.activated" to R.string.audit_terminal_activated,
+        "request.opened" to R.string.audit_request_opened,
+        "request.code_rejected" to R.string.audit_request_code_rejected,
+        "request.redeemed" to R.string.audit_request_redeemed,
+        "permission.granted" to R.string.audit_permission_granted,
+        "password.set" to R.string.audit_password_set,
+        "password.changed" to R.string.audit_password_changed,
+        "password.reset" to R.string.audit_password_reset,
+        "password.failed" to R.string.audit_password_failed,
+        "lockout.started" to R.string.audit_lockout_started,
+        "restriction.lifted" to R.string.audit_restriction_lifted,
+        "void.begun" to R.string.audit_void_begun,
+        "void.approved" to R.string.audit_void_approved,
+        "void.declined" to R.string.audit_void_declined,
+        "void.unanswered" to R.string.audit_void_unanswered,
+        "void.reversed" to R.string.audit_void_reversed,
+        "void.manual" to R.string.audit_void_needs_manual_handling,
+        "batch.settled" to R.string.audit_batch_settled,
+    )
+
+    private const val TIME_PATTERN = "yyyy-MM-dd HH:mm:ss"
+}

@@ -1,0 +1,155 @@
+package dev.voidguard.app
+
+import android.content.Intent
+import android.os.Bundle
+import dev.voidguard.app.flow.Money
+import dev.voidguard.app.flow.VoidFlow
+import dev.voidguard.app.flow.VoidFlow.Event
+import dev.voidguard.app.flow.VoidFlow.State
+import dev.voidguard.core.RequestKind
+import dev.voidguard.core.Transaction
+
+/**
+ * The void flow (消费撤销) as the merchant taps it. Every step is a state of
+ * [VoidFlow]; this screen only draws it and forwards taps.
+ */
+class VoidActivity : ScreenActivity() {
+    // The password is keyed and the slip shown here.
+    override val secure = true
+
+    private var flow: VoidFlow? = null
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        title = getString(R.string.title_void)
+        val operatorNo = app.settings.operatorNo
+        val locale = slipLocale
+        onCore({ t -> VoidFlow(t, operatorNo, app.voidReasons(), locale).also { flow = it }.state }, ::render)
+    }
+
+    override fun onBackPressed() = send(Event.Back)
+
+    private fun send(event: Event) {
+        onCore({ checkNotNull(flow).on(event) }, ::render)
+    }
+
+    private fun render(state: State) {
+        when (state) {
+            State.Exit -> return finish()
+            State.LiftRestriction -> {
+                startActivity(
+                    Intent(this, RequestsActivity::class.java).putExtra(RequestsActivity.EXTRA_FOCUS, RequestKind.LIFT_RESTRICTION.name),
+                )
+                return finish()
+            }
+            else -> show { draw(state) }
+        }
+    }
+
+    private fun Screen.draw(state: State) {
+        val ctx = this@VoidActivity
+        when (state) {
+            State.Menu -> {
+                heading(str(R.string.void_menu_title))
+                button(str(R.string.void_menu_void), R.id.void_menu_void) { send(Event.ChooseVoid) }
+                button(str(R.string.void_menu_lift), R.id.void_menu_lift, primary = false) { send(Event.ChooseLift) }
+                text(str(R.string.void_menu_help))
+            }
+            is State.VoucherEntry -> {
+                heading(str(R.string.void_step_voucher))
+                text(str(R.string.void_voucher_help))
+                notice(state.notice?.let { Texts.explain(ctx, it) })
+                val voucher = field(str(R.string.field_voucher_no), R.id.field_voucher_no, FieldKind.DIGITS, state.voucherNo, 6)
+                button(str(R.string.action_next), R.id.action_next) { send(Event.SubmitVoucher(voucher.text.toString())) }
+                back()
+            }
+            is State.TransactionShown -> {
+                heading(str(R.string.void_step_transaction))
+                transaction(state.transaction)
+                val blocker = state.blocker
+                if (blocker != null) {
+                    notice(Texts.blocker(ctx, blocker))
+                } else {
+                    button(str(R.string.action_void_this), R.id.action_confirm_transaction) { send(Event.ConfirmTransaction) }
+                }
+                back()
+            }
+            is State.DateAmountEntry -> {
+                heading(str(R.string.void_step_date_amount))
+                text(str(R.string.void_date_amount_help))
+                notice(state.notice?.let { Texts.explain(ctx, it) })
+                val date = field(str(R.string.field_date_hint), R.id.field_date, FieldKind.DATE, state.date, 10)
+                val amount = field(str(R.string.field_amount_hint), R.id.field_amount, FieldKind.AMOUNT, state.amount, 16)
+                button(str(R.string.action_next), R.id.action_next) {
+                    send(Event.SubmitDateAmount(date.text.toString(), amount.text.toString()))
+                }
+                back()
+            }
+            is State.ReasonChoice -> {
+                heading(str(R.string.void_step_reason))
+                transaction(state.preview.original)
+                row(str(R.string.label_voids_left_today), state.preview.voidCountLeftToday.toString())
+                row(str(R.string.label_void_amount_left_today), Texts.money(ctx, state.preview.voidAmountLeftToday))
+                state.reasons.forEachIndexed { i, code ->
+                    button(Texts.reason(ctx, code), REASON_IDS.getOrElse(i) { android.view.View.NO_ID }) { send(Event.ChooseReason(code)) }
+                }
+                back()
+            }
+            is State.PasswordEntry -> {
+                heading(str(R.string.void_step_password))
+                row(str(R.string.label_voucher_no), state.transaction.voucherNo)
+                row(str(R.string.label_amount), Texts.money(ctx, state.transaction.amount))
+                text(str(R.string.void_password_help))
+                pinPad(state.filled, state.length) { send(Event.Key(it)) }
+                back()
+            }
+            is State.Voided -> {
+                heading(str(R.string.void_success), R.id.void_result)
+                info(str(R.string.void_success_detail, Money.format(state.outcome.original.amount)), R.id.void_success)
+                state.outcome.voidTransaction?.let {
+                    row(str(R.string.label_void_voucher_no), it.voucherNo, R.id.void_voucher_no)
+                }
+                row(str(R.string.label_original_voucher_no), state.outcome.original.voucherNo)
+                row(str(R.string.label_amount), Texts.money(ctx, state.outcome.original.amount))
+                button(str(R.string.action_show_slip), R.id.action_show_slip) { send(Event.ShowSlip) }
+                button(str(R.string.action_done), R.id.action_done, primary = false) { send(Event.Back) }
+            }
+            is State.Refused -> {
+                heading(str(R.string.void_refused), R.id.void_result)
+                notice(Texts.explain(ctx, state.notice), R.id.void_refusal)
+                when (state.retry) {
+                    VoidFlow.Retry.PASSWORD ->
+                        button(str(R.string.action_retry_password), R.id.action_retry_password) { send(Event.RetryPassword) }
+                    VoidFlow.Retry.LIFT_RESTRICTION ->
+                        button(str(R.string.action_lift_restriction), R.id.action_lift_restriction) { send(Event.ChooseLift) }
+                    VoidFlow.Retry.NONE -> Unit
+                }
+                text(str(R.string.contact_support))
+                button(str(R.string.action_done), R.id.action_done, primary = false) { send(Event.Back) }
+            }
+            is State.Slip -> {
+                slip(state.receipt)
+                button(str(R.string.action_done), R.id.action_done) { send(Event.Back) }
+            }
+            State.LiftRestriction, State.Exit -> Unit
+        }
+    }
+
+    private fun Screen.back() {
+        button(str(R.string.action_back), R.id.action_back, primary = false) { send(Event.Back) }
+    }
+
+    private fun Screen.transaction(t: Transaction) {
+        val ctx = this@VoidActivity
+        row(str(R.string.label_voucher_no), t.voucherNo, R.id.transaction_voucher_no)
+        row(str(R.string.label_kind), Texts.kind(ctx, t.kind))
+        row(str(R.string.label_card), t.maskedPan, R.id.transaction_card)
+        figure(Texts.money(ctx, t.amount), R.id.transaction_amount)
+        row(str(R.string.label_time), Texts.time(t.createdAtMs), R.id.transaction_time)
+        row(str(R.string.label_status), Texts.status(ctx, t.status))
+    }
+
+    companion object {
+        private val REASON_IDS = listOf(R.id.reason_0, R.id.reason_1, R.id.reason_2, R.id.reason_3, R.id.reason_4)
+    }
+}

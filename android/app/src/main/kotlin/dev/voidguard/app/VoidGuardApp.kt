@@ -1,0 +1,104 @@
+package dev.voidguard.app
+
+import android.app.Application
+import android.content.ComponentName
+import android.content.pm.PackageManager
+import android.os.Build
+import dev.voidguard.app.flow.CardLeg
+import dev.voidguard.app.flow.HostChoice
+import dev.voidguard.app.flow.PaymentAppExchange
+import dev.voidguard.app.flow.PaymentAppProtocol
+import dev.voidguard.app.flow.Settings
+import dev.voidguard.core.HostLink
+import dev.voidguard.core.Terminal
+import dev.voidguard.core.defaultConfig
+import java.io.File
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.Executors
+
+/**
+ * Holds the one [Terminal] of the app and the thread every core call runs on. The
+ * terminal is opened on first use with the Keystore key wrapper and the host link the
+ * settings choose, and reopened when that choice changes.
+ */
+class VoidGuardApp : Application() {
+    /** Where the payment-app host link and its bridge activity meet. */
+    val exchange = PaymentAppExchange()
+
+    private val core: ExecutorService = Executors.newSingleThreadExecutor { r -> Thread(r, "voidguard-core") }
+    private lateinit var store: SettingsStore
+
+    @Volatile private var opened: Opened? = null
+
+    @Volatile private var databaseName: String = DATABASE
+
+    private class Opened(val terminal: Terminal, val host: HostLink?, val voidReasons: List<String>)
+
+    override fun onCreate() {
+        super.onCreate()
+        store = SettingsStore(this)
+    }
+
+    val settings: Settings
+        get() = store.load()
+
+    /** Runs [task] on the core thread, after everything submitted before it. */
+    fun submit(task: () -> Unit) {
+        core.execute(task)
+    }
+
+    /** The terminal, opened on first use. Core thread only. */
+    fun terminal(): Terminal = current().terminal
+
+    /** The configured void reasons of the open terminal. Core thread only. */
+    fun voidReasons(): List<String> = current().voidReasons
+
+    /** The payment app doing the card legs of sales and settlements, when chosen. Core thread only. */
+    fun cardLeg(): CardLeg? = current().host as? CardLeg
+
+    /** Saves the settings; the terminal is reopened with them on next use. Core thread only. */
+    fun saveSettings(settings: Settings) {
+        store.save(settings)
+        close()
+    }
+
+    /**
+     * Points the app at another database file in its files folder (the instrumentation
+     * tests give each test a fresh one). Core thread only.
+     */
+    fun useDatabase(name: String) {
+        require(name.isNotBlank() && !name.contains('/')) { "a file name in the app's folder" }
+        close()
+        databaseName = name
+    }
+
+    private fun current(): Opened = opened ?: open().also { opened = it }
+
+    private fun open(): Opened {
+        val settings = store.load()
+        val config = defaultConfig(File(filesDir, databaseName).path)
+        val host: HostLink? = when (settings.hostChoice) {
+            HostChoice.SIMULATOR -> null
+            HostChoice.PAYMENT_APP -> PaymentAppHostLink(
+                context = this,
+                component = ComponentName(settings.paymentAppPackage, settings.paymentAppActivity),
+                exchange = exchange,
+                protocol = PaymentAppProtocol(packageName),
+            )
+        }
+        val strongBox = Build.VERSION.SDK_INT >= Build.VERSION_CODES.P &&
+            packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
+        val terminal = Terminal.open(config, KeystoreKeyWrapper(strongBox), host)
+        if (host == null) terminal.setSimulatorMode(settings.simulatorMode)
+        return Opened(terminal, host, config.voidReasons)
+    }
+
+    private fun close() {
+        opened?.terminal?.close()
+        opened = null
+    }
+
+    companion object {
+        const val DATABASE = "voidguard.db"
+    }
+}

@@ -1,0 +1,76 @@
+package dev.voidguard.app.flow
+
+import dev.voidguard.core.HostException
+import dev.voidguard.core.OperatorVoids
+import dev.voidguard.core.SettlementReport
+import dev.voidguard.core.TerminalInterface
+import dev.voidguard.core.TerminalStatus
+
+/**
+ * Settlement (结算): closes the open batch and shows its totals and the voids per
+ * operator. With a payment app doing the card legs, its batch is closed first (900000);
+ * if that fails the journal's batch stays open.
+ */
+class SettlementFlow(
+    private val terminal: TerminalInterface,
+    private val operatorNo: String,
+    private val cardLeg: CardLeg? = null,
+) {
+    sealed interface State {
+        data object Loading : State
+
+        data class Ready(
+            val status: TerminalStatus,
+            val voidsByOperator: List<OperatorVoids>,
+            val notice: Notice? = null,
+        ) : State
+
+        data class Settled(val report: SettlementReport, val voidsByOperator: List<OperatorVoids>) : State
+
+        data class Failed(val notice: Notice) : State
+    }
+
+    sealed interface Event {
+        data object Load : Event
+        data object Settle : Event
+    }
+
+    var state: State = State.Loading
+        private set
+
+    fun on(event: Event): State {
+        val next = when (event) {
+            Event.Load -> load(null)
+            Event.Settle -> settle()
+        }
+        state = next
+        return next
+    }
+
+    private fun load(notice: Notice?): State {
+        val result = attempt { terminal.status() to terminal.voidsByOperator(null) }
+        return when (result) {
+            is Attempt.Done -> State.Ready(result.value.first, result.value.second, notice)
+            is Attempt.Failed -> State.Failed(notice ?: result.notice)
+        }
+    }
+
+    private fun settle(): State {
+        val ready = state as? State.Ready ?: return state
+        cardLeg?.let { leg ->
+            try {
+                leg.settle(ready.status.batchNo)
+            } catch (e: HostException) {
+                return load(Notice.CardLegFailed(e))
+            }
+        }
+        val result = attempt {
+            val report = terminal.settle(operatorNo)
+            report to terminal.voidsByOperator(report.batchNo)
+        }
+        return when (result) {
+            is Attempt.Done -> State.Settled(result.value.first, result.value.second)
+            is Attempt.Failed -> load(result.notice)
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.voidguard.app.flow
+
+import dev.voidguard.core.Locale
+import dev.voidguard.core.Receipt
+import dev.voidguard.core.TerminalInterface
+import dev.voidguard.core.Transaction
+import dev.voidguard.core.TransactionKind
+import dev.voidguard.core.TransactionStatus
+import dev.voidguard.core.VoidGuardException
+import dev.voidguard.core.VoidLookup
+import dev.voidguard.core.VoidOutcome
+import dev.voidguard.core.VoidPreview
+import dev.voidguard.core.VoidRequest
+
+/**
+ * The void flow (消费撤销) as the merchant taps it: menu → voucher number → the
+ * transaction → date and amount → reason → void password → result → slip.
+ *
+ * [operatorNo] is who keys the void; the void password is the supervisor's, so the
+ * authoriser is always operator 00 (a cashier cannot authorise their own void, the
+ * supervisor may key and authorise alike).
+ */
+class VoidFlow(
+    private val terminal: TerminalInterface,
+    private val operatorNo: String,
+    private val reasons: List<String>,
+    private val locale: Locale,
+) {
+    /** Why a transaction on screen cannot be voided, seen before anything is keyed. */
+    enum class Blocker { IS_A_VOID, ALREADY_VOIDED, SETTLED, REVERSED }
+
+    /** What the result screen offers besides going back to the menu. */
+    enum class Retry { NONE, PASSWORD, LIFT_RESTRICTION }
+
+    sealed interface State {
+        /** 撤销交易 · 解除其他限制 */
+        data object Menu : State
+
+        data class VoucherEntry(val voucherNo: String = "", val notice: Notice? = null) : State
+
+        data class TransactionShown(val transaction: Transaction, val blocker: Blocker?) : State
+
+        data class DateAmountEntry(
+            val transaction: Transaction,
+            val date: String = "",
+            val amount: String = "",
+            val notice: Notice? = null,
+        ) : State
+
+        data class ReasonChoice(val preview: VoidPreview, val reasons: List<String>) : State
+
+        data class PasswordEntry(
+            val transaction: Transaction,
+            val reason: String,
+            val filled: Int,
+            val length: Int,
+        ) : State
+
+        /** 撤销成功 */
+        data class Voided(val outcome: VoidOutcome) : State
+
+        /** The refusal explained; [retry] says what the screen offers next. */
+        data class Refused(val notice: Notice, val retry: Retry) : State
+
+        data class Slip(val receipt: Receipt) : State
+
+        /** The merchant chose to lift a restriction: the requests screen takes over. */
+        data object LiftRestriction : State
+
+        /** Back from the menu: the screen closes. */
+        data object Exit : State
+    }
+
+    sealed interface Event {
+        data object ChooseVoid : Event
+        data object ChooseLift : Event
+        data class SubmitVoucher(val voucherNo: String) : Event
+        data object ConfirmTransaction : Event
+        data class SubmitDateAmount(val date: String, val amount: String) : Event
+        data class ChooseReason(val reason: String) : Event
+        data class Key(val key: PinKey) : Event
+        data object RetryPassword : Event
+        data object ShowSlip : Event
+        data object Back : Event
+    }
+
+    private val pad = PinPad()
+    private var lookup: VoidLookup? = null
+    private var preview: VoidPreview? = null
+    private var reason: String? = null
+
+    var state: State = State.Menu
+        private set
+
+    fun on(event: Event): State = move(
+        when (val s = state) {
+            State.Menu -> when (event) {
+                Event.ChooseVoid -> State.VoucherEntry()
+                Event.ChooseLift -> State.LiftRestriction
+                Event.Back -> State.Exit
+                else -> s
+            }
+            is State.VoucherEntry -> when (event) {
+                is Event.SubmitVoucher -> findVoucher(event.voucherNo)
+                Event.Back -> State.Menu
+                else -> s
+            }
+            is State.TransactionShown -> when (event) {
+                Event.ConfirmTransaction -> if (s.blocker == null) State.DateAmountEntry(s.transaction) else s
+                Event.Back -> State.VoucherEntry(s.transaction.voucherNo)
+                else -> s
+            }
+            is State.DateAmountEntry -> when (event) {
+                is Event.SubmitDateAmount -> checkDateAmount(s, event)
+                Event.Back -> State.TransactionShown(s.transaction, blockerOf(s.transaction))
+                else -> s
+            }
+            is State.ReasonChoice -> when (event) {
+                is Event.ChooseReason -> if (event.reason in s.reasons) askPassword(event.reason) else s
+                Event.Back -> State.DateAmountEntry(s.preview.original, lookup?.date.orEmpty(), lookup?.amount.orEmpty())
+                else -> s
+            }
+            is State.PasswordEntry -> when (event) {
+                is Event.Key -> if (pad.press(event.key)) submit() else s.copy(filled = pad.filled)
+                Event.Back -> {
+                    pad.wipe()
+                    preview?.let { State.ReasonChoice(it, reasons) } ?: State.Menu
+                }
+                else -> s
+            }
+            is State.Voided -> when (event) {
+                Event.ShowSlip -> slipFor(s.outcome)
+                Event.Back -> reset()
+                else -> s
+            }
+            is State.Refused -> when (event) {
+                Event.RetryPassword -> if (s.retry == Retry.PASSWORD) askPassword(reason) else s
+                Event.ChooseLift -> if (s.retry == Retry.LIFT_RESTRICTION) State.LiftRestriction else s
+                Event.Back -> reset()
+                else -> s
+            }
+            is State.Slip -> if (event == Event.Back) reset() else s
+            State.LiftRestriction, State.Exit -> s
+        },
+    )
+
+    private fun findVoucher(voucherNo: String): State =
+        when (val found = attempt { terminal.findTransaction(voucherNo.trim()) }) {
+            is Attempt.Failed -> State.VoucherEntry(voucherNo, found.notice)
+            is Attempt.Done -> found.value?.let { State.TransactionShown(it, blockerOf(it)) }
+                ?: State.VoucherEntry(
+                    voucherNo,
+                    Notice.Refused(VoidGuardException.TransactionNotFound(voucherNo.trim())),
+                )
+        }
+
+    private fun checkDateAmount(s: State.DateAmountEntry, event: Event.SubmitDateAmount): State {
+        val keyed = VoidLookup(s.transaction.voucherNo, event.date.trim(), event.amount.trim())
+        return when (val result = attempt { terminal.voidPreview(keyed) }) {
+            is Attempt.Done -> {
+                lookup = keyed
+                preview = result.value
+                State.ReasonChoice(result.value, reasons)
+            }
+            is Attempt.Failed -> when (val e = result.notice.refusal) {
+                is VoidGuardException.DateMismatch,
+                is VoidGuardException.AmountMismatch,
+                -> s.copy(date = event.date, amount = event.amount, notice = result.notice)
+                is VoidGuardException.InvalidInput -> s.copy(date = event.date, amount = event.amount, notice = result.notice)
+                else -> refused(result.notice, e)
+            }
+        }
+    }
+
+    private fun askPassword(chosen: String?): State {
+        val p = preview ?: return State.Menu
+        val r = chosen ?: return State.ReasonChoice(p, reasons)
+        reason = r
+        pad.wipe()
+        return State.PasswordEntry(p.original, r, 0, pad.length)
+    }
+
+    private fun submit(): State {
+        val keyed = lookup ?: return reset()
+        val password = pad.take()
+        val request = VoidRequest(
+            voucherNo = keyed.voucherNo,
+            date = keyed.date,
+            amount = keyed.amount,
+            password = String(password),
+            operatorNo = operatorNo,
+            authoriserNo = SUPERVISOR,
+            reason = reason.orEmpty(),
+        )
+        password.wipe()
+        return when (val result = attempt { terminal.voidTransaction(request) }) {
+            is Attempt.Done -> State.Voided(result.value)
+            is Attempt.Failed -> refused(result.notice, result.notice.refusal)
+        }
+    }
+
+    private fun refused(notice: Notice, error: VoidGuardException?): State = State.Refused(
+        notice,
+        when (error) {
+            is VoidGuardException.WrongPassword -> Retry.PASSWORD
+            is VoidGuardException.LockedUntil,
+            is VoidGuardException.LockedUntilLifted,
+            is VoidGuardException.DailyCountLimitReached,
+            is VoidGuardException.DailyAmountLimitReached,
+            -> Retry.LIFT_RESTRICTION
+            else -> Retry.NONE
+        },
+    )
+
+    private fun slipFor(outcome: VoidOutcome): State {
+        val voucher = outcome.voidTransaction?.voucherNo ?: outcome.original.voucherNo
+        return when (val result = attempt { terminal.receipt(voucher, locale) }) {
+            is Attempt.Done -> State.Slip(result.value)
+            is Attempt.Failed -> State.Refused(result.notice, Retry.NONE)
+        }
+    }
+
+    private fun reset(): State {
+        pad.wipe()
+        lookup = null
+        preview = null
+        reason = null
+        return State.Menu
+    }
+
+    private fun move(next: State): State = next.also { state = it }
+
+    companion object {
+        /** Operator 00 holds the void password. */
+        const val SUPERVISOR = "00"
+
+        fun blockerOf(t: Transaction): Blocker? = when {
+            t.kind == TransactionKind.VOID -> Blocker.IS_A_VOID
+            t.status == TransactionStatus.VOIDED -> Blocker.ALREADY_VOIDED
+            t.status == TransactionStatus.SETTLED -> Blocker.SETTLED
+            t.status == TransactionStatus.REVERSED -> Blocker.REVERSED
+            else -> null
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.voidguard.app.flow
+
+import dev.voidguard.core.HostException
+import dev.voidguard.core.Locale
+import dev.voidguard.core.SimulatorMode
+import dev.voidguard.core.VoidGuardException
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/** Activation, the home screen's alerts, recording a sale and the settings. */
+class SetupFlowTest {
+    private val fx = Fixture()
+
+    @AfterEach
+    fun close() = fx.close()
+
+    @Test
+    fun `activation keeps what was keyed, except the secret, when refused`() {
+        val flow = ActivationFlow(fx.terminal)
+        flow.start().must<ActivationFlow.State.Form>()
+        val refused = flow.on(ActivationFlow.Event.Submit("12345", TERMINAL_ID, SECRET_HEX)).must<ActivationFlow.State.Form>()
+        assertEquals("12345", refused.merchantNo)
+        assertFalse(refused.toString().contains(SECRET_HEX))
+        refused.notice?.refusal.must<VoidGuardException.InvalidInput>()
+
+        val done = flow.on(ActivationFlow.Event.Submit(MERCHANT_NO, TERMINAL_ID, SECRET_HEX)).must<ActivationFlow.State.Activated>()
+        assertEquals(MERCHANT_NO, done.status.merchantNo)
+        ActivationFlow(fx.terminal).start().must<ActivationFlow.State.Activated>()
+    }
+
+    @Test
+    fun `home points out what stands between the merchant and a void`() {
+        val home = HomeFlow(fx.terminal)
+        assertEquals(HomeFlow.State.NotActivated, home.refresh())
+        fx.activate()
+        val alerts = home.refresh().must<HomeFlow.State.Ready>()
+        assertEquals(listOf(HomeFlow.Alert.PermissionMissing, HomeFlow.Alert.PasswordNotSet), alerts.alerts)
+        assertFalse(alerts.canVoid)
+    }
+
+    @Test
+    fun `home on a ready terminal offers voiding and warns when the password is due`() {
+        fx.ready()
+        val home = HomeFlow(fx.terminal)
+        assertTrue(home.refresh().must<HomeFlow.State.Ready>().canVoid)
+        fx.clock.now += 91L * 24 * 3_600_000
+        val due = home.refresh().must<HomeFlow.State.Ready>()
+        due.alerts.single().must<HomeFlow.Alert.PasswordChangeDue>()
+        assertTrue(due.canVoid, "an expired password still voids; the merchant is told to change it")
+    }
+
+    @Test
+    fun `a simulated sale is keyed with its card number, journaled masked`() {
+        fx.activate()
+        val flow = SaleFlow(fx.terminal, CASHIER)
+        assertTrue(flow.state.must<SaleFlow.State.Form>().keyedCard)
+        val refused = flow.on(SaleFlow.Event.Submit("12.345", FULL_PAN, "UnionPay")).must<SaleFlow.State.Form>()
+        refused.notice?.refusal.must<VoidGuardException.InvalidInput>()
+        assertFalse(refused.toString().contains(FULL_PAN))
+
+        val recorded = flow.on(SaleFlow.Event.Submit("12.34", FULL_PAN, "UnionPay")).must<SaleFlow.State.Recorded>()
+        assertEquals("622202*********0123", recorded.transaction.maskedPan)
+        assertEquals(1234L, recorded.transaction.amount)
+        flow.on(SaleFlow.Event.Again).must<SaleFlow.State.Form>()
+    }
+
+    @Test
+    fun `a sale through the payment app is journaled with the host's RRN and auth code`() {
+        fx.activate()
+        var asked: Long? = null
+        val leg = object : CardLeg {
+            override fun sale(amountFen: Long, orderNo: String): CardSale {
+                asked = amountFen
+                return CardSale("622202******0123", "UnionPay", "123456789012", "A1B2C3")
+            }
+            override fun settle(batchNo: String) = CardSettlement("00")
+        }
+        val flow = SaleFlow(fx.terminal, CASHIER, leg)
+        assertFalse(flow.state.must<SaleFlow.State.Form>().keyedCard)
+        val t = flow.on(SaleFlow.Event.Submit("８.８０", "", "")).must<SaleFlow.State.Recorded>().transaction
+        assertEquals(880L, asked)
+        assertEquals("123456789012", t.rrn)
+        assertEquals("A1B2C3", t.authCode)
+    }
+
+    @Test
+    fun `a payment app that declines the sale journals nothing`() {
+        fx.activate()
+        val leg = object : CardLeg {
+            override fun sale(amountFen: Long, orderNo: String): CardSale = throw HostException.Protocol("declined")
+            override fun settle(batchNo: String) = CardSettlement("00")
+        }
+        val flow = SaleFlow(fx.terminal, CASHIER, leg)
+        flow.on(SaleFlow.Event.Submit("1.00", "", "")).must<SaleFlow.State.Form>().notice.must<Notice.CardLegFailed>()
+        assertEquals("000001", fx.terminal.status().nextVoucherNo)
+    }
+
+    @Test
+    fun `settings refuse the system administrator as operator and a malformed payment app`() {
+        val flow = SettingsFlow(Settings())
+        val bad = flow.on(
+            SettingsFlow.Event.Save(Settings(hostChoice = HostChoice.PAYMENT_APP, operatorNo = "99", paymentAppPackage = "nope")),
+        ).must<SettingsFlow.State.Editing>()
+        assertEquals(setOf(SettingsFlow.Problem.OPERATOR_NO, SettingsFlow.Problem.PAYMENT_APP_PACKAGE), bad.problems)
+
+        val saved = flow.on(
+            SettingsFlow.Event.Save(Settings(hostChoice = HostChoice.SIMULATOR, simulatorMode = SimulatorMode.DECLINE, operatorNo = " 03 ")),
+        ).must<SettingsFlow.State.Saved>()
+        assertEquals("03", saved.settings.operatorNo)
+        assertEquals(Settings().paymentAppPackage, saved.settings.paymentAppPackage)
+    }
+
+    @Test
+    fun `amounts are shown in yuan and parsed from what merchants key`() {
+        assertEquals("12.34", Money.format(1234))
+        assertEquals("0.05", Money.format(5))
+        assertEquals("-1.00", Money.format(-100))
+        assertEquals(1234L, Money.parseFen("12.34"))
+        assertEquals(50L, Money.parseFen("0.5"))
+        assertEquals(1200L, Money.parseFen("１２"))
+        listOf("", "0", "0.00", "-1", "1.234", "abc", "1e3", "99999999999999").forEach {
+            assertEquals(null, Money.parseFen(it), it)
+        }
+    }
+
+    @Test
+    fun `the PIN pad holds six digits and wipes what it hands over`() {
+        val pad = PinPad()
+        "1234567".forEach { pad.press(PinKey.digit(it - '0')) }
+        assertEquals(6, pad.filled)
+        assertTrue(pad.isComplete)
+        assertEquals("123456", String(pad.take()))
+        assertEquals(0, pad.filled)
+        pad.press(PinKey.NINE)
+        pad.press(PinKey.BACKSPACE)
+        pad.press(PinKey.BACKSPACE)
+        assertEquals(0, pad.filled)
+        assertEquals(Locale.EN, Locale.valueOf("EN"))
+    }
+}

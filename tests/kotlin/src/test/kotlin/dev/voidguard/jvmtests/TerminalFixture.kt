@@ -1,0 +1,144 @@
+package dev.voidguard.jvmtests
+
+import dev.voidguard.core.Application
+import dev.voidguard.core.HostLink
+import dev.voidguard.core.JournalQuery
+import dev.voidguard.core.KeyWrapper
+import dev.voidguard.core.RequestKind
+import dev.voidguard.core.SaleRequest
+import dev.voidguard.core.Terminal
+import dev.voidguard.core.TerminalConfig
+import dev.voidguard.core.Transaction
+import dev.voidguard.core.VaultStatus
+import dev.voidguard.core.VoidLookup
+import dev.voidguard.core.VoidRequest
+import dev.voidguard.core.defaultConfig
+import java.nio.file.Files
+import java.nio.file.Path
+
+const val MERCHANT_NO = "898340157220001"
+const val TERMINAL_ID = "LKL00042"
+const val SECRET_HEX = "7c1f9a2b5d3e4f60718293a4b5c6d7e8"
+const val PASSWORD = "274816"
+const val NEW_PASSWORD = "580394"
+const val WRONG_PASSWORD = "135792"
+const val FULL_PAN = "6222021234567890123"
+
+/** The PBKDF2 floor the core accepts; the shipped default takes ~200 ms per hash. */
+const val TEST_KDF_ITERATIONS = 1000u
+
+fun application(reason: String = "开通消费撤销权限") = Application(
+    reason = reason,
+    idType = "resident_id",
+    idNumber = "11010519491231002X",
+    licenceNo = "91110000802100433B",
+    contact = "138 0013 8000",
+)
+
+/** The configuration the tests use: the shipped defaults with a cheap KDF. */
+fun testConfig(db: Path): TerminalConfig =
+    defaultConfig(db.toString()).copy(kdfIterations = TEST_KDF_ITERATIONS)
+
+/**
+ * A terminal on a real SQLite file in its own temporary folder, with a Kotlin key
+ * wrapper, an optional Kotlin host link (null: the core's simulator) and a clock the
+ * test moves. Closing the fixture closes the terminal and removes the folder.
+ */
+class TerminalFixture(
+    val host: HostLink? = null,
+    val keys: KeyWrapper = AesGcmKeyWrapper.random(),
+    val clock: TestClock = TestClock(),
+    val adjust: (TerminalConfig) -> TerminalConfig = { it },
+) : AutoCloseable {
+    val dir: Path = Files.createTempDirectory("voidguard-jvm")
+    val db: Path = dir.resolve("voidguard.db")
+    var terminal: Terminal = open()
+        private set
+
+    fun config(): TerminalConfig = adjust(testConfig(db))
+
+    /** A new handle on the same files (the caller closes it). */
+    fun open(keys: KeyWrapper = this.keys, host: HostLink? = this.host): Terminal =
+        Terminal.openWithClock(config(), keys, host, clock)
+
+    /** Closes the terminal and opens the same files again, as after a restart. */
+    fun reopen(): Terminal {
+        terminal.close()
+        terminal = open()
+        return terminal
+    }
+
+    /** Closes the terminal (and its SQLite connection) and keeps the files. */
+    fun closeTerminal() = terminal.close()
+
+    /** Activated, permitted to void (with the back office's code), [PASSWORD] set. */
+    fun makeReady(): TerminalFixture {
+        terminal.activate(MERCHANT_NO, TERMINAL_ID, SECRET_HEX)
+        redeem(RequestKind.VOID_PERMISSION)
+        terminal.setVoidPassword(PASSWORD)
+        return this
+    }
+
+    /** Applies for [kind] and redeems the back office's answer. */
+    fun redeem(kind: RequestKind, newPassword: String? = null): VaultStatus {
+        val ticket = terminal.applyFor(kind, application())
+        val code = BackOffice.approve(SECRET_HEX, kind, ticket.requestCode)
+        return terminal.redeemApproval(ticket.requestCode, code, newPassword)
+    }
+
+    fun sale(amount: String, operatorNo: String = "01"): Transaction =
+        terminal.recordSale(
+            SaleRequest(
+                amount = amount,
+                cardNumber = FULL_PAN,
+                cardScheme = "UnionPay",
+                operatorNo = operatorNo,
+            ),
+        )
+
+    override fun close() {
+        terminal.close()
+        dir.toFile().deleteRecursively()
+    }
+
+    companion object {
+        fun ready(
+            host: HostLink? = null,
+            clock: TestClock = TestClock(),
+            adjust: (TerminalConfig) -> TerminalConfig = { it },
+        ) = TerminalFixture(host = host, clock = clock, adjust = adjust).makeReady()
+    }
+}
+
+/** The void of [t] as a merchant keys it: right date, amount and password. */
+fun voidOf(
+    t: Transaction,
+    password: String = PASSWORD,
+    operatorNo: String = "01",
+    authoriserNo: String = "00",
+) = VoidRequest(
+    voucherNo = t.voucherNo,
+    date = t.businessDate,
+    amount = amountText(t.amount),
+    password = password,
+    operatorNo = operatorNo,
+    authoriserNo = authoriserNo,
+    reason = "customer_request",
+)
+
+fun lookupOf(t: Transaction) = VoidLookup(t.voucherNo, t.businessDate, amountText(t.amount))
+
+/** Fen as the merchant reads it off the slip: 1234 → "12.34". */
+fun amountText(fen: Long): String = "%d.%02d".format(fen / 100, fen % 100)
+
+/** Every journal row, oldest first, read page by page. */
+fun Terminal.allRows(pageSize: UInt = 100u): List<Transaction> {
+    val rows = mutableListOf<Transaction>()
+    var cursor: Long? = null
+    do {
+        val page = journal(JournalQuery(cursor = cursor, limit = pageSize))
+        rows += page.items
+        cursor = page.nextCursor
+    } while (cursor != null)
+    return rows.reversed()
+}
