@@ -52,19 +52,34 @@ pub fn open(path: &Path) -> Result<(Connection, Found, OpenLock)> {
     Ok((conn, found, lock))
 }
 
+const LOCK_RETRIES: u32 = 10;
+
 fn lock(path: &Path) -> Result<OpenLock> {
     let file = std::fs::File::open(path).map_err(|e| {
         log::warn!("cannot open the database file for locking: {}", e.kind());
-        VoidGuardError::Storage { code: "CannotOpen".into() }
+        VoidGuardError::Storage {
+            code: "CannotOpen".into(),
+        }
     })?;
-    match file.try_lock() {
-        Ok(()) => Ok(OpenLock(file)),
-        Err(std::fs::TryLockError::WouldBlock) => Err(VoidGuardError::InUse.into()),
-        Err(std::fs::TryLockError::Error(e)) => {
-            log::warn!("cannot lock the database file: {}", e.kind());
-            Err(VoidGuardError::Storage { code: "CannotLock".into() }.into())
+    // A process forked by this one (between fork and exec) briefly holds a copy of a
+    // closed terminal's descriptor and so its lock: wait that out before refusing.
+    for attempt in 0..=LOCK_RETRIES {
+        match file.try_lock() {
+            Ok(()) => return Ok(OpenLock(file)),
+            Err(std::fs::TryLockError::WouldBlock) if attempt < LOCK_RETRIES => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => break,
+            Err(std::fs::TryLockError::Error(e)) => {
+                log::warn!("cannot lock the database file: {}", e.kind());
+                return Err(VoidGuardError::Storage {
+                    code: "CannotLock".into(),
+                }
+                .into());
+            }
         }
     }
+    Err(VoidGuardError::InUse.into())
 }
 
 fn identify(conn: &Connection) -> Result<Found> {

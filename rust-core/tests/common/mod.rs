@@ -484,7 +484,12 @@ pub fn check_books(terminal: &Terminal) -> Books {
         let sale = by_number
             .get(&(void.batch_no.as_str(), original))
             .unwrap_or_else(|| panic!("void {} points at no row", void.voucher_no));
-        assert_eq!(sale.kind, Kind::Sale, "void {} points at a void", void.voucher_no);
+        assert_eq!(
+            sale.kind,
+            Kind::Sale,
+            "void {} points at a void",
+            void.voucher_no
+        );
         assert_eq!(
             sale.status,
             Status::Voided,
@@ -511,7 +516,10 @@ pub fn check_books(terminal: &Terminal) -> Books {
 
     for row in &rows {
         let batch: u32 = row.batch_no.parse().unwrap();
-        assert!(batch <= batch_no, "a row of batch {batch} after the open one");
+        assert!(
+            batch <= batch_no,
+            "a row of batch {batch} after the open one"
+        );
         let allowed: &[Status] = match (row.kind, batch < batch_no) {
             (Kind::Sale, true) => &[Status::Voided, Status::Settled],
             (Kind::Void, true) => &[Status::Settled],
@@ -531,11 +539,21 @@ pub fn check_books(terminal: &Terminal) -> Books {
     let pending = terminal.pending_host_work().unwrap();
     let mut pending_for = HashSet::new();
     for p in &pending {
-        let what = format!("pending void {} of voucher {}", p.pending_id, p.original_voucher_no);
+        let what = format!(
+            "pending void {} of voucher {}",
+            p.pending_id, p.original_voucher_no
+        );
         assert_eq!(p.request.processing_code, "200000", "{what}");
-        assert_eq!(p.request.original_voucher_no, p.original_voucher_no, "{what}");
+        assert_eq!(
+            p.request.original_voucher_no, p.original_voucher_no,
+            "{what}"
+        );
         assert_eq!(p.request.voucher_no, p.void_voucher_no, "{what}");
-        assert_eq!(p.request.batch_no, format!("{batch_no:06}"), "{what} is of the open batch");
+        assert_eq!(
+            p.request.batch_no,
+            format!("{batch_no:06}"),
+            "{what} is of the open batch"
+        );
         let sale = by_number
             .get(&(p.request.batch_no.as_str(), p.original_voucher_no.as_str()))
             .unwrap_or_else(|| panic!("{what} points at no row"));
@@ -587,7 +605,11 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
         let row = by_number
             .get(&(batch.as_str(), voucher.as_str()))
             .unwrap_or_else(|| panic!("acknowledged sale {voucher} of batch {batch} is lost"));
-        assert_eq!((row.kind, row.amount), (Kind::Sale, *amount), "sale {voucher}");
+        assert_eq!(
+            (row.kind, row.amount),
+            (Kind::Sale, *amount),
+            "sale {voucher}"
+        );
     }
     for (batch, original, voucher, amount) in &acked.voids {
         let void = by_number
@@ -597,7 +619,11 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
         assert_eq!(void.original_voucher_no.as_deref(), Some(original.as_str()));
         assert_eq!(void.amount, *amount, "void {voucher}");
         let sale = by_number[&(batch.as_str(), original.as_str())];
-        assert_eq!(sale.status, Status::Voided, "the sale void {voucher} cancelled");
+        assert_eq!(
+            sale.status,
+            Status::Voided,
+            "the sale void {voucher} cancelled"
+        );
     }
     let mut totals: HashMap<&str, (u32, i64, u32, i64)> = HashMap::new();
     for row in &books.rows {

@@ -1,0 +1,473 @@
+//! One terminal, many callers: the app calls the core from its UI thread, background
+//! work and the payment app's callback at once. Eight threads share one `Terminal`
+//! (an `Arc`, as UniFFI hands it out) and run sales, voids, look-ups, journal pages
+//! and status reads, while one of them also settles, troubles the host now and then
+//! and closes voids handed over for manual handling. Every answer is either a result
+//! or a refusal a merchant can be shown; `Busy`, storage or internal errors never
+//! reach a caller. Afterwards the books keep their invariants and hold everything
+//! the threads were told.
+//!
+//! `VOIDGUARD_CONCURRENCY_OPS` sets the operations per thread (default 500;
+//! `scripts/soak` runs 10000). `VOIDGUARD_CONCURRENCY_SEED` replays the choices.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use voidguard::{
+    Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery, KeyFileWrapper, PendingState,
+    ReversalReply, SaleRequest, SimulatorMode, Terminal, Transaction, TransactionKind,
+    VoidGuardError, VoidRequest,
+};
+
+const THREADS: u64 = 8;
+const DEFAULT_OPS: u32 = 500;
+
+#[test]
+fn eight_threads_on_one_terminal_never_see_busy_and_keep_the_books() {
+    let files = Fixture::ready_with_config(unlimited_voids).close();
+    let terminal = Arc::new(open_shared(&files, None));
+    let simulator = terminal.clone();
+    eight_threads("built-in simulator", &terminal, move |mode| {
+        simulator.set_simulator_mode(mode).unwrap()
+    });
+}
+
+/// The same day with the payment app as the host link, as on a real terminal: each
+/// void commits its pending row, waits for the host, then commits the answer, while
+/// the other threads go on.
+#[test]
+fn eight_threads_with_the_payment_app_as_host_never_see_busy_and_keep_the_books() {
+    let files = Fixture::ready_with_config(unlimited_voids).close();
+    let app = Arc::new(PaymentApp::new());
+    let terminal = Arc::new(open_shared(&files, Some(app.clone())));
+    eight_threads("payment app", &terminal, move |mode| app.set_mode(mode));
+}
+
+fn open_shared(files: &ClosedFixture, host: Option<Arc<dyn HostLink>>) -> Terminal {
+    let mut config = config(&files.db);
+    unlimited_voids(&mut config);
+    let keys = KeyFileWrapper::open(&files.key_file).unwrap();
+    Terminal::open_with(config, &keys, host, files.clock.clone())
+        .map_err(VoidGuardError::from)
+        .expect("the terminal opens")
+}
+
+/// The acquirer's payment app: answers after a moment, and declines or does not
+/// answer while the supervising thread says so.
+struct PaymentApp {
+    /// 0 approve, 1 decline, 2 time out.
+    mode: AtomicU8,
+    rng: Mutex<Rng>,
+}
+
+impl PaymentApp {
+    fn new() -> Self {
+        Self {
+            mode: AtomicU8::new(0),
+            rng: Mutex::new(Rng(0x5eed)),
+        }
+    }
+
+    fn set_mode(&self, mode: SimulatorMode) {
+        let v = match mode {
+            SimulatorMode::Approve => 0,
+            SimulatorMode::Decline => 1,
+            SimulatorMode::Timeout => 2,
+        };
+        self.mode.store(v, Ordering::SeqCst);
+    }
+
+    /// Up to 2 ms on the network; returns a generator for the answer's numbers.
+    fn moment(&self) -> Rng {
+        let mut rng = Rng(self.rng.lock().unwrap().next());
+        std::thread::sleep(Duration::from_micros(rng.below(2_000)));
+        rng
+    }
+}
+
+impl HostLink for PaymentApp {
+    fn authorise_void(&self, _request: HostRequest) -> Result<HostReply, HostError> {
+        let mut rng = self.moment();
+        match self.mode.load(Ordering::SeqCst) {
+            0 => Ok(HostReply::Approved {
+                rrn: rng.digits(12),
+                auth_code: rng.digits(6),
+            }),
+            1 => Ok(HostReply::Declined {
+                response_code: "05".into(),
+            }),
+            _ => Err(HostError::Timeout),
+        }
+    }
+
+    fn reverse_void(&self, _request: HostRequest) -> Result<ReversalReply, HostError> {
+        self.moment();
+        match self.mode.load(Ordering::SeqCst) {
+            2 => Err(HostError::Timeout),
+            _ => Ok(ReversalReply::Reversed),
+        }
+    }
+}
+
+/// Eight threads on `terminal`; `set_host` makes the host approve, decline or time out.
+fn eight_threads(
+    host: &str,
+    terminal: &Arc<Terminal>,
+    set_host: impl Fn(SimulatorMode) + Send + Sync + 'static,
+) {
+    let ops = count_from_env("VOIDGUARD_CONCURRENCY_OPS", DEFAULT_OPS);
+    let seed = seed_from_env("VOIDGUARD_CONCURRENCY_SEED");
+    eprintln!("concurrency ({host}): VOIDGUARD_CONCURRENCY_SEED={seed}");
+    let set_host: Arc<dyn Fn(SimulatorMode) + Send + Sync> = Arc::new(set_host);
+    let sales = Arc::new(Mutex::new(Vec::new()));
+
+    let workers: Vec<_> = (0..THREADS)
+        .map(|id| {
+            let worker = Worker {
+                supervisor: id == 0,
+                terminal: terminal.clone(),
+                set_host: set_host.clone(),
+                sales: sales.clone(),
+                rng: Rng(seed ^ id.wrapping_mul(0x2545_f491_4f6c_dd1d)),
+                trouble_left: 0,
+                tally: Tally::default(),
+            };
+            std::thread::spawn(move || worker.run(ops))
+        })
+        .collect();
+    let mut all = Tally::default();
+    for worker in workers {
+        all.merge(worker.join().expect("a worker panicked"));
+    }
+
+    let busy = all.failures.iter().filter(|f| f.contains("Busy")).count();
+    assert!(
+        all.failures.is_empty(),
+        "{} calls failed ({busy} with Busy), the first: {:#?}",
+        all.failures.len(),
+        &all.failures[..all.failures.len().min(10)]
+    );
+
+    // The host comes back: what is left is reversed or closed by hand, then the last
+    // batch is settled, and the books hold every answer the threads were given.
+    set_host(SimulatorMode::Approve);
+    let report = terminal.reconcile().unwrap();
+    assert_eq!(report.still_pending, 0, "{report:?}");
+    for pending in terminal.pending_host_work().unwrap() {
+        assert_eq!(pending.state, PendingState::NeedsManualHandling);
+        let declined = HostReply::Declined {
+            response_code: "96".into(),
+        };
+        terminal
+            .complete_void(pending.pending_id, declined)
+            .unwrap();
+    }
+    let books = check_books(terminal);
+    assert!(books.pending.is_empty(), "{:?}", books.pending);
+    check_acknowledged(&books, &all.acked);
+
+    let open_batch = format!("{:06}", books.batch_no);
+    let last = terminal.settle("00".into()).unwrap();
+    let in_batch = |kind| {
+        books
+            .rows
+            .iter()
+            .filter(|r| r.batch_no == open_batch && r.kind == kind)
+            .fold((0u32, 0i64), |(n, sum), r| (n + 1, sum + r.amount.0))
+    };
+    assert_eq!(
+        (last.sale_count, last.sale_total.0),
+        in_batch(TransactionKind::Sale)
+    );
+    assert_eq!(
+        (last.void_count, last.void_total.0),
+        in_batch(TransactionKind::Void)
+    );
+    assert!(terminal.verify_audit().unwrap().ok);
+
+    eprintln!(
+        "concurrency ({host}): {THREADS} threads × {ops} operations: sales {}, voids approved {}, \
+         settlements {}, reads {}, manual voids closed {}, refusals {:?}; journal rows {}, \
+         no Busy",
+        all.acked.sales.len(),
+        all.acked.voids.len(),
+        all.acked.settlements.len(),
+        all.reads,
+        all.manual_closed,
+        all.refusals,
+        books.rows.len(),
+    );
+    // Settling while others void is mostly refused (a void is in flight), so only
+    // the last settlement above is sure to happen.
+    if ops >= 100 {
+        assert!(
+            !all.acked.sales.is_empty() && !all.acked.voids.is_empty(),
+            "the threads sold and voided"
+        );
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    acked: Acknowledged,
+    refusals: BTreeMap<&'static str, u64>,
+    reads: u64,
+    manual_closed: u64,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn merge(&mut self, other: Tally) {
+        self.acked.sales.extend(other.acked.sales);
+        self.acked.voids.extend(other.acked.voids);
+        self.acked.settlements.extend(other.acked.settlements);
+        self.acked.declined.extend(other.acked.declined);
+        for (name, n) in other.refusals {
+            *self.refusals.entry(name).or_default() += n;
+        }
+        self.reads += other.reads;
+        self.manual_closed += other.manual_closed;
+        self.failures.extend(other.failures);
+    }
+}
+
+/// The refusals a merchant may be shown while others void and settle at the same time.
+fn business_refusal(e: &VoidGuardError) -> Option<&'static str> {
+    Some(match e {
+        VoidGuardError::AlreadyVoided { .. } => "AlreadyVoided",
+        VoidGuardError::SettledUseRefund { .. } => "SettledUseRefund",
+        VoidGuardError::VoidInProgress { .. } => "VoidInProgress",
+        VoidGuardError::PendingHostWork { .. } => "PendingHostWork",
+        VoidGuardError::HostDeclined { .. } => "HostDeclined",
+        VoidGuardError::HostUnreachable => "HostUnreachable",
+        _ => return None,
+    })
+}
+
+struct Worker {
+    /// Also settles, troubles the host and closes voids for manual handling.
+    supervisor: bool,
+    terminal: Arc<Terminal>,
+    set_host: Arc<dyn Fn(SimulatorMode) + Send + Sync>,
+    /// Every sale any thread recorded, for the others to void and look up.
+    sales: Arc<Mutex<Vec<Transaction>>>,
+    rng: Rng,
+    /// Operations until the host answers again.
+    trouble_left: u32,
+    tally: Tally,
+}
+
+impl Worker {
+    fn run(mut self, ops: u32) -> Tally {
+        for _ in 0..ops {
+            match self.rng.below(100) {
+                0..=34 => self.sale(),
+                35..=59 => self.void(),
+                60..=69 => self.find(),
+                70..=84 => self.journal_page(),
+                _ => self.status(),
+            }
+            if self.supervisor {
+                self.supervise();
+            }
+        }
+        self.tally
+    }
+
+    /// A result, or a refusal counted by name when `refusals` may happen here; any
+    /// other error is a failure of the test.
+    fn answer<T>(
+        &mut self,
+        what: &str,
+        result: Result<T, VoidGuardError>,
+        refusals: bool,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                match business_refusal(&e) {
+                    Some(name) if refusals => *self.tally.refusals.entry(name).or_default() += 1,
+                    _ => self.tally.failures.push(format!("{what}: {e:?}")),
+                }
+                None
+            }
+        }
+    }
+
+    /// One of the latest sales: older ones are mostly settled already.
+    fn pick(&mut self) -> Option<Transaction> {
+        let sales = self.sales.lock().unwrap();
+        let recent = &sales[sales.len().saturating_sub(64)..];
+        (!recent.is_empty()).then(|| recent[self.rng.below(recent.len() as u64) as usize].clone())
+    }
+
+    fn operator(&mut self) -> String {
+        format!("{:02}", 1 + self.rng.below(5))
+    }
+
+    fn sale(&mut self) {
+        let request = SaleRequest {
+            amount: Fen(1 + self.rng.below(500_000) as i64).to_decimal_string(),
+            card_number: "6222021234567890123".into(),
+            card_scheme: "UnionPay".into(),
+            operator_no: self.operator(),
+            rrn: None,
+            auth_code: None,
+        };
+        let result = self.terminal.record_sale(request);
+        if let Some(sale) = self.answer("sale", result, false) {
+            self.tally.acked.sales.push((
+                sale.batch_no.clone(),
+                sale.voucher_no.clone(),
+                sale.amount,
+            ));
+            self.sales.lock().unwrap().push(sale);
+        }
+    }
+
+    fn void(&mut self) {
+        let Some(sale) = self.pick() else {
+            return self.sale();
+        };
+        let request = VoidRequest {
+            voucher_no: sale.voucher_no.clone(),
+            date: sale.business_date.clone(),
+            amount: sale.amount.to_decimal_string(),
+            password: PASSWORD.into(),
+            operator_no: self.operator(),
+            authoriser_no: "00".into(),
+            reason: "customer_request".into(),
+        };
+        let result = self.terminal.void_transaction(request);
+        if let Some(outcome) = self.answer("void", result, true) {
+            let void = outcome
+                .void_transaction
+                .expect("an approved void has its row");
+            self.tally.acked.voids.push((
+                void.batch_no,
+                sale.voucher_no,
+                void.voucher_no,
+                void.amount,
+            ));
+        }
+    }
+
+    fn find(&mut self) {
+        let Some(sale) = self.pick() else {
+            return self.status();
+        };
+        let result = self.terminal.find_transaction(sale.voucher_no.clone());
+        if let Some(found) = self.answer("find", result, false) {
+            self.tally.reads += 1;
+            if found.as_ref().map(|t| t.id) != Some(sale.id) {
+                let failure = format!("find {} returned {found:?}", sale.voucher_no);
+                self.tally.failures.push(failure);
+            }
+        }
+    }
+
+    fn journal_page(&mut self) {
+        let kind = match self.rng.below(3) {
+            0 => Some(TransactionKind::Sale),
+            1 => Some(TransactionKind::Void),
+            _ => None,
+        };
+        let query = JournalQuery {
+            kind,
+            limit: 20,
+            ..Default::default()
+        };
+        let result = self.terminal.journal(query);
+        if let Some(page) = self.answer("journal", result, false) {
+            self.tally.reads += 1;
+            let newest_first = page.items.windows(2).all(|w| w[0].id > w[1].id);
+            let of_kind = page.items.iter().all(|t| kind.is_none_or(|k| t.kind == k));
+            if !newest_first || !of_kind || page.items.len() > 20 {
+                self.tally.failures.push(format!("journal page {page:?}"));
+            }
+        }
+        let result = self.terminal.voids_by_operator(None);
+        if self.answer("voids by operator", result, false).is_some() {
+            self.tally.reads += 1;
+        }
+    }
+
+    fn status(&mut self) {
+        let result = self.terminal.status();
+        if let Some(status) = self.answer("status", result, false) {
+            self.tally.reads += 1;
+            // Only right passwords are keyed here: none may ever count as wrong.
+            if status.vault.consecutive_failures != 0 || status.vault.attempts_left != 5 {
+                self.tally
+                    .failures
+                    .push(format!("vault {:?}", status.vault));
+            }
+        }
+    }
+
+    /// Settles now and then, makes the host decline or time out for a few operations,
+    /// and closes voids handed over for manual handling with the acquirer's answer.
+    fn supervise(&mut self) {
+        if self.trouble_left > 0 {
+            self.trouble_left -= 1;
+            if self.trouble_left == 0 {
+                (self.set_host)(SimulatorMode::Approve);
+            }
+        } else if self.rng.below(100) < 2 {
+            let mode = if self.rng.below(2) == 0 {
+                SimulatorMode::Decline
+            } else {
+                SimulatorMode::Timeout
+            };
+            self.trouble_left = 3 + self.rng.below(8) as u32;
+            (self.set_host)(mode);
+        }
+        if self.rng.below(100) < 3 {
+            let result = self.terminal.settle("00".into());
+            if let Some(report) = self.answer("settle", result, true) {
+                self.tally.acked.settlements.push(Settled::from(&report));
+            }
+        }
+        let result = self.terminal.pending_host_work();
+        let Some(work) = self.answer("pending host work", result, false) else {
+            return;
+        };
+        for pending in work {
+            if pending.state != PendingState::NeedsManualHandling {
+                continue;
+            }
+            let reply = if self.rng.below(2) == 0 {
+                HostReply::Approved {
+                    rrn: self.rng.digits(12),
+                    auth_code: self.rng.digits(6),
+                }
+            } else {
+                HostReply::Declined {
+                    response_code: "96".into(),
+                }
+            };
+            let result = self.terminal.complete_void(pending.pending_id, reply);
+            if let Some(outcome) = self.answer("manual completion", result, false) {
+                self.tally.manual_closed += 1;
+                if let Some(void) = outcome.void_transaction {
+                    self.tally.acked.voids.push((
+                        void.batch_no,
+                        pending.original_voucher_no,
+                        void.voucher_no,
+                        void.amount,
+                    ));
+                } else {
+                    self.tally
+                        .acked
+                        .declined
+                        .push((pending.request.batch_no, pending.void_voucher_no));
+                }
+            }
+        }
+    }
+}
