@@ -382,6 +382,15 @@ fn benches(c: &mut Criterion) {
 
     let mut kdf_group = c.benchmark_group("kdf");
     kdf_group.sample_size(10);
+    kdf_group.bench_function("minimum", |b| {
+        b.iter(|| {
+            kdf::derive(
+                PASSWORD.as_bytes(),
+                &[7u8; kdf::SALT_LEN],
+                kdf::MIN_ITERATIONS,
+            )
+        })
+    });
     kdf_group.bench_function("production", |b| {
         b.iter(|| {
             kdf::derive(

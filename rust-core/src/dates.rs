@@ -47,6 +47,14 @@ impl BusinessDate {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
+        // `parse` would also take a sign: "2026-+1-29" is not a date this crate wrote.
+        if !b
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        {
+            return None;
+        }
         let year = s.get(0..4)?.parse().ok()?;
         let month = s.get(5..7)?.parse().ok()?;
         let day = s.get(8..10)?.parse().ok()?;
@@ -161,5 +169,6 @@ mod tests {
         let date = d(2026, 3, 7);
         assert_eq!(BusinessDate::from_iso(&date.iso()), Some(date));
         assert_eq!(BusinessDate::from_iso("2026-02-30"), None);
+        assert_eq!(BusinessDate::from_iso("2026-+1-29"), None);
     }
 }

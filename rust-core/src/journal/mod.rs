@@ -205,12 +205,14 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Transaction>> {
 
 /// The row with this voucher number: in the open batch if there is one, otherwise the
 /// most recent earlier one (so a settled sale is recognised and pointed to a refund).
-pub fn by_voucher(conn: &Connection, voucher: VoucherNo) -> Result<Option<Transaction>> {
+pub fn by_voucher(
+    conn: &Connection,
+    voucher: VoucherNo,
+    open_batch: BatchNo,
+) -> Result<Option<Transaction>> {
     let current = conn
-        .prepare_cached(select!(
-            "WHERE j.batch_no = (SELECT batch_no FROM counters WHERE id = 1) AND j.voucher_no = ?1"
-        ))?
-        .query_row(params![voucher.get()], from_row)
+        .prepare_cached(select!("WHERE j.batch_no = ?1 AND j.voucher_no = ?2"))?
+        .query_row(params![open_batch.get(), voucher.get()], from_row)
         .optional()?;
     if current.is_some() {
         return Ok(current);

@@ -25,6 +25,8 @@ pub type VoucherNo = SixDigits;
 pub type BatchNo = SixDigits;
 
 impl SixDigits {
+    pub const FIRST: SixDigits = SixDigits(1);
+
     pub fn new(n: u32) -> Option<Self> {
         (1..=MAX).contains(&n).then_some(Self(n))
     }

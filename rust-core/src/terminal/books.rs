@@ -73,7 +73,7 @@ impl Terminal {
         voucher_no: String,
     ) -> Result<Option<Transaction>, VoidGuardError> {
         let voucher = journal::parse_voucher(&voucher_no)?;
-        self.read(|conn, _| journal::by_voucher(conn, voucher))
+        self.read(|conn, _| journal::by_voucher(conn, voucher, self.open_batch()))
     }
 
     pub fn journal(&self, query: JournalQuery) -> Result<JournalPage, VoidGuardError> {
@@ -101,7 +101,7 @@ impl Terminal {
         let voucher = journal::parse_voucher(&voucher_no)?;
         self.read(|conn, ctx| {
             let profile = profile::require(conn)?;
-            let t = journal::by_voucher(conn, voucher)?.ok_or_else(|| {
+            let t = journal::by_voucher(conn, voucher, self.open_batch())?.ok_or_else(|| {
                 VoidGuardError::TransactionNotFound {
                     voucher_no: voucher.to_string(),
                 }
@@ -120,11 +120,13 @@ impl Terminal {
     pub fn settle(&self, operator_no: String) -> Result<SettlementReport, VoidGuardError> {
         let operator_no = operators::parse_transacting(Field::OperatorNo, &operator_no)?;
         self.reconcile_pending()?;
-        self.write(|tx, ctx| {
+        let report = self.write(|tx, ctx| {
             profile::require(tx)?;
             checks::no_host_work(tx)?;
             settlement::settle(tx, ctx, &operator_no)
-        })
+        })?;
+        self.reload_open_batch()?;
+        Ok(report)
     }
 
     /// Audit entries, newest first, older than `before_seq` when given.

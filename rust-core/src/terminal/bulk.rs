@@ -56,6 +56,6 @@ impl Terminal {
             })?;
             done += chunk;
         }
-        Ok(())
+        self.reload_open_batch()
     }
 }

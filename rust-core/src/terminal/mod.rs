@@ -11,6 +11,7 @@ mod setup;
 mod voids;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction};
@@ -22,6 +23,7 @@ use crate::dates::BusinessDate;
 use crate::error::{Error, Result, VoidGuardError};
 use crate::host::simulator::{HostSimulator, SimulatorMode};
 use crate::host::HostLink;
+use crate::journal::numbering::{self, BatchNo, SixDigits};
 use crate::keys::{self, Keys};
 use crate::platform::{self, Clock, KeyWrapper, SystemClock};
 use crate::vault::lockout;
@@ -39,6 +41,9 @@ pub struct Terminal {
     simulator: Option<Arc<HostSimulator>>,
     clock: Arc<dyn Clock>,
     session: String,
+    /// The open batch number, cached: only this terminal can change it (the file is
+    /// locked to it), and finding a voucher is the journal's hottest read.
+    open_batch: AtomicU32,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -145,6 +150,7 @@ impl Terminal {
                 (simulator.clone(), Some(simulator))
             }
         };
+        let open_batch = AtomicU32::new(numbering::current_batch(&conn)?.get());
         let mut session = [0u8; 8];
         platform::fill_random(&mut session)?;
         log::info!(
@@ -160,6 +166,7 @@ impl Terminal {
             simulator,
             clock,
             session: crypto::to_hex(&session),
+            open_batch,
         })
     }
 
@@ -169,6 +176,17 @@ impl Terminal {
         self.conn
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn open_batch(&self) -> BatchNo {
+        SixDigits::new(self.open_batch.load(Ordering::SeqCst)).unwrap_or(SixDigits::FIRST)
+    }
+
+    /// Called after every commit that may have closed a batch.
+    fn reload_open_batch(&self) -> Result<(), VoidGuardError> {
+        let batch = self.read(|conn, _| numbering::current_batch(conn))?;
+        self.open_batch.store(batch.get(), Ordering::SeqCst);
+        Ok(())
     }
 
     fn ctx(&self, now_ms: i64) -> Ctx<'_> {

@@ -45,7 +45,7 @@ pub fn terminal_ready(conn: &Connection, ctx: &Ctx<'_>) -> Result<Profile> {
 pub fn locate(conn: &Connection, l: &Lookup, ctx: &Ctx<'_>) -> Result<Transaction> {
     let batch = journal::numbering::current_batch(conn)?;
     let voucher_no = l.voucher.to_string();
-    let original = journal::by_voucher(conn, l.voucher)?.ok_or_else(|| {
+    let original = journal::by_voucher(conn, l.voucher, batch)?.ok_or_else(|| {
         VoidGuardError::TransactionNotFound {
             voucher_no: voucher_no.clone(),
         }
