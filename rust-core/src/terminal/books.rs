@@ -3,7 +3,7 @@
 use super::records::SaleRequest;
 use super::Terminal;
 use crate::audit::{self, AuditEntry, AuditReport};
-use crate::error::{invalid, Field, Problem, Result, VoidGuardError};
+use crate::error::{Field, Result, VoidGuardError};
 use crate::host::simulator::random_digits;
 use crate::journal::query::{self, JournalPage, JournalQuery, OperatorVoids};
 use crate::journal::{self, card, numbering, NewEntry, Transaction, TransactionKind};
@@ -14,16 +14,7 @@ use crate::{money, operators, profile, text};
 
 fn parse_host_field(field: Field, value: Option<&str>, len: usize) -> Result<String> {
     match value {
-        Some(v) => {
-            let t = text::required(field, v, len)?.to_ascii_uppercase();
-            if !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(invalid(field, Problem::Malformed));
-            }
-            if t.len() != len {
-                return Err(invalid(field, Problem::WrongLength));
-            }
-            Ok(t)
-        }
+        Some(v) => text::fixed_alnum(field, v, len),
         None => random_digits(len).map_err(|_| crate::error::Error::Entropy),
     }
 }

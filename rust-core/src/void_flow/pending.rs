@@ -2,6 +2,7 @@
 //! and the row records how the host leg ended. A void whose answer was lost is
 //! reversed or confirmed before any other void or settlement.
 
+use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use crate::error::{Error, Result};
@@ -100,53 +101,42 @@ pub struct Stored {
 const SELECT: &str = "SELECT id, original_id, request, operator_no, authoriser_no, reason, state,
     session, attempts, created_at_ms, response_code, void_id FROM pending_voids";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<(Stored, String)> {
-    let request_json: String = r.get(2)?;
-    let placeholder = HostRequest {
-        processing_code: String::new(),
-        amount: Fen(0),
-        currency: 0,
-        voucher_no: String::new(),
-        batch_no: String::new(),
-        original_voucher_no: String::new(),
-        original_rrn: String::new(),
-        original_auth_code: String::new(),
-        original_business_date: String::new(),
-        merchant_no: String::new(),
-        terminal_id: String::new(),
-    };
-    Ok((
-        Stored {
-            public: PendingVoid {
-                pending_id: r.get(0)?,
-                state: PendingState::from_db(r.get_ref(6)?.as_str()?),
-                request: placeholder,
-                amount: Fen(0),
-                original_voucher_no: String::new(),
-                void_voucher_no: String::new(),
-                operator_no: r.get(3)?,
-                authoriser_no: r.get(4)?,
-                reason: r.get(5)?,
-                attempts: r.get(8)?,
-                created_at_ms: r.get(9)?,
-                response_code: r.get(10)?,
-            },
-            original_id: r.get(1)?,
-            session: r.get(7)?,
-            void_id: r.get(11)?,
+const REQUEST_COLUMN: usize = 2;
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
+    let request: HostRequest =
+        serde_json::from_str(r.get_ref(REQUEST_COLUMN)?.as_str()?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(REQUEST_COLUMN, Type::Text, Box::new(e))
+        })?;
+    Ok(Stored {
+        public: PendingVoid {
+            pending_id: r.get(0)?,
+            state: PendingState::from_db(r.get_ref(6)?.as_str()?),
+            amount: request.amount,
+            original_voucher_no: request.original_voucher_no.clone(),
+            void_voucher_no: request.voucher_no.clone(),
+            request,
+            operator_no: r.get(3)?,
+            authoriser_no: r.get(4)?,
+            reason: r.get(5)?,
+            attempts: r.get(8)?,
+            created_at_ms: r.get(9)?,
+            response_code: r.get(10)?,
         },
-        request_json,
-    ))
+        original_id: r.get(1)?,
+        session: r.get(7)?,
+        void_id: r.get(11)?,
+    })
 }
 
-fn finish((mut stored, json): (Stored, String)) -> Result<Stored> {
-    let request: HostRequest =
-        serde_json::from_str(&json).map_err(|_| Error::Corrupt("pending void request"))?;
-    stored.public.amount = request.amount;
-    stored.public.original_voucher_no = request.original_voucher_no.clone();
-    stored.public.void_voucher_no = request.voucher_no.clone();
-    stored.public.request = request;
-    Ok(stored)
+/// A stored request that no longer decodes was edited outside VoidGuard.
+fn decoded(e: rusqlite::Error) -> Error {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(REQUEST_COLUMN, ..) => {
+            Error::Corrupt("pending void request")
+        }
+        other => other.into(),
+    }
 }
 
 pub struct NewPending<'a> {
@@ -179,9 +169,8 @@ pub fn insert(tx: &Transaction<'_>, p: &NewPending<'_>) -> Result<Stored> {
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Stored>> {
     crate::store::row(conn, &format!("{SELECT} WHERE id = ?1"), [id], from_row)
-        .optional()?
-        .map(finish)
-        .transpose()
+        .optional()
+        .map_err(decoded)
 }
 
 /// Unresolved voids, oldest first.
@@ -189,10 +178,8 @@ pub fn unresolved(conn: &Connection) -> Result<Vec<Stored>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE state IN ('awaiting_answer', 'awaiting_reversal', 'manual') ORDER BY id"
     ))?;
-    let rows = stmt
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(finish).collect()
+    let rows = stmt.query_map([], from_row)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(decoded)
 }
 
 pub fn unresolved_count(conn: &Connection) -> Result<u32> {
