@@ -9,8 +9,25 @@ step() { printf '==> %s\n' "$*"; }
 skip() { printf -- '--> skipped: %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# Some containers ship /dev/null as a regular file. Every write "discarded" there then
+# lands in it, and every read returns that text: cargo feeds /dev/null to rustc as source
+# when it probes the target, and fails on whatever a build script threw away. Put the
+# null device back when we may; refuse to go on when we may not.
+ensure_dev_null() {
+    [[ -c /dev/null ]] && return 0
+    local fresh="/dev/.null.$$"
+    if [[ "$(id -u)" == 0 ]] && mknod -m 666 "$fresh" c 1 3 2>/dev/null \
+        && mv -f "$fresh" /dev/null; then
+        step "/dev/null was a regular file; replaced it with the null device"
+    else
+        rm -f "$fresh"
+        die "/dev/null is not the null device and cannot be replaced without root"
+    fi
+}
+
 # The Rust toolchain with the components the checks use.
 ensure_rust() {
+    ensure_dev_null
     command -v cargo >/dev/null || die "cargo not found: install Rust with rustup"
     if command -v rustup >/dev/null; then
         local installed
