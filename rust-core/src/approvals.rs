@@ -14,8 +14,10 @@ pub const SCHEMA: &str = "
 CREATE TABLE requests (
     id               INTEGER PRIMARY KEY,
     request_code     TEXT    NOT NULL UNIQUE,
-    kind             TEXT    NOT NULL CHECK (kind IN ('permit', 'reset', 'lift')),
-    status           TEXT    NOT NULL CHECK (status IN ('open', 'redeemed', 'closed')),
+    -- ORs, not IN lists: see the journal's status.
+    kind             TEXT    NOT NULL CHECK (kind = 'permit' OR kind = 'reset' OR kind = 'lift'),
+    status           TEXT    NOT NULL CHECK (status = 'open' OR status = 'redeemed'
+                                             OR status = 'closed'),
     reason           TEXT    NOT NULL,
     id_type          TEXT    NOT NULL,
     id_number_masked TEXT    NOT NULL,

@@ -29,7 +29,10 @@ CREATE TABLE journal (
     void_reason         TEXT,
     business_date       TEXT    NOT NULL,
     created_at_ms       INTEGER NOT NULL,
-    status              TEXT    NOT NULL CHECK (status IN ('approved', 'voided', 'reversed', 'settled')),
+    -- Constant lists are spelled as ORs: SQLite tests an IN list of more than two
+    -- constants through a temporary table built on every insert and update.
+    status              TEXT    NOT NULL CHECK (status = 'approved' OR status = 'voided'
+                                                OR status = 'reversed' OR status = 'settled'),
     original_id         INTEGER REFERENCES journal (id),
     -- Kept beside the id: slips and lists show it, and it never changes.
     original_voucher_no INTEGER,

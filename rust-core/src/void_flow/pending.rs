@@ -17,19 +17,22 @@ CREATE TABLE pending_voids (
     operator_no    TEXT    NOT NULL,
     authoriser_no  TEXT    NOT NULL,
     reason         TEXT    NOT NULL,
-    state          TEXT    NOT NULL CHECK (state IN ('awaiting_answer', 'awaiting_reversal', 'manual',
-                                                      'approved', 'declined', 'reversed')),
+    -- ORs, not IN lists: SQLite tests an IN list of more than two constants through a
+    -- temporary table built on every insert and update.
+    state          TEXT    NOT NULL CHECK (state = 'awaiting_answer' OR state = 'awaiting_reversal'
+                                           OR state = 'manual' OR state = 'approved'
+                                           OR state = 'declined' OR state = 'reversed'),
     session        TEXT    NOT NULL,
     attempts       INTEGER NOT NULL DEFAULT 0,
     created_at_ms  INTEGER NOT NULL,
-    resolved_at_ms INTEGER,
+    -- Set exactly when the void is resolved, so the open ones are those without it.
+    resolved_at_ms INTEGER CHECK ((resolved_at_ms IS NULL) = (state = 'awaiting_answer'
+                                  OR state = 'awaiting_reversal' OR state = 'manual')),
     response_code  TEXT,
     void_id        INTEGER REFERENCES journal (id)
 ) STRICT;
-CREATE UNIQUE INDEX pending_voids_one_open_per_sale ON pending_voids (original_id)
-    WHERE state IN ('awaiting_answer', 'awaiting_reversal', 'manual');
-CREATE INDEX pending_voids_unresolved ON pending_voids (state)
-    WHERE state IN ('awaiting_answer', 'awaiting_reversal', 'manual');
+CREATE UNIQUE INDEX pending_voids_open ON pending_voids (original_id)
+    WHERE resolved_at_ms IS NULL;
 ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -173,28 +176,36 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Stored>> {
         .map_err(decoded)
 }
 
-/// Unresolved voids, oldest first.
+/// Unresolved voids, oldest first. Every void checks for them, and resolved ones pile
+/// up for years, so the few open ones are read through their index (`ORDER BY id`
+/// would have SQLite walk the whole table in rowid order) and sorted here.
 pub fn unresolved(conn: &Connection) -> Result<Vec<Stored>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE state IN ('awaiting_answer', 'awaiting_reversal', 'manual') ORDER BY id"
-    ))?;
+    let mut stmt = conn.prepare_cached(&unresolved_sql())?;
     let rows = stmt.query_map([], from_row)?;
-    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(decoded)
+    let mut open = rows
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(decoded)?;
+    open.sort_by_key(|p| p.public.pending_id);
+    Ok(open)
 }
 
+fn unresolved_sql() -> String {
+    format!("{SELECT} INDEXED BY pending_voids_open WHERE resolved_at_ms IS NULL")
+}
+
+const OPEN_COUNT: &str = "SELECT count(*) FROM pending_voids WHERE resolved_at_ms IS NULL";
+
+const OPEN_FOR_SALE: &str = "SELECT EXISTS (SELECT 1 FROM pending_voids WHERE original_id = ?1
+    AND resolved_at_ms IS NULL)";
+
 pub fn unresolved_count(conn: &Connection) -> Result<u32> {
-    Ok(crate::store::row(conn,
-        "SELECT count(*) FROM pending_voids WHERE state IN ('awaiting_answer', 'awaiting_reversal', 'manual')",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(crate::store::row(conn, OPEN_COUNT, [], |r| r.get(0))?)
 }
 
 pub fn unresolved_for(conn: &Connection, original_id: i64) -> Result<bool> {
     Ok(crate::store::row(
         conn,
-        "SELECT EXISTS (SELECT 1 FROM pending_voids WHERE original_id = ?1
-             AND state IN ('awaiting_answer', 'awaiting_reversal', 'manual'))",
+        OPEN_FOR_SALE,
         [original_id],
         |r| r.get(0),
     )?)
@@ -238,4 +249,136 @@ pub fn await_reversal(
         |r| r.get(0),
     )?;
     Ok(PendingState::from_db(&state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::CNY;
+
+    fn db(sales: i64) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(crate::journal::SCHEMA).unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        for id in 1..=sales {
+            conn.execute(
+                "INSERT INTO journal (id, kind, voucher_no, batch_no, rrn, auth_code, amount_fen,
+                     currency, masked_pan, card_scheme, operator_no, business_date, created_at_ms,
+                     status)
+                 VALUES (?1, 'sale', ?1, 1, '000000000001', '000001', 100, 156,
+                     '622202******0123', 'UnionPay', '01', '2026-11-29', 0, 'approved')",
+                [id],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    fn request(voucher: i64) -> HostRequest {
+        HostRequest {
+            processing_code: "200000".into(),
+            amount: Fen(100),
+            currency: CNY,
+            voucher_no: format!("{:06}", voucher + 500),
+            batch_no: "000001".into(),
+            original_voucher_no: format!("{voucher:06}"),
+            original_rrn: "000000000001".into(),
+            original_auth_code: "000001".into(),
+            original_business_date: "2026-11-29".into(),
+            merchant_no: "898340157220001".into(),
+            terminal_id: "LKL00042".into(),
+        }
+    }
+
+    fn begin(tx: &Transaction<'_>, original_id: i64) -> i64 {
+        let req = request(original_id);
+        let new = NewPending {
+            original_id,
+            request: &req,
+            operator_no: "01",
+            authoriser_no: "00",
+            reason: "customer_request",
+            session: "s",
+            now_ms: original_id,
+        };
+        insert(tx, &new).unwrap().public.pending_id
+    }
+
+    #[test]
+    fn only_open_voids_are_listed_oldest_first() {
+        let mut conn = db(6);
+        let tx = conn.transaction().unwrap();
+        let ids: Vec<i64> = (1..=6).map(|sale| begin(&tx, sale)).collect();
+        resolve(&tx, ids[0], PendingState::Approved, None, Some(1), 10).unwrap();
+        resolve(&tx, ids[2], PendingState::Declined, Some("05"), None, 10).unwrap();
+        resolve(&tx, ids[5], PendingState::Reversed, None, None, 10).unwrap();
+        let manual = await_reversal(&tx, ids[4], true, 1).unwrap();
+        assert_eq!(manual, PendingState::NeedsManualHandling);
+
+        let open: Vec<i64> = unresolved(&tx)
+            .unwrap()
+            .iter()
+            .map(|p| p.public.pending_id)
+            .collect();
+        assert_eq!(open, vec![ids[1], ids[3], ids[4]]);
+        assert_eq!(unresolved_count(&tx).unwrap(), 3);
+        assert!(unresolved_for(&tx, 2).unwrap());
+        assert!(!unresolved_for(&tx, 1).unwrap());
+    }
+
+    #[test]
+    fn a_sale_has_one_open_void_and_a_resolution_carries_its_time() {
+        let mut conn = db(1);
+        let tx = conn.transaction().unwrap();
+        let id = begin(&tx, 1);
+        let second = tx.execute(
+            "INSERT INTO pending_voids (original_id, request, operator_no, authoriser_no, reason,
+                 state, session, created_at_ms)
+             SELECT original_id, request, operator_no, authoriser_no, reason, state, session, 1
+             FROM pending_voids WHERE id = ?1",
+            [id],
+        );
+        assert!(second.is_err(), "a second open void of one sale was stored");
+        let untimed = tx.execute(
+            "UPDATE pending_voids SET state = 'approved' WHERE id = ?1",
+            [id],
+        );
+        assert!(
+            untimed.is_err(),
+            "a resolved void without its time was stored"
+        );
+        let timed_open = tx.execute(
+            "UPDATE pending_voids SET resolved_at_ms = 5 WHERE id = ?1",
+            [id],
+        );
+        assert!(
+            timed_open.is_err(),
+            "an open void with a resolution time was stored"
+        );
+    }
+
+    /// Every void asks for open voids; resolved ones pile up for years, so these
+    /// queries must go through the partial index, never walk the table.
+    #[test]
+    fn open_void_queries_read_the_index_not_the_history() {
+        let conn = db(0);
+        for sql in [unresolved_sql().as_str(), OPEN_COUNT, OPEN_FOR_SALE] {
+            let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let args = vec![1; explain.parameter_count()];
+            let plan: Vec<String> = explain
+                .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let touching: Vec<&String> = plan
+                .iter()
+                .filter(|d| d.contains("pending_voids"))
+                .collect();
+            assert!(!touching.is_empty(), "{sql}: {plan:?}");
+            assert!(
+                touching.iter().all(|d| d.contains("pending_voids_open")),
+                "{sql} walks the table: {plan:?}"
+            );
+        }
+    }
 }
