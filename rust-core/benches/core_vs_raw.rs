@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use voidguard::crypto::{self, SecretKey};
 use voidguard::vault::kdf;
 use voidguard::{
@@ -276,37 +276,38 @@ fn benches(c: &mut Criterion) {
     });
     p1.finish();
 
-    let status = ours.status().expect("status");
-    let last_voucher = status.next_voucher_no.parse::<u32>().expect("voucher") - 1;
-    // Probe vouchers of the open batch only, newest first.
-    let first_voucher: u32 = raw
-        .query_row(
-            "SELECT min(voucher_no) FROM journal WHERE batch_no = ?1",
-            [counter.batch],
-            |r| r.get(0),
-        )
-        .expect("first voucher");
-    let window = (last_voucher - first_voucher).clamp(1, 50_000);
+    // Vouchers that both files hold: the fixture's newest sales in the open batch. (The
+    // voids and sales above went to different voucher numbers on each side.)
+    let probes: Vec<u32> = {
+        let mut stmt = raw
+            .prepare("SELECT voucher_no FROM journal WHERE batch_no = ?1 AND id <= ?2 ORDER BY id DESC LIMIT 50000")
+            .expect("probe query");
+        let rows = stmt
+            .query_map(params![counter.batch, i64::from(f.rows)], |r| r.get(0))
+            .expect("probes");
+        rows.collect::<rusqlite::Result<_>>().expect("probe rows")
+    };
+    assert!(!probes.is_empty(), "no sales in the open batch");
     let mut p2 = c.benchmark_group("p2_find");
     let probe = AtomicU32::new(0);
+    let next_probe = || probes[probe.fetch_add(1, Ordering::Relaxed) as usize % probes.len()];
     p2.bench_function("voidguard", |b| {
         b.iter(|| {
-            let v = last_voucher - probe.fetch_add(1, Ordering::Relaxed) % window;
-            ours.find_transaction(format!("{v:06}"))
+            ours.find_transaction(format!("{:06}", next_probe()))
                 .expect("find")
                 .expect("present")
         })
     });
     p2.bench_function("raw", |b| {
         b.iter(|| {
-            let v = last_voucher - probe.fetch_add(1, Ordering::Relaxed) % window;
+            let v = next_probe();
             raw.prepare_cached(
                 "SELECT id, kind, voucher_no, batch_no, rrn, auth_code, amount_fen, currency, masked_pan,
                         card_scheme, operator_no, authoriser_no, void_reason, business_date, created_at_ms, status,
                         original_id
                  FROM journal WHERE batch_no = ?1 AND voucher_no = ?2",
             )
-            .and_then(|mut s| s.query_row(params![counter.batch, v], raw_row).optional())
+            .and_then(|mut s| s.query_row(params![counter.batch, v], raw_row))
             .expect("raw find")
         })
     });
