@@ -197,6 +197,34 @@ fn an_export_refused_by_its_filter_creates_no_file() {
     );
 }
 
+/// Exporting into a pipe (or a device such as /dev/null) writes into it; a finished
+/// file renamed over the path would replace the pipe and never reach its reader.
+#[test]
+fn an_export_into_a_pipe_goes_through_the_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let shop = Shop::activated();
+    let fifo = shop.path("rows.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (sent, received) = std::sync::mpsc::channel();
+    let reader_path = fifo.clone();
+    std::thread::spawn(move || {
+        let text = std::fs::read_to_string(reader_path).unwrap_or_default();
+        let _ = sent.send(text);
+    });
+    shop.run(&["export", "--csv", "--out", fifo.to_str().unwrap()])
+        .success();
+    let text = received
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the pipe's reader got nothing");
+    assert!(text.starts_with("id,kind,voucher_no,"), "{text}");
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced");
+}
+
 #[test]
 fn the_back_office_checks_its_secret_and_request_code() {
     let shop = Shop::empty();

@@ -1,7 +1,7 @@
 //! `export --csv`: the journal, newest first, streamed page by page through the
 //! keyset cursor, so memory stays flat however many rows there are. A file is written
-//! beside its destination and renamed into place when complete; a progress spinner
-//! is drawn only when stderr is a terminal.
+//! beside its destination and renamed into place when complete (a device or a pipe is
+//! written into directly); a progress spinner is drawn only when stderr is a terminal.
 
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::Path;
@@ -64,6 +64,18 @@ fn to_file(
         _ => Path::new("."),
     };
     let io_err = |e: std::io::Error| CliError::io(Some(path), &e);
+    // A device, pipe or socket is written into as it is: renaming a finished file
+    // over it would replace it (over /dev/null, for every program on the machine).
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(io_err)?;
+        let mut w = BufWriter::new(file);
+        let rows = stream(terminal, filter, first, &mut w, Some(path), bar)?;
+        w.flush().map_err(io_err)?;
+        return Ok(rows);
+    }
     let tmp = tempfile::Builder::new()
         .prefix(".voidguard-export-")
         .tempfile_in(dir)
