@@ -1,8 +1,11 @@
 //! The void flow as the UI drives it: preview, the two phases, the one-call form
 //! through the configured host link, and reconciliation of unanswered voids.
 
+use rusqlite::Transaction as SqlTx;
+
 use super::records::ReconcileReport;
 use super::Terminal;
+use crate::context::Ctx;
 use crate::error::{Result, VoidGuardError};
 use crate::host::{HostError, HostLink, HostReply, ReversalReply};
 use crate::void_flow::pending::{PendingState, PendingVoid};
@@ -49,44 +52,24 @@ impl Terminal {
     /// void stays pending for reconciliation and `HostUnreachable` is returned.
     pub fn void_transaction(&self, request: VoidRequest) -> Result<VoidOutcome, VoidGuardError> {
         self.reconcile_pending()?;
-        let outcome = match &self.simulator {
+        let mut request = request;
+        let result = match &self.simulator {
             // The simulator runs in-process: nothing leaves the terminal, so the
-            // pending void need not be durable before the host leg and both phases
+            // pending void need not be durable before the host leg and all steps
             // share one commit. A crash leaves no trace of the void at all.
-            Some(simulator) => {
-                let mut request = request;
-                let outcome = self.write_verdict(|tx, ctx| {
-                    let stored = match void_flow::begin(tx, ctx, &request)? {
-                        Ok(stored) => stored,
-                        Err(refusal) => return Ok(Err(refusal)),
-                    };
-                    let id = stored.public.pending_id;
-                    let reply = answer(simulator.authorise_void(stored.public.request.clone()), id);
-                    let outcome = void_flow::complete(tx, ctx, id, &reply)?;
-                    if outcome.state.is_resolved() {
-                        return Ok(Ok(outcome));
-                    }
-                    let reversal = simulator.reverse_void(stored.public.request);
-                    void_flow::record_reversal(tx, ctx, id, &reversal)?;
-                    Ok(Ok(void_flow::complete(tx, ctx, id, &HostReply::NoAnswer)?))
-                });
-                zeroize::Zeroize::zeroize(&mut request.password);
-                outcome?
-            }
-            None => {
-                let pending = self.begin_void(request)?;
-                let id = pending.pending_id;
-                let reply = answer(self.host.authorise_void(pending.request.clone()), id);
-                let outcome = self.complete_void(id, reply)?;
-                if outcome.state.is_resolved() {
-                    outcome
-                } else {
-                    let reversal = self.host.reverse_void(pending.request);
-                    self.write(|tx, ctx| void_flow::record_reversal(tx, ctx, id, &reversal))?;
-                    self.write(|tx, ctx| void_flow::complete(tx, ctx, id, &HostReply::NoAnswer))?
-                }
-            }
+            Some(simulator) => self.write_verdict(|tx, ctx| {
+                drive(&mut OneCommit { tx, ctx }, simulator.as_ref(), &request)
+            }),
+            None => drive(
+                &mut CommitEach { terminal: self },
+                self.host.as_ref(),
+                &request,
+            )
+            .map_err(VoidGuardError::from)
+            .and_then(|verdict| verdict),
         };
+        zeroize::Zeroize::zeroize(&mut request.password);
+        let outcome = result?;
         match outcome.state {
             PendingState::Approved => Ok(outcome),
             PendingState::Declined => Err(VoidGuardError::HostDeclined {
@@ -94,6 +77,94 @@ impl Terminal {
             }),
             _ => Err(VoidGuardError::HostUnreachable),
         }
+    }
+}
+
+/// The steps of a void, each committed on its own or all in one transaction.
+trait VoidSteps {
+    fn begin(&mut self, request: &VoidRequest) -> Result<Verdict<PendingVoid>>;
+    fn complete(&mut self, pending_id: i64, reply: &HostReply) -> Result<VoidOutcome>;
+    fn record_reversal(
+        &mut self,
+        pending_id: i64,
+        result: &std::result::Result<ReversalReply, HostError>,
+    ) -> Result<()>;
+}
+
+type Verdict<T> = std::result::Result<T, VoidGuardError>;
+
+/// Asks the host, records its answer, and reverses a void whose answer was lost.
+fn drive(
+    steps: &mut impl VoidSteps,
+    host: &dyn HostLink,
+    request: &VoidRequest,
+) -> Result<Verdict<VoidOutcome>> {
+    let pending = match steps.begin(request)? {
+        Ok(pending) => pending,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let id = pending.pending_id;
+    let reply = answer(host.authorise_void(pending.request.clone()), id);
+    let outcome = steps.complete(id, &reply)?;
+    if outcome.state.is_resolved() {
+        return Ok(Ok(outcome));
+    }
+    let reversal = host.reverse_void(pending.request);
+    steps.record_reversal(id, &reversal)?;
+    Ok(Ok(steps.complete(id, &HostReply::NoAnswer)?))
+}
+
+/// Every step in the caller's transaction.
+struct OneCommit<'a, 'c> {
+    tx: &'a SqlTx<'c>,
+    ctx: &'a Ctx<'a>,
+}
+
+impl VoidSteps for OneCommit<'_, '_> {
+    fn begin(&mut self, request: &VoidRequest) -> Result<Verdict<PendingVoid>> {
+        Ok(void_flow::begin(self.tx, self.ctx, request)?.map(|stored| stored.public))
+    }
+
+    fn complete(&mut self, pending_id: i64, reply: &HostReply) -> Result<VoidOutcome> {
+        void_flow::complete(self.tx, self.ctx, pending_id, reply)
+    }
+
+    fn record_reversal(
+        &mut self,
+        pending_id: i64,
+        result: &std::result::Result<ReversalReply, HostError>,
+    ) -> Result<()> {
+        void_flow::record_reversal(self.tx, self.ctx, pending_id, result).map(|_| ())
+    }
+}
+
+/// Each step committed before the host is called: what was sent is on disk first.
+struct CommitEach<'a> {
+    terminal: &'a Terminal,
+}
+
+impl VoidSteps for CommitEach<'_> {
+    fn begin(&mut self, request: &VoidRequest) -> Result<Verdict<PendingVoid>> {
+        Ok(self
+            .terminal
+            .write_verdict(|tx, ctx| void_flow::begin(tx, ctx, request))
+            .map(|stored| stored.public))
+    }
+
+    fn complete(&mut self, pending_id: i64, reply: &HostReply) -> Result<VoidOutcome> {
+        Ok(self
+            .terminal
+            .write(|tx, ctx| void_flow::complete(tx, ctx, pending_id, reply))?)
+    }
+
+    fn record_reversal(
+        &mut self,
+        pending_id: i64,
+        result: &std::result::Result<ReversalReply, HostError>,
+    ) -> Result<()> {
+        self.terminal
+            .write(|tx, ctx| void_flow::record_reversal(tx, ctx, pending_id, result))?;
+        Ok(())
     }
 }
 
