@@ -59,11 +59,13 @@ fn to_file(
     path: &Path,
     bar: &ProgressBar,
 ) -> Result<u64, CliError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let io_err = |e: std::io::Error| CliError::io(Some(path), &e);
+    let write_into = |file: &std::fs::File| -> Result<u64, CliError> {
+        let mut w = BufWriter::new(file);
+        let rows = stream(terminal, filter, first, &mut w, Some(path), bar)?;
+        w.flush().map_err(io_err)?;
+        Ok(rows)
+    };
     // A device, pipe or socket is written into as it is: renaming a finished file
     // over it would replace it (over /dev/null, for every program on the machine).
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
@@ -71,19 +73,17 @@ fn to_file(
             .write(true)
             .open(path)
             .map_err(io_err)?;
-        let mut w = BufWriter::new(file);
-        let rows = stream(terminal, filter, first, &mut w, Some(path), bar)?;
-        w.flush().map_err(io_err)?;
-        return Ok(rows);
+        return write_into(&file);
     }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let tmp = tempfile::Builder::new()
         .prefix(".voidguard-export-")
         .tempfile_in(dir)
         .map_err(io_err)?;
-    let mut w = BufWriter::new(tmp.as_file());
-    let rows = stream(terminal, filter, first, &mut w, Some(path), bar)?;
-    w.flush().map_err(io_err)?;
-    drop(w);
+    let rows = write_into(tmp.as_file())?;
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(rows)
