@@ -22,9 +22,9 @@ impl Terminal {
     /// the exact host request. Send `request` to the host, then call `complete_void`.
     pub fn begin_void(&self, request: VoidRequest) -> Result<PendingVoid, VoidGuardError> {
         let mut request = request;
-        let result = self.write_verdict(|tx, ctx| void_flow::begin(tx, ctx, &request));
+        let result = self.begin_committed(&request);
         zeroize::Zeroize::zeroize(&mut request.password);
-        result.map(|stored| stored.public)
+        result
     }
 
     /// Phase two: records the host's answer. Calling it again for a resolved void
@@ -145,16 +145,11 @@ struct CommitEach<'a> {
 
 impl VoidSteps for CommitEach<'_> {
     fn begin(&mut self, request: &VoidRequest) -> Result<Verdict<PendingVoid>> {
-        Ok(self
-            .terminal
-            .write_verdict(|tx, ctx| void_flow::begin(tx, ctx, request))
-            .map(|stored| stored.public))
+        Ok(self.terminal.begin_committed(request))
     }
 
     fn complete(&mut self, pending_id: i64, reply: &HostReply) -> Result<VoidOutcome> {
-        Ok(self
-            .terminal
-            .write(|tx, ctx| void_flow::complete(tx, ctx, pending_id, reply))?)
+        Ok(self.terminal.complete_void(pending_id, reply.clone())?)
     }
 
     fn record_reversal(
@@ -163,7 +158,7 @@ impl VoidSteps for CommitEach<'_> {
         result: &std::result::Result<ReversalReply, HostError>,
     ) -> Result<()> {
         self.terminal
-            .write(|tx, ctx| void_flow::record_reversal(tx, ctx, pending_id, result))?;
+            .record_reversal_committed(pending_id, result)?;
         Ok(())
     }
 }
@@ -177,6 +172,20 @@ fn answer(result: std::result::Result<HostReply, HostError>, pending_id: i64) ->
 }
 
 impl Terminal {
+    /// Phase one in its own commit, a refusal included.
+    fn begin_committed(&self, request: &VoidRequest) -> Result<PendingVoid, VoidGuardError> {
+        self.write_verdict(|tx, ctx| void_flow::begin(tx, ctx, request))
+            .map(|stored| stored.public)
+    }
+
+    fn record_reversal_committed(
+        &self,
+        pending_id: i64,
+        result: &std::result::Result<ReversalReply, HostError>,
+    ) -> Result<PendingState, VoidGuardError> {
+        self.write(|tx, ctx| void_flow::record_reversal(tx, ctx, pending_id, result))
+    }
+
     /// Reverses or confirms what an earlier call or process left unanswered. The host
     /// is called without holding the database, so other calls go on meanwhile.
     pub(super) fn reconcile_pending(&self) -> Result<ReconcileReport, VoidGuardError> {
@@ -184,9 +193,7 @@ impl Terminal {
         let mut report = ReconcileReport::default();
         for pending in work {
             let result = self.host.reverse_void(pending.request.clone());
-            let state = self.write(|tx, ctx| {
-                void_flow::record_reversal(tx, ctx, pending.pending_id, &result)
-            })?;
+            let state = self.record_reversal_committed(pending.pending_id, &result)?;
             match (state, &result) {
                 (PendingState::Reversed, _) => report.reversed += 1,
                 (PendingState::Approved, Ok(ReversalReply::VoidApproved { .. })) => {
