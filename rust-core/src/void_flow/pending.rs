@@ -254,23 +254,35 @@ pub fn await_reversal(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::BusinessDate;
+    use crate::journal::{self, numbering::SixDigits};
     use crate::money::CNY;
 
-    fn db(sales: i64) -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
+    fn db(sales: u32) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(crate::journal::SCHEMA).unwrap();
         conn.execute_batch(SCHEMA).unwrap();
-        for id in 1..=sales {
-            conn.execute(
-                "INSERT INTO journal (id, kind, voucher_no, batch_no, rrn, auth_code, amount_fen,
-                     currency, masked_pan, card_scheme, operator_no, business_date, created_at_ms,
-                     status)
-                 VALUES (?1, 'sale', ?1, 1, '000000000001', '000001', 100, 156,
-                     '622202******0123', 'UnionPay', '01', '2026-11-29', 0, 'approved')",
-                [id],
-            )
-            .unwrap();
+        let tx = conn.transaction().unwrap();
+        for voucher in 1..=sales {
+            let sale = journal::NewEntry {
+                kind: journal::TransactionKind::Sale,
+                voucher_no: SixDigits::new(voucher).unwrap(),
+                batch_no: SixDigits::FIRST,
+                rrn: "000000000001".into(),
+                auth_code: "000001".into(),
+                amount: Fen(100),
+                masked_pan: "622202******0123".into(),
+                card_scheme: "UnionPay".into(),
+                operator_no: "01".into(),
+                authoriser_no: None,
+                void_reason: None,
+                business_date: BusinessDate::new(2026, 11, 29).unwrap(),
+                created_at_ms: 0,
+                original_id: None,
+            };
+            journal::insert(&tx, &sale).unwrap();
         }
+        tx.commit().unwrap();
         conn
     }
 
