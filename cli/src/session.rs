@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use voidguard::{
-    KeyFileWrapper, KeyWrapper, KeyWrapperError, SimulatorMode, SystemClock, Terminal,
+    KeyFileWrapper, KeyWrapper, KeyWrapperError, MarkFile, SimulatorMode, SystemClock, Terminal,
     TerminalConfig,
 };
 
@@ -68,8 +68,18 @@ impl KeyWrapper for LazyKeyFile {
     }
 }
 
-pub fn open_with(global: &Global, db: &Path, keys: &dyn KeyWrapper) -> Result<Terminal, CliError> {
-    let terminal = Terminal::open_with(config(global, db), keys, None, Arc::new(SystemClock))?;
+/// Opens `db`; with `key_file`, the high-water mark beside it (`<key>.mark`) catches a
+/// restored older copy of the database. A database being built (`init`) has none yet.
+pub fn open_with(
+    global: &Global,
+    db: &Path,
+    keys: &dyn KeyWrapper,
+    key_file: Option<&Path>,
+) -> Result<Terminal, CliError> {
+    let mark = key_file
+        .map(|k| Arc::new(MarkFile::beside_key_file(k)) as Arc<dyn voidguard::RollbackMark>);
+    let terminal =
+        Terminal::open_marked(config(global, db), keys, None, Arc::new(SystemClock), mark)?;
     terminal.set_simulator_mode(match global.simulator {
         HostMode::Approve => SimulatorMode::Approve,
         HostMode::Decline => SimulatorMode::Decline,
@@ -90,7 +100,7 @@ pub fn open_existing(global: &Global) -> Result<Terminal, CliError> {
         return Err(CliError::NoDatabase(paths.db));
     }
     let keys = LazyKeyFile(KeyFileWrapper::open(&paths.key));
-    open_with(global, &paths.db, &keys).map_err(|e| e.with_key_file(&paths.key))
+    open_with(global, &paths.db, &keys, Some(&paths.key)).map_err(|e| e.with_key_file(&paths.key))
 }
 
 /// For `init` on a database that is already there.

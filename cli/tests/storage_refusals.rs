@@ -263,8 +263,12 @@ fn an_edited_audit_entry_fails_verification_with_exit_3() {
     let shop = Shop::ready();
     shop.sale("20");
     let conn = rusqlite::Connection::open(&shop.db).unwrap();
-    conn.execute("UPDATE audit SET detail = '{}' WHERE seq = 2", [])
-        .unwrap();
+    // As anyone editing the file would, the trigger that refuses it goes first.
+    conn.execute_batch(
+        "DROP TRIGGER audit_entries_are_never_changed;
+         UPDATE audit SET detail = '{\"edited\":1}' WHERE seq = 2;",
+    )
+    .unwrap();
     drop(conn);
     fails(
         shop.run(&["audit", "verify"]),

@@ -326,10 +326,17 @@ impl Day {
             licence_no: "91110000802100433B".into(),
             contact: "138 0013 8000".into(),
         };
-        let request_code = match self
-            .terminal
-            .apply_for(RequestKind::LiftRestriction, application)
-        {
+        let apply = || {
+            self.terminal
+                .apply_for(RequestKind::LiftRestriction, application.clone())
+        };
+        let mut applied = apply();
+        if let Err(VoidGuardError::RequestLimitReached { .. }) = applied {
+            // Today's requests are used up: the merchant applies again tomorrow.
+            self.clock.advance(24 * 3_600_000);
+            applied = apply();
+        }
+        let request_code = match applied {
             Ok(ticket) => ticket.request_code,
             // Applied for before the last kill: the same request is answered.
             Err(VoidGuardError::RequestAlreadyOpen { request_code }) => request_code,

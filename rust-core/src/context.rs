@@ -1,8 +1,12 @@
 //! What every domain call needs to know about the call it serves: the terminal's
 //! settings and keys, the time it runs at and the business date that follows.
 
+use rusqlite::Transaction;
+
+use crate::audit::rows::{self, Table};
 use crate::config::TerminalConfig;
 use crate::dates::BusinessDate;
+use crate::error::Result;
 use crate::keys::Keys;
 
 pub struct Ctx<'a> {
@@ -13,4 +17,41 @@ pub struct Ctx<'a> {
     /// Identifies this opening of the database, to tell voids in flight from voids a
     /// crashed process left behind.
     pub session: &'a str,
+}
+
+impl Ctx<'_> {
+    /// Binds a row just written to the audit chain (see `audit::rows`).
+    pub fn cover(&self, tx: &Transaction<'_>, table: Table, row_id: i64) -> Result<u64> {
+        rows::cover(tx, &self.keys.audit, self.now_ms, table, row_id)
+    }
+}
+
+/// A configuration, keys and a context for the domain modules' unit tests.
+#[cfg(test)]
+pub mod test_env {
+    use super::*;
+
+    pub struct Env {
+        pub config: TerminalConfig,
+        pub keys: Keys,
+    }
+
+    impl Env {
+        pub fn new() -> Self {
+            Self {
+                config: TerminalConfig::new("unit-test.db"),
+                keys: Keys::for_test(),
+            }
+        }
+
+        pub fn ctx(&self, now_ms: i64) -> Ctx<'_> {
+            Ctx {
+                config: &self.config,
+                keys: &self.keys,
+                now_ms,
+                today: BusinessDate::from_instant(now_ms, self.config.utc_offset_minutes),
+                session: "unit-test",
+            }
+        }
+    }
 }

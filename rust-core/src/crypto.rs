@@ -113,6 +113,27 @@ impl MacKey {
     }
 }
 
+/// SHA-256 over length-prefixed fields, fed one at a time (a row's columns).
+pub struct FramedHash(Sha256);
+
+impl FramedHash {
+    pub fn new(domain: &[u8]) -> Self {
+        let mut h = Self(<Sha256 as sha2::Digest>::new());
+        h.field(domain);
+        h
+    }
+
+    pub fn field(&mut self, bytes: &[u8]) -> &mut Self {
+        sha2::Digest::update(&mut self.0, (bytes.len() as u64).to_be_bytes());
+        sha2::Digest::update(&mut self.0, bytes);
+        self
+    }
+
+    pub fn finish(self) -> [u8; 32] {
+        sha2::Digest::finalize(self.0).into()
+    }
+}
+
 /// HMAC-SHA256 over the concatenation of `parts`.
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     // HMAC accepts keys of any length, so this cannot fail; fall back to an

@@ -61,6 +61,8 @@ pub enum VoidGuardError {
     NotActivated,
     #[error("the terminal is already activated")]
     AlreadyActivated,
+    #[error("the terminal holds data already: only an empty terminal can be activated")]
+    TerminalNotEmpty,
 
     // Void refusals, in the order the flow checks them.
     #[error("void permission has not been granted")]
@@ -133,6 +135,10 @@ pub enum VoidGuardError {
     RequestClosed,
     #[error("nothing to lift: no restriction is active")]
     NothingToLift,
+    #[error("too many wrong approval codes: requests and approvals are refused until {until_ms} (ms since epoch)")]
+    ApprovalsBlocked { until_ms: i64 },
+    #[error("at most {limit} requests may be opened a day")]
+    RequestLimitReached { limit: u32 },
 
     // Pending voids.
     #[error("no pending void with that id")]
@@ -155,6 +161,16 @@ pub enum VoidGuardError {
     KeyUnavailable { reason: String },
     #[error("the database is tampered with: {what}")]
     Tampered { what: String },
+    #[error("row {row_id} of {table} fails its audit record ({problem:?}): money-moving calls are refused; export and verify stay available")]
+    TamperedRow {
+        table: String,
+        row_id: i64,
+        problem: crate::audit::AuditProblem,
+    },
+    #[error("the database is older than its high-water mark (entry {mark_seq}, found {found_seq}): an older copy of the file was restored")]
+    RolledBack { mark_seq: u64, found_seq: u64 },
+    #[error("the high-water mark outside the database is missing or damaged")]
+    MarkMissing,
     #[error("the storage is full")]
     StorageFull,
     #[error("the database is busy")]
@@ -209,6 +225,13 @@ impl From<Error> for VoidGuardError {
                     other => VoidGuardError::Storage {
                         code: format!("{other:?}"),
                     },
+                }
+            }
+            Error::Sql(rusqlite::Error::FromSqlConversionFailure(_, _, e))
+                if e.is::<crate::store::codes::UnknownCode>() =>
+            {
+                VoidGuardError::Tampered {
+                    what: "a stored code is unknown".into(),
                 }
             }
             Error::Sql(other) => {

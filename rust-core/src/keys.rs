@@ -9,15 +9,6 @@ use crate::crypto::{self, SecretKey};
 use crate::error::{Error, Result, VoidGuardError};
 use crate::platform::{KeyWrapper, KeyWrapperError};
 
-pub const SCHEMA: &str = "
-CREATE TABLE keyring (
-    id            INTEGER PRIMARY KEY CHECK (id = 1),
-    wrapped_key   BLOB    NOT NULL,
-    canary        BLOB    NOT NULL,
-    created_at_ms INTEGER NOT NULL
-) STRICT;
-";
-
 const CANARY_AAD: &[u8] = b"voidguard canary v1";
 const CANARY: &[u8] = b"VOIDGUARD-DATA-KEY-CANARY";
 
@@ -85,6 +76,16 @@ pub fn create(tx: &Transaction<'_>, wrapper: &dyn KeyWrapper, now_ms: i64) -> Re
         rusqlite::params![wrapped, canary, now_ms],
     )?;
     Ok(Keys::from_data_key(&data_key))
+}
+
+#[cfg(test)]
+impl Keys {
+    pub fn for_test() -> Self {
+        match SecretKey::random() {
+            Ok(key) => Self::from_data_key(&key),
+            Err(e) => panic!("no randomness: {e}"),
+        }
+    }
 }
 
 fn key_error(e: KeyWrapperError) -> Error {

@@ -15,6 +15,7 @@ pub mod crypto;
 pub mod dates;
 pub mod error;
 pub mod host;
+mod integrity;
 pub mod journal;
 mod keys;
 pub mod money;
@@ -38,7 +39,9 @@ pub use host::{HostError, HostLink, HostReply, HostRequest, ReversalReply};
 pub use journal::query::{JournalPage, JournalQuery, OperatorVoids};
 pub use journal::{Transaction, TransactionKind, TransactionStatus};
 pub use money::Fen;
-pub use platform::{Clock, KeyFileWrapper, KeyWrapper, KeyWrapperError, SystemClock};
+pub use platform::{
+    Clock, KeyFileWrapper, KeyWrapper, KeyWrapperError, MarkFile, RollbackMark, SystemClock,
+};
 pub use receipt::{Locale, Receipt, ReceiptLine};
 pub use settlement::SettlementReport;
 pub use terminal::{ReconcileReport, SaleRequest, Terminal, TerminalStatus, VaultStatus};

@@ -4,20 +4,11 @@
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use zeroize::Zeroizing;
 
+use crate::audit::rows::{self, Table};
+use crate::context::Ctx;
 use crate::crypto::{self, SecretKey};
 use crate::error::{invalid, Error, Field, Problem, Result, VoidGuardError};
 use crate::text;
-
-pub const SCHEMA: &str = "
-CREATE TABLE profile (
-    id               INTEGER PRIMARY KEY CHECK (id = 1),
-    merchant_no      TEXT    NOT NULL,
-    terminal_id      TEXT    NOT NULL,
-    sealed_secret    BLOB    NOT NULL,
-    activated_at_ms  INTEGER NOT NULL,
-    void_permitted_at_ms INTEGER
-) STRICT;
-";
 
 const SECRET_AAD: &[u8] = b"voidguard terminal secret v1";
 
@@ -74,22 +65,22 @@ pub fn require(conn: &Connection) -> Result<Profile> {
 
 pub fn activate(
     tx: &Transaction<'_>,
-    key: &SecretKey,
+    ctx: &Ctx<'_>,
     merchant_no: &str,
     terminal_id: &str,
     secret: &[u8],
-    now_ms: i64,
 ) -> Result<()> {
     if load(tx)?.is_some() {
         return Err(VoidGuardError::AlreadyActivated.into());
     }
-    let sealed = key.seal(SECRET_AAD, secret)?;
+    let sealed = ctx.keys.secrets.seal(SECRET_AAD, secret)?;
     crate::store::exec(
         tx,
         "INSERT INTO profile (id, merchant_no, terminal_id, sealed_secret, activated_at_ms)
          VALUES (1, ?1, ?2, ?3, ?4)",
-        params![merchant_no, terminal_id, sealed, now_ms],
+        params![merchant_no, terminal_id, sealed, ctx.now_ms],
     )?;
+    rows::cover(tx, &ctx.keys.audit, ctx.now_ms, Table::Profile, 1)?;
     Ok(())
 }
 
@@ -109,11 +100,12 @@ pub fn terminal_secret(conn: &Connection, key: &SecretKey) -> Result<Zeroizing<V
     Ok(opened)
 }
 
-pub fn grant_void_permission(tx: &Transaction<'_>, now_ms: i64) -> Result<()> {
+pub fn grant_void_permission(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> Result<()> {
     crate::store::exec(
         tx,
         "UPDATE profile SET void_permitted_at_ms = ?1 WHERE id = 1",
-        params![now_ms],
+        params![ctx.now_ms],
     )?;
+    rows::cover(tx, &ctx.keys.audit, ctx.now_ms, Table::Profile, 1)?;
     Ok(())
 }

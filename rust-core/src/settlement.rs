@@ -4,24 +4,12 @@
 use rusqlite::{params, Transaction};
 use serde_json::json;
 
+use crate::audit::rows::Table;
 use crate::audit::{self, Act};
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::journal::{self, numbering};
 use crate::money::Fen;
-
-pub const SCHEMA: &str = "
-CREATE TABLE settlements (
-    batch_no       INTEGER NOT NULL,
-    settled_at_ms  INTEGER NOT NULL,
-    business_date  TEXT    NOT NULL,
-    operator_no    TEXT    NOT NULL,
-    sale_count     INTEGER NOT NULL,
-    sale_total_fen INTEGER NOT NULL,
-    void_count     INTEGER NOT NULL,
-    void_total_fen INTEGER NOT NULL
-) STRICT;
-";
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SettlementReport {
@@ -40,8 +28,8 @@ pub struct SettlementReport {
 pub fn settle(tx: &Transaction<'_>, ctx: &Ctx<'_>, operator_no: &str) -> Result<SettlementReport> {
     let batch = numbering::current_batch(tx)?;
     let totals = journal::batch_totals(tx, batch)?;
-    journal::settle_batch(tx, batch)?;
-    let next = numbering::advance_batch(tx)?;
+    journal::settle_batch(tx, ctx, batch)?;
+    let next = numbering::advance_batch(tx, ctx)?;
     crate::store::exec(
         tx,
         "INSERT INTO settlements (batch_no, settled_at_ms, business_date, operator_no, sale_count,
@@ -58,6 +46,7 @@ pub fn settle(tx: &Transaction<'_>, ctx: &Ctx<'_>, operator_no: &str) -> Result<
             totals.void_total.0
         ],
     )?;
+    ctx.cover(tx, Table::Settlements, tx.last_insert_rowid())?;
     let report = SettlementReport {
         batch_no: batch.to_string(),
         next_batch_no: next.to_string(),

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use voidguard::{
-    Field, PendingState, Problem, RequestKind, RequestStatus, RequestTicket, VoidGuardError,
+    Clock, Field, PendingState, Problem, RequestKind, RequestStatus, RequestTicket, VoidGuardError,
     VoidRequest,
 };
 
@@ -451,4 +451,97 @@ fn a_first_password_is_set_once() {
         f.terminal.set_void_password(NEW_PASSWORD.into()),
         Err(VoidGuardError::PasswordAlreadySet)
     );
+}
+
+// ---- Guessing approval codes across requests --------------------------------------
+
+/// Wrong codes against fresh requests, one after another, as a script would.
+fn guess_wrong(f: &Fixture, times: u32) -> Vec<Result<voidguard::VaultStatus, VoidGuardError>> {
+    let mut answers = Vec::new();
+    let mut ticket = apply(f, RequestKind::PasswordReset);
+    for _ in 0..times {
+        if status_of(f, &ticket.request_code) != RequestStatus::Open {
+            ticket = apply(f, RequestKind::PasswordReset);
+        }
+        answers.push(redeem(f, &ticket, "00000000", Some(THIRD_PASSWORD)));
+    }
+    answers
+}
+
+#[test]
+fn ten_wrong_codes_in_a_day_block_requests_and_approvals_for_a_day_then_two() {
+    let f = Fixture::ready();
+    let open = apply(&f, RequestKind::VoidPermission);
+    let answers = guess_wrong(&f, 10);
+    let until_ms = f.clock.now_ms() + DAY_MS;
+    assert!(answers[..9]
+        .iter()
+        .all(|a| matches!(a, Err(VoidGuardError::ApprovalCodeInvalid { .. }))));
+    assert_eq!(
+        answers[9],
+        Err(VoidGuardError::ApprovalsBlocked { until_ms })
+    );
+
+    // Blocked: no new request, and no code tried against an open one, right or wrong.
+    assert_eq!(
+        f.terminal
+            .apply_for(RequestKind::PasswordReset, application())
+            .map(drop),
+        Err(VoidGuardError::ApprovalsBlocked { until_ms })
+    );
+    assert_eq!(
+        redeem(&f, &open, &right_code(&open), None),
+        Err(VoidGuardError::ApprovalsBlocked { until_ms })
+    );
+    // Voids go on meanwhile: the block is on approvals only.
+    assert_eq!(void_with(&f, PASSWORD), Ok(PendingState::Approved));
+
+    // A day later the next ten wrong codes block for two days.
+    f.clock.set(until_ms);
+    let answers = guess_wrong(&f, 10);
+    assert_eq!(
+        answers[9],
+        Err(VoidGuardError::ApprovalsBlocked {
+            until_ms: f.clock.now_ms() + 2 * DAY_MS
+        })
+    );
+}
+
+#[test]
+fn a_right_code_ends_the_count_of_wrong_ones() {
+    let f = Fixture::ready();
+    guess_wrong(&f, 9);
+    let ticket = f
+        .terminal
+        .requests()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.status == RequestStatus::Open)
+        .unwrap();
+    redeem(&f, &ticket, &right_code(&ticket), Some(THIRD_PASSWORD)).unwrap();
+    let answers = guess_wrong(&f, 9);
+    assert!(answers
+        .iter()
+        .all(|a| matches!(a, Err(VoidGuardError::ApprovalCodeInvalid { .. }))));
+}
+
+#[test]
+fn at_most_ten_requests_are_opened_a_day() {
+    let f = Fixture::ready();
+    // Fixture::ready opened one already, for the void permission: nine more.
+    let passwords = [
+        "602817", "581934", "736215", "940362", "318457", "825613", "469308", "157946", "203859",
+    ];
+    for password in passwords {
+        let ticket = apply(&f, RequestKind::PasswordReset);
+        redeem(&f, &ticket, &right_code(&ticket), Some(password)).unwrap();
+    }
+    assert_eq!(
+        f.terminal
+            .apply_for(RequestKind::PasswordReset, application())
+            .map(drop),
+        Err(VoidGuardError::RequestLimitReached { limit: 10 })
+    );
+    f.clock.advance(DAY_MS);
+    apply(&f, RequestKind::PasswordReset);
 }

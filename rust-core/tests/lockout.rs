@@ -285,7 +285,7 @@ fn a_wrong_old_password_at_a_change_counts_towards_the_lockout() {
 }
 
 #[test]
-fn resetting_the_counter_in_the_database_locks_until_lifted() {
+fn resetting_the_counter_in_the_database_stops_the_terminal() {
     let f = Fixture::ready();
     let sale = f.sale("12.34");
     fail(&f, &sale, 5);
@@ -299,21 +299,44 @@ fn resetting_the_counter_in_the_database_locks_until_lifted() {
     drop(conn);
     let f = closed.open();
 
-    assert_eq!(
-        f.terminal.void_transaction(void_of(&sale)),
-        Err(VoidGuardError::LockedUntilLifted)
-    );
+    assert_edited_lockout_stops_the_terminal(&f, &sale);
     let vault = f.terminal.vault_status().unwrap();
     assert!(vault.locked_until_lifted);
     assert_eq!(vault.attempts_left, 0);
+}
 
-    // Only the back office gets the terminal voiding again.
-    lift(&f);
-    f.terminal.void_transaction(void_of(&sale)).unwrap();
+/// An edited lockout row is tampering: every money-moving call is refused with the
+/// row named (a lift included), while the evidence stays readable.
+fn assert_edited_lockout_stops_the_terminal(f: &Fixture, sale: &voidguard::Transaction) {
+    let tampered = Err(VoidGuardError::TamperedRow {
+        table: "lockout".into(),
+        row_id: 1,
+        problem: voidguard::AuditProblem::RowAltered,
+    });
+    assert_eq!(
+        f.terminal.void_transaction(void_of(sale)).map(drop),
+        tampered
+    );
+    assert_eq!(
+        f.terminal
+            .apply_for(RequestKind::LiftRestriction, application())
+            .map(drop),
+        tampered
+    );
+    let report = f.terminal.verify_audit().unwrap();
+    assert_eq!(
+        (report.table.as_deref(), report.row_id, report.problem),
+        (
+            Some("lockout"),
+            Some(1),
+            Some(voidguard::AuditProblem::RowAltered)
+        )
+    );
+    assert!(!all_rows(&f.terminal).is_empty());
 }
 
 #[test]
-fn clearing_the_lock_in_the_database_locks_until_lifted() {
+fn clearing_the_lock_in_the_database_stops_the_terminal() {
     let f = Fixture::ready();
     let sale = f.sale("12.34");
     fail(&f, &sale, 5);
@@ -327,15 +350,11 @@ fn clearing_the_lock_in_the_database_locks_until_lifted() {
     .unwrap();
     drop(conn);
     let f = closed.open();
-
-    assert_eq!(
-        f.terminal.void_transaction(void_of(&sale)),
-        Err(VoidGuardError::LockedUntilLifted)
-    );
+    assert_edited_lockout_stops_the_terminal(&f, &sale);
 }
 
 #[test]
-fn putting_the_lockout_row_back_to_its_factory_state_locks_until_lifted() {
+fn putting_the_lockout_row_back_to_its_factory_state_stops_the_terminal() {
     let f = Fixture::ready();
     let sale = f.sale("12.34");
     fail(&f, &sale, 5);
@@ -351,11 +370,7 @@ fn putting_the_lockout_row_back_to_its_factory_state_locks_until_lifted() {
     .unwrap();
     drop(conn);
     let f = closed.open();
-
-    assert_eq!(
-        f.terminal.void_transaction(void_of(&sale)),
-        Err(VoidGuardError::LockedUntilLifted)
-    );
+    assert_edited_lockout_stops_the_terminal(&f, &sale);
 }
 
 #[test]

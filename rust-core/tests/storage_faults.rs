@@ -138,7 +138,7 @@ fn a_full_disk_during_a_void_keeps_the_previous_state_and_says_storage_full() {
         eprintln!("skipped: mounting a small filesystem needs root");
         return;
     }
-    let disk = SmallDisk::mount(400).expect("root can mount a tmpfs");
+    let disk = SmallDisk::mount(900).expect("root can mount a tmpfs");
     let db: PathBuf = disk.0.join("voidguard.db");
     let key_file = std::env::temp_dir().join(format!("voidguard-full-{}.key", std::process::id()));
     let _ = std::fs::remove_file(&key_file);

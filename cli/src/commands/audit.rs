@@ -73,9 +73,12 @@ pub fn run(ctx: &Ctx, args: &AuditArgs) -> Result<(), CliError> {
 pub fn verified(lang: Lang, report: &AuditReport) -> String {
     match lang {
         Lang::En => format!(
-            "Audit trail verified: {} entries, chain intact",
-            report.entries_checked
+            "Audit trail verified: {} entries, chain intact; {} covered rows match their records",
+            report.entries_checked, report.rows_checked
         ),
-        Lang::Zh => format!("审计链校验通过：共 {} 条，链完整", report.entries_checked),
+        Lang::Zh => format!(
+            "审计链校验通过：共 {} 条，链完整；{} 行受保护数据与记录一致",
+            report.entries_checked, report.rows_checked
+        ),
     }
 }

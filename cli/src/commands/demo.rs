@@ -48,9 +48,9 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
     let say = Say { lang: ctx.lang };
     let dir = tempfile::tempdir().map_err(|e| CliError::io(None, &e))?;
     let db = dir.path().join("voidguard.db");
-    let keys = KeyFileWrapper::open_or_create(dir.path().join("voidguard.key"))
-        .map_err(|e| failed(e.to_string()))?;
-    let terminal = session::open_with(&ctx.global, &db, &keys)?;
+    let key_file = dir.path().join("voidguard.key");
+    let keys = KeyFileWrapper::open_or_create(&key_file).map_err(|e| failed(e.to_string()))?;
+    let terminal = session::open_with(&ctx.global, &db, &keys, Some(&key_file))?;
     terminal.set_simulator_mode(SimulatorMode::Approve)?;
     let shown = db.display().to_string();
     outln(&match ctx.lang {

@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Ctx, args: &InitArgs) -> Result<(), CliError> {
     let secret = secrets::terminal_secret(args.secret_file.as_deref(), &mut ctx.input, lang)?;
     let status = if session::exists(&paths.db) {
         let keys = session::lazy_key_file(&paths.key);
-        let terminal = session::open_with(&ctx.global, &paths.db, &keys)
+        let terminal = session::open_with(&ctx.global, &paths.db, &keys, Some(&paths.key))
             .map_err(|e| e.with_key_file(&paths.key))?;
         activate(&terminal, args, &secret)?
     } else if paths.db.exists() {
@@ -153,7 +153,8 @@ fn stage_and_link(
     }
     .map_err(|e| key_error(e).with_key_file(&paths.key))?;
     let status = {
-        let terminal = session::open_with(&ctx.global, &staged_db, &keys)?;
+        // No mark while staged: the first open of the linked database binds it.
+        let terminal = session::open_with(&ctx.global, &staged_db, &keys, None)?;
         activate(&terminal, args, secret)?
         // The terminal closes here, which checkpoints and removes its WAL files.
     };

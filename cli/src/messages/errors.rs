@@ -44,13 +44,21 @@ pub fn error(lang: Lang, e: &CliError) -> String {
         }
         CliError::AuditBroken(report) => {
             let seq = report.first_bad_seq.unwrap_or_default();
-            let problem = match report.problem {
-                Some(AuditProblem::Altered) | None => lang.pick("was altered", "被修改"),
-                Some(AuditProblem::Missing) => lang.pick("is missing", "缺失"),
-                Some(AuditProblem::TailCut) => lang.pick("follows a cut tail", "之后被截断"),
-                Some(AuditProblem::HeadAltered) => lang.pick("has an altered head", "头记录被修改"),
-            };
+            let problem = audit_problem(lang, report.problem.unwrap_or(AuditProblem::Altered));
             let n = report.entries_checked;
+            if let (Some(table), Some(row)) = (&report.table, report.row_id) {
+                return if zh {
+                    format!(
+                        "审计校验失败：表 {table} 第 {row} 行{problem}（已检查 {n} 条记录、{} 行）",
+                        report.rows_checked
+                    )
+                } else {
+                    format!(
+                        "the audit trail does not verify: row {row} of {table} {problem} ({n} entries, {} rows checked)",
+                        report.rows_checked
+                    )
+                };
+            }
             if zh {
                 format!("审计链校验失败：第 {seq} 条{problem}（已检查 {n} 条）")
             } else {
@@ -64,6 +72,23 @@ pub fn error(lang: Lang, e: &CliError) -> String {
             .to_owned(),
         CliError::DemoFailed(why) if zh => format!("演示失败：{why}"),
         CliError::DemoFailed(why) => format!("demo failed: {why}"),
+    }
+}
+
+/// What verification found, as one phrase after "entry N" or "row N of T".
+pub fn audit_problem(lang: Lang, p: AuditProblem) -> &'static str {
+    match p {
+        AuditProblem::Altered => lang.pick("was altered", "被修改"),
+        AuditProblem::Missing => lang.pick("is missing", "缺失"),
+        AuditProblem::TailCut => lang.pick("follows a cut tail", "之后被截断"),
+        AuditProblem::HeadAltered => lang.pick("has an altered head", "头记录被修改"),
+        AuditProblem::RowAltered => lang.pick("differs from its audit record", "与审计记录不符"),
+        AuditProblem::RowUnrecorded => {
+            lang.pick("has no audit record (forged)", "没有审计记录（伪造）")
+        }
+        AuditProblem::RowDeleted => lang.pick("was deleted", "被删除"),
+        AuditProblem::RowReplayed => lang.pick("is an older copy written back", "被旧副本覆盖"),
+        AuditProblem::RolledBack => lang.pick("is behind the high-water mark", "落后于高水位标记"),
     }
 }
 

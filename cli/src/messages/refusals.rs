@@ -154,6 +154,10 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "终端尚未激活：请先运行 voidguard init",
         ),
         E::AlreadyActivated => s("the terminal is already activated", "终端已激活"),
+        E::TerminalNotEmpty => s(
+            "the terminal holds data already: only an empty terminal can be activated",
+            "终端中已有数据：只有空终端才能激活",
+        ),
         E::PermissionNotGranted => s(
             "void permission has not been granted: apply with `voidguard request permission`",
             "尚未开通撤销权限：请用 voidguard request permission 申请",
@@ -283,6 +287,18 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "nothing to lift: no restriction is active",
             "无需解除：当前没有限制",
         ),
+        E::ApprovalsBlocked { until_ms } => {
+            let until = format::local_time(*until_ms);
+            if zh {
+                format!("审批码错误过多：{until} 之前不能申请或兑换审批")
+            } else {
+                format!("too many wrong approval codes: no request or approval until {until}")
+            }
+        }
+        E::RequestLimitReached { limit } if zh => format!("今天已提交 {limit} 个申请，已达上限：请明天再申请"),
+        E::RequestLimitReached { limit } => {
+            format!("{limit} requests were opened today, the most allowed: apply again tomorrow")
+        }
         E::UnknownPendingVoid => s("no pending void with that id", "没有该待处理撤销"),
         E::NotSimulated => s(
             "the built-in simulator is not the host link in use",
@@ -314,6 +330,24 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
         E::KeyUnavailable { reason } => format!("the key is unavailable: {reason}"),
         E::Tampered { what } if zh => format!("数据库被篡改：{what}"),
         E::Tampered { what } => format!("the database is tampered with: {what}"),
+        E::TamperedRow { table, row_id, problem } => {
+            let what = super::errors::audit_problem(lang, *problem);
+            if zh {
+                format!("数据库被篡改：表 {table} 第 {row_id} 行{what}。交易已停止；可导出和校验以保全证据，并联系收单机构")
+            } else {
+                format!("the database is tampered with: row {row_id} of {table} {what}. Transactions are stopped; export and verify to keep the evidence, and contact the acquirer")
+            }
+        }
+        E::RolledBack { mark_seq, found_seq } if zh => format!(
+            "数据库被回滚到旧副本（审计第 {found_seq} 条，标记为第 {mark_seq} 条）。交易已停止；请联系收单机构"
+        ),
+        E::RolledBack { mark_seq, found_seq } => format!(
+            "the database was rolled back to an older copy (audit entry {found_seq}, mark at {mark_seq}). Transactions are stopped; contact the acquirer"
+        ),
+        E::MarkMissing => s(
+            "the high-water mark beside the key file is missing or damaged: transactions are stopped; contact the acquirer",
+            "密钥文件旁的高水位标记缺失或损坏：交易已停止；请联系收单机构",
+        ),
         E::StorageFull => s("the storage is full", "存储空间已满"),
         E::Busy => s("the database is busy: try again", "数据库忙：请重试"),
         E::Storage { code } if zh => format!("存储错误（{code}）"),

@@ -7,44 +7,13 @@ pub mod query;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction as SqlTx};
 
+use crate::audit::rows::Table;
+use crate::context::Ctx;
 use crate::dates::BusinessDate;
 use crate::error::{Error, Result};
 use crate::money::{Fen, CNY};
+use crate::store::codes::stored_code;
 use numbering::{BatchNo, SixDigits, VoucherNo};
-
-pub const SCHEMA: &str = "
-CREATE TABLE journal (
-    id                  INTEGER PRIMARY KEY,
-    kind                TEXT    NOT NULL CHECK (kind IN ('sale', 'void')),
-    voucher_no          INTEGER NOT NULL,
-    batch_no            INTEGER NOT NULL,
-    rrn                 TEXT    NOT NULL,
-    auth_code           TEXT    NOT NULL,
-    amount_fen          INTEGER NOT NULL CHECK (amount_fen > 0),
-    currency            INTEGER NOT NULL,
-    masked_pan          TEXT    NOT NULL,
-    card_scheme         TEXT    NOT NULL,
-    operator_no         TEXT    NOT NULL,
-    authoriser_no       TEXT,
-    void_reason         TEXT,
-    business_date       TEXT    NOT NULL,
-    created_at_ms       INTEGER NOT NULL,
-    -- Constant lists are spelled as ORs: SQLite tests an IN list of more than two
-    -- constants through a temporary table built on every insert and update.
-    status              TEXT    NOT NULL CHECK (status = 'approved' OR status = 'voided'
-                                                OR status = 'reversed' OR status = 'settled'),
-    original_id         INTEGER REFERENCES journal (id),
-    -- Kept beside the id: slips and lists show it, and it never changes.
-    original_voucher_no INTEGER,
-    CHECK ((kind = 'void') = (original_id IS NOT NULL))
-) STRICT;
-CREATE UNIQUE INDEX journal_voucher ON journal (batch_no, voucher_no);
-CREATE INDEX journal_voucher_any_batch ON journal (voucher_no);
--- A sale is voided at most once, whatever the code above does.
-CREATE UNIQUE INDEX journal_one_void_per_sale ON journal (original_id) WHERE original_id IS NOT NULL;
-CREATE TRIGGER journal_rows_are_never_deleted BEFORE DELETE ON journal
-BEGIN SELECT RAISE(ABORT, 'journal rows are never deleted'); END;
-";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum TransactionKind {
@@ -60,25 +29,13 @@ pub enum TransactionStatus {
     Settled,
 }
 
-impl TransactionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Sale => "sale",
-            Self::Void => "void",
-        }
-    }
-}
-
-impl TransactionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Approved => "approved",
-            Self::Voided => "voided",
-            Self::Reversed => "reversed",
-            Self::Settled => "settled",
-        }
-    }
-}
+stored_code!(TransactionKind { Sale => "sale", Void => "void" });
+stored_code!(TransactionStatus {
+    Approved => "approved",
+    Voided => "voided",
+    Reversed => "reversed",
+    Settled => "settled",
+});
 
 /// One journal row as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -139,16 +96,8 @@ macro_rules! select {
 pub(crate) const SELECT: &str = select!("");
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Transaction> {
-    let kind = match r.get_ref(1)?.as_str()? {
-        "void" => TransactionKind::Void,
-        _ => TransactionKind::Sale,
-    };
-    let status = match r.get_ref(15)?.as_str()? {
-        "voided" => TransactionStatus::Voided,
-        "reversed" => TransactionStatus::Reversed,
-        "settled" => TransactionStatus::Settled,
-        _ => TransactionStatus::Approved,
-    };
+    let kind = TransactionKind::from_db(r.get_ref(1)?.as_str()?)?;
+    let status = TransactionStatus::from_db(r.get_ref(15)?.as_str()?)?;
     let six = |n: i64| format!("{n:06}");
     Ok(Transaction {
         id: r.get(0)?,
@@ -171,7 +120,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Transaction> {
     })
 }
 
-pub fn insert(tx: &SqlTx<'_>, e: &NewEntry) -> Result<Transaction> {
+pub fn insert(tx: &SqlTx<'_>, ctx: &Ctx<'_>, e: &NewEntry) -> Result<Transaction> {
     tx.prepare_cached(
         "INSERT INTO journal (kind, voucher_no, batch_no, rrn, auth_code, amount_fen, currency,
              masked_pan, card_scheme, operator_no, authoriser_no, void_reason, business_date,
@@ -196,7 +145,9 @@ pub fn insert(tx: &SqlTx<'_>, e: &NewEntry) -> Result<Transaction> {
         e.created_at_ms,
         e.original_id,
     ])?;
-    by_id(tx, tx.last_insert_rowid())?.ok_or(Error::Corrupt("inserted row vanished"))
+    let id = tx.last_insert_rowid();
+    ctx.cover(tx, Table::Journal, id)?;
+    by_id(tx, id)?.ok_or(Error::Corrupt("inserted row vanished"))
 }
 
 pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Transaction>> {
@@ -237,10 +188,13 @@ pub fn void_of(conn: &Connection, original_id: i64) -> Result<Option<Transaction
 }
 
 /// Marks an approved sale voided; false if it was not approved any more.
-pub fn mark_voided(tx: &SqlTx<'_>, id: i64) -> Result<bool> {
+pub fn mark_voided(tx: &SqlTx<'_>, ctx: &Ctx<'_>, id: i64) -> Result<bool> {
     let changed = tx
         .prepare_cached("UPDATE journal SET status = 'voided' WHERE id = ?1 AND kind = 'sale' AND status = 'approved'")?
         .execute([id])?;
+    if changed == 1 {
+        ctx.cover(tx, Table::Journal, id)?;
+    }
     Ok(changed == 1)
 }
 
@@ -280,12 +234,19 @@ pub fn batch_totals(conn: &Connection, batch: BatchNo) -> Result<BatchTotals> {
 }
 
 /// Closes a batch: approved rows become settled; voided sales keep their status.
-pub fn settle_batch(tx: &SqlTx<'_>, batch: BatchNo) -> Result<usize> {
-    Ok(crate::store::exec(
-        tx,
-        "UPDATE journal SET status = 'settled' WHERE batch_no = ?1 AND status = 'approved'",
-        [batch.get()],
-    )?)
+pub fn settle_batch(tx: &SqlTx<'_>, ctx: &Ctx<'_>, batch: BatchNo) -> Result<usize> {
+    let ids: Vec<i64> = {
+        let mut stmt = tx.prepare_cached(
+            "UPDATE journal SET status = 'settled' WHERE batch_no = ?1 AND status = 'approved'
+             RETURNING id",
+        )?;
+        let ids = stmt.query_map([batch.get()], |r| r.get(0))?;
+        ids.collect::<rusqlite::Result<_>>()?
+    };
+    for id in &ids {
+        ctx.cover(tx, Table::Journal, *id)?;
+    }
+    Ok(ids.len())
 }
 
 pub fn parse_voucher(input: &str) -> Result<VoucherNo> {

@@ -3,17 +3,10 @@
 
 use rusqlite::{params, Connection, Transaction};
 
+use crate::audit::rows::Table;
+use crate::context::Ctx;
 use crate::error::{invalid, Error, Field, Result};
 use crate::text;
-
-pub const SCHEMA: &str = "
-CREATE TABLE counters (
-    id              INTEGER PRIMARY KEY CHECK (id = 1),
-    next_voucher_no INTEGER NOT NULL CHECK (next_voucher_no BETWEEN 1 AND 999999),
-    batch_no        INTEGER NOT NULL CHECK (batch_no BETWEEN 1 AND 999999)
-) STRICT;
-INSERT INTO counters (id, next_voucher_no, batch_no) VALUES (1, 1, 1);
-";
 
 const MAX: u32 = 999_999;
 
@@ -89,21 +82,23 @@ pub fn peek_voucher(conn: &Connection) -> Result<VoucherNo> {
 
 /// Takes the next voucher number; it is spent even if what it numbers is declined,
 /// as the host has seen it as a trace number.
-pub fn take_voucher(tx: &Transaction<'_>) -> Result<VoucherNo> {
+pub fn take_voucher(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> Result<VoucherNo> {
     let voucher = peek_voucher(tx)?;
     tx.prepare_cached("UPDATE counters SET next_voucher_no = ?1 WHERE id = 1")?
         .execute(params![voucher.next().get()])?;
+    ctx.cover(tx, Table::Counters, 1)?;
     Ok(voucher)
 }
 
 /// Closes the batch number in use and opens the next.
-pub fn advance_batch(tx: &Transaction<'_>) -> Result<BatchNo> {
+pub fn advance_batch(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> Result<BatchNo> {
     let next = current_batch(tx)?.next();
     crate::store::exec(
         tx,
         "UPDATE counters SET batch_no = ?1 WHERE id = 1",
         params![next.get()],
     )?;
+    ctx.cover(tx, Table::Counters, 1)?;
     Ok(next)
 }
 

@@ -3,9 +3,11 @@
 
 mod key_file;
 mod key_wrapper;
+mod mark_store;
 
 pub use key_file::KeyFileWrapper;
 pub use key_wrapper::{KeyWrapper, KeyWrapperError};
+pub use mark_store::{MarkFile, RollbackMark};
 
 use crate::error::{Error, Result};
 

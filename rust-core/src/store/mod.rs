@@ -1,6 +1,7 @@
 //! Opening the database: connection flags, pragmas, identification and migrations.
 //! Tables and their SQL belong to the domain modules; this module only runs them.
 
+pub(crate) mod codes;
 mod migrations;
 
 use std::path::Path;
@@ -134,9 +135,17 @@ pub fn configure(conn: &Connection) -> Result<()> {
 }
 
 /// Brings the schema to [`CURRENT_VERSION`], one transaction per step.
-pub fn migrate(conn: &mut Connection, from: u32) -> Result<()> {
-    migrations::run(conn, from)
+pub fn migrate(
+    conn: &mut Connection,
+    from: u32,
+    keys: Option<&crate::keys::Keys>,
+    now_ms: i64,
+) -> Result<()> {
+    migrations::run(conn, from, keys, now_ms)
 }
+
+#[cfg(test)]
+pub use migrations::create_for_test;
 
 /// Starts the write transaction every state change runs in. IMMEDIATE takes the
 /// write lock up front, so a second process waits (busy timeout) instead of failing
@@ -220,7 +229,7 @@ mod tests {
         let (mut conn, found, _lock) = open(&dir.path().join("new.db")).unwrap();
         assert_eq!(found, Found::Fresh);
         configure(&conn).unwrap();
-        migrate(&mut conn, 0).unwrap();
+        migrate(&mut conn, 0, None, 0).unwrap();
         let v: u32 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();

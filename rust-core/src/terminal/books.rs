@@ -40,7 +40,7 @@ impl Terminal {
             profile::require(tx)?;
             let entry = NewEntry {
                 kind: TransactionKind::Sale,
-                voucher_no: numbering::take_voucher(tx)?,
+                voucher_no: numbering::take_voucher(tx, ctx)?,
                 batch_no: numbering::current_batch(tx)?,
                 rrn,
                 auth_code,
@@ -54,7 +54,7 @@ impl Terminal {
                 created_at_ms: ctx.now_ms,
                 original_id: None,
             };
-            journal::insert(tx, &entry)
+            journal::insert(tx, ctx, &entry)
         })
     }
 

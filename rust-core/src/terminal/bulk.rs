@@ -28,7 +28,7 @@ impl Terminal {
                     }
                     let entry = NewEntry {
                         kind: TransactionKind::Sale,
-                        voucher_no: numbering::take_voucher(tx)?,
+                        voucher_no: numbering::take_voucher(tx, ctx)?,
                         batch_no: numbering::current_batch(tx)?,
                         rrn: format!("{:012}", u64::from(i) * 7 + 100_000_000_000),
                         auth_code: format!("{:06}", i % 1_000_000),
@@ -42,7 +42,7 @@ impl Terminal {
                         created_at_ms: ctx.now_ms,
                         original_id: None,
                     };
-                    let sale = journal::insert(tx, &entry)?;
+                    let sale = journal::insert(tx, ctx, &entry)?;
                     audit::append(
                         tx,
                         &ctx.keys.audit,

@@ -11,7 +11,7 @@ mod setup;
 mod voids;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction};
@@ -25,9 +25,8 @@ use crate::host::simulator::{HostSimulator, SimulatorMode};
 use crate::host::HostLink;
 use crate::journal::numbering::{self, BatchNo, SixDigits};
 use crate::keys::{self, Keys};
-use crate::platform::{self, Clock, KeyWrapper, SystemClock};
-use crate::vault::lockout;
-use crate::{profile, store};
+use crate::platform::{self, Clock, KeyWrapper, RollbackMark, SystemClock};
+use crate::{integrity, store};
 
 pub use records::{ReconcileReport, SaleRequest, TerminalStatus, VaultStatus};
 
@@ -41,6 +40,16 @@ pub struct Terminal {
     simulator: Option<Arc<HostSimulator>>,
     clock: Arc<dyn Clock>,
     session: String,
+    /// Where the high-water mark lives outside the file; `None` leaves a whole-file
+    /// rollback to the acquirer to notice.
+    mark: Option<Arc<dyn RollbackMark>>,
+    /// The audit head last written to the mark.
+    marked_seq: AtomicU64,
+    /// The next write records in the head that the mark must be there.
+    bind_mark: AtomicBool,
+    /// Why money-moving calls are refused, once tampering or a rollback was found.
+    /// Reads, export and verification stay available to take the evidence off.
+    integrity: Mutex<Option<VoidGuardError>>,
     /// The open batch number, cached: only this terminal can change it (the file is
     /// locked to it), and finding a voucher is the journal's hottest read.
     open_batch: AtomicU32,
@@ -64,34 +73,39 @@ pub fn default_config(db_path: String) -> TerminalConfig {
 impl Terminal {
     /// Opens (or creates) the terminal's database. `host` defaults to the built-in
     /// simulator. A file that is not VoidGuard's, a newer schema or a wrong key is
-    /// refused and left untouched.
-    #[uniffi::constructor]
+    /// refused and left untouched. `mark` keeps the high-water mark that catches a
+    /// restored older copy of the file (a file in the no-backup folder on Android).
+    #[uniffi::constructor(default(mark = None))]
     pub fn open(
         config: TerminalConfig,
         keys: Arc<dyn KeyWrapper>,
         host: Option<Arc<dyn HostLink>>,
+        mark: Option<Arc<dyn RollbackMark>>,
     ) -> Result<Arc<Self>, VoidGuardError> {
-        Ok(Arc::new(Self::open_with(
+        Ok(Arc::new(Self::open_marked(
             config,
             keys.as_ref(),
             host,
             Arc::new(SystemClock),
+            mark,
         )?))
     }
 
     /// As [`open`](Self::open), with time from `clock` (for tests and demos).
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(mark = None))]
     pub fn open_with_clock(
         config: TerminalConfig,
         keys: Arc<dyn KeyWrapper>,
         host: Option<Arc<dyn HostLink>>,
         clock: Arc<dyn Clock>,
+        mark: Option<Arc<dyn RollbackMark>>,
     ) -> Result<Arc<Self>, VoidGuardError> {
-        Ok(Arc::new(Self::open_with(
+        Ok(Arc::new(Self::open_marked(
             config,
             keys.as_ref(),
             host,
             clock,
+            mark,
         )?))
     }
 
@@ -107,11 +121,22 @@ impl Terminal {
 }
 
 impl Terminal {
+    /// Opens without a high-water mark outside the file.
     pub fn open_with(
         config: TerminalConfig,
         wrapper: &dyn KeyWrapper,
         host: Option<Arc<dyn HostLink>>,
         clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
+        Self::open_marked(config, wrapper, host, clock, None)
+    }
+
+    pub fn open_marked(
+        config: TerminalConfig,
+        wrapper: &dyn KeyWrapper,
+        host: Option<Arc<dyn HostLink>>,
+        clock: Arc<dyn Clock>,
+        mark: Option<Arc<dyn RollbackMark>>,
     ) -> Result<Self> {
         platform::init_logging();
         config.validate()?;
@@ -123,26 +148,13 @@ impl Terminal {
             store::Found::Existing { version } => (version, keys::load(&conn, wrapper)?),
         };
         store::configure(&conn)?;
-        store::migrate(&mut conn, version)?;
+        store::migrate(&mut conn, version, loaded.as_ref(), clock.now_ms())?;
         let keys = match loaded {
             Some(keys) => keys,
-            None => {
-                // Only a database that holds nothing yet may get a new key.
-                if profile::load(&conn)?.is_some() {
-                    return Err(VoidGuardError::Tampered {
-                        what: "the key record is missing".into(),
-                    }
-                    .into());
-                }
-                let tx = store::write(&mut conn)?;
-                let keys = keys::create(&tx, wrapper, clock.now_ms())?;
-                // The lockout row carries its MAC from the start, so a row without
-                // one can only be an edit (see `lockout::load`).
-                lockout::store(&tx, &keys.lockout, &lockout::Lockout::default())?;
-                tx.commit()?;
-                keys
-            }
+            None => integrity::first_keys(&mut conn, wrapper, clock.now_ms())?,
         };
+        let integrity::AtOpen { problem, bind_mark } =
+            integrity::at_open(&conn, &keys, mark.as_deref())?;
         let (host, simulator): (Arc<dyn HostLink>, _) = match host {
             Some(host) => (host, None),
             None => {
@@ -150,14 +162,20 @@ impl Terminal {
                 (simulator.clone(), Some(simulator))
             }
         };
-        let open_batch = AtomicU32::new(numbering::current_batch(&conn)?.get());
+        // A tampered file may lack even the counters; it still opens for the evidence.
+        let open_batch = match numbering::current_batch(&conn) {
+            Ok(batch) => batch.get(),
+            Err(_) if problem.is_some() => SixDigits::FIRST.get(),
+            Err(e) => return Err(e),
+        };
+        let open_batch = AtomicU32::new(open_batch);
         let mut session = [0u8; 8];
         platform::fill_random(&mut session)?;
         log::info!(
             "terminal database opened at schema version {}",
             store::CURRENT_VERSION
         );
-        Ok(Self {
+        let terminal = Self {
             conn: Mutex::new(conn),
             _lock: lock,
             config,
@@ -166,8 +184,47 @@ impl Terminal {
             simulator,
             clock,
             session: crypto::to_hex(&session),
+            mark,
+            marked_seq: AtomicU64::new(0),
+            bind_mark: AtomicBool::new(bind_mark),
+            integrity: Mutex::new(problem),
             open_batch,
-        })
+        };
+        Ok(terminal)
+    }
+
+    /// The refusal in force, if tampering or a rollback was found.
+    fn integrity_problem(&self) -> Option<VoidGuardError> {
+        self.integrity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn refuse_from_now(&self, refusal: &VoidGuardError) {
+        log::warn!("integrity check failed; money-moving calls are refused from now on");
+        *self
+            .integrity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(refusal.clone());
+    }
+
+    /// Moves the high-water mark to the committed audit head. Never while tampering is
+    /// known (that would bless it). A failed write is logged and retried after the
+    /// next commit: the database being ahead of its mark is what a crash leaves too.
+    fn update_mark(&self) {
+        let Some(mark) = &self.mark else { return };
+        if self.integrity_problem().is_some() {
+            return;
+        }
+        let conn = self.lock();
+        match integrity::write_mark(&conn, &self.keys, mark.as_ref(), &self.marked_seq) {
+            Ok(()) => {}
+            Err(e) => log::warn!(
+                "the high-water mark was not updated: {}",
+                VoidGuardError::from(e)
+            ),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -218,17 +275,37 @@ impl Terminal {
     }
 
     /// Runs `f` in one write transaction that is committed whenever `f` reaches a
-    /// verdict, even a refusal (a wrong password must be counted).
+    /// verdict, even a refusal (a wrong password must be counted). Nothing is written
+    /// once tampering is known, and the rows a void depends on are checked first.
     fn write_verdict<T>(
         &self,
         f: impl FnOnce(&Transaction<'_>, &Ctx<'_>) -> Result<std::result::Result<T, VoidGuardError>>,
     ) -> Result<T, VoidGuardError> {
-        let mut conn = self.lock();
-        let ctx = self.ctx(self.clock.now_ms());
-        let tx = store::write(&mut conn).map_err(VoidGuardError::from)?;
-        let verdict = f(&tx, &ctx).map_err(VoidGuardError::from)?;
-        tx.commit()
-            .map_err(|e| VoidGuardError::from(Error::from(e)))?;
+        if let Some(refusal) = self.integrity_problem() {
+            return Err(refusal);
+        }
+        let verdict = {
+            let mut conn = self.lock();
+            let ctx = self.ctx(self.clock.now_ms());
+            let tx = store::write(&mut conn).map_err(VoidGuardError::from)?;
+            if let Some(refusal) = integrity::before_write(&tx, &self.keys)? {
+                drop(tx);
+                self.refuse_from_now(&refusal);
+                return Err(refusal);
+            }
+            let binding = self.bind_mark.load(Ordering::SeqCst);
+            if binding {
+                integrity::bind_mark(&tx, &self.keys)?;
+            }
+            let verdict = f(&tx, &ctx).map_err(VoidGuardError::from)?;
+            tx.commit()
+                .map_err(|e| VoidGuardError::from(Error::from(e)))?;
+            if binding {
+                self.bind_mark.store(false, Ordering::SeqCst);
+            }
+            verdict
+        };
+        self.update_mark();
         verdict
     }
 }

@@ -29,13 +29,7 @@ impl Terminal {
             if vault::is_set(tx, &ctx.keys.vault)? {
                 return Err(VoidGuardError::PasswordAlreadySet.into());
             }
-            vault::store(
-                tx,
-                &ctx.keys.vault,
-                &password,
-                ctx.config.kdf_iterations,
-                ctx.now_ms,
-            )?;
+            vault::store(tx, ctx, &password)?;
             audit::append(
                 tx,
                 &ctx.keys.audit,
@@ -80,14 +74,8 @@ impl Terminal {
             if old == new {
                 return Err(VoidGuardError::PasswordReused.into());
             }
-            vault::store(
-                tx,
-                &ctx.keys.vault,
-                &new,
-                ctx.config.kdf_iterations,
-                ctx.now_ms,
-            )?;
-            lockout::store(tx, &ctx.keys.lockout, &lockout::Lockout::default())?;
+            vault::store(tx, ctx, &new)?;
+            lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
             audit::append(
                 tx,
                 &ctx.keys.audit,
@@ -117,13 +105,7 @@ impl Terminal {
                     return Err(VoidGuardError::NothingToLift.into());
                 }
             }
-            let ticket = approvals::open(
-                tx,
-                kind,
-                &application,
-                ctx.now_ms,
-                ctx.config.approval_validity_hours,
-            )?;
+            let ticket = approvals::open(tx, ctx, kind, &application)?;
             audit::append(
                 tx,
                 &ctx.keys.audit,
@@ -176,21 +158,20 @@ impl Terminal {
                 return Err(VoidGuardError::NewPasswordRequired.into());
             }
             let secret = profile::terminal_secret(tx, &ctx.keys.secrets)?;
-            let ticket =
-                match approvals::redeem(tx, &secret, &request_code, &approval_code, ctx.now_ms)? {
-                    Ok(ticket) => ticket,
-                    Err(refusal) => {
-                        audit::append(
-                            tx,
-                            &ctx.keys.audit,
-                            ctx.now_ms,
-                            Act::RequestCodeRejected,
-                            None,
-                            json!({ "request_code": request_code }),
-                        )?;
-                        return Ok(Err(refusal));
-                    }
-                };
+            let ticket = match approvals::redeem(tx, ctx, &secret, &request_code, &approval_code)? {
+                Ok(ticket) => ticket,
+                Err(refusal) => {
+                    audit::append(
+                        tx,
+                        &ctx.keys.audit,
+                        ctx.now_ms,
+                        Act::RequestCodeRejected,
+                        None,
+                        json!({ "request_code": request_code }),
+                    )?;
+                    return Ok(Err(refusal));
+                }
+            };
             // Only once the code is right: before, this would tell anyone whether a
             // guess is the current password, outside the lockout. Refusing here rolls
             // the redemption back, so the code stays usable.
@@ -209,7 +190,7 @@ impl Terminal {
             )?;
             match kind {
                 RequestKind::VoidPermission => {
-                    profile::grant_void_permission(tx, ctx.now_ms)?;
+                    profile::grant_void_permission(tx, ctx)?;
                     audit::append(
                         tx,
                         &ctx.keys.audit,
@@ -221,15 +202,9 @@ impl Terminal {
                 }
                 RequestKind::PasswordReset => {
                     if let Some(new) = new_password.as_ref() {
-                        vault::store(
-                            tx,
-                            &ctx.keys.vault,
-                            new,
-                            ctx.config.kdf_iterations,
-                            ctx.now_ms,
-                        )?;
+                        vault::store(tx, ctx, new)?;
                     }
-                    lockout::store(tx, &ctx.keys.lockout, &lockout::Lockout::default())?;
+                    lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
                     audit::append(
                         tx,
                         &ctx.keys.audit,
@@ -240,8 +215,8 @@ impl Terminal {
                     )?;
                 }
                 RequestKind::LiftRestriction => {
-                    lockout::store(tx, &ctx.keys.lockout, &lockout::Lockout::default())?;
-                    limits::reset(tx, ctx.today)?;
+                    lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
+                    limits::reset(tx, ctx, ctx.today)?;
                     audit::append(
                         tx,
                         &ctx.keys.audit,

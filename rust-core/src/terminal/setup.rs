@@ -10,7 +10,7 @@ use crate::error::{Result, VoidGuardError};
 use crate::journal::numbering;
 use crate::vault::{self, lockout};
 use crate::void_flow::pending;
-use crate::{operators, profile, store};
+use crate::{integrity, operators, profile, store};
 
 #[uniffi::export]
 impl Terminal {
@@ -52,15 +52,12 @@ impl Terminal {
         zeroize::Zeroize::zeroize(&mut secret_text);
         let (merchant_no, terminal_id, secret) = parsed?;
         self.write(|tx, ctx| {
-            profile::activate(
-                tx,
-                &ctx.keys.secrets,
-                &merchant_no,
-                &terminal_id,
-                &secret,
-                ctx.now_ms,
-            )?;
-            vault::init(tx, &ctx.keys.vault)?;
+            if profile::load(tx)?.is_some() {
+                return Err(VoidGuardError::AlreadyActivated.into());
+            }
+            integrity::check_empty_for_activation(tx)?;
+            profile::activate(tx, ctx, &merchant_no, &terminal_id, &secret)?;
+            vault::init(tx, ctx)?;
             audit::append(
                 tx,
                 &ctx.keys.audit,

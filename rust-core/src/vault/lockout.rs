@@ -5,19 +5,10 @@
 
 use rusqlite::{params, Connection, Transaction};
 
+use crate::audit::rows::{self, Table};
 use crate::crypto::{self, SecretKey};
 use crate::error::{Result, VoidGuardError};
-
-pub const SCHEMA: &str = "
-CREATE TABLE lockout (
-    id              INTEGER PRIMARY KEY CHECK (id = 1),
-    failures        INTEGER NOT NULL,
-    locked_until_ms INTEGER,
-    needs_lift      INTEGER NOT NULL,
-    mac             BLOB
-) STRICT;
-INSERT INTO lockout (id, failures, locked_until_ms, needs_lift, mac) VALUES (1, 0, NULL, 0, NULL);
-";
+use crate::keys::Keys;
 
 pub const FIRST_LOCK_AT: u32 = 5;
 pub const LIFT_NEEDED_AT: u32 = 10;
@@ -121,11 +112,12 @@ pub fn load(conn: &Connection, key: &SecretKey) -> Result<Lockout> {
     }
 }
 
-pub fn store(tx: &Transaction<'_>, key: &SecretKey, state: &Lockout) -> Result<()> {
+pub fn store(tx: &Transaction<'_>, keys: &Keys, now_ms: i64, state: &Lockout) -> Result<()> {
     crate::store::exec(tx,
         "UPDATE lockout SET failures = ?1, locked_until_ms = ?2, needs_lift = ?3, mac = ?4 WHERE id = 1",
-        params![state.failures, state.locked_until_ms, state.needs_lift, state.mac(key).to_vec()],
+        params![state.failures, state.locked_until_ms, state.needs_lift, state.mac(&keys.lockout).to_vec()],
     )?;
+    rows::cover(tx, &keys.audit, now_ms, Table::Lockout, 1)?;
     Ok(())
 }
 

@@ -11,16 +11,11 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::audit::rows::{self, Table};
+use crate::context::Ctx;
 use crate::crypto::{self, SecretKey};
 use crate::error::{Error, Result, VoidGuardError};
 use crate::platform;
-
-pub const SCHEMA: &str = "
-CREATE TABLE vault (
-    id        INTEGER PRIMARY KEY CHECK (id = 1),
-    sealed    BLOB    NOT NULL
-) STRICT;
-";
 
 const RECORD_AAD: &[u8] = b"voidguard void password v1";
 const MS_PER_DAY: i64 = 86_400_000;
@@ -66,20 +61,41 @@ fn load_record(conn: &Connection, key: &SecretKey) -> Result<Option<Record>> {
     Ok(serde_json::from_slice(&plain)?)
 }
 
-fn write_record(tx: &Transaction<'_>, key: &SecretKey, record: Option<&Record>) -> Result<()> {
+fn seal(key: &SecretKey, record: Option<&Record>) -> Result<Vec<u8>> {
     let plain = Zeroizing::new(serde_json::to_vec(&record)?);
-    let sealed = key.seal(RECORD_AAD, &plain)?;
-    tx.prepare_cached(
-        "INSERT INTO vault (id, sealed) VALUES (1, ?1)
-         ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed",
-    )?
-    .execute(params![sealed])?;
+    key.seal(RECORD_AAD, &plain)
+}
+
+/// Replaces the record; there is one since activation.
+fn write_record(tx: &Transaction<'_>, ctx: &Ctx<'_>, record: Option<&Record>) -> Result<()> {
+    let sealed = seal(&ctx.keys.vault, record)?;
+    if tx
+        .prepare_cached("UPDATE vault SET sealed = ?1 WHERE id = 1")?
+        .execute(params![sealed])?
+        != 1
+    {
+        return Err(Error::Corrupt("the void password record is missing"));
+    }
+    rows::cover(tx, &ctx.keys.audit, ctx.now_ms, Table::Vault, 1)?;
     Ok(())
 }
 
-/// Seals the empty record at activation.
-pub fn init(tx: &Transaction<'_>, key: &SecretKey) -> Result<()> {
-    write_record(tx, key, None)
+/// Seals the empty record at activation: created once, never overwritten, so a
+/// terminal that had a password can never be made to look fresh.
+pub fn init(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> Result<()> {
+    let exists: bool =
+        crate::store::row(tx, "SELECT EXISTS (SELECT 1 FROM vault)", [], |r| r.get(0))?;
+    if exists {
+        return Err(VoidGuardError::TerminalNotEmpty.into());
+    }
+    let sealed = seal(&ctx.keys.vault, None)?;
+    crate::store::exec(
+        tx,
+        "INSERT INTO vault (id, sealed) VALUES (1, ?1)",
+        params![sealed],
+    )?;
+    rows::cover(tx, &ctx.keys.audit, ctx.now_ms, Table::Vault, 1)?;
+    Ok(())
 }
 
 pub fn state(conn: &Connection, key: &SecretKey) -> Result<VaultState> {
@@ -110,13 +126,8 @@ pub fn verify(conn: &Connection, key: &SecretKey, password: &str) -> Result<bool
 }
 
 /// Stores `password` (already parsed and checked) as the void password.
-pub fn store(
-    tx: &Transaction<'_>,
-    key: &SecretKey,
-    password: &str,
-    iterations: u32,
-    now_ms: i64,
-) -> Result<()> {
+pub fn store(tx: &Transaction<'_>, ctx: &Ctx<'_>, password: &str) -> Result<()> {
+    let (iterations, now_ms) = (ctx.config.kdf_iterations, ctx.now_ms);
     let mut salt = [0u8; kdf::SALT_LEN];
     platform::fill_random(&mut salt)?;
     let hash = kdf::derive(password.as_bytes(), &salt, iterations);
@@ -126,5 +137,5 @@ pub fn store(
         hash: crypto::to_hex(hash.as_ref()),
         set_at_ms: now_ms,
     };
-    write_record(tx, key, Some(&record))
+    write_record(tx, ctx, Some(&record))
 }

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 
 use super::pending;
 use super::VoidLookup;
+use crate::audit::rows::{self, Table};
 use crate::context::Ctx;
 use crate::dates::{self, BusinessDate};
 use crate::error::{Result, VoidGuardError};
@@ -50,6 +51,10 @@ pub fn locate(conn: &Connection, l: &Lookup, ctx: &Ctx<'_>) -> Result<Transactio
             voucher_no: voucher_no.clone(),
         }
     })?;
+    // The sale as recorded, not as someone may have edited it since.
+    if let Some(f) = rows::check_row(conn, &ctx.keys.audit, Table::Journal, original.id)? {
+        return Err(f.refusal().into());
+    }
     if original.kind != TransactionKind::Sale {
         return Err(VoidGuardError::NotVoidable { voucher_no }.into());
     }

@@ -3,17 +3,11 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::audit::rows::Table;
+use crate::context::Ctx;
 use crate::dates::BusinessDate;
 use crate::error::{Result, VoidGuardError};
 use crate::money::Fen;
-
-pub const SCHEMA: &str = "
-CREATE TABLE void_limits (
-    business_date TEXT    PRIMARY KEY,
-    count         INTEGER NOT NULL,
-    amount_fen    INTEGER NOT NULL
-) STRICT;
-";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Used {
@@ -51,23 +45,33 @@ pub fn check(used: Used, amount: Fen, count_limit: u32, amount_limit: Fen) -> Re
     Ok(())
 }
 
-pub fn add(tx: &Transaction<'_>, day: BusinessDate, amount: Fen) -> Result<()> {
-    crate::store::exec(
+/// Counts one void of `amount` against `day` (the day the void began).
+pub fn add(tx: &Transaction<'_>, ctx: &Ctx<'_>, day: BusinessDate, amount: Fen) -> Result<()> {
+    let row_id: i64 = crate::store::row(
         tx,
         "INSERT INTO void_limits (business_date, count, amount_fen) VALUES (?1, 1, ?2)
-         ON CONFLICT (business_date) DO UPDATE SET count = count + 1, amount_fen = amount_fen + ?2",
+         ON CONFLICT (business_date) DO UPDATE SET count = count + 1, amount_fen = amount_fen + ?2
+         RETURNING rowid",
         params![day.iso(), amount.0],
+        |r| r.get(0),
     )?;
+    ctx.cover(tx, Table::VoidLimits, row_id)?;
     Ok(())
 }
 
-/// A lift starts the day's allowance afresh.
-pub fn reset(tx: &Transaction<'_>, day: BusinessDate) -> Result<()> {
-    crate::store::exec(
+/// A lift starts the day's allowance afresh. The row is zeroed, not deleted: a
+/// covered row that disappears is evidence of tampering.
+pub fn reset(tx: &Transaction<'_>, ctx: &Ctx<'_>, day: BusinessDate) -> Result<()> {
+    let row_id: Option<i64> = crate::store::row(
         tx,
-        "DELETE FROM void_limits WHERE business_date = ?1",
+        "UPDATE void_limits SET count = 0, amount_fen = 0 WHERE business_date = ?1 RETURNING rowid",
         [day.iso()],
-    )?;
+        |r| r.get(0),
+    )
+    .optional()?;
+    if let Some(row_id) = row_id {
+        ctx.cover(tx, Table::VoidLimits, row_id)?;
+    }
     Ok(())
 }
 

@@ -129,10 +129,10 @@ pub fn begin(
         return Ok(Err(password_failed(tx, ctx, &lock, &authoriser_no)?));
     }
     if lock != lockout::Lockout::default() {
-        lockout::store(tx, &ctx.keys.lockout, &lockout::Lockout::default())?;
+        lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
     }
 
-    let void_voucher = numbering::take_voucher(tx)?;
+    let void_voucher = numbering::take_voucher(tx, ctx)?;
     let request = HostRequest {
         processing_code: PROCESSING_CODE_VOID.into(),
         amount: original.amount,
@@ -148,6 +148,7 @@ pub fn begin(
     };
     let stored = pending::insert(
         tx,
+        ctx,
         &pending::NewPending {
             original_id: original.id,
             request: &request,
@@ -185,7 +186,7 @@ pub fn password_failed(
     operator_no: &str,
 ) -> Result<VoidGuardError> {
     let (next, refusal) = lock.after_failure(ctx.now_ms);
-    lockout::store(tx, &ctx.keys.lockout, &next)?;
+    lockout::store(tx, ctx.keys, ctx.now_ms, &next)?;
     audit::append(
         tx,
         &ctx.keys.audit,
@@ -268,11 +269,11 @@ pub fn complete(
         HostReply::Declined { response_code } => {
             pending::resolve(
                 tx,
+                ctx,
                 pending_id,
                 PendingState::Declined,
                 Some(response_code),
                 None,
-                ctx.now_ms,
             )?;
             audit_pending(
                 tx,
@@ -284,7 +285,7 @@ pub fn complete(
         }
         HostReply::NoAnswer => {
             if stored.public.state == PendingState::AwaitingAnswer {
-                pending::await_reversal(tx, pending_id, false, ctx.config.max_reversal_attempts)?;
+                pending::await_reversal(tx, ctx, pending_id, false)?;
                 audit_pending(tx, ctx, &stored, Act::VoidUnanswered, json!({}))?;
             }
         }
@@ -305,14 +306,7 @@ pub fn record_reversal(
     }
     match result {
         Ok(ReversalReply::Reversed) => {
-            pending::resolve(
-                tx,
-                pending_id,
-                PendingState::Reversed,
-                None,
-                None,
-                ctx.now_ms,
-            )?;
+            pending::resolve(tx, ctx, pending_id, PendingState::Reversed, None, None)?;
             audit_pending(tx, ctx, &stored, Act::VoidReversed, json!({}))?;
         }
         Ok(ReversalReply::VoidApproved { rrn, auth_code }) => {
@@ -324,8 +318,7 @@ pub fn record_reversal(
         }
         Err(e) => {
             log::warn!("reversal of pending void {pending_id} failed: {e}");
-            let state =
-                pending::await_reversal(tx, pending_id, true, ctx.config.max_reversal_attempts)?;
+            let state = pending::await_reversal(tx, ctx, pending_id, true)?;
             if state == PendingState::NeedsManualHandling && stored.public.state != state {
                 audit_pending(tx, ctx, &stored, Act::VoidNeedsManualHandling, json!({}))?;
             }
@@ -343,7 +336,7 @@ fn apply_void(
 ) -> Result<()> {
     let original = journal::by_id(tx, stored.original_id)?
         .ok_or(Error::Corrupt("pending void without its sale"))?;
-    if !journal::mark_voided(tx, original.id)? {
+    if !journal::mark_voided(tx, ctx, original.id)? {
         return Err(Error::Corrupt(
             "the sale changed while its void was pending",
         ));
@@ -365,15 +358,15 @@ fn apply_void(
         created_at_ms: ctx.now_ms,
         original_id: Some(original.id),
     };
-    let void = journal::insert(tx, &entry)?;
-    limits::add(tx, ctx.today, req.amount)?;
+    let void = journal::insert(tx, ctx, &entry)?;
+    limits::add(tx, ctx, ctx.today, req.amount)?;
     pending::resolve(
         tx,
+        ctx,
         stored.public.pending_id,
         PendingState::Approved,
         None,
         Some(void.id),
-        ctx.now_ms,
     )?;
     audit_pending(
         tx,

@@ -5,35 +5,12 @@
 use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
+use crate::audit::rows::Table;
+use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::host::HostRequest;
 use crate::money::Fen;
-
-pub const SCHEMA: &str = "
-CREATE TABLE pending_voids (
-    id             INTEGER PRIMARY KEY,
-    original_id    INTEGER NOT NULL REFERENCES journal (id),
-    request        TEXT    NOT NULL,
-    operator_no    TEXT    NOT NULL,
-    authoriser_no  TEXT    NOT NULL,
-    reason         TEXT    NOT NULL,
-    -- ORs, not IN lists: SQLite tests an IN list of more than two constants through a
-    -- temporary table built on every insert and update.
-    state          TEXT    NOT NULL CHECK (state = 'awaiting_answer' OR state = 'awaiting_reversal'
-                                           OR state = 'manual' OR state = 'approved'
-                                           OR state = 'declined' OR state = 'reversed'),
-    session        TEXT    NOT NULL,
-    attempts       INTEGER NOT NULL DEFAULT 0,
-    created_at_ms  INTEGER NOT NULL,
-    -- Set exactly when the void is resolved, so the open ones are those without it.
-    resolved_at_ms INTEGER CHECK ((resolved_at_ms IS NULL) = (state = 'awaiting_answer'
-                                  OR state = 'awaiting_reversal' OR state = 'manual')),
-    response_code  TEXT,
-    void_id        INTEGER REFERENCES journal (id)
-) STRICT;
-CREATE UNIQUE INDEX pending_voids_open ON pending_voids (original_id)
-    WHERE resolved_at_ms IS NULL;
-";
+use crate::store::codes::stored_code;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum PendingState {
@@ -48,29 +25,16 @@ pub enum PendingState {
     Reversed,
 }
 
+stored_code!(PendingState {
+    AwaitingAnswer => "awaiting_answer",
+    AwaitingReversal => "awaiting_reversal",
+    NeedsManualHandling => "manual",
+    Approved => "approved",
+    Declined => "declined",
+    Reversed => "reversed",
+});
+
 impl PendingState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AwaitingAnswer => "awaiting_answer",
-            Self::AwaitingReversal => "awaiting_reversal",
-            Self::NeedsManualHandling => "manual",
-            Self::Approved => "approved",
-            Self::Declined => "declined",
-            Self::Reversed => "reversed",
-        }
-    }
-
-    fn from_db(s: &str) -> Self {
-        match s {
-            "awaiting_reversal" => Self::AwaitingReversal,
-            "manual" => Self::NeedsManualHandling,
-            "approved" => Self::Approved,
-            "declined" => Self::Declined,
-            "reversed" => Self::Reversed,
-            _ => Self::AwaitingAnswer,
-        }
-    }
-
     pub fn is_resolved(self) -> bool {
         matches!(self, Self::Approved | Self::Declined | Self::Reversed)
     }
@@ -114,7 +78,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
     Ok(Stored {
         public: PendingVoid {
             pending_id: r.get(0)?,
-            state: PendingState::from_db(r.get_ref(6)?.as_str()?),
+            state: PendingState::from_db(r.get_ref(6)?.as_str()?)?,
             amount: request.amount,
             original_voucher_no: request.original_voucher_no.clone(),
             void_voucher_no: request.voucher_no.clone(),
@@ -152,7 +116,7 @@ pub struct NewPending<'a> {
     pub now_ms: i64,
 }
 
-pub fn insert(tx: &Transaction<'_>, p: &NewPending<'_>) -> Result<Stored> {
+pub fn insert(tx: &Transaction<'_>, ctx: &Ctx<'_>, p: &NewPending<'_>) -> Result<Stored> {
     crate::store::exec(tx,
         "INSERT INTO pending_voids (original_id, request, operator_no, authoriser_no, reason, state,
              session, created_at_ms)
@@ -167,7 +131,9 @@ pub fn insert(tx: &Transaction<'_>, p: &NewPending<'_>) -> Result<Stored> {
             p.now_ms
         ],
     )?;
-    get(tx, tx.last_insert_rowid())?.ok_or(Error::Corrupt("inserted pending void vanished"))
+    let id = tx.last_insert_rowid();
+    ctx.cover(tx, Table::PendingVoids, id)?;
+    get(tx, id)?.ok_or(Error::Corrupt("inserted pending void vanished"))
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Stored>> {
@@ -213,28 +179,30 @@ pub fn unresolved_for(conn: &Connection, original_id: i64) -> Result<bool> {
 
 pub fn resolve(
     tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
     id: i64,
     state: PendingState,
     response_code: Option<&str>,
     void_id: Option<i64>,
-    now_ms: i64,
 ) -> Result<()> {
     crate::store::exec(
         tx,
         "UPDATE pending_voids SET state = ?2, response_code = ?3, void_id = ?4, resolved_at_ms = ?5
          WHERE id = ?1",
-        params![id, state.as_str(), response_code, void_id, now_ms],
+        params![id, state.as_str(), response_code, void_id, ctx.now_ms],
     )?;
+    ctx.cover(tx, Table::PendingVoids, id)?;
     Ok(())
 }
 
 /// Marks an unanswered void for reversal, counting a failed attempt when asked.
 pub fn await_reversal(
     tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
     id: i64,
     failed_attempt: bool,
-    max_attempts: u32,
 ) -> Result<PendingState> {
+    let max_attempts = ctx.config.max_reversal_attempts;
     crate::store::exec(
         tx,
         "UPDATE pending_voids SET attempts = attempts + ?2,
@@ -242,27 +210,29 @@ pub fn await_reversal(
          WHERE id = ?1",
         params![id, i64::from(failed_attempt), max_attempts],
     )?;
+    ctx.cover(tx, Table::PendingVoids, id)?;
     let state: String = crate::store::row(
         tx,
         "SELECT state FROM pending_voids WHERE id = ?1",
         [id],
         |r| r.get(0),
     )?;
-    Ok(PendingState::from_db(&state))
+    Ok(PendingState::from_db(&state)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::context::test_env::Env;
     use crate::dates::BusinessDate;
     use crate::journal::{self, numbering::SixDigits};
     use crate::money::CNY;
 
-    fn db(sales: u32) -> Connection {
+    fn db(env: &Env, sales: u32) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(crate::journal::SCHEMA).unwrap();
-        conn.execute_batch(SCHEMA).unwrap();
+        crate::store::create_for_test(&mut conn);
         let tx = conn.transaction().unwrap();
+        let ctx = env.ctx(0);
         for voucher in 1..=sales {
             let sale = journal::NewEntry {
                 kind: journal::TransactionKind::Sale,
@@ -280,7 +250,7 @@ mod tests {
                 created_at_ms: 0,
                 original_id: None,
             };
-            journal::insert(&tx, &sale).unwrap();
+            journal::insert(&tx, &ctx, &sale).unwrap();
         }
         tx.commit().unwrap();
         conn
@@ -302,7 +272,7 @@ mod tests {
         }
     }
 
-    fn begin(tx: &Transaction<'_>, original_id: i64) -> i64 {
+    fn begin(tx: &Transaction<'_>, env: &Env, original_id: i64) -> i64 {
         let req = request(original_id);
         let new = NewPending {
             original_id,
@@ -313,18 +283,24 @@ mod tests {
             session: "s",
             now_ms: original_id,
         };
-        insert(tx, &new).unwrap().public.pending_id
+        insert(tx, &env.ctx(original_id), &new)
+            .unwrap()
+            .public
+            .pending_id
     }
 
     #[test]
     fn only_open_voids_are_listed_oldest_first() {
-        let mut conn = db(6);
+        let mut env = Env::new();
+        env.config.max_reversal_attempts = 1;
+        let mut conn = db(&env, 6);
         let tx = conn.transaction().unwrap();
-        let ids: Vec<i64> = (1..=6).map(|sale| begin(&tx, sale)).collect();
-        resolve(&tx, ids[0], PendingState::Approved, None, Some(1), 10).unwrap();
-        resolve(&tx, ids[2], PendingState::Declined, Some("05"), None, 10).unwrap();
-        resolve(&tx, ids[5], PendingState::Reversed, None, None, 10).unwrap();
-        let manual = await_reversal(&tx, ids[4], true, 1).unwrap();
+        let ids: Vec<i64> = (1..=6).map(|sale| begin(&tx, &env, sale)).collect();
+        let ctx = env.ctx(10);
+        resolve(&tx, &ctx, ids[0], PendingState::Approved, None, Some(1)).unwrap();
+        resolve(&tx, &ctx, ids[2], PendingState::Declined, Some("05"), None).unwrap();
+        resolve(&tx, &ctx, ids[5], PendingState::Reversed, None, None).unwrap();
+        let manual = await_reversal(&tx, &ctx, ids[4], true).unwrap();
         assert_eq!(manual, PendingState::NeedsManualHandling);
 
         let open: Vec<i64> = unresolved(&tx)
@@ -340,9 +316,10 @@ mod tests {
 
     #[test]
     fn a_sale_has_one_open_void_and_a_resolution_carries_its_time() {
-        let mut conn = db(1);
+        let env = Env::new();
+        let mut conn = db(&env, 1);
         let tx = conn.transaction().unwrap();
-        let id = begin(&tx, 1);
+        let id = begin(&tx, &env, 1);
         let second = tx.execute(
             "INSERT INTO pending_voids (original_id, request, operator_no, authoriser_no, reason,
                  state, session, created_at_ms)
@@ -373,7 +350,7 @@ mod tests {
     /// queries must go through the partial index, never walk the table.
     #[test]
     fn open_void_queries_read_the_index_not_the_history() {
-        let conn = db(0);
+        let conn = db(&Env::new(), 0);
         for sql in [unresolved_sql().as_str(), OPEN_COUNT, OPEN_FOR_SALE] {
             let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             let args = vec![1; explain.parameter_count()];

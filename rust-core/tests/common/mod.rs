@@ -10,8 +10,8 @@ use std::sync::Arc;
 use voidguard::backoffice::{self, Action};
 use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
-    Application, Clock, HostLink, KeyFileWrapper, RequestKind, SaleRequest, Terminal,
-    TerminalConfig, Transaction, VoidGuardError, VoidLookup, VoidRequest,
+    Application, Clock, HostLink, KeyFileWrapper, MarkFile, RequestKind, RollbackMark, SaleRequest,
+    Terminal, TerminalConfig, Transaction, VoidGuardError, VoidLookup, VoidRequest,
 };
 
 pub const MERCHANT_NO: &str = "898340157220001";
@@ -183,7 +183,20 @@ pub fn open(
     clock: Arc<TestClock>,
 ) -> Result<Terminal, VoidGuardError> {
     let keys = KeyFileWrapper::open_or_create(key_file).unwrap();
-    Terminal::open_with(config(db), &keys, host, clock).map_err(VoidGuardError::from)
+    let mark: Arc<dyn RollbackMark> = Arc::new(MarkFile::beside_key_file(key_file));
+    Terminal::open_marked(config(db), &keys, host, clock, Some(mark)).map_err(VoidGuardError::from)
+}
+
+/// What someone editing the file behind the terminal's back does first: drops the
+/// triggers that refuse changes to audit entries and journal rows.
+pub fn drop_guards(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_entries_are_never_changed;
+         DROP TRIGGER IF EXISTS audit_entries_are_never_deleted;
+         DROP TRIGGER IF EXISTS journal_rows_change_only_by_status_moves;
+         DROP TRIGGER IF EXISTS journal_rows_are_never_deleted;",
+    )
+    .unwrap();
 }
 
 /// The void of `t` as a merchant keys it, with the right date, amount and password.

@@ -1,35 +1,20 @@
 //! Back-office requests (申请): void permission, password reset and lifting a
 //! restriction. Each gets a request code shown to the merchant; the back office
 //! answers with an approval code bound to that request and action, valid once and
-//! only until the request expires. Five wrong codes close the request.
+//! only until the request expires. Five wrong codes close the request; [`guard`]
+//! counts wrong codes across requests and caps the requests opened per day.
+
+pub mod guard;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::audit::rows::Table;
 use crate::backoffice::{self, Action};
+use crate::context::Ctx;
 use crate::crypto;
 use crate::error::{invalid, Field, Problem, Result, VoidGuardError};
+use crate::store::codes::stored_code;
 use crate::{platform, text};
-
-pub const SCHEMA: &str = "
-CREATE TABLE requests (
-    id               INTEGER PRIMARY KEY,
-    request_code     TEXT    NOT NULL UNIQUE,
-    -- ORs, not IN lists: see the journal's status.
-    kind             TEXT    NOT NULL CHECK (kind = 'permit' OR kind = 'reset' OR kind = 'lift'),
-    status           TEXT    NOT NULL CHECK (status = 'open' OR status = 'redeemed'
-                                             OR status = 'closed'),
-    reason           TEXT    NOT NULL,
-    id_type          TEXT    NOT NULL,
-    id_number_masked TEXT    NOT NULL,
-    licence_no       TEXT    NOT NULL,
-    contact          TEXT    NOT NULL,
-    created_at_ms    INTEGER NOT NULL,
-    expires_at_ms    INTEGER NOT NULL,
-    failed_codes     INTEGER NOT NULL DEFAULT 0,
-    redeemed_at_ms   INTEGER
-) STRICT;
-CREATE UNIQUE INDEX requests_one_open_per_kind ON requests (kind) WHERE status = 'open';
-";
 
 pub const MAX_WRONG_CODES: u32 = 5;
 const REQUEST_CODE_LEN: usize = 10;
@@ -49,23 +34,23 @@ impl RequestKind {
             Self::LiftRestriction => Action::Lift,
         }
     }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::VoidPermission => "permit",
-            Self::PasswordReset => "reset",
-            Self::LiftRestriction => "lift",
-        }
-    }
-
-    fn from_db(s: &str) -> Self {
-        match s {
-            "reset" => Self::PasswordReset,
-            "lift" => Self::LiftRestriction,
-            _ => Self::VoidPermission,
-        }
-    }
 }
+
+stored_code!(RequestKind {
+    VoidPermission => "permit",
+    PasswordReset => "reset",
+    LiftRestriction => "lift",
+});
+
+/// The status as stored; `Expired` is derived from the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    Open,
+    Redeemed,
+    Closed,
+}
+
+stored_code!(Stored { Open => "open", Redeemed => "redeemed", Closed => "closed" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum RequestStatus {
@@ -172,24 +157,31 @@ pub fn parse_approval_code(input: &str) -> Result<zeroize::Zeroizing<String>> {
 }
 
 /// Closes open requests whose time ran out, so a new one of the kind may be opened.
-fn close_expired(tx: &Transaction<'_>, now_ms: i64) -> Result<()> {
-    crate::store::exec(
-        tx,
-        "UPDATE requests SET status = 'closed' WHERE status = 'open' AND expires_at_ms <= ?1",
-        [now_ms],
-    )?;
+fn close_expired(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> Result<()> {
+    let ids: Vec<i64> = {
+        let mut stmt = tx.prepare_cached(
+            "UPDATE requests SET status = 'closed' WHERE status = 'open' AND expires_at_ms <= ?1
+             RETURNING id",
+        )?;
+        let ids = stmt.query_map([ctx.now_ms], |r| r.get(0))?;
+        ids.collect::<rusqlite::Result<_>>()?
+    };
+    for id in ids {
+        ctx.cover(tx, Table::Requests, id)?;
+    }
     Ok(())
 }
 
 pub fn open(
     tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
     kind: RequestKind,
     app: &Application,
-    now_ms: i64,
-    validity_hours: u32,
 ) -> Result<RequestTicket> {
+    let (now_ms, validity_hours) = (ctx.now_ms, ctx.config.approval_validity_hours);
     let checked = check(app)?;
-    close_expired(tx, now_ms)?;
+    guard::check_open(tx, ctx)?;
+    close_expired(tx, ctx)?;
     let existing: Option<String> = crate::store::row(
         tx,
         "SELECT request_code FROM requests WHERE kind = ?1 AND status = 'open'",
@@ -230,6 +222,8 @@ pub fn open(
             expires_at_ms
         ],
     )?;
+    ctx.cover(tx, Table::Requests, tx.last_insert_rowid())?;
+    guard::opened(tx, ctx)?;
     Ok(RequestTicket {
         request_code,
         kind,
@@ -242,16 +236,16 @@ pub fn open(
 
 fn ticket_from_row(r: &rusqlite::Row<'_>, now_ms: i64) -> rusqlite::Result<(RequestTicket, u32)> {
     let expires_at_ms: i64 = r.get(4)?;
-    let status = match r.get_ref(2)?.as_str()? {
-        "redeemed" => RequestStatus::Redeemed,
-        "closed" => RequestStatus::Closed,
-        _ if expires_at_ms <= now_ms => RequestStatus::Expired,
-        _ => RequestStatus::Open,
+    let status = match Stored::from_db(r.get_ref(2)?.as_str()?)? {
+        Stored::Redeemed => RequestStatus::Redeemed,
+        Stored::Closed => RequestStatus::Closed,
+        Stored::Open if expires_at_ms <= now_ms => RequestStatus::Expired,
+        Stored::Open => RequestStatus::Open,
     };
     Ok((
         RequestTicket {
             request_code: r.get(0)?,
-            kind: RequestKind::from_db(r.get_ref(1)?.as_str()?),
+            kind: RequestKind::from_db(r.get_ref(1)?.as_str()?)?,
             status,
             created_at_ms: r.get(3)?,
             expires_at_ms,
@@ -274,11 +268,13 @@ pub fn list(conn: &Connection, now_ms: i64) -> Result<Vec<RequestTicket>> {
 /// carries storage failures and the inner one the verdict.
 pub fn redeem(
     tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
     terminal_secret: &[u8],
     request_code: &str,
     approval_code: &str,
-    now_ms: i64,
 ) -> Result<std::result::Result<RequestTicket, VoidGuardError>> {
+    let now_ms = ctx.now_ms;
+    guard::check_redeem(tx, ctx)?;
     let found = crate::store::row(
         tx,
         &format!("{SELECT} WHERE request_code = ?1"),
@@ -307,20 +303,28 @@ pub fn redeem(
         } else {
             "open"
         };
-        crate::store::exec(
+        let id: i64 = crate::store::row(
             tx,
-            "UPDATE requests SET failed_codes = ?1, status = ?2 WHERE request_code = ?3",
+            "UPDATE requests SET failed_codes = ?1, status = ?2 WHERE request_code = ?3 RETURNING id",
             params![failed, status, request_code],
+            |r| r.get(0),
         )?;
+        ctx.cover(tx, Table::Requests, id)?;
+        if let Some(blocked) = guard::wrong_code(tx, ctx)? {
+            return Ok(Err(blocked));
+        }
         return Ok(Err(VoidGuardError::ApprovalCodeInvalid {
             attempts_left: MAX_WRONG_CODES.saturating_sub(failed),
         }));
     }
-    crate::store::exec(
+    let id: i64 = crate::store::row(
         tx,
-        "UPDATE requests SET status = 'redeemed', redeemed_at_ms = ?1 WHERE request_code = ?2",
+        "UPDATE requests SET status = 'redeemed', redeemed_at_ms = ?1 WHERE request_code = ?2 RETURNING id",
         params![now_ms, request_code],
+        |r| r.get(0),
     )?;
+    ctx.cover(tx, Table::Requests, id)?;
+    guard::redeemed(tx, ctx)?;
     Ok(Ok(RequestTicket {
         status: RequestStatus::Redeemed,
         ..ticket
