@@ -321,3 +321,35 @@ fn application_fields_are_checked() {
     fails(assert, 2, "invalid contact: is malformed");
     assert_eq!(shop.ok(&["request", "list"]).trim(), "No requests.");
 }
+
+#[test]
+fn an_empty_or_overlong_password_is_named_and_nothing_is_set() {
+    let shop = Shop::activated();
+    let before = shop.audit_len();
+    let set = |input: String| {
+        shop.cmd()
+            .args(["password", "set", "--password-stdin"])
+            .write_stdin(input)
+            .assert()
+    };
+    fails(set("\n".into()), 2, "the new password is empty");
+    fails(
+        set(format!("{}\n", "7".repeat(300))),
+        2,
+        "the new password is longer than 256 bytes",
+    );
+    std::fs::write(shop.path("empty.txt"), "").unwrap();
+    fails(
+        shop.run(&["password", "set", "--password-file", "empty.txt"]),
+        2,
+        "empty.txt is empty",
+    );
+    std::fs::write(shop.path("big.txt"), "1".repeat(5000)).unwrap();
+    fails(
+        shop.run(&["password", "set", "--password-file", "big.txt"]),
+        2,
+        "big.txt is larger than 4096 bytes",
+    );
+    assert_eq!(shop.json(&["status", "--json"])["password_set"], false);
+    assert_eq!(shop.audit_len(), before);
+}
