@@ -67,12 +67,15 @@ pub enum Usage {
     BadSecret,
     /// The request code is not 10 digits.
     BadRequestCode,
+    /// `sale --card PAN`: the card number given as an argument.
+    CardOnCommandLine,
 }
 
 /// Which secret a `--…-stdin` / `--…-file` pair of flags reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {
     Password,
+    Card,
 }
 
 /// Which answer a [`Usage`] error is about.
@@ -87,6 +90,7 @@ pub enum Answer {
     NewPassword,
     CurrentPassword,
     Secret,
+    Card,
 }
 
 impl CliError {
