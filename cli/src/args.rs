@@ -298,11 +298,29 @@ pub enum RequestAction {
 pub struct RedeemArgs {
     /// The request code the terminal showed
     pub request_code: String,
-    /// The approval code the back office gave
-    pub approval_code: String,
+    /// The approval code as an argument: refused, as `ps` and the shell history show it
+    #[arg(hide = true, value_name = "APPROVAL_CODE")]
+    pub approval_on_argv: Option<String>,
+    #[command(flatten)]
+    pub approval: ApprovalSource,
     /// For a reset: where the new password comes from
     #[command(flatten)]
     pub password: PasswordSource,
+}
+
+/// Where the back office's approval code comes from. Without either flag it is asked
+/// on the terminal without echo; it is never accepted as an argument. When a reset
+/// reads both from standard input, the approval code is the first line and the new
+/// password the second.
+#[derive(Debug, Args)]
+pub struct ApprovalSource {
+    /// Read the approval code from standard input (the first line, before a reset's
+    /// new password)
+    #[arg(long, conflicts_with = "approval_code_file")]
+    pub approval_code_stdin: bool,
+    /// Read the approval code from the first line of this file
+    #[arg(long, value_name = "FILE")]
+    pub approval_code_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -69,12 +69,15 @@ pub enum Usage {
     BadRequestCode,
     /// `sale --card PAN`: the card number given as an argument.
     CardOnCommandLine,
+    /// `redeem <request code> <approval code>`: the approval code given as an argument.
+    ApprovalCodeOnCommandLine,
 }
 
 /// Which secret a `--…-stdin` / `--…-file` pair of flags reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {
     Password,
+    ApprovalCode,
     Card,
 }
 
@@ -90,6 +93,7 @@ pub enum Answer {
     NewPassword,
     CurrentPassword,
     Secret,
+    ApprovalCode,
     Card,
 }
 

@@ -1,4 +1,4 @@
-//! Passwords, card numbers and the terminal secret: from a no-echo prompt on the terminal, from
+//! Passwords, approval codes, card numbers and the terminal secret: from a no-echo prompt on the terminal, from
 //! standard input, or from a file — never from the command line, never printed, and
 //! wiped from memory when dropped. Every secret, whatever it is and wherever it comes
 //! from, is read here.
@@ -8,7 +8,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use crate::args::{CardSource, PasswordSource};
+use crate::args::{ApprovalSource, CardSource, PasswordSource};
 use crate::error::{Answer, CliError, SecretKind, Usage};
 use crate::input::{Input, MAX_LINE};
 use crate::messages::Lang;
@@ -32,6 +32,16 @@ impl<'a> From<&'a PasswordSource> for SourceFlags<'a> {
             kind: SecretKind::Password,
             stdin: args.password_stdin,
             file: args.password_file.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a ApprovalSource> for SourceFlags<'a> {
+    fn from(args: &'a ApprovalSource) -> Self {
+        Self {
+            kind: SecretKind::ApprovalCode,
+            stdin: args.approval_code_stdin,
+            file: args.approval_code_file.as_deref(),
         }
     }
 }

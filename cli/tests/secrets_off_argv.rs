@@ -200,3 +200,209 @@ fn bad_card_input_is_named_and_writes_nothing() {
     assert!(shop.rows().is_empty());
     assert_eq!(shop.audit_len(), before);
 }
+
+/// The standing of the shop's only request, as `request list` shows it.
+fn request_status(shop: &Shop) -> String {
+    let list = shop.json(&["request", "list", "--json"]);
+    list[0]["status"].as_str().unwrap().to_owned()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_approval_code_never_shows_in_argv_or_output() {
+    let shop = Shop::activated();
+    let opened = shop.ok(&[
+        "request",
+        "permission",
+        "--reason",
+        "开通消费撤销权限",
+        "--id-number",
+        "11010519491231002X",
+        "--licence-no",
+        "91110000802100433B",
+        "--contact",
+        "138 0013 8000",
+    ]);
+    let code = request_code(&opened);
+    assert!(
+        opened.contains(&format!(
+            "When approved: voidguard redeem {code} (it asks for the approval code)"
+        )),
+        "{opened}"
+    );
+    let approval = shop.approve(&code, "permit");
+    let (argv, output) = watched(
+        &shop,
+        &["redeem", &code, "--approval-code-stdin"],
+        &format!("{approval}\n"),
+    );
+    assert!(
+        argv.contains(&format!("redeem {code} --approval-code-stdin")),
+        "{argv}"
+    );
+    assert!(
+        !argv.contains(&approval),
+        "the approval code was in argv: {argv}"
+    );
+    assert!(output.status.success(), "{output:?}");
+    never_shown(&output, &approval);
+    assert_eq!(shop.json(&["status", "--json"])["void_permitted"], true);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_reset_reads_the_approval_code_then_the_new_password_and_shows_neither() {
+    let shop = Shop::ready();
+    let code = shop.apply("reset");
+    let approval = shop.approve(&code, "reset");
+    let (argv, output) = watched(
+        &shop,
+        &["redeem", &code, "--approval-code-stdin", "--password-stdin"],
+        &format!("{approval}\n{NEW_PASSWORD}\n"),
+    );
+    for secret in [&approval[..], NEW_PASSWORD] {
+        assert!(!argv.contains(secret), "{secret} was in argv: {argv}");
+        never_shown(&output, secret);
+    }
+    assert!(output.status.success(), "{output:?}");
+    let voucher = shop.sale("9");
+    shop.void(&voucher, "9", NEW_PASSWORD).success();
+}
+
+#[test]
+fn an_approval_code_as_an_argument_is_refused_with_the_way_to_pass_it() {
+    let shop = Shop::activated();
+    let code = shop.apply("permission");
+    let approval = shop.approve(&code, "permit");
+    let before = shop.audit_len();
+    for args in [
+        &["redeem", &code, &approval][..],
+        &["redeem", &code, &approval, "--approval-code-stdin"],
+        &["redeem", &code, "--password-stdin", &approval],
+    ] {
+        let err = fails(
+            shop.run(args),
+            2,
+            "the approval code is not taken as an argument, where `ps` and the shell history \
+             show it: run `voidguard redeem <request code>` and type it when asked, or use \
+             --approval-code-stdin or --approval-code-file FILE",
+        );
+        assert!(!err.contains(&approval), "{err}");
+    }
+    fails(
+        voidguard()
+            .args(["--db", "/nonexistent/shop.db", "redeem", &code, &approval])
+            .assert(),
+        2,
+        "--approval-code-stdin or --approval-code-file",
+    );
+    fails(
+        shop.run(&["--lang", "zh", "redeem", &code, &approval]),
+        2,
+        "审批码不能写在命令行上",
+    );
+    assert_eq!(request_status(&shop), "Open");
+    assert_eq!(shop.audit_len(), before);
+    // No refused form counted as a wrong code.
+    fails(
+        shop.redeem(&code, "00000000"),
+        1,
+        "not valid for this request, 4 attempt(s) left",
+    );
+}
+
+#[test]
+fn an_approval_code_and_a_new_password_are_read_from_their_files() {
+    let shop = Shop::ready();
+    let code = shop.apply("reset");
+    let approval = shop.approve(&code, "reset");
+    std::fs::write(shop.path("approval.txt"), format!("{approval}\n")).unwrap();
+    std::fs::write(shop.path("new.txt"), format!("{NEW_PASSWORD}\n")).unwrap();
+    let assert = shop
+        .run(&[
+            "redeem",
+            &code,
+            "--approval-code-file",
+            "approval.txt",
+            "--password-file",
+            "new.txt",
+        ])
+        .success();
+    assert!(stdout(assert).contains("the void password is reset"));
+    let voucher = shop.sale("9");
+    shop.void(&voucher, "9", NEW_PASSWORD).success();
+}
+
+#[test]
+fn bad_approval_code_input_is_named_and_writes_nothing() {
+    let shop = Shop::activated();
+    let code = shop.apply("permission");
+    let before = shop.audit_len();
+    let piped = |input: &str| {
+        shop.cmd()
+            .args(["redeem", &code, "--approval-code-stdin"])
+            .write_stdin(input.to_owned())
+            .assert()
+    };
+    fails(piped("\n"), 2, "the approval code is empty");
+    fails(
+        piped(""),
+        2,
+        "standard input ended before the approval code",
+    );
+    fails(
+        piped(&format!("{}\n", "1".repeat(257))),
+        2,
+        "the approval code is longer than 256 bytes",
+    );
+
+    let from_file = |name: &str| shop.run(&["redeem", &code, "--approval-code-file", name]);
+    fails(from_file("missing.txt"), 2, "cannot read missing.txt");
+    std::fs::write(shop.path("empty.txt"), "").unwrap();
+    fails(from_file("empty.txt"), 2, "empty.txt is empty");
+    std::fs::write(shop.path("big.txt"), "1".repeat(4097)).unwrap();
+    fails(
+        from_file("big.txt"),
+        2,
+        "big.txt is larger than 4096 bytes: not a file of secrets",
+    );
+
+    fails(
+        shop.run(&["redeem", &code]),
+        2,
+        "no terminal to ask without echo: use --approval-code-stdin or --approval-code-file",
+    );
+    shop.run(&[
+        "redeem",
+        &code,
+        "--approval-code-stdin",
+        "--approval-code-file",
+        "x",
+    ])
+    .code(2);
+    assert_eq!(request_status(&shop), "Open");
+    assert_eq!(shop.audit_len(), before);
+    fails(
+        shop.redeem(&code, "00000000"),
+        1,
+        "not valid for this request, 4 attempt(s) left",
+    );
+}
+
+#[test]
+fn a_reset_whose_stdin_ends_after_the_approval_code_changes_nothing() {
+    let shop = Shop::ready();
+    let code = shop.apply("reset");
+    let approval = shop.approve(&code, "reset");
+    let before = shop.audit_len();
+    let assert = shop
+        .cmd()
+        .args(["redeem", &code, "--approval-code-stdin", "--password-stdin"])
+        .write_stdin(format!("{approval}\n"))
+        .assert();
+    fails(assert, 2, "standard input ended before the new password");
+    assert_eq!(request_status(&shop), "Open");
+    assert_eq!(shop.audit_len(), before);
+    let voucher = shop.sale("9");
+    shop.void(&voucher, "9", PASSWORD).success();
+}

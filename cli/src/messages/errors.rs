@@ -80,6 +80,7 @@ fn answer(lang: Lang, a: Answer) -> &'static str {
         Answer::NewPassword => lang.pick("new password", "新密码"),
         Answer::CurrentPassword => lang.pick("current password", "当前密码"),
         Answer::Secret => lang.pick("terminal secret", "终端密钥"),
+        Answer::ApprovalCode => lang.pick("approval code", "审批码"),
         Answer::Card => lang.pick("card number", "卡号"),
     }
 }
@@ -100,6 +101,10 @@ fn no_terminal(lang: Lang, kind: SecretKind) -> &'static str {
         SecretKind::Password => lang.pick(
             "no terminal to ask without echo: use --password-stdin or --password-file (--secret-file for init)",
             "没有可无回显输入的终端：请用 --password-stdin 或 --password-file（init 用 --secret-file）",
+        ),
+        SecretKind::ApprovalCode => lang.pick(
+            "no terminal to ask without echo: use --approval-code-stdin or --approval-code-file",
+            "没有可无回显输入的终端：请用 --approval-code-stdin 或 --approval-code-file",
         ),
         SecretKind::Card => lang.pick(
             "no terminal to ask without echo: use --card-stdin or --card-file",
@@ -190,6 +195,15 @@ fn usage(lang: Lang, u: &Usage) -> String {
                  show it: type it when asked, or use --card-stdin or --card-file FILE",
                 "卡号不能写在命令行上（ps 和 shell 历史会显示它）：按提示输入，\
                  或用 --card-stdin 或 --card-file 文件",
+            )
+            .to_owned(),
+        Usage::ApprovalCodeOnCommandLine => lang
+            .pick(
+                "the approval code is not taken as an argument, where `ps` and the shell \
+                 history show it: run `voidguard redeem <request code>` and type it when \
+                 asked, or use --approval-code-stdin or --approval-code-file FILE",
+                "审批码不能写在命令行上（ps 和 shell 历史会显示它）：运行 voidguard redeem \
+                 <申请编号> 后按提示输入，或用 --approval-code-stdin 或 --approval-code-file 文件",
             )
             .to_owned(),
     }

@@ -80,7 +80,7 @@ impl Shop {
         let shop = Self::activated();
         let code = shop.apply("permission");
         let approval = shop.approve(&code, "permit");
-        shop.ok(&["redeem", &code, &approval]);
+        shop.redeem(&code, &approval).success();
         shop.cmd()
             .args(["password", "set", "--password-stdin"])
             .write_stdin(format!("{PASSWORD}\n"))
@@ -145,6 +145,27 @@ impl Shop {
             "--code-only",
         ]);
         out.trim().to_owned()
+    }
+
+    /// `redeem` with the approval code piped in on stdin.
+    pub fn redeem(&self, request_code: &str, approval: &str) -> Assert {
+        self.cmd()
+            .args(["redeem", request_code, "--approval-code-stdin"])
+            .write_stdin(format!("{approval}\n"))
+            .assert()
+    }
+
+    /// `redeem` of a reset: the approval code, then the new password, on stdin.
+    pub fn redeem_reset(&self, request_code: &str, approval: &str, password: &str) -> Assert {
+        self.cmd()
+            .args([
+                "redeem",
+                request_code,
+                "--approval-code-stdin",
+                "--password-stdin",
+            ])
+            .write_stdin(format!("{approval}\n{password}\n"))
+            .assert()
     }
 
     /// Journals a sale; returns its voucher number.
