@@ -176,6 +176,12 @@ fn bad_card_input_is_named_and_writes_nothing() {
         "the card number is longer than 256 bytes",
     );
     fails(piped("41111111111111111111\n"), 2, "invalid card number");
+    // 256 bytes and a CR LF still fit the reader; the core judges the number.
+    fails(
+        piped(&format!("{}\r\n", "4".repeat(256))),
+        2,
+        "invalid card number",
+    );
 
     let from_file = |name: &str| shop.run(&["sale", "--amount", "1", "--card-file", name]);
     fails(from_file("missing.txt"), 2, "cannot read missing.txt");
