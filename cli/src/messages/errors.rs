@@ -146,7 +146,7 @@ fn usage(lang: Lang, u: &Usage) -> String {
         Usage::EmptyFile(p) if zh => format!("{} 是空文件", p.display()),
         Usage::EmptyFile(p) => format!("{} is empty", p.display()),
         Usage::FileTooLarge(p) if zh => format!(
-            "{} 超过 {MAX_FILE} 字节，不是存放密码或卡号的文件",
+            "{} 超过 {MAX_FILE} 字节，不是存放密码、审批码或卡号的文件",
             p.display()
         ),
         Usage::FileTooLarge(p) => format!(
