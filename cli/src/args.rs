@@ -1,6 +1,7 @@
 //! The command line: global options and one subcommand per merchant task.
-//! Secrets (passwords, the terminal secret) are never taken from argv: they come
-//! from a no-echo prompt, standard input or a file.
+//! Secrets (passwords, approval codes, card numbers, the terminal secret) are never
+//! taken from argv, where `ps` and the shell history show them: they come from a
+//! no-echo prompt, standard input or a file.
 
 use std::path::PathBuf;
 
@@ -16,8 +17,9 @@ use crate::messages::Lang;
     long_about = "VoidGuard desktop tool: the terminal's journal, void password and void flow.\n\n\
                   Exit codes: 0 success, 1 refused by a business rule, 2 usage or invalid \
                   input, 3 storage or key error.\n\n\
-                  Passwords and the terminal secret are never taken as arguments: they are \
-                  asked without echo, or read from standard input or a file.\n\n\
+                  Passwords, approval codes, card numbers and the terminal secret are never \
+                  taken as arguments: they are asked without echo, or read from standard \
+                  input or a file.\n\n\
                   VOIDGUARD_KDF_ITERATIONS sets the PBKDF2 iterations of passwords set in \
                   this run (at least 1000; for tests and demos, not for a real terminal)."
 )]
@@ -131,9 +133,12 @@ pub struct SaleArgs {
     /// Amount in yuan, e.g. 12.34
     #[arg(long)]
     pub amount: String,
-    /// Card number; a full PAN is masked at once (first 6 + last 4), a masked one is kept
-    #[arg(long, value_name = "PAN")]
-    pub card: String,
+    #[command(flatten)]
+    pub card: CardSource,
+    /// The card number as an argument: refused, as `ps` and the shell history show it
+    #[arg(long = "card", hide = true, num_args = 0..=1, default_missing_value = "",
+          value_name = "PAN")]
+    pub card_on_argv: Option<String>,
     /// Card scheme
     #[arg(long, default_value = "UnionPay")]
     pub scheme: String,
@@ -148,6 +153,19 @@ pub struct SaleArgs {
     pub auth_code: Option<String>,
     #[command(flatten)]
     pub json: JsonFlag,
+}
+
+/// Where the card number of a sale comes from. Without either flag it is asked on the
+/// terminal without echo; it is never accepted as an argument. A full PAN is masked at
+/// once (first 6 + last 4), a masked one is kept.
+#[derive(Debug, Args)]
+pub struct CardSource {
+    /// Read the card number (a full or masked PAN) from one line of standard input
+    #[arg(long, conflicts_with = "card_file")]
+    pub card_stdin: bool,
+    /// Read the card number (a full or masked PAN) from the first line of this file
+    #[arg(long, value_name = "FILE")]
+    pub card_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -280,11 +298,29 @@ pub enum RequestAction {
 pub struct RedeemArgs {
     /// The request code the terminal showed
     pub request_code: String,
-    /// The approval code the back office gave
-    pub approval_code: String,
+    /// The approval code as an argument: refused, as `ps` and the shell history show it
+    #[arg(hide = true, value_name = "APPROVAL_CODE")]
+    pub approval_on_argv: Option<String>,
+    #[command(flatten)]
+    pub approval: ApprovalSource,
     /// For a reset: where the new password comes from
     #[command(flatten)]
     pub password: PasswordSource,
+}
+
+/// Where the back office's approval code comes from. Without either flag it is asked
+/// on the terminal without echo; it is never accepted as an argument. When a reset
+/// reads both from standard input, the approval code is the first line and the new
+/// password the second.
+#[derive(Debug, Args)]
+pub struct ApprovalSource {
+    /// Read the approval code from standard input (the first line, before a reset's
+    /// new password)
+    #[arg(long, conflicts_with = "approval_code_file")]
+    pub approval_code_stdin: bool,
+    /// Read the approval code from the first line of this file
+    #[arg(long, value_name = "FILE")]
+    pub approval_code_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -41,14 +41,22 @@ pub enum CliError {
 pub enum Usage {
     /// The user's data folder is unknown; `--db` is needed.
     NoDataDir,
-    /// A password is needed but neither a terminal nor a flag gives one.
-    NoTerminalForSecret,
+    /// A secret is needed but neither a terminal nor one of its flags gives one.
+    NoTerminalForSecret(SecretKind),
     /// Standard input ended before this answer.
     InputEnded(Answer),
-    /// The password file has no line for this answer.
+    /// The file of secrets has no line for this answer.
     FileTooShort(Answer),
     /// A file named on the command line could not be read.
     Unreadable(PathBuf, std::io::ErrorKind),
+    /// A file of secrets holds nothing.
+    EmptyFile(PathBuf),
+    /// A file of secrets is larger than any set of secrets the tool reads.
+    FileTooLarge(PathBuf),
+    /// A secret read from a prompt, stdin or a file is empty.
+    EmptySecret(Answer),
+    /// A line of input is longer than any answer or secret the tool reads.
+    TooLong(Answer),
     /// The two entries of a new password differ.
     PasswordsDiffer,
     /// A password source was given to a command that needs none.
@@ -59,6 +67,18 @@ pub enum Usage {
     BadSecret,
     /// The request code is not 10 digits.
     BadRequestCode,
+    /// `sale --card PAN`: the card number given as an argument.
+    CardOnCommandLine,
+    /// `redeem <request code> <approval code>`: the approval code given as an argument.
+    ApprovalCodeOnCommandLine,
+}
+
+/// Which secret a `--…-stdin` / `--…-file` pair of flags reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    Password,
+    ApprovalCode,
+    Card,
 }
 
 /// Which answer a [`Usage`] error is about.
@@ -73,6 +93,8 @@ pub enum Answer {
     NewPassword,
     CurrentPassword,
     Secret,
+    ApprovalCode,
+    Card,
 }
 
 impl CliError {

@@ -1,11 +1,16 @@
 //! Standard input, read a line at a time and shared by prompts and secrets, so answers
 //! and a password piped in one stream are taken in order.
 
-use std::io::{BufRead, IsTerminal, StdinLock, Write};
+use std::io::{BufRead, IsTerminal, Read, StdinLock, Write};
 
 use zeroize::Zeroizing;
 
 use crate::error::{Answer, CliError, Usage};
+
+/// The longest line read from standard input, in bytes, without its line ending:
+/// longer than any answer or secret the tool asks for, short enough that a stream of
+/// garbage is refused rather than read into memory.
+pub const MAX_LINE: usize = 256;
 
 pub struct Input {
     reader: StdinLock<'static>,
@@ -22,20 +27,32 @@ impl Input {
         }
     }
 
-    /// The next line without its line ending; `None` at the end of input. The buffer
-    /// is wiped when dropped, as it may hold a secret.
-    pub fn line(&mut self) -> Result<Option<Zeroizing<String>>, CliError> {
-        let mut buf = Zeroizing::new(String::new());
-        let n = self
-            .reader
-            .read_line(&mut buf)
-            .map_err(|e| CliError::io(Some(std::path::Path::new("<stdin>")), &e))?;
+    /// The next line, the answer `what`, without its line ending. The buffer is
+    /// allocated once and wiped when dropped, as it may hold a secret.
+    pub fn line(&mut self, what: Answer) -> Result<Zeroizing<String>, CliError> {
+        let stdin = || Some(std::path::Path::new("<stdin>"));
+        // Room for the longest line and a CR LF: no reallocation leaves a copy behind.
+        let mut buf = Zeroizing::new(Vec::with_capacity(MAX_LINE + 2));
+        let n = (&mut self.reader)
+            .take(MAX_LINE as u64 + 2)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| CliError::io(stdin(), &e))?;
         if n == 0 {
-            return Ok(None);
+            return Err(Usage::InputEnded(what).into());
         }
-        let len = buf.trim_end_matches(['\n', '\r']).len();
-        buf.truncate(len);
-        Ok(Some(buf))
+        let len = buf
+            .iter()
+            .rposition(|b| !matches!(b, b'\n' | b'\r'))
+            .map_or(0, |i| i + 1);
+        let text = buf.get(..len).unwrap_or_default();
+        if text.len() > MAX_LINE {
+            return Err(Usage::TooLong(what).into());
+        }
+        let text = std::str::from_utf8(text).map_err(|_| CliError::Io {
+            path: stdin().map(std::path::Path::to_path_buf),
+            kind: std::io::ErrorKind::InvalidData,
+        })?;
+        Ok(Zeroizing::new(text.to_owned()))
     }
 
     /// Asks for one answer: the prompt goes to stderr when a person is typing.
@@ -45,9 +62,6 @@ impl Input {
             // A prompt that cannot be shown is not worth failing the command for.
             let _ = write!(err, "{prompt}").and_then(|()| err.flush());
         }
-        match self.line()? {
-            Some(line) => Ok(line.trim().to_owned()),
-            None => Err(Usage::InputEnded(what).into()),
-        }
+        Ok(self.line(what)?.trim().to_owned())
     }
 }

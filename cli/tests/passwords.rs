@@ -170,23 +170,18 @@ fn a_reset_redeems_with_the_new_password_from_stdin() {
     let code = shop.apply("reset");
     let approval = shop.approve(&code, "reset");
     fails(
-        shop.run(&["redeem", &code, &approval]),
+        shop.redeem(&code, &approval),
         2,
         "no terminal to ask without echo",
     );
-    let assert = shop
-        .cmd()
-        .args(["redeem", &code, &approval, "--password-stdin"])
-        .write_stdin(format!("{NEW_PASSWORD}\n"))
-        .assert()
-        .success();
+    let assert = shop.redeem_reset(&code, &approval, NEW_PASSWORD).success();
     never_printed(&assert, &[NEW_PASSWORD, &approval]);
     assert!(stdout(assert).contains("the void password is reset"));
     let voucher = shop.sale("9");
     fails(shop.void(&voucher, "9", PASSWORD), 1, "wrong void password");
     shop.void(&voucher, "9", NEW_PASSWORD).success();
     fails(
-        shop.run(&["redeem", &code, &approval]),
+        shop.redeem(&code, &approval),
         1,
         "this request was already redeemed",
     );
@@ -197,12 +192,11 @@ fn a_reset_to_the_same_password_is_refused() {
     let shop = Shop::ready();
     let code = shop.apply("reset");
     let approval = shop.approve(&code, "reset");
-    let assert = shop
-        .cmd()
-        .args(["redeem", &code, &approval, "--password-stdin"])
-        .write_stdin(format!("{PASSWORD}\n"))
-        .assert();
-    fails(assert, 1, "the new password must differ");
+    fails(
+        shop.redeem_reset(&code, &approval, PASSWORD),
+        1,
+        "the new password must differ",
+    );
 }
 
 #[test]
@@ -212,23 +206,22 @@ fn redeem_refuses_a_wrong_code_and_a_password_it_does_not_need() {
     let approval = shop.approve(&code, "permit");
     let wrong_action = shop.approve(&code, "lift");
     fails(
-        shop.run(&["redeem", &code, &wrong_action]),
+        shop.redeem(&code, &wrong_action),
         1,
         "not valid for this request, 4 attempt(s) left",
     );
-    let assert = shop
-        .cmd()
-        .args(["redeem", &code, &approval, "--password-stdin"])
-        .write_stdin(format!("{PASSWORD}\n"))
-        .assert();
-    fails(assert, 2, "only a password reset takes a new password");
     fails(
-        shop.run(&["redeem", "0000000000", &approval]),
+        shop.redeem_reset(&code, &approval, PASSWORD),
+        2,
+        "only a password reset takes a new password",
+    );
+    fails(
+        shop.redeem("0000000000", &approval),
         1,
         "no request with that code",
     );
     fails(
-        shop.run(&["redeem", &code, "1234"]),
+        shop.redeem(&code, "1234"),
         2,
         "invalid approval code: has the wrong length",
     );
@@ -248,7 +241,7 @@ fn redeem_refuses_a_wrong_code_and_a_password_it_does_not_need() {
         1,
         &format!("an open request of this kind exists already: {code}"),
     );
-    shop.ok(&["redeem", &code, &approval]);
+    shop.redeem(&code, &approval).success();
 }
 
 #[test]
@@ -320,4 +313,36 @@ fn application_fields_are_checked() {
     ]);
     fails(assert, 2, "invalid contact: is malformed");
     assert_eq!(shop.ok(&["request", "list"]).trim(), "No requests.");
+}
+
+#[test]
+fn an_empty_or_overlong_password_is_named_and_nothing_is_set() {
+    let shop = Shop::activated();
+    let before = shop.audit_len();
+    let set = |input: String| {
+        shop.cmd()
+            .args(["password", "set", "--password-stdin"])
+            .write_stdin(input)
+            .assert()
+    };
+    fails(set("\n".into()), 2, "the new password is empty");
+    fails(
+        set(format!("{}\n", "7".repeat(300))),
+        2,
+        "the new password is longer than 256 bytes",
+    );
+    std::fs::write(shop.path("empty.txt"), "").unwrap();
+    fails(
+        shop.run(&["password", "set", "--password-file", "empty.txt"]),
+        2,
+        "empty.txt is empty",
+    );
+    std::fs::write(shop.path("big.txt"), "1".repeat(5000)).unwrap();
+    fails(
+        shop.run(&["password", "set", "--password-file", "big.txt"]),
+        2,
+        "big.txt is larger than 4096 bytes",
+    );
+    assert_eq!(shop.json(&["status", "--json"])["password_set"], false);
+    assert_eq!(shop.audit_len(), before);
 }

@@ -24,7 +24,7 @@ fn refused_untouched(shop: &Shop, needle: &str) {
     let commands: [&[&str]; 6] = [
         &["status"],
         &["journal"],
-        &["sale", "--amount", "1", "--card", "4111111111111111"],
+        &["sale", "--amount", "1", "--card-stdin"],
         &["settle"],
         &["audit", "verify"],
         &["export", "--csv"],

@@ -40,7 +40,7 @@ fn help_names_every_subcommand_and_the_exit_codes() {
 #[test]
 fn clap_errors_exit_2() {
     voidguard().arg("launch").assert().code(2);
-    voidguard().args(["sale", "--amount", "1"]).assert().code(2);
+    voidguard().args(["sale", "--card-stdin"]).assert().code(2);
     voidguard().args(["export"]).assert().code(2);
     voidguard()
         .args(["journal", "--kind", "refund"])
@@ -86,61 +86,39 @@ fn the_kdf_cost_below_1000_is_refused() {
 #[test]
 fn a_malformed_sale_writes_nothing() {
     let shop = Shop::activated();
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str, &str); 5] = [
         (
-            &["--amount", "abc", "--card", "4111111111111111"],
+            &["--amount", "abc"],
+            "4111111111111111",
             "invalid amount: is malformed",
         ),
         (
-            &["--amount", "0", "--card", "4111111111111111"],
+            &["--amount", "0"],
+            "4111111111111111",
             "invalid amount: must be more than zero",
         ),
+        (&["--amount", "1"], "4111-1111", "invalid card number"),
         (
-            &["--amount", "1", "--card", "4111-1111"],
-            "invalid card number",
-        ),
-        (
-            &[
-                "--amount",
-                "1",
-                "--card",
-                "4111111111111111",
-                "--operator",
-                "1",
-            ],
+            &["--amount", "1", "--operator", "1"],
+            "4111111111111111",
             "invalid operator number",
         ),
         (
-            &[
-                "--amount",
-                "1",
-                "--card",
-                "4111111111111111",
-                "--rrn",
-                "short",
-            ],
+            &["--amount", "1", "--rrn", "short"],
+            "4111111111111111",
             "invalid reference number (RRN)",
         ),
     ];
-    for (args, needle) in cases {
-        let mut all = vec!["sale"];
-        all.extend_from_slice(args);
-        fails(shop.run(&all), 2, needle);
+    for (args, card, needle) in cases {
+        fails(shop.sell(args, card), 2, needle);
     }
     assert!(shop.rows().is_empty());
-    fails(
-        shop.run(&[
-            "--lang",
-            "zh",
-            "sale",
-            "--amount",
-            "1.234",
-            "--card",
-            "4111111111111111",
-        ]),
-        2,
-        "金额小数超过两位",
-    );
+    let assert = shop
+        .cmd()
+        .args(["--lang", "zh", "sale", "--amount", "1.234", "--card-stdin"])
+        .write_stdin("4111111111111111\n")
+        .assert();
+    fails(assert, 2, "金额小数超过两位");
 }
 
 #[test]
@@ -294,7 +272,7 @@ fn commands_before_activation_say_so() {
     .unwrap();
     drop(terminal);
     fails(
-        shop.run(&["sale", "--amount", "1", "--card", "4111111111111111"]),
+        shop.sell(&["--amount", "1"], "4111111111111111"),
         1,
         "the terminal is not activated: run `voidguard init` first",
     );

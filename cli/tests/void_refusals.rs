@@ -114,7 +114,7 @@ fn no_void_without_permission_or_password() {
     );
     let code = shop.apply("permission");
     let approval = shop.approve(&code, "permit");
-    let out = shop.ok(&["redeem", &code, &approval]);
+    let out = stdout(shop.redeem(&code, &approval).success());
     assert!(out.contains("void permission granted"), "{out}");
     fails(
         shop.void(&voucher, "20", PASSWORD),
@@ -196,12 +196,12 @@ fn five_wrong_passwords_lock_until_a_lift_is_redeemed() {
 
     let code = shop.apply("lift");
     fails(
-        shop.run(&["redeem", &code, "00000000"]),
+        shop.redeem(&code, "00000000"),
         1,
         "not valid for this request, 4 attempt(s) left",
     );
     let approval = shop.approve(&code, "lift");
-    let out = shop.ok(&["redeem", &code, &approval]);
+    let out = stdout(shop.redeem(&code, &approval).success());
     assert!(out.contains("the restriction is lifted"), "{out}");
     shop.void(&voucher, "20", PASSWORD).success();
 }

@@ -10,6 +10,7 @@ use super::{outln, Ctx};
 use crate::args::{ApprovalAction, BackofficeAction};
 use crate::error::{CliError, Usage};
 use crate::messages::Lang;
+use crate::secrets;
 
 pub fn run(ctx: &Ctx, action: &BackofficeAction) -> Result<(), CliError> {
     let BackofficeAction::Approve {
@@ -18,11 +19,8 @@ pub fn run(ctx: &Ctx, action: &BackofficeAction) -> Result<(), CliError> {
         secret_file,
         code_only,
     } = action;
-    let text = Zeroizing::new(
-        std::fs::read_to_string(secret_file)
-            .map_err(|e| Usage::Unreadable(secret_file.clone(), e.kind()))?,
-    );
-    let secret = voidguard::crypto::from_hex(text.trim())
+    let text = secrets::secret_file(secret_file)?;
+    let secret = voidguard::crypto::from_hex(&text)
         .map(Zeroizing::new)
         .filter(|s| (16..=64).contains(&s.len()))
         .ok_or(Usage::BadSecret)?;

@@ -5,21 +5,35 @@ use voidguard::SaleRequest;
 
 use super::{out, out_json, outln, Ctx};
 use crate::args::{ReceiptArgs, SaleArgs, SettleArgs};
-use crate::error::CliError;
+use crate::error::{Answer, CliError, Usage};
 use crate::format::{self, money};
 use crate::messages::Lang;
+use crate::secrets::Secrets;
 use crate::session;
 
-pub fn sale(ctx: &Ctx, args: &SaleArgs) -> Result<(), CliError> {
+/// A sale the card leg approved. The card number is asked without echo or read from
+/// stdin or a file; given as an argument it is refused before anything is opened.
+pub fn sale(ctx: &mut Ctx, args: &SaleArgs) -> Result<(), CliError> {
+    if args.card_on_argv.is_some() {
+        return Err(Usage::CardOnCommandLine.into());
+    }
+    let lang = ctx.lang;
     let terminal = session::open_existing(&ctx.global)?;
+    let mut secrets = Secrets::new(&args.card, &ctx.input)?;
+    let card = secrets.next(
+        &mut ctx.input,
+        lang.pick("Card number: ", "卡号："),
+        Answer::Card,
+    )?;
     let t = terminal.record_sale(SaleRequest {
         amount: args.amount.clone(),
-        card_number: args.card.clone(),
+        card_number: String::clone(&card),
         card_scheme: args.scheme.clone(),
         operator_no: args.operator.clone(),
         rrn: args.rrn.clone(),
         auth_code: args.auth_code.clone(),
     })?;
+    drop(card);
     if args.json.json {
         return out_json(&format::transaction_json(&t));
     }

@@ -35,7 +35,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     };
     match cli.command {
         Command::Init(args) => init::run(&mut ctx, &args),
-        Command::Sale(args) => books::sale(&ctx, &args),
+        Command::Sale(args) => books::sale(&mut ctx, &args),
         Command::Journal(args) => journal::run(&ctx, &args),
         Command::Void(args) => void::run(&mut ctx, &args),
         Command::Settle(args) => books::settle(&ctx, &args),

@@ -1,13 +1,13 @@
 //! `request permission|reset|lift|list` and `redeem`: applying to the acquirer's back
-//! office (申请) and redeeming its approval code. A reset takes the new password from a
-//! no-echo prompt, stdin or a file.
+//! office (申请) and redeeming its approval code. The approval code, and a reset's new
+//! password after it, come from a no-echo prompt, stdin or a file.
 
 use serde_json::json;
 use voidguard::{Application, RequestKind, RequestStatus, RequestTicket, VoidGuardError};
 
 use super::{out, out_json, outln, Ctx};
 use crate::args::{ApplicationArgs, JsonFlag, RedeemArgs, RequestAction};
-use crate::error::{CliError, Usage};
+use crate::error::{Answer, CliError, Usage};
 use crate::format;
 use crate::messages::Lang;
 use crate::secrets::Secrets;
@@ -34,14 +34,14 @@ pub fn apply(ctx: &Ctx, action: &RequestAction) -> Result<(), CliError> {
              Request code: {code} (quote it to the acquirer's back office)\n\
              Identity kept as: {masked}\n\
              Valid until: {until}\n\
-             When approved: voidguard redeem {code} <approval code>"
+             When approved: voidguard redeem {code} (it asks for the approval code)"
         ),
         Lang::Zh => format!(
             "申请已提交：{what}\n\
              申请编号：{code}（请告知收单机构后台）\n\
              证件号码保存为：{masked}\n\
              有效期至：{until}\n\
-             审批通过后：voidguard redeem {code} <审批码>"
+             审批通过后：voidguard redeem {code}（按提示输入审批码）"
         ),
     })
 }
@@ -113,6 +113,9 @@ fn ticket_json(t: &RequestTicket) -> serde_json::Value {
 }
 
 pub fn redeem(ctx: &mut Ctx, args: &RedeemArgs) -> Result<(), CliError> {
+    if args.approval_on_argv.is_some() {
+        return Err(Usage::ApprovalCodeOnCommandLine.into());
+    }
     let lang = ctx.lang;
     let terminal = session::open_existing(&ctx.global)?;
     let code = args.request_code.trim();
@@ -125,27 +128,39 @@ pub fn redeem(ctx: &mut Ctx, args: &RedeemArgs) -> Result<(), CliError> {
         .as_ref()
         .is_some_and(|t| t.status == RequestStatus::Open);
     let flagged = Secrets::flagged(&args.password);
-    let new_password = match kind {
-        Some(RequestKind::PasswordReset) if open => {
-            let mut secrets = Secrets::new(&args.password, &ctx.input)?;
-            Some(secrets.new_password(&mut ctx.input, lang)?)
-        }
+    let needs_password = match kind {
+        Some(RequestKind::PasswordReset) if open => true,
         // The core asks a reset for its new password before it looks at the request's
         // standing, so a used or closed reset is named here rather than asked for one.
         Some(RequestKind::PasswordReset) => return Err(not_open(ticket.as_ref()).into()),
         Some(_) if flagged => return Err(Usage::PasswordNotNeeded.into()),
         // Not among the newest requests: the core tells whether it exists.
-        _ if flagged => {
-            let mut secrets = Secrets::new(&args.password, &ctx.input)?;
-            Some(secrets.new_password(&mut ctx.input, lang)?)
-        }
-        _ => None,
+        _ => flagged,
+    };
+    // Both sources are settled before anything is read, so a missing one is named
+    // first; from one stream the approval code is the first line, the new password
+    // the second.
+    let mut approvals = Secrets::new(&args.approval, &ctx.input)?;
+    let mut passwords = if needs_password {
+        Some(Secrets::new(&args.password, &ctx.input)?)
+    } else {
+        None
+    };
+    let approval = approvals.next(
+        &mut ctx.input,
+        lang.pick("Approval code: ", "审批码："),
+        Answer::ApprovalCode,
+    )?;
+    let new_password = match &mut passwords {
+        Some(secrets) => Some(secrets.new_password(&mut ctx.input, lang)?),
+        None => None,
     };
     let vault = terminal.redeem_approval(
         args.request_code.clone(),
-        args.approval_code.clone(),
+        String::clone(&approval),
         new_password.as_deref().cloned(),
     )?;
+    drop((approval, new_password));
     let text = match kind {
         Some(RequestKind::VoidPermission) if !vault.password_set => lang.pick(
             "Approved: void permission granted. Next: set the void password with `voidguard password set`.",

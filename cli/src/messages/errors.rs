@@ -5,7 +5,9 @@ use voidguard::AuditProblem;
 
 use super::refusals::core;
 use super::Lang;
-use crate::error::{Answer, CliError, Usage};
+use crate::error::{Answer, CliError, SecretKind, Usage};
+use crate::input::MAX_LINE;
+use crate::secrets::MAX_FILE;
 
 pub fn error(lang: Lang, e: &CliError) -> String {
     let zh = lang == Lang::Zh;
@@ -103,6 +105,36 @@ fn answer(lang: Lang, a: Answer) -> &'static str {
         Answer::NewPassword => lang.pick("new password", "新密码"),
         Answer::CurrentPassword => lang.pick("current password", "当前密码"),
         Answer::Secret => lang.pick("terminal secret", "终端密钥"),
+        Answer::ApprovalCode => lang.pick("approval code", "审批码"),
+        Answer::Card => lang.pick("card number", "卡号"),
+    }
+}
+
+/// The file an answer is read from, as the user named it with a `--…-file` flag.
+fn file_of(lang: Lang, a: Answer) -> &'static str {
+    match a {
+        Answer::Password | Answer::NewPassword | Answer::CurrentPassword => {
+            lang.pick("password file", "密码文件")
+        }
+        Answer::Secret => lang.pick("secret file", "密钥文件"),
+        _ => lang.pick("file", "文件"),
+    }
+}
+
+fn no_terminal(lang: Lang, kind: SecretKind) -> &'static str {
+    match kind {
+        SecretKind::Password => lang.pick(
+            "no terminal to ask without echo: use --password-stdin or --password-file (--secret-file for init)",
+            "没有可无回显输入的终端：请用 --password-stdin 或 --password-file（init 用 --secret-file）",
+        ),
+        SecretKind::ApprovalCode => lang.pick(
+            "no terminal to ask without echo: use --approval-code-stdin or --approval-code-file",
+            "没有可无回显输入的终端：请用 --approval-code-stdin 或 --approval-code-file",
+        ),
+        SecretKind::Card => lang.pick(
+            "no terminal to ask without echo: use --card-stdin or --card-file",
+            "没有可无回显输入的终端：请用 --card-stdin 或 --card-file",
+        ),
     }
 }
 
@@ -110,18 +142,24 @@ fn usage(lang: Lang, u: &Usage) -> String {
     let zh = lang == Lang::Zh;
     match u {
         Usage::NoDataDir => lang
-            .pick("the user's data folder is unknown: pass --db", "无法确定用户数据目录：请用 --db 指定")
-            .to_owned(),
-        Usage::NoTerminalForSecret => lang
             .pick(
-                "no terminal to ask without echo: use --password-stdin or --password-file (--secret-file for init)",
-                "没有可无回显输入的终端：请用 --password-stdin 或 --password-file（init 用 --secret-file）",
+                "the user's data folder is unknown: pass --db",
+                "无法确定用户数据目录：请用 --db 指定",
             )
             .to_owned(),
+        Usage::NoTerminalForSecret(kind) => no_terminal(lang, *kind).to_owned(),
         Usage::InputEnded(a) if zh => format!("标准输入在读取{}之前结束", answer(lang, *a)),
         Usage::InputEnded(a) => format!("standard input ended before the {}", answer(lang, *a)),
-        Usage::FileTooShort(a) if zh => format!("密码文件中没有{}这一行", answer(lang, *a)),
-        Usage::FileTooShort(a) => format!("the password file has no line for the {}", answer(lang, *a)),
+        Usage::FileTooShort(a) if zh => {
+            format!("{}中没有{}这一行", file_of(lang, *a), answer(lang, *a))
+        }
+        Usage::FileTooShort(a) => {
+            format!(
+                "the {} has no line for the {}",
+                file_of(lang, *a),
+                answer(lang, *a)
+            )
+        }
         Usage::Unreadable(p, kind) => {
             let kind = std::io::Error::from(*kind);
             if zh {
@@ -130,6 +168,20 @@ fn usage(lang: Lang, u: &Usage) -> String {
                 format!("cannot read {}: {kind}", p.display())
             }
         }
+        Usage::EmptyFile(p) if zh => format!("{} 是空文件", p.display()),
+        Usage::EmptyFile(p) => format!("{} is empty", p.display()),
+        Usage::FileTooLarge(p) if zh => format!(
+            "{} 超过 {MAX_FILE} 字节，不是存放密码、审批码或卡号的文件",
+            p.display()
+        ),
+        Usage::FileTooLarge(p) => format!(
+            "{} is larger than {MAX_FILE} bytes: not a file of secrets",
+            p.display()
+        ),
+        Usage::EmptySecret(a) if zh => format!("{}为空", answer(lang, *a)),
+        Usage::EmptySecret(a) => format!("the {} is empty", answer(lang, *a)),
+        Usage::TooLong(a) if zh => format!("{}超过 {MAX_LINE} 字节", answer(lang, *a)),
+        Usage::TooLong(a) => format!("the {} is longer than {MAX_LINE} bytes", answer(lang, *a)),
         Usage::PasswordsDiffer => lang
             .pick(
                 "the two entries of the new password differ; nothing was changed",
@@ -157,7 +209,27 @@ fn usage(lang: Lang, u: &Usage) -> String {
             )
             .to_owned(),
         Usage::BadRequestCode => lang
-            .pick("the request code must be 10 digits", "申请编号须为 10 位数字")
+            .pick(
+                "the request code must be 10 digits",
+                "申请编号须为 10 位数字",
+            )
+            .to_owned(),
+        Usage::CardOnCommandLine => lang
+            .pick(
+                "the card number is not taken as an argument, where `ps` and the shell history \
+                 show it: type it when asked, or use --card-stdin or --card-file FILE",
+                "卡号不能写在命令行上（ps 和 shell 历史会显示它）：按提示输入，\
+                 或用 --card-stdin 或 --card-file 文件",
+            )
+            .to_owned(),
+        Usage::ApprovalCodeOnCommandLine => lang
+            .pick(
+                "the approval code is not taken as an argument, where `ps` and the shell \
+                 history show it: run `voidguard redeem <request code>` and type it when \
+                 asked, or use --approval-code-stdin or --approval-code-file FILE",
+                "审批码不能写在命令行上（ps 和 shell 历史会显示它）：运行 voidguard redeem \
+                 <申请编号> 后按提示输入，或用 --approval-code-stdin 或 --approval-code-file 文件",
+            )
             .to_owned(),
     }
 }

@@ -15,11 +15,18 @@ pub const PASSWORD: &str = "274816";
 pub const NEW_PASSWORD: &str = "580394";
 /// Six digits, not trivial, not [`PASSWORD`].
 pub const WRONG_PASSWORD: &str = "135792";
+/// The full PAN the fixtures' sales are made with.
+pub const CARD: &str = "6222021234567890123";
 
 /// The tool's binary with a clean environment: no inherited VoidGuard settings and
 /// the low KDF cost for tests.
 pub fn voidguard() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_voidguard"));
+    Command::from_std(voidguard_process())
+}
+
+/// [`voidguard`] as a plain process, for tests that watch it while it runs.
+pub fn voidguard_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_voidguard"));
     for var in [
         "VOIDGUARD_DB",
         "VOIDGUARD_KEY_FILE",
@@ -73,7 +80,7 @@ impl Shop {
         let shop = Self::activated();
         let code = shop.apply("permission");
         let approval = shop.approve(&code, "permit");
-        shop.ok(&["redeem", &code, &approval]);
+        shop.redeem(&code, &approval).success();
         shop.cmd()
             .args(["password", "set", "--password-stdin"])
             .write_stdin(format!("{PASSWORD}\n"))
@@ -84,7 +91,12 @@ impl Shop {
 
     /// The tool working on this shop's database.
     pub fn cmd(&self) -> Command {
-        let mut cmd = voidguard();
+        Command::from_std(self.process())
+    }
+
+    /// [`Shop::cmd`] as a plain process.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = voidguard_process();
         cmd.current_dir(self.dir.path())
             .env("VOIDGUARD_DB", &self.db);
         cmd
@@ -135,23 +147,52 @@ impl Shop {
         out.trim().to_owned()
     }
 
+    /// `redeem` with the approval code piped in on stdin.
+    pub fn redeem(&self, request_code: &str, approval: &str) -> Assert {
+        self.cmd()
+            .args(["redeem", request_code, "--approval-code-stdin"])
+            .write_stdin(format!("{approval}\n"))
+            .assert()
+    }
+
+    /// `redeem` of a reset: the approval code, then the new password, on stdin.
+    pub fn redeem_reset(&self, request_code: &str, approval: &str, password: &str) -> Assert {
+        self.cmd()
+            .args([
+                "redeem",
+                request_code,
+                "--approval-code-stdin",
+                "--password-stdin",
+            ])
+            .write_stdin(format!("{approval}\n{password}\n"))
+            .assert()
+    }
+
     /// Journals a sale; returns its voucher number.
     pub fn sale(&self, amount: &str) -> String {
         self.sale_by(amount, "01")
     }
 
     pub fn sale_by(&self, amount: &str, operator: &str) -> String {
-        let t = self.json(&[
-            "sale",
-            "--amount",
-            amount,
-            "--card",
-            "6222021234567890123",
-            "--operator",
-            operator,
-            "--json",
-        ]);
+        let out = stdout(
+            self.sell(
+                &["--amount", amount, "--operator", operator, "--json"],
+                CARD,
+            )
+            .success(),
+        );
+        let t: Value = serde_json::from_str(&out).unwrap();
         t["voucher_no"].as_str().unwrap().to_owned()
+    }
+
+    /// `sale` with `args`, the card number piped in on stdin.
+    pub fn sell(&self, args: &[&str], card: &str) -> Assert {
+        self.cmd()
+            .arg("sale")
+            .args(args)
+            .arg("--card-stdin")
+            .write_stdin(format!("{card}\n"))
+            .assert()
     }
 
     pub fn today(&self) -> String {
