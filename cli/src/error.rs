@@ -153,6 +153,9 @@ pub fn core_exit_code(e: &VoidGuardError) -> u8 {
         | E::InUse
         | E::KeyUnavailable { .. }
         | E::Tampered { .. }
+        | E::TamperedRow { .. }
+        | E::RolledBack { .. }
+        | E::MarkMissing
         | E::StorageFull
         | E::Busy
         | E::Storage { .. }

@@ -289,3 +289,49 @@ fn an_edited_audit_entry_fails_verification_with_exit_3() {
     assert_eq!(json["ok"], false);
     assert_eq!(json["first_bad_seq"], 2);
 }
+
+#[test]
+fn an_edited_lockout_row_stops_sales_with_exit_3_and_names_the_row() {
+    let shop = Shop::ready();
+    let conn = rusqlite::Connection::open(&shop.db).unwrap();
+    conn.execute("UPDATE lockout SET failures = failures + 3", [])
+        .unwrap();
+    drop(conn);
+    fails(
+        shop.run(&["audit", "verify"]),
+        3,
+        "row 1 of lockout differs from its audit record",
+    );
+    let before = std::fs::read(&shop.db).unwrap();
+    fails(
+        shop.run(&[
+            "void",
+            "--voucher",
+            "000001",
+            "--date",
+            "0101",
+            "--amount",
+            "1.00",
+            "--password-stdin",
+        ]),
+        3,
+        "the database is tampered with: row 1 of lockout differs from its audit record",
+    );
+    assert_eq!(std::fs::read(&shop.db).unwrap(), before);
+    // The journal can still be taken off the terminal.
+    shop.run(&["export", "--csv"]).success();
+}
+
+#[test]
+fn a_database_restored_from_an_older_copy_is_refused_with_exit_3() {
+    let shop = Shop::ready();
+    let older = shop.dir.path().join("older.db");
+    std::fs::copy(&shop.db, &older).unwrap();
+    shop.sale("20");
+    std::fs::copy(&older, &shop.db).unwrap();
+    fails(
+        shop.run(&["--lang", "zh", "settle"]),
+        3,
+        "数据库被回滚到旧副本",
+    );
+}

@@ -31,7 +31,7 @@ pub mod vault;
 pub mod void_flow;
 
 pub use approvals::{Application, RequestKind, RequestStatus, RequestTicket};
-pub use audit::{AuditEntry, AuditProblem, AuditReport};
+pub use audit::{AuditEntry, AuditHead, AuditProblem, AuditReport};
 pub use config::TerminalConfig;
 pub use error::{Field, Problem, VoidGuardError};
 pub use host::simulator::{HostSimulator, SimulatorMode};

@@ -363,3 +363,15 @@ fn a_tampered_trail_stays_reported_as_the_terminal_goes_on_working() {
     f.terminal.void_transaction(void).unwrap();
     assert_eq!(verdict(&f), bad_at(seq, AuditProblem::Altered));
 }
+
+#[test]
+fn the_audit_head_moves_with_every_act_and_names_the_last_entry() {
+    let day = busy_day();
+    let head = day.f.terminal.audit_head().unwrap();
+    assert_eq!(head.seq, day.entries);
+    assert_eq!(head.mac.len(), 64);
+    day.f.sale("1.00");
+    let next = day.f.terminal.audit_head().unwrap();
+    assert!(next.seq > head.seq);
+    assert_ne!(next.mac, head.mac);
+}

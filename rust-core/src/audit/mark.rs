@@ -96,3 +96,29 @@ pub(crate) fn check(
     }
     Ok(Verdict::Current)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_mark_decodes_only_under_its_key() {
+        let key = SecretKey::random().unwrap();
+        let mark = encode(&key, 42, &[7u8; 32]);
+        assert_eq!(decode(&key, &mark), Some((42, vec![7u8; 32])));
+        assert_eq!(decode(&SecretKey::random().unwrap(), &mark), None);
+        let mut flipped = mark.clone();
+        flipped[8] ^= 1;
+        assert_eq!(decode(&key, &flipped), None);
+        assert_eq!(decode(&key, &mark[..LEN - 1]), None);
+    }
+
+    proptest! {
+        #[test]
+        fn garbage_never_decodes_and_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let key = SecretKey::random().unwrap();
+            prop_assert_eq!(decode(&key, &bytes), None);
+        }
+    }
+}

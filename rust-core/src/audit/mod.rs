@@ -351,6 +351,28 @@ fn push(
     Ok(seq)
 }
 
+/// The head as a host is told it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AuditHead {
+    pub seq: u64,
+    /// The last entry's MAC, hex.
+    pub mac: String,
+}
+
+pub fn public_head(conn: &Connection, key: &SecretKey) -> Result<AuditHead> {
+    Ok(match head(conn, key)? {
+        Some((h, true)) => AuditHead {
+            seq: h.seq,
+            mac: crypto::to_hex(&h.mac),
+        },
+        Some((_, false)) => return Err(Error::Corrupt("the audit head does not authenticate")),
+        None => AuditHead {
+            seq: 0,
+            mac: crypto::to_hex(&[0u8; 32]),
+        },
+    })
+}
+
 /// Replaces the head's state digest (after a change of a row a void depends on).
 pub(crate) fn set_state(tx: &Transaction<'_>, key: &SecretKey, state: &[u8]) -> Result<()> {
     let mut head = current_head(tx, key)?;

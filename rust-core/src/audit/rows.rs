@@ -453,3 +453,44 @@ pub fn check_all(conn: &Connection, latest: Latest) -> Result<(u64, Option<RowFi
         gone.map(|((t, id), (seq, _))| RowFinding::new(t, id, Some(seq), AuditProblem::RowDeleted)),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_state_list_round_trips() {
+        let rows = vec![
+            (Table::Profile, 1, Some(7)),
+            (Table::VoidLimits, 12, Some(900)),
+            (Table::ApprovalGuard, 1, Some(u64::from(u32::MAX) + 5)),
+        ];
+        let decoded = decode_state(&encode_state(&rows)).unwrap();
+        assert_eq!(decoded.len(), 3);
+        assert_eq!(decoded[&(Table::VoidLimits, 12)], 900);
+        // A row without an entry cannot be listed as having one.
+        assert_eq!(
+            decode_state(&encode_state(&[(Table::Vault, 1, None)])),
+            None
+        );
+    }
+
+    #[test]
+    fn every_table_has_its_name_back() {
+        for table in Table::ALL {
+            assert_eq!(Table::from_name(table.name().as_bytes()), Some(*table));
+            assert_eq!(Table::ALL[usize::from(table.code())], *table);
+        }
+        assert_eq!(Table::from_name(b"audit"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn a_garbage_state_list_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            if let Some(map) = decode_state(&bytes) {
+                prop_assert!(map.len() <= bytes.len() / 17);
+            }
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::records::SaleRequest;
 use super::Terminal;
-use crate::audit::{self, AuditEntry, AuditReport};
+use crate::audit::{self, AuditEntry, AuditHead, AuditReport};
 use crate::error::{Field, Result, VoidGuardError};
 use crate::host::simulator::random_digits;
 use crate::journal::query::{self, JournalPage, JournalQuery, OperatorVoids};
@@ -131,5 +131,11 @@ impl Terminal {
 
     pub fn verify_audit(&self) -> Result<AuditReport, VoidGuardError> {
         self.read(|conn, ctx| audit::verify(conn, &ctx.keys.audit))
+    }
+
+    /// The last audit entry's sequence number and MAC: what an online request carries
+    /// so the acquirer can notice a terminal whose file was rolled back.
+    pub fn audit_head(&self) -> Result<AuditHead, VoidGuardError> {
+        self.read(|conn, ctx| audit::public_head(conn, &ctx.keys.audit))
     }
 }

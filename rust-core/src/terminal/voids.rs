@@ -15,6 +15,10 @@ use crate::void_flow::{self, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
 impl Terminal {
     /// Checks a void without the password, for the confirmation screen.
     pub fn void_preview(&self, lookup: VoidLookup) -> Result<VoidPreview, VoidGuardError> {
+        // A terminal that found tampering says so first: no void can follow.
+        if let Some(refusal) = self.integrity_problem() {
+            return Err(refusal);
+        }
         self.read(|conn, ctx| void_flow::preview(conn, ctx, &lookup))
     }
 

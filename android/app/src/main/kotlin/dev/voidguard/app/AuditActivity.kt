@@ -24,7 +24,19 @@ class AuditActivity : ScreenActivity() {
         val report = state.report
         when {
             report == null -> Unit
-            report.ok -> info(str(R.string.audit_verified, report.entriesChecked.toLong()), R.id.audit_verification)
+            report.ok -> info(
+                str(R.string.audit_verified_rows, report.entriesChecked.toLong(), report.rowsChecked.toLong()),
+                R.id.audit_verification,
+            )
+            report.table != null -> notice(
+                str(
+                    R.string.audit_broken_row,
+                    report.table ?: "",
+                    report.rowId ?: 0L,
+                    Texts.auditProblem(ctx, report.problem),
+                ),
+                R.id.audit_verification,
+            )
             else -> notice(
                 str(R.string.audit_broken, report.firstBadSeq?.toLong() ?: 0L, Texts.auditProblem(ctx, report.problem)),
                 R.id.audit_verification,

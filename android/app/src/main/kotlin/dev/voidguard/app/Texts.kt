@@ -48,6 +48,7 @@ object Texts {
             is VoidGuardException.InvalidInput -> c.getString(R.string.refusal_invalid_input, field(c, e.field), problem(c, e.problem))
             is VoidGuardException.NotActivated -> c.getString(R.string.refusal_not_activated)
             is VoidGuardException.AlreadyActivated -> c.getString(R.string.refusal_already_activated)
+            is VoidGuardException.TerminalNotEmpty -> c.getString(R.string.refusal_terminal_not_empty)
             is VoidGuardException.PermissionNotGranted -> c.getString(R.string.refusal_permission_not_granted)
             is VoidGuardException.PasswordNotSet -> c.getString(R.string.refusal_password_not_set)
             is VoidGuardException.PendingHostWork -> c.getString(R.string.refusal_pending_host_work, e.count.toInt())
@@ -87,6 +88,8 @@ object Texts {
             is VoidGuardException.ApprovalExpired -> c.getString(R.string.refusal_approval_expired)
             is VoidGuardException.RequestClosed -> c.getString(R.string.refusal_request_closed)
             is VoidGuardException.NothingToLift -> c.getString(R.string.refusal_nothing_to_lift)
+            is VoidGuardException.ApprovalsBlocked -> c.getString(R.string.refusal_approvals_blocked, time(e.untilMs))
+            is VoidGuardException.RequestLimitReached -> c.getString(R.string.refusal_request_limit_reached, e.limit.toInt())
             is VoidGuardException.UnknownPendingVoid -> c.getString(R.string.refusal_unknown_pending_void)
             is VoidGuardException.NotSimulated -> c.getString(R.string.refusal_not_simulated)
             is VoidGuardException.NotADatabase -> c.getString(R.string.refusal_not_a_database)
@@ -96,6 +99,10 @@ object Texts {
             is VoidGuardException.InUse -> c.getString(R.string.refusal_in_use)
             is VoidGuardException.KeyUnavailable -> c.getString(R.string.refusal_key_unavailable, e.reason)
             is VoidGuardException.Tampered -> c.getString(R.string.refusal_tampered, e.what)
+            is VoidGuardException.TamperedRow ->
+                c.getString(R.string.refusal_tampered_row, e.table, e.rowId, auditProblem(c, e.problem))
+            is VoidGuardException.RolledBack -> c.getString(R.string.refusal_rolled_back, e.foundSeq.toLong(), e.markSeq.toLong())
+            is VoidGuardException.MarkMissing -> c.getString(R.string.refusal_mark_missing)
             is VoidGuardException.StorageFull -> c.getString(R.string.refusal_storage_full)
             is VoidGuardException.Busy -> c.getString(R.string.refusal_busy)
             is VoidGuardException.Storage -> c.getString(R.string.refusal_storage, e.code)
@@ -229,6 +236,11 @@ object Texts {
             AuditProblem.MISSING -> R.string.audit_problem_missing
             AuditProblem.TAIL_CUT -> R.string.audit_problem_tail_cut
             AuditProblem.HEAD_ALTERED -> R.string.audit_problem_head_altered
+            AuditProblem.ROW_ALTERED -> R.string.audit_problem_row_altered
+            AuditProblem.ROW_UNRECORDED -> R.string.audit_problem_row_unrecorded
+            AuditProblem.ROW_DELETED -> R.string.audit_problem_row_deleted
+            AuditProblem.ROW_REPLAYED -> R.string.audit_problem_row_replayed
+            AuditProblem.ROLLED_BACK -> R.string.audit_problem_rolled_back
             null -> R.string.audit_problem_unknown
         },
     )

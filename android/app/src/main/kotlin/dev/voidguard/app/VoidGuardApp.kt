@@ -88,7 +88,8 @@ class VoidGuardApp : Application() {
         }
         val strongBox = Build.VERSION.SDK_INT >= Build.VERSION_CODES.P &&
             packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
-        val terminal = Terminal.open(config, KeystoreKeyWrapper(strongBox), host)
+        val mark = NoBackupMark(File(noBackupFilesDir, "$databaseName.mark"))
+        val terminal = Terminal.open(config, KeystoreKeyWrapper(strongBox), host, mark)
         if (host == null) terminal.setSimulatorMode(settings.simulatorMode)
         return Opened(terminal, host, config.voidReasons)
     }

@@ -343,8 +343,10 @@ class MerchantDayTest {
         assertNull(report.firstBadSeq)
         assertNull(report.problem)
         val entries = t.audit(null, 500u)
-        assertEquals(report.entriesChecked, entries.size.toULong())
-        assertEquals((1..entries.size).map { it.toULong() }, entries.map { it.seq }.reversed())
+        // The page lists the acts; the entries that record covered rows are evidence only.
+        assertTrue(report.entriesChecked > entries.size.toULong(), report.toString())
+        assertTrue(report.rowsChecked > 10u, report.toString())
+        assertEquals(entries.map { it.seq }.sortedDescending().distinct(), entries.map { it.seq })
         val kinds = entries.map { it.kind }.toSet()
         for (kind in listOf(
             "terminal.activated", "request.opened", "request.code_rejected", "request.redeemed",
@@ -376,6 +378,8 @@ class MerchantDayTest {
         }
 
         DriverManager.getConnection("jdbc:sqlite:$copy").use { sql ->
+            // Anyone editing the file drops the trigger that refuses it first.
+            sql.createStatement().use { it.execute("DROP TRIGGER audit_entries_are_never_changed") }
             sql.prepareStatement("UPDATE audit SET detail = ? WHERE seq = ?").use { st ->
                 st.setString(1, """{"amount_fen":1,"note":"nothing to see"}""")
                 st.setLong(2, target.toLong())
