@@ -24,6 +24,26 @@ impl Ctx<'_> {
     pub fn cover(&self, tx: &Transaction<'_>, table: Table, row_id: i64) -> Result<u64> {
         rows::cover(tx, &self.keys.audit, self.now_ms, table, row_id)
     }
+
+    /// Runs `sql`, an UPDATE of `table` ending in `RETURNING rowid`, and binds every
+    /// row it changed to the chain. Returns how many rows changed.
+    pub fn update_covered<P: rusqlite::Params>(
+        &self,
+        tx: &Transaction<'_>,
+        table: Table,
+        sql: &str,
+        params: P,
+    ) -> Result<usize> {
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare_cached(sql)?;
+            let ids = stmt.query_map(params, |r| r.get(0))?;
+            ids.collect::<rusqlite::Result<_>>()?
+        };
+        for id in &ids {
+            self.cover(tx, table, *id)?;
+        }
+        Ok(ids.len())
+    }
 }
 
 /// A configuration, keys and a context for the domain modules' unit tests.

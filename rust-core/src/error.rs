@@ -140,6 +140,34 @@ pub enum VoidGuardError {
     #[error("at most {limit} requests may be opened a day")]
     RequestLimitReached { limit: u32 },
 
+    // Operators and sessions.
+    #[error("no operator {operator_no}")]
+    UnknownOperator { operator_no: String },
+    #[error("wrong password for operator {operator_no}, {attempts_left} attempt(s) left before a lockout")]
+    WrongOperatorPassword {
+        operator_no: String,
+        attempts_left: u32,
+    },
+    #[error("operator {operator_no} is locked after wrong passwords")]
+    OperatorLocked {
+        operator_no: String,
+        /// `None`: until the administrator resets the password (or, for the
+        /// administrator, until the back office lifts it).
+        until_ms: Option<i64>,
+    },
+    #[error("no operator is signed in")]
+    NotSignedIn,
+    #[error("operator {operator_no} is signed in already: sign out first")]
+    AlreadySignedIn { operator_no: String },
+    #[error("operator {operator_no} may not do this")]
+    NotPermitted { operator_no: String },
+    #[error("operator {operator_no} exists already")]
+    OperatorExists { operator_no: String },
+    #[error("operator {operator_no} cannot be removed")]
+    CannotRemove { operator_no: String },
+    #[error("the administrator's password is set already")]
+    AdminPasswordAlreadySet,
+
     // Pending voids.
     #[error("no pending void with that id")]
     UnknownPendingVoid,

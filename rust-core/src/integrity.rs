@@ -25,6 +25,7 @@ const DATA_TABLES: &[&str] = &[
     "SELECT EXISTS (SELECT 1 FROM pending_voids)",
     "SELECT EXISTS (SELECT 1 FROM void_limits)",
     "SELECT EXISTS (SELECT 1 FROM settlements)",
+    "SELECT EXISTS (SELECT 1 FROM operators)",
     "SELECT EXISTS (SELECT 1 FROM audit)",
 ];
 

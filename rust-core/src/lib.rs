@@ -39,11 +39,12 @@ pub use host::{HostError, HostLink, HostReply, HostRequest, ReversalReply};
 pub use journal::query::{JournalPage, JournalQuery, OperatorVoids};
 pub use journal::{Transaction, TransactionKind, TransactionStatus};
 pub use money::Fen;
+pub use operators::accounts::{Operator, Role};
 pub use platform::{
     Clock, KeyFileWrapper, KeyWrapper, KeyWrapperError, MarkFile, RollbackMark, SystemClock,
 };
 pub use receipt::{Locale, Receipt, ReceiptLine};
 pub use settlement::SettlementReport;
-pub use terminal::{ReconcileReport, SaleRequest, Terminal, TerminalStatus, VaultStatus};
+pub use terminal::{ReconcileReport, SaleRequest, Session, Terminal, TerminalStatus, VaultStatus};
 pub use void_flow::pending::{PendingState, PendingVoid};
 pub use void_flow::{VoidLookup, VoidOutcome, VoidPreview, VoidRequest};

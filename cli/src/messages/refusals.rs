@@ -299,6 +299,54 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
         E::RequestLimitReached { limit } => {
             format!("{limit} requests were opened today, the most allowed: apply again tomorrow")
         }
+        E::UnknownOperator { operator_no } if zh => format!("没有操作员 {operator_no}"),
+        E::UnknownOperator { operator_no } => format!("there is no operator {operator_no}"),
+        E::WrongOperatorPassword {
+            operator_no,
+            attempts_left,
+        } if zh => format!("操作员 {operator_no} 密码错误，还可尝试 {attempts_left} 次"),
+        E::WrongOperatorPassword {
+            operator_no,
+            attempts_left,
+        } => format!(
+            "wrong password for operator {operator_no}, {attempts_left} attempt(s) left before a lockout"
+        ),
+        E::OperatorLocked {
+            operator_no,
+            until_ms: Some(until_ms),
+        } => {
+            let at = format::local_time(*until_ms);
+            if zh {
+                format!("操作员 {operator_no} 密码错误次数过多，已锁定至 {at}")
+            } else {
+                format!("operator {operator_no} is locked until {at} after wrong passwords")
+            }
+        }
+        E::OperatorLocked {
+            operator_no,
+            until_ms: None,
+        } if zh => format!("操作员 {operator_no} 已锁定：请系统管理员重置密码"),
+        E::OperatorLocked {
+            operator_no,
+            until_ms: None,
+        } => format!("operator {operator_no} is locked until the administrator resets the password"),
+        E::NotSignedIn => s("no operator is signed in", "没有操作员登录"),
+        E::AlreadySignedIn { operator_no } if zh => {
+            format!("操作员 {operator_no} 已登录：请先签退")
+        }
+        E::AlreadySignedIn { operator_no } => {
+            format!("operator {operator_no} is signed in already: sign out first")
+        }
+        E::NotPermitted { operator_no } if zh => format!("操作员 {operator_no} 无权执行此操作"),
+        E::NotPermitted { operator_no } => format!("operator {operator_no} may not do this"),
+        E::OperatorExists { operator_no } if zh => format!("操作员 {operator_no} 已存在"),
+        E::OperatorExists { operator_no } => format!("operator {operator_no} exists already"),
+        E::CannotRemove { operator_no } if zh => format!("操作员 {operator_no} 不能删除"),
+        E::CannotRemove { operator_no } => format!("operator {operator_no} cannot be removed"),
+        E::AdminPasswordAlreadySet => s(
+            "the administrator's password is set already",
+            "系统管理员密码已设置",
+        ),
         E::UnknownPendingVoid => s("no pending void with that id", "没有该待处理撤销"),
         E::NotSimulated => s(
             "the built-in simulator is not the host link in use",

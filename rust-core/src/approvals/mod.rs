@@ -158,17 +158,13 @@ pub fn parse_approval_code(input: &str) -> Result<zeroize::Zeroizing<String>> {
 
 /// Closes open requests whose time ran out, so a new one of the kind may be opened.
 fn close_expired(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> Result<()> {
-    let ids: Vec<i64> = {
-        let mut stmt = tx.prepare_cached(
-            "UPDATE requests SET status = 'closed' WHERE status = 'open' AND expires_at_ms <= ?1
-             RETURNING id",
-        )?;
-        let ids = stmt.query_map([ctx.now_ms], |r| r.get(0))?;
-        ids.collect::<rusqlite::Result<_>>()?
-    };
-    for id in ids {
-        ctx.cover(tx, Table::Requests, id)?;
-    }
+    ctx.update_covered(
+        tx,
+        Table::Requests,
+        "UPDATE requests SET status = 'closed' WHERE status = 'open' AND expires_at_ms <= ?1
+         RETURNING id",
+        [ctx.now_ms],
+    )?;
     Ok(())
 }
 
@@ -303,13 +299,12 @@ pub fn redeem(
         } else {
             "open"
         };
-        let id: i64 = crate::store::row(
+        ctx.update_covered(
             tx,
+            Table::Requests,
             "UPDATE requests SET failed_codes = ?1, status = ?2 WHERE request_code = ?3 RETURNING id",
             params![failed, status, request_code],
-            |r| r.get(0),
         )?;
-        ctx.cover(tx, Table::Requests, id)?;
         if let Some(blocked) = guard::wrong_code(tx, ctx)? {
             return Ok(Err(blocked));
         }
@@ -317,13 +312,12 @@ pub fn redeem(
             attempts_left: MAX_WRONG_CODES.saturating_sub(failed),
         }));
     }
-    let id: i64 = crate::store::row(
+    ctx.update_covered(
         tx,
+        Table::Requests,
         "UPDATE requests SET status = 'redeemed', redeemed_at_ms = ?1 WHERE request_code = ?2 RETURNING id",
         params![now_ms, request_code],
-        |r| r.get(0),
     )?;
-    ctx.cover(tx, Table::Requests, id)?;
     guard::redeemed(tx, ctx)?;
     Ok(Ok(RequestTicket {
         status: RequestStatus::Redeemed,

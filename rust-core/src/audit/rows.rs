@@ -32,6 +32,7 @@ pub enum Table {
     VoidLimits,
     Counters,
     ApprovalGuard,
+    Operators,
     Requests,
     PendingVoids,
     Journal,
@@ -84,6 +85,7 @@ tables! {
     VoidLimits => "void_limits", true;
     Counters => "counters", true;
     ApprovalGuard => "approval_guard", true;
+    Operators => "operators", true;
     Requests => "requests", false;
     PendingVoids => "pending_voids", false;
     Journal => "journal", false;

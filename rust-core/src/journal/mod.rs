@@ -235,18 +235,13 @@ pub fn batch_totals(conn: &Connection, batch: BatchNo) -> Result<BatchTotals> {
 
 /// Closes a batch: approved rows become settled; voided sales keep their status.
 pub fn settle_batch(tx: &SqlTx<'_>, ctx: &Ctx<'_>, batch: BatchNo) -> Result<usize> {
-    let ids: Vec<i64> = {
-        let mut stmt = tx.prepare_cached(
-            "UPDATE journal SET status = 'settled' WHERE batch_no = ?1 AND status = 'approved'
-             RETURNING id",
-        )?;
-        let ids = stmt.query_map([batch.get()], |r| r.get(0))?;
-        ids.collect::<rusqlite::Result<_>>()?
-    };
-    for id in &ids {
-        ctx.cover(tx, Table::Journal, *id)?;
-    }
-    Ok(ids.len())
+    ctx.update_covered(
+        tx,
+        Table::Journal,
+        "UPDATE journal SET status = 'settled' WHERE batch_no = ?1 AND status = 'approved'
+         RETURNING id",
+        [batch.get()],
+    )
 }
 
 pub fn parse_voucher(input: &str) -> Result<VoucherNo> {

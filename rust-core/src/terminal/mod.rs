@@ -5,6 +5,7 @@
 mod books;
 #[cfg(feature = "bench")]
 mod bulk;
+mod operators;
 mod records;
 mod security;
 mod setup;
@@ -28,6 +29,7 @@ use crate::keys::{self, Keys};
 use crate::platform::{self, Clock, KeyWrapper, RollbackMark, SystemClock};
 use crate::{integrity, store};
 
+pub use operators::Session;
 pub use records::{ReconcileReport, SaleRequest, TerminalStatus, VaultStatus};
 
 #[derive(uniffi::Object)]
@@ -50,6 +52,8 @@ pub struct Terminal {
     /// Why money-moving calls are refused, once tampering or a rollback was found.
     /// Reads, export and verification stay available to take the evidence off.
     integrity: Mutex<Option<VoidGuardError>>,
+    /// The operator signed in on this terminal, if any.
+    signed_in: Mutex<Option<Session>>,
     /// The open batch number, cached: only this terminal can change it (the file is
     /// locked to it), and finding a voucher is the journal's hottest read.
     open_batch: AtomicU32,
@@ -188,6 +192,7 @@ impl Terminal {
             marked_seq: AtomicU64::new(0),
             bind_mark: AtomicBool::new(bind_mark),
             integrity: Mutex::new(problem),
+            signed_in: Mutex::new(None),
             open_batch,
         };
         Ok(terminal)

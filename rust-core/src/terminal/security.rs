@@ -8,6 +8,7 @@ use super::Terminal;
 use crate::approvals::{self, Application, RequestKind, RequestTicket};
 use crate::audit::{self, Act};
 use crate::error::{Result, VoidGuardError};
+use crate::operators::accounts;
 use crate::vault::{self, lockout, policy};
 use crate::void_flow::{self, limits};
 use crate::{operators, profile};
@@ -97,7 +98,8 @@ impl Terminal {
         self.write(|tx, ctx| {
             profile::require(tx)?;
             if kind == RequestKind::LiftRestriction {
-                let locked = lockout::load(tx, &ctx.keys.lockout)?.is_locked(ctx.now_ms);
+                let locked = lockout::load(tx, &ctx.keys.lockout)?.is_locked(ctx.now_ms)
+                    || accounts::is_locked(tx, operators::SYSTEM_ADMIN, ctx.now_ms)?;
                 // Any void today means a limit can stand in the way of the next one
                 // (the amount limit refuses before it is reached exactly).
                 let limit_reached = limits::used(tx, ctx.today)?.count > 0;
@@ -217,6 +219,8 @@ impl Terminal {
                 RequestKind::LiftRestriction => {
                     lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
                     limits::reset(tx, ctx, ctx.today)?;
+                    // The administrator, locked out of managing operators, is opened too.
+                    accounts::unlock(tx, ctx, operators::SYSTEM_ADMIN)?;
                     audit::append(
                         tx,
                         &ctx.keys.audit,

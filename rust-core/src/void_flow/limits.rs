@@ -62,16 +62,12 @@ pub fn add(tx: &Transaction<'_>, ctx: &Ctx<'_>, day: BusinessDate, amount: Fen) 
 /// A lift starts the day's allowance afresh. The row is zeroed, not deleted: a
 /// covered row that disappears is evidence of tampering.
 pub fn reset(tx: &Transaction<'_>, ctx: &Ctx<'_>, day: BusinessDate) -> Result<()> {
-    let row_id: Option<i64> = crate::store::row(
+    ctx.update_covered(
         tx,
+        Table::VoidLimits,
         "UPDATE void_limits SET count = 0, amount_fen = 0 WHERE business_date = ?1 RETURNING rowid",
         [day.iso()],
-        |r| r.get(0),
-    )
-    .optional()?;
-    if let Some(row_id) = row_id {
-        ctx.cover(tx, Table::VoidLimits, row_id)?;
-    }
+    )?;
     Ok(())
 }
 

@@ -33,6 +33,23 @@ CREATE TABLE approval_guard (
 INSERT INTO approval_guard (id, window_start_ms, wrong_codes, trips, blocked_until_ms, opened_day, opened_count)
     VALUES (1, 0, 0, 0, NULL, '', 0);
 
+-- Operator accounts: the administrator 99 and cashiers 01-98 (the supervisor 00 is
+-- the void password's holder and has no row). Never deleted: removed_at_ms marks it.
+CREATE TABLE operators (
+    id              INTEGER PRIMARY KEY,
+    operator_no     TEXT    NOT NULL UNIQUE,
+    role            TEXT    NOT NULL CHECK (role = 'admin' OR role = 'cashier'),
+    sealed          BLOB    NOT NULL,
+    failures        INTEGER NOT NULL,
+    locked_until_ms INTEGER,
+    needs_reset     INTEGER NOT NULL,
+    created_at_ms   INTEGER NOT NULL,
+    removed_at_ms   INTEGER,
+    audit_seq       INTEGER
+) STRICT;
+CREATE TRIGGER operators_are_never_deleted BEFORE DELETE ON operators
+BEGIN SELECT RAISE(ABORT, 'operators are never deleted'); END;
+
 -- A row changes only by a legal status move (approved -> voided, settled or reversed)
 -- or by being bound to a newer audit entry; anything else is refused.
 CREATE TRIGGER journal_rows_change_only_by_status_moves BEFORE UPDATE ON journal

@@ -90,6 +90,22 @@ object Texts {
             is VoidGuardException.NothingToLift -> c.getString(R.string.refusal_nothing_to_lift)
             is VoidGuardException.ApprovalsBlocked -> c.getString(R.string.refusal_approvals_blocked, time(e.untilMs))
             is VoidGuardException.RequestLimitReached -> c.getString(R.string.refusal_request_limit_reached, e.limit.toInt())
+            is VoidGuardException.UnknownOperator -> c.getString(R.string.refusal_unknown_operator, e.operatorNo)
+            is VoidGuardException.WrongOperatorPassword -> c.resources.getQuantityString(
+                R.plurals.refusal_wrong_operator_password,
+                e.attemptsLeft.toInt(),
+                e.operatorNo,
+                e.attemptsLeft.toInt(),
+            )
+            is VoidGuardException.OperatorLocked -> e.untilMs?.let {
+                c.getString(R.string.refusal_operator_locked_until, e.operatorNo, time(it))
+            } ?: c.getString(R.string.refusal_operator_locked, e.operatorNo)
+            is VoidGuardException.NotSignedIn -> c.getString(R.string.refusal_not_signed_in)
+            is VoidGuardException.AlreadySignedIn -> c.getString(R.string.refusal_already_signed_in, e.operatorNo)
+            is VoidGuardException.NotPermitted -> c.getString(R.string.refusal_not_permitted, e.operatorNo)
+            is VoidGuardException.OperatorExists -> c.getString(R.string.refusal_operator_exists, e.operatorNo)
+            is VoidGuardException.CannotRemove -> c.getString(R.string.refusal_cannot_remove, e.operatorNo)
+            is VoidGuardException.AdminPasswordAlreadySet -> c.getString(R.string.refusal_admin_password_already_set)
             is VoidGuardException.UnknownPendingVoid -> c.getString(R.string.refusal_unknown_pending_void)
             is VoidGuardException.NotSimulated -> c.getString(R.string.refusal_not_simulated)
             is VoidGuardException.NotADatabase -> c.getString(R.string.refusal_not_a_database)

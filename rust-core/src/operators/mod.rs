@@ -2,6 +2,8 @@
 //! cashiers, 99 is the system administrator, who sets the terminal up but never
 //! transacts.
 
+pub mod accounts;
+
 use crate::error::{invalid, Field, Problem, Result, VoidGuardError};
 use crate::text;
 
