@@ -826,6 +826,67 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
         VoidGuardError::ApprovalAlreadyUsed,
     );
 
+    // Operators: malformed numbers and passwords, unknown accounts, acts that need
+    // the administrator signed in.
+    for (no, password, expected) in [
+        ("", "3817", bad(OperatorNo, Empty)),
+        ("1", "3817", bad(OperatorNo, WrongLength)),
+        ("100", "3817", bad(OperatorNo, WrongLength)),
+        ("0a", "3817", bad(OperatorNo, NotDigits)),
+        (big.as_str(), "3817", bad(OperatorNo, TooLong)),
+        ("03", "", bad(Password, Empty)),
+        ("03", "381", bad(Password, WrongLength)),
+        ("03", "381700000", bad(Password, WrongLength)),
+        ("03", "38l7", bad(Password, NotDigits)),
+        ("99", "3817", bad(Password, WrongLength)),
+        ("00", "3817", bad(Password, WrongLength)),
+        (
+            "03",
+            "3817",
+            VoidGuardError::UnknownOperator {
+                operator_no: "03".into(),
+            },
+        ),
+        (
+            "99",
+            "58204719",
+            VoidGuardError::UnknownOperator {
+                operator_no: "99".into(),
+            },
+        ),
+    ] {
+        check(
+            &format!("sign in {:.8?} with {:.8?}", no, password),
+            t.sign_in(no.into(), password.into()).map(drop),
+            expected,
+        );
+    }
+    check(
+        "add an operator with nobody signed in",
+        t.add_operator("05".into(), "3817".into()).map(drop),
+        VoidGuardError::NotSignedIn,
+    );
+    check(
+        "remove an operator with nobody signed in",
+        t.remove_operator("05".into()),
+        VoidGuardError::NotSignedIn,
+    );
+    check(
+        "sign out with nobody signed in",
+        t.sign_out(),
+        VoidGuardError::NotSignedIn,
+    );
+    check(
+        "a 7-digit administrator password",
+        t.set_admin_password("5820471".into()),
+        bad(Password, WrongLength),
+    );
+    check(
+        "a trivial administrator password",
+        t.set_admin_password("12345678".into()),
+        VoidGuardError::TrivialPassword,
+    );
+
     // Activation and settlement.
     let activate = |merchant: &str, terminal: &str, secret: &str| {
         t.activate(merchant.into(), terminal.into(), secret.into())
