@@ -585,7 +585,12 @@ fn main() {
         other => panic!("unknown host {other}"),
     };
     let keys = KeyFileWrapper::open_or_create(key_file).expect("key file");
-    let terminal = Terminal::open_with(config(db), &keys, host, clock.clone())
+    // The mark beside the key file, as the desktop keeps it: a kill between a commit
+    // and the mark's update must leave a database that opens (ahead of its mark).
+    let mark: Arc<dyn voidguard::RollbackMark> = Arc::new(voidguard::MarkFile::beside_key_file(
+        std::path::Path::new(key_file),
+    ));
+    let terminal = Terminal::open_marked(config(db), &keys, host, clock.clone(), Some(mark))
         .unwrap_or_else(|e| fail("open", e.into()));
     say!("ready");
     let mut day = Day {

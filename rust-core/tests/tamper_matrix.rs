@@ -566,3 +566,31 @@ fn an_unknown_stored_code_reads_as_tampering_never_as_a_default() {
         })
     );
 }
+
+/// Before anyone drops them, the triggers refuse what the rules never do: a journal
+/// row changed other than by a status move, a journal row or an audit entry deleted.
+#[test]
+fn the_triggers_refuse_edits_that_no_rule_makes() {
+    let day = merchant_day();
+    let conn = Connection::open(&day.closed.db).unwrap();
+    let id = day.open_sale.id;
+    for sql in [
+        format!("UPDATE journal SET amount_fen = 1 WHERE id = {id}"),
+        "UPDATE journal SET status = 'approved' WHERE status = 'voided'".to_owned(),
+        format!("UPDATE journal SET audit_seq = 1 WHERE id = {id}"),
+        format!("DELETE FROM journal WHERE id = {id}"),
+        "UPDATE audit SET detail = '{}' WHERE seq = 2".to_owned(),
+        "DELETE FROM audit WHERE seq = 2".to_owned(),
+    ] {
+        assert!(conn.execute(&sql, []).is_err(), "{sql} went through");
+    }
+    // A legal move still goes through the trigger (the core makes it).
+    assert_eq!(
+        conn.execute(
+            &format!("UPDATE journal SET status = 'settled' WHERE id = {id}"),
+            []
+        )
+        .unwrap(),
+        1
+    );
+}

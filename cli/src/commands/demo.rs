@@ -19,6 +19,9 @@ const MERCHANT_NO: &str = "898340157220001";
 const TERMINAL_ID: &str = "LKL00042";
 const SECRET_HEX: &str = "7c1f9a2b5d3e4f60718293a4b5c6d7e8";
 const PASSWORD: &str = "274816";
+/// The administrator's (99) and cashier 01's passwords, for the demo only.
+const ADMIN_PASSWORD: &str = "58204719";
+const CASHIER_PASSWORD: &str = "3817";
 const WRONG_PASSWORD: &str = "000111";
 
 struct Say {
@@ -127,7 +130,27 @@ fn set_up(terminal: &Terminal, say: &Say) -> Result<(), CliError> {
         Ok(_) => return Err(failed("a trivial password was accepted")),
     }
     terminal.set_void_password(PASSWORD.into())?;
-    say.line("a six-digit password is set", "已设置 6 位撤销密码")
+    say.line("a six-digit password is set", "已设置 6 位撤销密码")?;
+
+    say.step(
+        "Operators (操作员): the administrator adds cashier 01",
+        "操作员：系统管理员添加收银员 01",
+    )?;
+    terminal.set_admin_password(ADMIN_PASSWORD.into())?;
+    terminal.sign_in("99".into(), ADMIN_PASSWORD.into())?;
+    terminal.add_operator("01".into(), CASHIER_PASSWORD.into())?;
+    terminal.sign_out()?;
+    let wrong = terminal.sign_in("01".into(), "9999".into());
+    if let Err(e) = wrong {
+        let text = messages::error(say.lang, &CliError::Core(e));
+        say.line(&format!("refused: {text}"), &format!("被拒绝：{text}"))?;
+    }
+    let session = terminal.sign_in("01".into(), CASHIER_PASSWORD.into())?;
+    let no = &session.operator_no;
+    say.line(
+        &format!("operator {no} signed in with their own password"),
+        &format!("操作员 {no} 用自己的密码登录"),
+    )
 }
 
 fn sell(terminal: &Terminal, say: &Say) -> Result<Vec<Transaction>, CliError> {

@@ -1,12 +1,37 @@
 //! `vault::policy::parse` and `parse_new`: a password is six ASCII or full-width
 //! digits; one that may be set is also not trivial. `is_trivial` takes any bytes.
+//! `operators::accounts::parse_password` and `parse_new_password`: eight digits for
+//! the administrator, four to eight for a cashier, six for the supervisor.
 #![no_main]
 
 mod common;
 
 use libfuzzer_sys::fuzz_target;
 use voidguard::error::{Error, Field, VoidGuardError};
+use voidguard::operators::accounts::{parse_new_password, parse_password, Role};
 use voidguard::vault::policy::{is_trivial, parse, parse_new};
+
+/// The operators' rule, written out independently.
+fn check_operator_passwords(input: &str) {
+    for (role, lengths) in [
+        (Role::Administrator, 8..=8),
+        (Role::Cashier, 4..=8),
+        (Role::Supervisor, 6..=6),
+    ] {
+        let expected = common::folded(input, usize::MAX / 8)
+            .filter(|t| lengths.contains(&t.len()) && common::all_ascii_digits(t));
+        match parse_password(role, input) {
+            Ok(p) => assert_eq!(Some(p.as_str()), expected.as_deref(), "{role:?} {input:?}"),
+            Err(e) => {
+                assert!(expected.is_none(), "{role:?} refused {input:?}");
+                assert_eq!(common::refusal(&e).0, Field::Password);
+            }
+        }
+        if let Ok(p) = parse_new_password(role, input) {
+            assert!(!trivial(p.as_bytes()), "{role:?} took trivial {p:?}");
+        }
+    }
+}
 
 /// Trivial written out independently: one digit repeated, a run up or down by one
 /// (wrapping 9 → 0), or a pattern of two or three repeated.
@@ -22,6 +47,7 @@ fn trivial(d: &[u8]) -> bool {
 fuzz_target!(|data: &[u8]| {
     let _ = is_trivial(data);
     let input = common::keyed(data);
+    check_operator_passwords(&input);
     let expected = common::folded(&input, usize::MAX / 8)
         .filter(|t| t.len() == 6 && common::all_ascii_digits(t));
     match parse(&input) {
