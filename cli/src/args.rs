@@ -82,6 +82,11 @@ pub enum Command {
         #[command(subcommand)]
         action: PasswordAction,
     },
+    /// Operators (操作员): the supervisor, the administrator and the cashiers
+    Operator {
+        #[command(subcommand)]
+        action: OperatorAction,
+    },
     /// Apply to the back office: void permission, password reset, lifting a restriction
     Request {
         #[command(subcommand)]
@@ -261,6 +266,12 @@ pub enum PasswordAction {
     Set(PasswordSource),
     /// Change the void password (the current one first, then the new one)
     Change(PasswordSource),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorAction {
+    /// List every operator: number, role, active or removed, failures, lock
+    List(JsonFlag),
 }
 
 #[derive(Debug, Args)]
