@@ -82,6 +82,12 @@ pub enum Command {
         #[command(subcommand)]
         action: PasswordAction,
     },
+    /// Operators (操作员): the administrator's password, adding, removing and resetting
+    /// cashiers, each operator's own password
+    Operator {
+        #[command(subcommand)]
+        action: OperatorAction,
+    },
     /// Apply to the back office: void permission, password reset, lifting a restriction
     Request {
         #[command(subcommand)]
@@ -261,6 +267,50 @@ pub enum PasswordAction {
     Set(PasswordSource),
     /// Change the void password (the current one first, then the new one)
     Change(PasswordSource),
+}
+
+/// The administrator's acts sign in as the administrator first, so the administrator's
+/// password is always the first secret read; a new password comes second.
+#[derive(Debug, Subcommand)]
+pub enum OperatorAction {
+    /// Set the administrator's (99) 8-digit password, once, on an activated terminal
+    /// (asked twice on a terminal, one line from stdin or a file)
+    AdminPassword(PasswordSource),
+    /// List every operator: number, role, active or removed, failures, lock
+    List(JsonFlag),
+    /// Add a cashier (01–98); reads the administrator's password, then the cashier's
+    /// first password (4 to 8 digits)
+    Add(ManageArgs),
+    /// Remove a cashier, whom the journal keeps naming; reads the administrator's password
+    Remove(ManageArgs),
+    /// Give a cashier a new password, which also opens a lock; reads the administrator's
+    /// password, then the cashier's new password
+    Reset(ManageArgs),
+    /// Change your own password as a cashier or the administrator; reads the current
+    /// password, then the new one
+    Password(OwnPasswordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManageArgs {
+    /// The cashier's operator number (01–98)
+    #[arg(value_name = "NO")]
+    pub operator_no: String,
+    /// Who signs in to do it (only the administrator may)
+    #[arg(long, default_value = "99", value_name = "NO")]
+    pub by: String,
+    #[command(flatten)]
+    pub password: PasswordSource,
+}
+
+#[derive(Debug, Args)]
+pub struct OwnPasswordArgs {
+    /// Your operator number: 01–98 a cashier, 99 the administrator (the supervisor 00
+    /// changes the void password with `password change`)
+    #[arg(long, value_name = "NO")]
+    pub operator: String,
+    #[command(flatten)]
+    pub password: PasswordSource,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,14 @@ pub enum Usage {
     CardOnCommandLine,
     /// `redeem <request code> <approval code>`: the approval code given as an argument.
     ApprovalCodeOnCommandLine,
+    /// An operator's password is malformed (the core's field names the void password,
+    /// which has another length).
+    OperatorPassword {
+        role: voidguard::Role,
+        problem: voidguard::Problem,
+    },
+    /// `operator password --operator 00`: the supervisor's password is the void password.
+    SupervisorPassword,
 }
 
 /// Which secret a `--…-stdin` / `--…-file` pair of flags reads.
@@ -90,6 +98,8 @@ pub enum Answer {
     Reason,
     Confirmation,
     Password,
+    /// An operator's own password (a cashier's or the administrator's).
+    OperatorPassword,
     NewPassword,
     CurrentPassword,
     Secret,

@@ -154,13 +154,24 @@ impl Secrets {
         checked(secret, what)
     }
 
-    /// A new password; asked twice when a person types it, once from a stream.
+    /// A new void password; asked twice when a person types it, once from a stream.
     pub fn new_password(&mut self, input: &mut Input, lang: Lang) -> Result<Secret, CliError> {
-        let first = self.next(
+        self.new_password_asking(
             input,
+            lang,
             lang.pick("New void password (6 digits): ", "新撤销密码（6 位数字）："),
-            Answer::NewPassword,
-        )?;
+        )
+    }
+
+    /// A new password asked with `prompt`; asked twice when a person types it, once
+    /// from a stream.
+    pub fn new_password_asking(
+        &mut self,
+        input: &mut Input,
+        lang: Lang,
+        prompt: &str,
+    ) -> Result<Secret, CliError> {
+        let first = self.next(input, prompt, Answer::NewPassword)?;
         let typed = matches!(self.source, Source::Prompt)
             || (matches!(self.source, Source::Stdin) && input.tty);
         if typed {

@@ -15,6 +15,7 @@ fn help_names_every_subcommand_and_the_exit_codes() {
         "void",
         "settle",
         "password",
+        "operator",
         "request",
         "redeem",
         "backoffice",

@@ -8,6 +8,7 @@ mod demo;
 mod export;
 mod init;
 mod journal;
+mod operators;
 mod password;
 mod requests;
 mod status;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Void(args) => void::run(&mut ctx, &args),
         Command::Settle(args) => books::settle(&ctx, &args),
         Command::Password { action } => password::run(&mut ctx, &action),
+        Command::Operator { action } => operators::run(&mut ctx, &action),
         Command::Request { action } => requests::apply(&ctx, &action),
         Command::Redeem(args) => requests::redeem(&mut ctx, &args),
         Command::Backoffice { action } => backoffice::run(&ctx, &action),

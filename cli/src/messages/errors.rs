@@ -1,9 +1,9 @@
 //! One line for every way a command can end badly, in English or Chinese: the core's
 //! refusals come from [`super::refusals`], the tool's own failures are worded here.
 
-use voidguard::AuditProblem;
+use voidguard::{AuditProblem, Role};
 
-use super::refusals::core;
+use super::refusals::{core, problem};
 use super::Lang;
 use crate::error::{Answer, CliError, SecretKind, Usage};
 use crate::input::MAX_LINE;
@@ -102,6 +102,7 @@ fn answer(lang: Lang, a: Answer) -> &'static str {
         Answer::Reason => lang.pick("void reason", "撤销原因"),
         Answer::Confirmation => lang.pick("confirmation", "确认"),
         Answer::Password => lang.pick("void password", "撤销密码"),
+        Answer::OperatorPassword => lang.pick("operator's password", "操作员密码"),
         Answer::NewPassword => lang.pick("new password", "新密码"),
         Answer::CurrentPassword => lang.pick("current password", "当前密码"),
         Answer::Secret => lang.pick("terminal secret", "终端密钥"),
@@ -113,9 +114,10 @@ fn answer(lang: Lang, a: Answer) -> &'static str {
 /// The file an answer is read from, as the user named it with a `--…-file` flag.
 fn file_of(lang: Lang, a: Answer) -> &'static str {
     match a {
-        Answer::Password | Answer::NewPassword | Answer::CurrentPassword => {
-            lang.pick("password file", "密码文件")
-        }
+        Answer::Password
+        | Answer::OperatorPassword
+        | Answer::NewPassword
+        | Answer::CurrentPassword => lang.pick("password file", "密码文件"),
         Answer::Secret => lang.pick("secret file", "密钥文件"),
         _ => lang.pick("file", "文件"),
     }
@@ -229,6 +231,35 @@ fn usage(lang: Lang, u: &Usage) -> String {
                  asked, or use --approval-code-stdin or --approval-code-file FILE",
                 "审批码不能写在命令行上（ps 和 shell 历史会显示它）：运行 voidguard redeem \
                  <申请编号> 后按提示输入，或用 --approval-code-stdin 或 --approval-code-file 文件",
+            )
+            .to_owned(),
+        Usage::OperatorPassword { role, problem: p } => {
+            let (name, hint) = match role {
+                Role::Administrator => (
+                    lang.pick("administrator's password", "系统管理员密码"),
+                    lang.pick("8 digits", "8 位数字"),
+                ),
+                Role::Cashier => (
+                    lang.pick("cashier's password", "收银员密码"),
+                    lang.pick("4 to 8 digits", "4 至 8 位数字"),
+                ),
+                Role::Supervisor => (
+                    lang.pick("void password", "撤销密码"),
+                    lang.pick("6 digits", "6 位数字"),
+                ),
+            };
+            let p = problem(lang, *p);
+            if zh {
+                format!("{name}{p}（应为{hint}）")
+            } else {
+                format!("invalid {name}: {p} (expected {hint})")
+            }
+        }
+        Usage::SupervisorPassword => lang
+            .pick(
+                "the supervisor's (00) password is the void password: change it with \
+                 `voidguard password change`",
+                "主管（00）的密码就是撤销密码：请用 voidguard password change 修改",
             )
             .to_owned(),
     }

@@ -6,7 +6,9 @@ mod refusals;
 
 pub use errors::error;
 
-use voidguard::{PendingState, RequestKind, RequestStatus, TransactionKind, TransactionStatus};
+use voidguard::{
+    PendingState, RequestKind, RequestStatus, Role, TransactionKind, TransactionStatus,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
@@ -72,6 +74,15 @@ impl Lang {
             PendingState::Approved => self.pick("approved", "成功"),
             PendingState::Declined => self.pick("declined", "被拒绝"),
             PendingState::Reversed => self.pick("reversed", "已冲正"),
+        }
+    }
+
+    /// An operator's role as the terminal names it (主管, 系统管理员, 收银员).
+    pub fn role(self, role: Role) -> &'static str {
+        match role {
+            Role::Supervisor => self.pick("supervisor", "主管"),
+            Role::Administrator => self.pick("administrator", "系统管理员"),
+            Role::Cashier => self.pick("cashier", "收银员"),
         }
     }
 

@@ -118,7 +118,7 @@ fn field(lang: Lang, f: Field) -> (&'static str, &'static str) {
     }
 }
 
-fn problem(lang: Lang, p: Problem) -> &'static str {
+pub fn problem(lang: Lang, p: Problem) -> &'static str {
     match p {
         Problem::Empty => lang.pick("is empty", "不能为空"),
         Problem::TooLong => lang.pick("is too long", "过长"),

@@ -1,0 +1,284 @@
+//! `operator …`: the administrator's password, the list of operators, and the
+//! administrator adding, removing and resetting cashiers. A session lives in one
+//! `Terminal`, so each act signs in within this run and signs out at its end.
+//!
+//! Secrets are read in a fixed order, one per line from `--password-stdin` or
+//! `--password-file`: the signing-in operator's password first (the administrator's,
+//! or your current one), then the new password. Every secret is checked before
+//! anyone signs in, so a malformed or trivial password writes nothing.
+
+use serde_json::json;
+use voidguard::operators::{self, accounts, SUPERVISOR, SYSTEM_ADMIN};
+use voidguard::{Field, Operator, Role, Terminal, VoidGuardError};
+
+use super::{out, out_json, outln, Ctx};
+use crate::args::{JsonFlag, ManageArgs, OperatorAction, OwnPasswordArgs, PasswordSource};
+use crate::error::{Answer, CliError, Usage};
+use crate::format;
+use crate::messages::Lang;
+use crate::secrets::{Secret, Secrets};
+use crate::session;
+
+pub fn run(ctx: &mut Ctx, action: &OperatorAction) -> Result<(), CliError> {
+    match action {
+        OperatorAction::AdminPassword(source) => admin_password(ctx, source),
+        OperatorAction::List(json) => list(ctx, json),
+        OperatorAction::Add(args) => manage(ctx, args, Act::Add),
+        OperatorAction::Remove(args) => manage(ctx, args, Act::Remove),
+        OperatorAction::Reset(args) => manage(ctx, args, Act::Reset),
+        OperatorAction::Password(args) => own_password(ctx, args),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Add,
+    Remove,
+    Reset,
+}
+
+fn role_of(operator_no: &str) -> Role {
+    match operator_no {
+        SUPERVISOR => Role::Supervisor,
+        SYSTEM_ADMIN => Role::Administrator,
+        _ => Role::Cashier,
+    }
+}
+
+/// Two digits, as the core reads an operator number.
+fn operator_no(input: &str) -> Result<String, CliError> {
+    Ok(operators::parse(Field::OperatorNo, input)?)
+}
+
+/// The core names a malformed password the void password; an operator's has its own
+/// length, so the message says whose it is.
+fn whose(role: Role, e: CliError) -> CliError {
+    match e {
+        CliError::Core(VoidGuardError::InvalidInput {
+            field: Field::Password,
+            problem,
+        }) if role != Role::Supervisor => Usage::OperatorPassword { role, problem }.into(),
+        other => other,
+    }
+}
+
+/// Checks a password `role` signs in with, as the core will, before anything is written.
+fn check_current(role: Role, password: &Secret) -> Result<(), CliError> {
+    let checked = match role {
+        Role::Supervisor => voidguard::vault::policy::parse(password).map(drop),
+        _ => accounts::parse_password(role, password).map(drop),
+    };
+    checked.map_err(|e| whose(role, e.into()))
+}
+
+/// Checks a password that is to be set for `role`: well formed and not trivial.
+fn check_new(role: Role, password: &Secret) -> Result<(), CliError> {
+    accounts::parse_new_password(role, password)
+        .map(drop)
+        .map_err(|e| whose(role, e.into()))
+}
+
+/// Signs `operator_no` in, does `act`, and signs out again whether or not `act` was
+/// refused; the act's refusal is the one reported.
+fn signed_in<T>(
+    terminal: &Terminal,
+    operator_no: &str,
+    password: &Secret,
+    act: impl FnOnce(&Terminal) -> Result<T, VoidGuardError>,
+) -> Result<T, CliError> {
+    terminal.sign_in(operator_no.to_owned(), String::clone(password))?;
+    let done = act(terminal);
+    let signed_out = terminal.sign_out();
+    let value = done?;
+    signed_out?;
+    Ok(value)
+}
+
+fn password_of(lang: Lang, operator_no: &str) -> String {
+    match lang {
+        Lang::En => format!("Password of operator {operator_no}: "),
+        Lang::Zh => format!("操作员 {operator_no} 密码："),
+    }
+}
+
+fn new_password_of(lang: Lang, operator_no: &str, role: Role) -> String {
+    let digits = match (lang, role) {
+        (Lang::En, Role::Administrator) => "8 digits",
+        (Lang::En, _) => "4 to 8 digits",
+        (Lang::Zh, Role::Administrator) => "8 位数字",
+        (Lang::Zh, _) => "4 至 8 位数字",
+    };
+    match lang {
+        Lang::En => format!("New password of operator {operator_no} ({digits}): "),
+        Lang::Zh => format!("操作员 {operator_no} 的新密码（{digits}）："),
+    }
+}
+
+fn admin_password(ctx: &mut Ctx, source: &PasswordSource) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let terminal = session::open_existing(&ctx.global)?;
+    let mut secrets = Secrets::new(source, &ctx.input)?;
+    let prompt = new_password_of(lang, SYSTEM_ADMIN, Role::Administrator);
+    let new = secrets.new_password_asking(&mut ctx.input, lang, &prompt)?;
+    check_new(Role::Administrator, &new)?;
+    terminal.set_admin_password(String::clone(&new))?;
+    outln(lang.pick(
+        "The administrator's (99) password is set. Keep it safe and never share it.",
+        "系统管理员（99）密码已设置。请妥善保管，切勿告知他人。",
+    ))
+}
+
+/// `add`, `remove`, `reset`: `--by` (the administrator) signs in with the first
+/// secret; `add` and `reset` then read the cashier's new password.
+fn manage(ctx: &mut Ctx, args: &ManageArgs, act: Act) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let target = operator_no(&args.operator_no)?;
+    let by = operator_no(&args.by)?;
+    let terminal = session::open_existing(&ctx.global)?;
+    let mut secrets = Secrets::new(&args.password, &ctx.input)?;
+    let password = secrets.next(
+        &mut ctx.input,
+        &password_of(lang, &by),
+        Answer::OperatorPassword,
+    )?;
+    let new = match act {
+        Act::Remove => None,
+        Act::Add | Act::Reset => {
+            let prompt = new_password_of(lang, &target, Role::Cashier);
+            Some(secrets.new_password_asking(&mut ctx.input, lang, &prompt)?)
+        }
+    };
+    check_current(role_of(&by), &password)?;
+    if let Some(new) = &new {
+        check_new(Role::Cashier, new)?;
+    }
+    let no = target.clone();
+    signed_in(&terminal, &by, &password, |t| {
+        let new = new.as_deref().cloned().unwrap_or_default();
+        match act {
+            Act::Add => t.add_operator(no, new).map(drop),
+            Act::Remove => t.remove_operator(no),
+            Act::Reset => t.reset_operator_password(no, new),
+        }
+    })?;
+    outln(&match (lang, act) {
+        (Lang::En, Act::Add) => format!("Operator {target} (cashier) added."),
+        (Lang::En, Act::Remove) => {
+            format!("Operator {target} removed; the journal keeps naming them.")
+        }
+        (Lang::En, Act::Reset) => {
+            format!("Operator {target}'s password is reset; a lock on it, if any, is open.")
+        }
+        (Lang::Zh, Act::Add) => format!("已添加操作员 {target}（收银员）。"),
+        (Lang::Zh, Act::Remove) => format!("已删除操作员 {target}；流水中仍保留其记录。"),
+        (Lang::Zh, Act::Reset) => format!("操作员 {target} 的密码已重置，如有锁定已解除。"),
+    })
+}
+
+/// A cashier or the administrator changes their own password: current, then new.
+fn own_password(ctx: &mut Ctx, args: &OwnPasswordArgs) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let me = operator_no(&args.operator)?;
+    let role = role_of(&me);
+    if role == Role::Supervisor {
+        return Err(Usage::SupervisorPassword.into());
+    }
+    let terminal = session::open_existing(&ctx.global)?;
+    let mut secrets = Secrets::new(&args.password, &ctx.input)?;
+    let current = secrets.next(
+        &mut ctx.input,
+        &match lang {
+            Lang::En => format!("Current password of operator {me}: "),
+            Lang::Zh => format!("操作员 {me} 的当前密码："),
+        },
+        Answer::CurrentPassword,
+    )?;
+    let prompt = new_password_of(lang, &me, role);
+    let new = secrets.new_password_asking(&mut ctx.input, lang, &prompt)?;
+    check_current(role, &current)?;
+    check_new(role, &new)?;
+    if *current == *new {
+        return Err(VoidGuardError::PasswordReused.into());
+    }
+    signed_in(&terminal, &me, &current, |t| {
+        t.change_operator_password(String::clone(&current), String::clone(&new))
+    })?;
+    outln(&match lang {
+        Lang::En => {
+            format!("Operator {me}'s password is changed. Keep it safe and never share it.")
+        }
+        Lang::Zh => format!("操作员 {me} 的密码已修改。请妥善保管，切勿告知他人。"),
+    })
+}
+
+fn list(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let terminal = session::open_existing(&ctx.global)?;
+    let all = terminal.operators()?;
+    if args.json {
+        let items: Vec<_> = all.iter().map(operator_json).collect();
+        return out_json(&json!(items));
+    }
+    let header = match lang {
+        Lang::En => ["NO", "ROLE", "STATE", "FAILURES", "LOCKED UNTIL"],
+        Lang::Zh => ["操作员号", "角色", "状态", "密码错误次数", "锁定至"],
+    };
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|o| {
+            vec![
+                o.operator_no.clone(),
+                lang.role(o.role).to_owned(),
+                state(lang, o).to_owned(),
+                o.consecutive_failures.to_string(),
+                locked(lang, o),
+            ]
+        })
+        .collect();
+    out(&format::table(&header, &rows))
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Supervisor => "supervisor",
+        Role::Administrator => "administrator",
+        Role::Cashier => "cashier",
+    }
+}
+
+/// The supervisor is "active" once the void password is set; an account is inactive
+/// only when removed.
+fn state(lang: Lang, o: &Operator) -> &'static str {
+    match (o.active, o.role) {
+        (true, _) => lang.pick("active", "在用"),
+        (false, Role::Supervisor) => lang.pick("no password yet", "未设密码"),
+        (false, _) => lang.pick("removed", "已删除"),
+    }
+}
+
+/// A cashier's ten-in-a-row lock waits for the administrator's reset; the
+/// supervisor's and the administrator's for the back office's lift.
+fn locked(lang: Lang, o: &Operator) -> String {
+    match (o.needs_reset, o.locked_until_ms, o.role) {
+        (true, _, Role::Cashier) => lang
+            .pick("until the administrator resets it", "须系统管理员重置")
+            .to_owned(),
+        (true, _, _) => lang
+            .pick("until the back office lifts it", "须后台审批解除")
+            .to_owned(),
+        (false, Some(until), _) => format::local_time(until),
+        (false, None, _) => "-".to_owned(),
+    }
+}
+
+fn operator_json(o: &Operator) -> serde_json::Value {
+    json!({
+        "operator_no": o.operator_no,
+        "role": role_name(o.role),
+        "active": o.active,
+        "created_at_ms": o.created_at_ms,
+        "consecutive_failures": o.consecutive_failures,
+        "locked_until_ms": o.locked_until_ms,
+        "needs_reset": o.needs_reset,
+    })
+}
