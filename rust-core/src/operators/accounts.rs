@@ -5,17 +5,17 @@
 //! marking them, never by deleting the row, so reports keep naming who keyed what.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::audit::rows::Table;
 use crate::context::Ctx;
-use crate::crypto::{self, SecretKey};
+use crate::crypto::SecretKey;
 use crate::error::{invalid, Error, Field, Problem, Result, VoidGuardError};
 use crate::store::codes::stored_code;
+use crate::text;
+use crate::vault::hash::PasswordHash;
 use crate::vault::lockout::Lockout;
-use crate::vault::{kdf, policy};
-use crate::{platform, text};
+use crate::vault::policy;
 
 /// What an operator may do. The supervisor authorises voids, refunds and lifts with
 /// the void password; cashiers transact; the administrator manages operators and
@@ -45,20 +45,6 @@ pub struct Operator {
     /// Ten wrong passwords in a row: only the administrator's reset (or, for the
     /// administrator, a back-office lift) opens the account again.
     pub needs_reset: bool,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Record {
-    salt: String,
-    iterations: u32,
-    hash: String,
-}
-
-impl Drop for Record {
-    fn drop(&mut self) {
-        self.salt.zeroize();
-        self.hash.zeroize();
-    }
 }
 
 fn aad(operator_no: &str) -> Vec<u8> {
@@ -96,14 +82,7 @@ pub fn parse_new_password(role: Role, input: &str) -> Result<Zeroizing<String>> 
 }
 
 fn seal(key: &SecretKey, operator_no: &str, password: &str, iterations: u32) -> Result<Vec<u8>> {
-    let mut salt = [0u8; kdf::SALT_LEN];
-    platform::fill_random(&mut salt)?;
-    let hash = kdf::derive(password.as_bytes(), &salt, iterations);
-    let record = Record {
-        salt: crypto::to_hex(&salt),
-        iterations,
-        hash: crypto::to_hex(hash.as_ref()),
-    };
+    let record = PasswordHash::new(password, iterations)?;
     let plain = Zeroizing::new(serde_json::to_vec(&record)?);
     key.seal(&aad(operator_no), &plain)
 }
@@ -211,11 +190,8 @@ pub fn verify(
         .vault
         .open(&aad(operator_no), &row.sealed)
         .map_err(|_| Error::Corrupt("an operator's password record"))?;
-    let record: Record = serde_json::from_slice(&plain)?;
-    let salt = Zeroizing::new(crypto::from_hex(&record.salt).ok_or(Error::Corrupt("salt"))?);
-    let expected = Zeroizing::new(crypto::from_hex(&record.hash).ok_or(Error::Corrupt("hash"))?);
-    let actual = kdf::derive(password.as_bytes(), &salt, record.iterations);
-    if crypto::constant_time_eq(actual.as_ref(), &expected) {
+    let record: PasswordHash = serde_json::from_slice(&plain)?;
+    if record.verify(password)? {
         if row.lock != Lockout::default() {
             store_lock(tx, ctx, row.id, &Lockout::default())?;
         }

@@ -170,15 +170,7 @@ impl Terminal {
         operator_no: String,
         password: String,
     ) -> Result<Operator, VoidGuardError> {
-        let mut text = password;
-        let parsed = operators::parse(Field::OperatorNo, &operator_no)
-            .and_then(|no| Ok((no, accounts::parse_new_password(Role::Cashier, &text)?)));
-        zeroize::Zeroize::zeroize(&mut text);
-        let (operator_no, password) = parsed?;
-        let admin = self.require_admin()?;
-        if role_of(&operator_no) != Role::Cashier {
-            return Err(VoidGuardError::NotPermitted { operator_no });
-        }
+        let (operator_no, password, admin) = self.admin_on_cashier(operator_no, password)?;
         self.write(|tx, ctx| {
             accounts::add(tx, ctx, &operator_no, Role::Cashier, &password)?;
             audit::append(
@@ -222,15 +214,7 @@ impl Terminal {
         operator_no: String,
         new_password: String,
     ) -> Result<(), VoidGuardError> {
-        let mut text = new_password;
-        let parsed = operators::parse(Field::OperatorNo, &operator_no)
-            .and_then(|no| Ok((no, accounts::parse_new_password(Role::Cashier, &text)?)));
-        zeroize::Zeroize::zeroize(&mut text);
-        let (operator_no, password) = parsed?;
-        let admin = self.require_admin()?;
-        if role_of(&operator_no) != Role::Cashier {
-            return Err(VoidGuardError::NotPermitted { operator_no });
-        }
+        let (operator_no, password, admin) = self.admin_on_cashier(operator_no, new_password)?;
         self.write(|tx, ctx| {
             accounts::set_password(tx, ctx, &operator_no, &password)?;
             audit::append(
@@ -302,6 +286,25 @@ impl Terminal {
             }),
             None => Err(VoidGuardError::NotSignedIn),
         }
+    }
+
+    /// For the administrator's acts on a cashier: the parsed number and new password,
+    /// and the administrator's number; anyone else, or another role's number, is refused.
+    fn admin_on_cashier(
+        &self,
+        operator_no: String,
+        password: String,
+    ) -> Result<(String, zeroize::Zeroizing<String>, String), VoidGuardError> {
+        let mut text = password;
+        let parsed = operators::parse(Field::OperatorNo, &operator_no)
+            .and_then(|no| Ok((no, accounts::parse_new_password(Role::Cashier, &text)?)));
+        zeroize::Zeroize::zeroize(&mut text);
+        let (operator_no, password) = parsed?;
+        let admin = self.require_admin()?;
+        if role_of(&operator_no) != Role::Cashier {
+            return Err(VoidGuardError::NotPermitted { operator_no });
+        }
+        Ok((operator_no, password, admin))
     }
 
     fn operator(&self, operator_no: &str) -> Result<Operator, VoidGuardError> {

@@ -3,36 +3,31 @@
 //! AES-256-GCM under a key derived from the data key, so the database alone reveals
 //! nothing and an edited record is detected.
 
+pub mod hash;
 pub mod kdf;
 pub mod lockout;
 pub mod policy;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::audit::rows::{self, Table};
 use crate::context::Ctx;
-use crate::crypto::{self, SecretKey};
+use crate::crypto::SecretKey;
 use crate::error::{Error, Result, VoidGuardError};
-use crate::platform;
+use hash::PasswordHash;
 
 const RECORD_AAD: &[u8] = b"voidguard void password v1";
 const MS_PER_DAY: i64 = 86_400_000;
 
+/// The sealed record: the hash's fields and when it was set, side by side (the
+/// layout version 1 wrote, kept).
 #[derive(Serialize, Deserialize)]
 struct Record {
-    salt: String,
-    iterations: u32,
-    hash: String,
+    #[serde(flatten)]
+    hash: PasswordHash,
     set_at_ms: i64,
-}
-
-impl Drop for Record {
-    fn drop(&mut self) {
-        self.salt.zeroize();
-        self.hash.zeroize();
-    }
 }
 
 /// What the vault holds, without the secret.
@@ -102,7 +97,7 @@ pub fn state(conn: &Connection, key: &SecretKey) -> Result<VaultState> {
     let record = load_record(conn, key)?;
     Ok(VaultState {
         set_at_ms: record.as_ref().map(|r| r.set_at_ms),
-        iterations: record.as_ref().map(|r| r.iterations),
+        iterations: record.as_ref().map(|r| r.hash.iterations),
     })
 }
 
@@ -119,23 +114,14 @@ pub fn expires_at(set_at_ms: i64, max_age_days: u32) -> Option<i64> {
 /// does the lockout accounting in its own transaction.
 pub fn verify(conn: &Connection, key: &SecretKey, password: &str) -> Result<bool> {
     let record = load_record(conn, key)?.ok_or(VoidGuardError::PasswordNotSet)?;
-    let salt = Zeroizing::new(crypto::from_hex(&record.salt).ok_or(Error::Corrupt("salt"))?);
-    let expected = Zeroizing::new(crypto::from_hex(&record.hash).ok_or(Error::Corrupt("hash"))?);
-    let actual = kdf::derive(password.as_bytes(), &salt, record.iterations);
-    Ok(crypto::constant_time_eq(actual.as_ref(), &expected))
+    record.hash.verify(password)
 }
 
 /// Stores `password` (already parsed and checked) as the void password.
 pub fn store(tx: &Transaction<'_>, ctx: &Ctx<'_>, password: &str) -> Result<()> {
-    let (iterations, now_ms) = (ctx.config.kdf_iterations, ctx.now_ms);
-    let mut salt = [0u8; kdf::SALT_LEN];
-    platform::fill_random(&mut salt)?;
-    let hash = kdf::derive(password.as_bytes(), &salt, iterations);
     let record = Record {
-        salt: crypto::to_hex(&salt),
-        iterations,
-        hash: crypto::to_hex(hash.as_ref()),
-        set_at_ms: now_ms,
+        hash: PasswordHash::new(password, ctx.config.kdf_iterations)?,
+        set_at_ms: ctx.now_ms,
     };
     write_record(tx, ctx, Some(&record))
 }
