@@ -43,7 +43,7 @@ ensure_apt() {
 }
 
 # The tools that build and check an APK without Gradle: Debian's Android SDK tools,
-# Maven for the Maven Central artifacts, a JDK for kotlinc, keytool and ProGuard.
+# Maven for the Maven Central artifacts, a JDK for kotlinc, keytool and R8.
 ensure_apk_tools() {
     ensure_apt java default-jdk-headless
     ensure_apt keytool default-jdk-headless
@@ -56,8 +56,8 @@ ensure_apk_tools() {
     ensure_apt python3 python3
 }
 
-# The classpath of one profile of android/deps/pom.xml (kotlinc, proguard, dx,
-# android-api, app, androidtest). Maven resolves it once into ~/.m2; the list is kept
+# The classpath of one profile of android/deps/pom.xml (kotlinc, r8, android-api,
+# android-api-min, app, androidtest, robolectric…). Maven resolves it once into ~/.m2; the list is kept
 # under build/android/deps until the pom changes.
 android_classpath() {
     local profile=$1 pom="$ROOT/android/deps/pom.xml"
@@ -80,22 +80,17 @@ android_jar() {
     echo "$jar"
 }
 
+# The JDK that runs java (R8 reads its java.* as part of the library).
+jdk_home() {
+    dirname "$(dirname "$(readlink -f "$(command -v java)")")"
+}
+
 # The NDK, when ANDROID_NDK_HOME names one.
 ndk_home() {
     local ndk="${ANDROID_NDK_HOME:-}"
     if [[ -n "$ndk" && -d "$ndk/toolchains/llvm/prebuilt" ]]; then
         echo "$ndk"
     fi
-}
-
-# d8 from an installed Android SDK (the newest build-tools), if any.
-sdk_d8() {
-    local sdk
-    for sdk in "${ANDROID_HOME:-}" "${ANDROID_SDK_ROOT:-}"; do
-        [[ -n "$sdk" && -d "$sdk/build-tools" ]] || continue
-        find "$sdk/build-tools" -maxdepth 2 -name d8 -type f -perm -u+x 2>/dev/null | sort -V | tail -n1
-        return 0
-    done
 }
 
 # cargo-ndk, installed once with cargo when missing.
@@ -184,7 +179,7 @@ android_sysroot() {
     local unwind digest cc=(clang --target="$ANDROID_TRIPLE" --sysroot="$SYSROOT")
     unwind="$(libunwind_src)"
     digest="$(inputs_digest "$BIONIC_SRC" "$unwind/src" "$unwind/include" "$ROOT/scripts/bionic-stubs" \
-        "${BASH_SOURCE[0]}" "$(clang --version | head -n1)" "api=$MIN_SDK")"
+        "$(declare -f android_sysroot)" "$(clang --version | head -n1)" "api=$MIN_SDK")"
     if up_to_date "$SYSROOT/stamp" "$digest" "$SYSROOT_LIB/libunwind.a"; then
         return 0
     fi
