@@ -113,7 +113,9 @@ class Screen(private val activity: Activity) {
             minimumHeight = dp(TOUCH_DP)
             setTextSize(TypedValue.COMPLEX_UNIT_SP, BUTTON_SP)
             if (!primary) alpha = SECONDARY_ALPHA
-            setOnClickListener { onTap() }
+            // One action per tap: a second tap while the first one's core call runs
+            // (a double tap on Activate, Record sale, Settle) is ignored.
+            setOnClickListener { if ((activity as? ScreenActivity)?.idle != false) onTap() }
         }.also { add(it, topMargin = dp(6)) }
 
     fun field(hint: CharSequence, id: Int, kind: FieldKind, prefill: String = "", maxLength: Int = 0): EditText =

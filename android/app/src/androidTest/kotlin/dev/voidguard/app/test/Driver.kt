@@ -6,6 +6,8 @@ import android.content.Intent
 import android.graphics.Rect
 import android.os.SystemClock
 import android.view.InputDevice
+import android.view.KeyCharacterMap
+import android.view.KeyEvent
 import android.view.MotionEvent
 import android.view.View
 import android.view.inputmethod.InputMethodManager
@@ -153,11 +155,39 @@ class Driver(private val host: TestHost = TestHost.current) {
         val event = MotionEvent.obtain(downTime, now, action, x, y, 0)
         event.source = InputDevice.SOURCE_TOUCHSCREEN
         try {
-            if (!host.touch(event)) flunk("the touch at ($x, $y) was not delivered")
+            if (!host.inject(event)) flunk("the touch at ($x, $y) was not delivered")
         } finally {
             event.recycle()
         }
     }
+
+    /**
+     * Two taps on [id], the second landing before the first one's core call has come
+     * back (both clicks in one pass of the main thread, so on every host the second one
+     * meets the screen as the first one left it); then waits.
+     */
+    fun doubleTap(activity: Activity, id: Int) {
+        val view = find(activity, id)
+        instrumentation.runOnMainSync {
+            view.performClick()
+            view.performClick()
+        }
+        settle(activity)
+    }
+
+    /** Presses the system Back key once. */
+    fun back(activity: Activity) {
+        settle(activity)
+        val now = SystemClock.uptimeMillis()
+        for (action in listOf(KeyEvent.ACTION_DOWN, KeyEvent.ACTION_UP)) {
+            val event = KeyEvent(now, now, action, KeyEvent.KEYCODE_BACK, 0, 0, KeyCharacterMap.VIRTUAL_KEYBOARD, 0, 0, InputDevice.SOURCE_KEYBOARD)
+            if (!host.inject(event)) flunk("the Back key was not delivered")
+        }
+        if (!activity.isFinishing) settle(activity)
+    }
+
+    /** Switches the app's language for the screens started next; false where the host cannot. */
+    fun setLanguage(languageTag: String): Boolean = host.setLanguage(languageTag)
 
     /** Keys [digits] on the on-screen PIN pad. */
     fun pin(activity: Activity, digits: String) {

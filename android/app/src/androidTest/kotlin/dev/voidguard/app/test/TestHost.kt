@@ -2,7 +2,7 @@ package dev.voidguard.app.test
 
 import android.app.Activity
 import android.app.Instrumentation
-import android.view.MotionEvent
+import android.view.InputEvent
 import java.util.ServiceLoader
 
 /**
@@ -14,8 +14,14 @@ import java.util.ServiceLoader
 abstract class TestHost {
     abstract val instrumentation: Instrumentation
 
-    /** Delivers [event] to the window under it and returns when it has been handled. */
-    abstract fun touch(event: MotionEvent): Boolean
+    /** Delivers [event] (a touch, a key) to the app's window and returns when it has been handled. */
+    abstract fun inject(event: InputEvent): Boolean
+
+    /**
+     * Switches the app to [languageTag] (e.g. "zh-CN") for the Activities started next;
+     * false where this host cannot (a device's language belongs to its owner).
+     */
+    open fun setLanguage(languageTag: String): Boolean = false
 
     /** Runs [action] and returns the Activity of class [screen] it started. */
     abstract fun <A : Activity> startedBy(screen: Class<A>, timeoutMs: Long, action: () -> Unit): A
@@ -32,7 +38,7 @@ class DeviceHost : TestHost() {
     override val instrumentation: Instrumentation
         get() = VoidGuardTestRunner.current
 
-    override fun touch(event: MotionEvent): Boolean = instrumentation.uiAutomation.injectInputEvent(event, true)
+    override fun inject(event: InputEvent): Boolean = instrumentation.uiAutomation.injectInputEvent(event, true)
 
     override fun <A : Activity> startedBy(screen: Class<A>, timeoutMs: Long, action: () -> Unit): A {
         val monitor = instrumentation.addMonitor(screen.name, null, false)

@@ -9,7 +9,9 @@ import dev.voidguard.app.HomeActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
 import dev.voidguard.app.RequestsActivity
+import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettlementActivity
+import dev.voidguard.app.SlipActivity
 import dev.voidguard.app.VoidActivity
 import dev.voidguard.core.RequestKind
 import org.junit.After
@@ -140,8 +142,9 @@ class ResetTest : MerchantTest() {
 class ScreensTest : MerchantTest() {
     @Test
     fun everyScreenWithAPasswordOrASlipIsSecureAndHomeIsNot() {
+        // A secret, a code, a slip or a full card number on screen: no screenshots, no thumbnail.
         for (screen in listOf(ActivationActivity::class.java, PasswordActivity::class.java, VoidActivity::class.java,
-            RequestsActivity::class.java, SettlementActivity::class.java)) {
+            RequestsActivity::class.java, SettlementActivity::class.java, SaleActivity::class.java, SlipActivity::class.java)) {
             assertTrue(screen.simpleName, secure(d.launch(screen)))
         }
         assertFalse(secure(d.launch(HomeActivity::class.java)))

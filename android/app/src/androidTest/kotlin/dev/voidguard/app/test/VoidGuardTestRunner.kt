@@ -90,6 +90,8 @@ class VoidGuardTestRunner : Instrumentation() {
             SettlementTest::class.java,
             ResetTest::class.java,
             ScreensTest::class.java,
+            EveryScreenTest::class.java,
+            DoubleTapTest::class.java,
         )
     }
 }

@@ -4,11 +4,12 @@ import android.app.Activity
 import android.app.Application
 import android.app.Instrumentation
 import android.content.Intent
-import android.view.MotionEvent
+import android.view.InputEvent
 import androidx.test.platform.app.InstrumentationRegistry
 import dev.voidguard.app.test.TestHost
 import dev.voidguard.app.test.flunk
 import java.util.concurrent.TimeUnit
+import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
 
 /**
@@ -20,10 +21,18 @@ class RobolectricHost : TestHost() {
     override val instrumentation: Instrumentation
         get() = InstrumentationRegistry.getInstrumentation()
 
-    override fun touch(event: MotionEvent): Boolean {
+    override fun inject(event: InputEvent): Boolean {
         var handled = false
         instrumentation.runOnMainSync { handled = instrumentation.uiAutomation.injectInputEvent(event, true) }
         return handled
+    }
+
+    /** Robolectric's qualifiers: the configuration every Activity started next gets. */
+    override fun setLanguage(languageTag: String): Boolean {
+        val (language, region) = languageTag.split('-').let { it[0] to it.getOrNull(1) }
+        val qualifier = if (region == null) language else "$language-r$region"
+        instrumentation.runOnMainSync { RuntimeEnvironment.setQualifiers("+$qualifier") }
+        return true
     }
 
     override fun <A : Activity> startedBy(screen: Class<A>, timeoutMs: Long, action: () -> Unit): A {

@@ -30,7 +30,8 @@ fun main(args: Array<String>) {
     val result = core.run(InSandbox(), *classes.toTypedArray())
     result.failures.forEachIndexed { i, f -> println("${i + 1}) ${f.testHeader}\n${f.trace}") }
     val failed = result.failureCount
-    println("${result.runCount - failed - result.ignoreCount} passed, $failed failed, ${result.ignoreCount} skipped")
+    val skipped = result.ignoreCount + result.assumptionFailureCount
+    println("${result.runCount - failed - result.assumptionFailureCount} passed, $failed failed, $skipped skipped")
     exitProcess(if (result.wasSuccessful() && result.runCount > 0) 0 else 1)
 }
 
@@ -41,10 +42,12 @@ private class InSandbox : Computer() {
 
 private class Progress : RunListener() {
     private var failed = false
+    private var skipped = false
     private var started = 0L
 
     override fun testStarted(description: Description) {
         failed = false
+        skipped = false
         started = System.nanoTime()
         print("${description.className.substringAfterLast('.')}#${description.methodName} … ")
         System.out.flush()
@@ -54,8 +57,12 @@ private class Progress : RunListener() {
         failed = true
     }
 
+    override fun testAssumptionFailure(failure: Failure) {
+        skipped = true
+    }
+
     override fun testFinished(description: Description) {
         val ms = (System.nanoTime() - started) / 1_000_000
-        println(if (failed) "FAILED (${ms} ms)" else "ok (${ms} ms)")
+        println(if (failed) "FAILED (${ms} ms)" else if (skipped) "skipped (${ms} ms)" else "ok (${ms} ms)")
     }
 }
