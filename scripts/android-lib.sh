@@ -355,3 +355,22 @@ core_elf_checks() {
 uniffi_exports() {
     llvm-nm -D --defined-only "$1" | awk '{ print $NF }' | grep -E '^(uniffi_|ffi_|UNIFFI_)' | sort
 }
+
+# Assembles, aligns and signs (v2 + v3) an APK: apk-zip puts the resources, the dex and
+# the stored, 16 KiB-aligned native libraries together, zipalign -p 4 aligns the rest.
+# The passwords are in apksigner's forms (pass:…, env:NAME), so a vendor's stay off the
+# command line.
+package_apk() { # name res-apk dex-dir out-apk keystore alias store-pass key-pass [lib=path...]
+    local name=$1 res=$2 dex=$3 apk=$4 keystore=$5 alias=$6 store_pass=$7 key_pass=$8
+    shift 8
+    local unaligned="$ANDROID_OUT/$name/unaligned.apk" aligned="$ANDROID_OUT/$name/aligned.apk"
+    mkdir -p "$ANDROID_OUT/$name" "$(dirname "$apk")"
+    rm -f "$unaligned" "$aligned"
+    logged "assemble-$name" "$ROOT/scripts/apk-zip" assemble "$unaligned" "$res" "$dex" "$@"
+    logged "zipalign-$name" zipalign -p -f 4 "$unaligned" "$aligned"
+    logged "apksigner-$name" apksigner sign --ks "$keystore" --ks-key-alias "$alias" \
+        --ks-pass "$store_pass" --key-pass "$key_pass" --min-sdk-version "$MIN_SDK" \
+        --v1-signing-enabled false --v2-signing-enabled true --v3-signing-enabled true \
+        --out "$apk" "$aligned"
+    rm -f "$apk.idsig" "$unaligned" "$aligned"
+}
