@@ -118,10 +118,17 @@ class Screen(private val activity: Activity) {
             setOnClickListener { if ((activity as? ScreenActivity)?.idle != false) onTap() }
         }.also { add(it, topMargin = dp(6)) }
 
-    fun field(hint: CharSequence, id: Int, kind: FieldKind, prefill: String = "", maxLength: Int = 0): EditText =
-        EditText(activity).apply {
+    /**
+     * A labelled input. The label is a line of its own above the field: a hint would
+     * vanish once the field is filled and is cut off at the figures' size.
+     */
+    fun field(label: CharSequence, id: Int, kind: FieldKind, prefill: String = "", maxLength: Int = 0): EditText {
+        text(label).apply {
+            labelFor = id
+            setPadding(0, dp(8), 0, 0)
+        }
+        return EditText(activity).apply {
             this.id = id
-            this.hint = hint
             setText(prefill)
             minHeight = dp(TOUCH_DP)
             setTextSize(TypedValue.COMPLEX_UNIT_SP, if (kind == FieldKind.TEXT) TEXT_SP else FIGURE_SP)
@@ -142,6 +149,7 @@ class Screen(private val activity: Activity) {
             }
             if (maxLength > 0) filters = arrayOf(InputFilter.LengthFilter(maxLength))
         }.also { add(it, topMargin = dp(4)) }
+    }
 
     /**
      * The PIN pad: filled dots, then 1–9, clear, 0, backspace. Digits are large and every

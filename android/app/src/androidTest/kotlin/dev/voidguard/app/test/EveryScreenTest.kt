@@ -140,3 +140,23 @@ class DoubleTapTest {
         assertEquals("the voucher after a double-tapped sale is the next one", "%06d".format(voucher.toInt() + 1), next.voucherNo)
     }
 }
+
+/** What a field asks for stays on screen once the merchant has typed into it. */
+class FieldLabelTest {
+    private val d = Driver()
+
+    @After
+    fun closeScreens() = d.finishAll()
+
+    @Test
+    fun aFilledFieldKeepsItsLabel() {
+        d.freshTerminal()
+        val a = d.launch(ActivationActivity::class.java)
+        d.type(a, R.id.field_merchant_no, MERCHANT_NO)
+        d.type(a, R.id.field_terminal_id, TERMINAL_ID)
+        val shown = d.screenText(a)
+        for (label in listOf(R.string.field_merchant_no, R.string.field_terminal_id, R.string.field_terminal_secret)) {
+            assertTrue("'${a.getString(label)}' is not on screen: $shown", shown.contains(a.getString(label)))
+        }
+    }
+}

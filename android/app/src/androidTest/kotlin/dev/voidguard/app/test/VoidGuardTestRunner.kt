@@ -92,6 +92,7 @@ class VoidGuardTestRunner : Instrumentation() {
             ScreensTest::class.java,
             EveryScreenTest::class.java,
             DoubleTapTest::class.java,
+            FieldLabelTest::class.java,
         )
     }
 }
