@@ -374,3 +374,19 @@ package_apk() { # name res-apk dex-dir out-apk keystore alias store-pass key-pas
         --out "$apk" "$aligned"
     rm -f "$apk.idsig" "$unaligned" "$aligned"
 }
+
+# The app's resources compiled for aapt2 link into $1 (a flat zip) and, beside it,
+# ${1%.zip}-zh.zip with one addition: values-b+zh+Hant, a copy of values-zh-rCN made
+# here. Android matches zh-TW, zh-HK and zh-MO (Traditional script) to no zh-rCN (or
+# plain zh, taken as Simplified) resource and would show those merchants an English UI
+# beside Chinese slips; the copy gives them the Chinese UI, from the one file kept in
+# the repository.
+compile_app_resources() { # out-flat-zip
+    local out=$1 res="$ROOT/android/app/src/main/res" extra
+    extra="$(dirname "$out")/res-zh"
+    rm -rf "$extra" "$out" "${out%.zip}-zh.zip"
+    mkdir -p "$extra/values-b+zh+Hant"
+    cp "$res/values-zh-rCN/strings.xml" "$extra/values-b+zh+Hant/strings.xml"
+    logged aapt2-compile-res aapt2 compile --dir "$res" -o "$out"
+    logged aapt2-compile-res-zh aapt2 compile --dir "$extra" -o "${out%.zip}-zh.zip"
+}

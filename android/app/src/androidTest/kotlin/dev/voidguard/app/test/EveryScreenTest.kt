@@ -50,6 +50,25 @@ class EveryScreenTest : MerchantTest() {
     }
 
     @Test
+    fun traditionalChineseLocalesGetTheChineseScreensAndSlips() {
+        val sale = merchant.sale("8.80")
+        assumeTrue("this host cannot switch the app's language", d.setLanguage("zh-TW"))
+        for (language in listOf("zh-TW", "zh-HK")) {
+            d.setLanguage(language)
+            for (screen in listOf(HomeActivity::class.java, VoidActivity::class.java, SlipActivity::class.java)) {
+                val a = open(screen, sale)
+                for (label in labels(a) + a.title.toString()) {
+                    assertTrue("$language ${screen.simpleName}: '$label' is not Chinese", CJK.containsMatchIn(label))
+                }
+                if (screen == SlipActivity::class.java) {
+                    assertTrue("$language: the slip is Chinese too: ${d.text(a, R.id.slip_text)}", CJK.containsMatchIn(d.text(a, R.id.slip_text)))
+                }
+                d.finishAll()
+            }
+        }
+    }
+
+    @Test
     fun backLeavesEveryScreen() {
         val sale = merchant.sale("8.80")
         for (screen in SCREENS) {
