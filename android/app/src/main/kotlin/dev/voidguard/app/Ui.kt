@@ -9,6 +9,8 @@ import android.text.InputType
 import android.util.TypedValue
 import android.view.Gravity
 import android.view.View
+import android.view.accessibility.AccessibilityEvent
+import android.view.accessibility.AccessibilityNodeInfo
 import android.view.ViewGroup.LayoutParams.MATCH_PARENT
 import android.view.ViewGroup.LayoutParams.WRAP_CONTENT
 import android.widget.Button
@@ -174,7 +176,8 @@ class Screen(private val activity: Activity) {
                     Button(activity).apply {
                         id = pinKeyId(key)
                         text = key.digit?.toString() ?: str(if (key == PinKey.CLEAR) R.string.pin_clear else R.string.pin_backspace)
-                        contentDescription = key.digit?.toString() ?: text
+                        contentDescription = if (key.digit != null) str(R.string.pin_key) else text
+                        if (key.digit != null) accessibilityDelegate = SilentDigit
                         setTextSize(TypedValue.COMPLEX_UNIT_SP, if (key.digit != null) PIN_KEY_SP else BUTTON_SP)
                         minHeight = dp(PIN_KEY_DP)
                         minimumHeight = dp(PIN_KEY_DP)
@@ -194,6 +197,22 @@ class Screen(private val activity: Activity) {
             view,
             LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT).apply { setMargins(0, topMargin, 0, 0) },
         )
+    }
+
+    /**
+     * A PIN key tells accessibility services that it is a PIN key, never its digit: a
+     * screen reader speaking the void password aloud at the counter would give it away.
+     */
+    private object SilentDigit : View.AccessibilityDelegate() {
+        override fun onInitializeAccessibilityNodeInfo(host: View, info: AccessibilityNodeInfo) {
+            super.onInitializeAccessibilityNodeInfo(host, info)
+            info.text = null
+        }
+
+        override fun onPopulateAccessibilityEvent(host: View, event: AccessibilityEvent) {
+            event.text.clear()
+            event.contentDescription = host.contentDescription
+        }
     }
 
     companion object {
