@@ -21,6 +21,7 @@ class PasswordActivity : ScreenActivity() {
     }
 
     override fun onBackPressed() {
+        if (!idle) return
         val entering = shown as? PasswordFlow.State.Entering
         if (entering == null || entering.step == Step.CURRENT || (entering.step == Step.NEW && entering.mode == Mode.SET)) {
             super.onBackPressed()

@@ -28,6 +28,7 @@ class RequestsActivity : ScreenActivity() {
     }
 
     override fun onBackPressed() {
+        if (!idle) return
         if (shown is State.Overview || shown == null) super.onBackPressed() else send(Event.Back)
     }
 

@@ -7,9 +7,12 @@ import dev.voidguard.app.flow.SaleFlow.State
 
 /**
  * Record a sale. With the simulated host the card number is keyed (the core masks it at
- * once); with the payment app, the app reads the card.
+ * once), so the screen is secure; with the payment app, the app reads the card.
  */
 class SaleActivity : ScreenActivity() {
+    // The keyed card number is a full PAN until the core masks it (PCI DSS 3.4).
+    override val secure = true
+
     private var flow: SaleFlow? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {

@@ -2,6 +2,7 @@ package dev.voidguard.app
 
 import android.app.Activity
 import android.os.Bundle
+import android.util.Log
 import android.view.Gravity
 import android.view.View
 import android.view.ViewGroup.LayoutParams.MATCH_PARENT
@@ -53,6 +54,11 @@ abstract class ScreenActivity : Activity() {
         setContentView(frame)
     }
 
+    /** A Back while a core call runs would drop its result (a void's outcome): wait for it. */
+    override fun onBackPressed() {
+        if (idle) super.onBackPressed()
+    }
+
     /** Replaces the screen's content with what [build] makes. */
     protected fun show(build: Screen.() -> Unit) {
         val screen = Screen(this)
@@ -77,7 +83,11 @@ abstract class ScreenActivity : Activity() {
                 Outcome.Done(work())
             } catch (e: VoidGuardException) {
                 Outcome.Failed(Notice.Refused(e))
-            } catch (e: RuntimeException) {
+            } catch (e: Exception) {
+                // The bindings' InternalException (a panic in the core) is no
+                // RuntimeException; nothing may escape the core thread. The class alone
+                // is logged: a message could carry what the merchant keyed.
+                Log.e(TAG, "core call failed: ${e.javaClass.name}")
                 Outcome.Failed(Notice.Unexpected)
             }
             runOnUiThread {
@@ -115,5 +125,6 @@ abstract class ScreenActivity : Activity() {
         const val WRAP = FrameLayout.LayoutParams.WRAP_CONTENT
         const val OVERLAY = 0x55FFFFFF
         const val OVERLAY_DELAY_MS = 150L
+        const val TAG = "VoidGuard"
     }
 }

@@ -9,6 +9,8 @@ import android.text.InputType
 import android.util.TypedValue
 import android.view.Gravity
 import android.view.View
+import android.view.accessibility.AccessibilityEvent
+import android.view.accessibility.AccessibilityNodeInfo
 import android.view.ViewGroup.LayoutParams.MATCH_PARENT
 import android.view.ViewGroup.LayoutParams.WRAP_CONTENT
 import android.widget.Button
@@ -113,13 +115,22 @@ class Screen(private val activity: Activity) {
             minimumHeight = dp(TOUCH_DP)
             setTextSize(TypedValue.COMPLEX_UNIT_SP, BUTTON_SP)
             if (!primary) alpha = SECONDARY_ALPHA
-            setOnClickListener { onTap() }
+            // One action per tap: a second tap while the first one's core call runs
+            // (a double tap on Activate, Record sale, Settle) is ignored.
+            setOnClickListener { if ((activity as? ScreenActivity)?.idle != false) onTap() }
         }.also { add(it, topMargin = dp(6)) }
 
-    fun field(hint: CharSequence, id: Int, kind: FieldKind, prefill: String = "", maxLength: Int = 0): EditText =
-        EditText(activity).apply {
+    /**
+     * A labelled input. The label is a line of its own above the field: a hint would
+     * vanish once the field is filled and is cut off at the figures' size.
+     */
+    fun field(label: CharSequence, id: Int, kind: FieldKind, prefill: String = "", maxLength: Int = 0): EditText {
+        text(label).apply {
+            labelFor = id
+            setPadding(0, dp(8), 0, 0)
+        }
+        return EditText(activity).apply {
             this.id = id
-            this.hint = hint
             setText(prefill)
             minHeight = dp(TOUCH_DP)
             setTextSize(TypedValue.COMPLEX_UNIT_SP, if (kind == FieldKind.TEXT) TEXT_SP else FIGURE_SP)
@@ -140,6 +151,7 @@ class Screen(private val activity: Activity) {
             }
             if (maxLength > 0) filters = arrayOf(InputFilter.LengthFilter(maxLength))
         }.also { add(it, topMargin = dp(4)) }
+    }
 
     /**
      * The PIN pad: filled dots, then 1–9, clear, 0, backspace. Digits are large and every
@@ -164,7 +176,8 @@ class Screen(private val activity: Activity) {
                     Button(activity).apply {
                         id = pinKeyId(key)
                         text = key.digit?.toString() ?: str(if (key == PinKey.CLEAR) R.string.pin_clear else R.string.pin_backspace)
-                        contentDescription = key.digit?.toString() ?: text
+                        contentDescription = if (key.digit != null) str(R.string.pin_key) else text
+                        if (key.digit != null) accessibilityDelegate = SilentDigit
                         setTextSize(TypedValue.COMPLEX_UNIT_SP, if (key.digit != null) PIN_KEY_SP else BUTTON_SP)
                         minHeight = dp(PIN_KEY_DP)
                         minimumHeight = dp(PIN_KEY_DP)
@@ -184,6 +197,22 @@ class Screen(private val activity: Activity) {
             view,
             LinearLayout.LayoutParams(MATCH_PARENT, WRAP_CONTENT).apply { setMargins(0, topMargin, 0, 0) },
         )
+    }
+
+    /**
+     * A PIN key tells accessibility services that it is a PIN key, never its digit: a
+     * screen reader speaking the void password aloud at the counter would give it away.
+     */
+    private object SilentDigit : View.AccessibilityDelegate() {
+        override fun onInitializeAccessibilityNodeInfo(host: View, info: AccessibilityNodeInfo) {
+            super.onInitializeAccessibilityNodeInfo(host, info)
+            info.text = null
+        }
+
+        override fun onPopulateAccessibilityEvent(host: View, event: AccessibilityEvent) {
+            event.text.clear()
+            event.contentDescription = host.contentDescription
+        }
     }
 
     companion object {

@@ -17,7 +17,7 @@ class VoidActivity : ScreenActivity() {
     // The password is keyed and the slip shown here.
     override val secure = true
 
-    private var flow: VoidFlow? = null
+    @Volatile private var flow: VoidFlow? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
@@ -27,7 +27,10 @@ class VoidActivity : ScreenActivity() {
         onCore({ t -> VoidFlow(t, operatorNo, app.voidReasons(), locale).also { flow = it }.state }, ::render)
     }
 
-    override fun onBackPressed() = send(Event.Back)
+    override fun onBackPressed() {
+        // No flow when the terminal could not be opened: Back just leaves.
+        if (idle) if (flow == null) finish() else send(Event.Back)
+    }
 
     private fun send(event: Event) {
         onCore({ checkNotNull(flow).on(event) }, ::render)

@@ -5,6 +5,9 @@ import android.app.Instrumentation
 import android.content.Intent
 import android.graphics.Rect
 import android.os.SystemClock
+import android.view.InputDevice
+import android.view.KeyCharacterMap
+import android.view.KeyEvent
 import android.view.MotionEvent
 import android.view.View
 import android.view.inputmethod.InputMethodManager
@@ -20,11 +23,14 @@ import java.util.concurrent.TimeUnit
 fun flunk(message: String): Nothing = throw AssertionError(message)
 
 /**
- * Drives the real Activities the way a merchant does: starts them, taps views (an
- * injected touch at the view's centre), types into fields, and waits until the core
- * call a tap started has been rendered.
+ * Drives the real Activities the way a merchant does: starts them, taps views (a touch
+ * injected at the view's centre), types into fields, and waits until the core call a tap
+ * started has been rendered. The same on a device and under Robolectric ([TestHost]);
+ * waits are in real time, as the core works on its own thread.
  */
-class Driver(val instrumentation: Instrumentation = VoidGuardTestRunner.current) {
+class Driver(private val host: TestHost = TestHost.current) {
+    val instrumentation: Instrumentation = host.instrumentation
+
     private val started = mutableListOf<Activity>()
 
     val app: VoidGuardApp
@@ -64,30 +70,22 @@ class Driver(val instrumentation: Instrumentation = VoidGuardTestRunner.current)
 
     /** The next Activity of [screen] that [action] starts. */
     fun <A : Activity> expect(screen: Class<A>, action: () -> Unit): A {
-        val monitor = instrumentation.addMonitor(screen.name, null, false)
-        try {
-            action()
-            @Suppress("UNCHECKED_CAST")
-            val activity = instrumentation.waitForMonitorWithTimeout(monitor, TIMEOUT_MS) as A?
-                ?: flunk("${screen.simpleName} was not started")
-            started += activity
-            settle(activity)
-            return activity
-        } finally {
-            instrumentation.removeMonitor(monitor)
-        }
+        val activity = host.startedBy(screen, TIMEOUT_MS, action)
+        started += activity
+        settle(activity)
+        return activity
     }
 
     /** Waits until every tap's core call has been rendered. */
     fun settle(activity: Activity) {
         instrumentation.waitForIdleSync()
-        val deadline = SystemClock.uptimeMillis() + TIMEOUT_MS
+        val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS)
         while (true) {
             var idle = true
             instrumentation.runOnMainSync { idle = (activity as? ScreenActivity)?.idle ?: true }
             if (idle) break
-            if (SystemClock.uptimeMillis() > deadline) flunk("${activity.javaClass.simpleName} stayed busy")
-            SystemClock.sleep(POLL_MS)
+            if (System.nanoTime() > deadline) flunk("${activity.javaClass.simpleName} stayed busy")
+            Thread.sleep(POLL_MS)
         }
         instrumentation.waitForIdleSync()
     }
@@ -144,16 +142,52 @@ class Driver(val instrumentation: Instrumentation = VoidGuardTestRunner.current)
         instrumentation.runOnMainSync { view.getLocationOnScreen(location) }
         val x = location[0] + view.width / 2f
         val y = location[1] + view.height / 2f
-        val down = SystemClock.uptimeMillis()
+        touch(MotionEvent.ACTION_DOWN, x, y)
+        touch(MotionEvent.ACTION_UP, x, y)
+        settle(activity)
+    }
+
+    private var downTime = 0L
+
+    private fun touch(action: Int, x: Float, y: Float) {
+        val now = SystemClock.uptimeMillis()
+        if (action == MotionEvent.ACTION_DOWN) downTime = now
+        val event = MotionEvent.obtain(downTime, now, action, x, y, 0)
+        event.source = InputDevice.SOURCE_TOUCHSCREEN
         try {
-            instrumentation.sendPointerSync(MotionEvent.obtain(down, down, MotionEvent.ACTION_DOWN, x, y, 0))
-            instrumentation.sendPointerSync(MotionEvent.obtain(down, down + TAP_MS, MotionEvent.ACTION_UP, x, y, 0))
-        } catch (e: SecurityException) {
-            // The touch would land on another window (a system dialog, the keyboard): click instead.
-            instrumentation.runOnMainSync { view.performClick() }
+            if (!host.inject(event)) flunk("the touch at ($x, $y) was not delivered")
+        } finally {
+            event.recycle()
+        }
+    }
+
+    /**
+     * Two taps on [id], the second landing before the first one's core call has come
+     * back (both clicks in one pass of the main thread, so on every host the second one
+     * meets the screen as the first one left it); then waits.
+     */
+    fun doubleTap(activity: Activity, id: Int) {
+        val view = find(activity, id)
+        instrumentation.runOnMainSync {
+            view.performClick()
+            view.performClick()
         }
         settle(activity)
     }
+
+    /** Presses the system Back key once. */
+    fun back(activity: Activity) {
+        settle(activity)
+        val now = SystemClock.uptimeMillis()
+        for (action in listOf(KeyEvent.ACTION_DOWN, KeyEvent.ACTION_UP)) {
+            val event = KeyEvent(now, now, action, KeyEvent.KEYCODE_BACK, 0, 0, KeyCharacterMap.VIRTUAL_KEYBOARD, 0, 0, InputDevice.SOURCE_KEYBOARD)
+            if (!host.inject(event)) flunk("the Back key was not delivered")
+        }
+        if (!activity.isFinishing) settle(activity)
+    }
+
+    /** Switches the app's language for the screens started next; false where the host cannot. */
+    fun setLanguage(languageTag: String): Boolean = host.setLanguage(languageTag)
 
     /** Keys [digits] on the on-screen PIN pad. */
     fun pin(activity: Activity, digits: String) {
@@ -172,7 +206,6 @@ class Driver(val instrumentation: Instrumentation = VoidGuardTestRunner.current)
     companion object {
         const val TIMEOUT_MS = 30_000L
         private const val POLL_MS = 20L
-        private const val TAP_MS = 50L
 
         private val PIN_KEYS = listOf(
             dev.voidguard.app.R.id.pin_0, dev.voidguard.app.R.id.pin_1, dev.voidguard.app.R.id.pin_2,

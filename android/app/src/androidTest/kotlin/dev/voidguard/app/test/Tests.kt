@@ -3,13 +3,16 @@ package dev.voidguard.app.test
 import android.view.View
 import android.view.ViewGroup
 import android.view.WindowManager
+import android.view.accessibility.AccessibilityEvent
 import android.widget.Button
 import dev.voidguard.app.ActivationActivity
 import dev.voidguard.app.HomeActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
 import dev.voidguard.app.RequestsActivity
+import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettlementActivity
+import dev.voidguard.app.SlipActivity
 import dev.voidguard.app.VoidActivity
 import dev.voidguard.core.RequestKind
 import org.junit.After
@@ -140,8 +143,9 @@ class ResetTest : MerchantTest() {
 class ScreensTest : MerchantTest() {
     @Test
     fun everyScreenWithAPasswordOrASlipIsSecureAndHomeIsNot() {
+        // A secret, a code, a slip or a full card number on screen: no screenshots, no thumbnail.
         for (screen in listOf(ActivationActivity::class.java, PasswordActivity::class.java, VoidActivity::class.java,
-            RequestsActivity::class.java, SettlementActivity::class.java)) {
+            RequestsActivity::class.java, SettlementActivity::class.java, SaleActivity::class.java, SlipActivity::class.java)) {
             assertTrue(screen.simpleName, secure(d.launch(screen)))
         }
         assertFalse(secure(d.launch(HomeActivity::class.java)))
@@ -158,6 +162,26 @@ class ScreensTest : MerchantTest() {
         val password = d.launch(PasswordActivity::class.java)
         val key = d.find(password, R.id.pin_5)
         assertTrue(key.height >= 64 * density)
+    }
+
+    @Test
+    fun pinKeysDoNotAnnounceTheirDigits() {
+        val p = d.launch(PasswordActivity::class.java)
+        val keys = listOf(R.id.pin_0, R.id.pin_1, R.id.pin_2, R.id.pin_3, R.id.pin_4, R.id.pin_5, R.id.pin_6, R.id.pin_7, R.id.pin_8, R.id.pin_9)
+        keys.forEachIndexed { digit, id ->
+            val key = d.find(p, id)
+            var spoken = ""
+            d.instrumentation.runOnMainSync {
+                val info = key.createAccessibilityNodeInfo()
+                val event = AccessibilityEvent.obtain(AccessibilityEvent.TYPE_VIEW_CLICKED)
+                key.onInitializeAccessibilityEvent(event)
+                key.dispatchPopulateAccessibilityEvent(event)
+                spoken = listOfNotNull(info.text, info.contentDescription, event.contentDescription).joinToString(" ") +
+                    " " + event.text.joinToString(" ")
+            }
+            assertFalse("PIN key $digit announces '$spoken'", spoken.contains(digit.toString()))
+            assertTrue("PIN key $digit says nothing at all", spoken.isNotBlank())
+        }
     }
 
     private fun buttons(view: View): List<Button> = when (view) {

@@ -90,6 +90,9 @@ class VoidGuardTestRunner : Instrumentation() {
             SettlementTest::class.java,
             ResetTest::class.java,
             ScreensTest::class.java,
+            EveryScreenTest::class.java,
+            DoubleTapTest::class.java,
+            FieldLabelTest::class.java,
         )
     }
 }

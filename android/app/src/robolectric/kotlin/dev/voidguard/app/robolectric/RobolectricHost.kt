@@ -1,0 +1,59 @@
+package dev.voidguard.app.robolectric
+
+import android.app.Activity
+import android.app.Application
+import android.app.Instrumentation
+import android.content.Intent
+import android.view.InputEvent
+import androidx.test.platform.app.InstrumentationRegistry
+import dev.voidguard.app.test.TestHost
+import dev.voidguard.app.test.flunk
+import java.util.concurrent.TimeUnit
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.Shadows.shadowOf
+
+/**
+ * The [TestHost] under Robolectric (instrumentation looper mode: the tests run on their
+ * own thread, the main looper on its own, as on a device). Robolectric records the
+ * Activities the app starts instead of creating them; the driver launches them.
+ */
+class RobolectricHost : TestHost() {
+    override val instrumentation: Instrumentation
+        get() = InstrumentationRegistry.getInstrumentation()
+
+    override fun inject(event: InputEvent): Boolean {
+        var handled = false
+        instrumentation.runOnMainSync { handled = instrumentation.uiAutomation.injectInputEvent(event, true) }
+        return handled
+    }
+
+    /** Robolectric's qualifiers: the configuration every Activity started next gets. */
+    override fun setLanguage(languageTag: String): Boolean {
+        val (language, region) = languageTag.split('-').let { it[0] to it.getOrNull(1) }
+        val qualifier = if (region == null) language else "$language-r$region"
+        instrumentation.runOnMainSync { RuntimeEnvironment.setQualifiers("+$qualifier") }
+        return true
+    }
+
+    override fun <A : Activity> startedBy(screen: Class<A>, timeoutMs: Long, action: () -> Unit): A {
+        val recorder = shadowOf(instrumentation.targetContext.applicationContext as Application)
+        while (recorder.nextStartedActivity != null) Unit
+        action()
+        instrumentation.waitForIdleSync()
+        val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs)
+        var intent: Intent? = recorder.nextStartedActivity
+        while (intent == null) {
+            if (System.nanoTime() > deadline) flunk("${screen.simpleName} was not started")
+            Thread.sleep(POLL_MS)
+            instrumentation.waitForIdleSync()
+            intent = recorder.nextStartedActivity
+        }
+        if (intent.component?.className != screen.name) flunk("${intent.component?.className} was started, not ${screen.simpleName}")
+        @Suppress("UNCHECKED_CAST")
+        return instrumentation.startActivitySync(Intent(intent).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)) as A
+    }
+
+    private companion object {
+        const val POLL_MS = 20L
+    }
+}
