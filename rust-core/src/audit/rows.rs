@@ -15,7 +15,7 @@
 //! every money-moving call check the few rows a void depends on ([`Table::is_critical`])
 //! without the walk: the head carries the list of their latest entries, under its MAC.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
@@ -398,9 +398,11 @@ pub fn check_critical(conn: &Connection, key: &SecretKey) -> Result<Option<RowFi
     Ok(None)
 }
 
-/// The latest entry for each row, gathered while the chain is walked.
+/// The latest entry for each row, gathered while the chain is walked. A B-tree, not a
+/// hash map: std's hash seeds read randomness through `getrandom`, which Android
+/// only has from API 28 (a weak reference the arm64 check refuses).
 #[derive(Default)]
-pub struct Latest(HashMap<(Table, i64), (u64, [u8; 32])>);
+pub struct Latest(BTreeMap<(Table, i64), (u64, [u8; 32])>);
 
 impl Latest {
     pub fn record(&mut self, table: Table, row_id: i64, seq: u64, digest: &[u8]) {
@@ -449,7 +451,8 @@ pub fn check_all(conn: &Connection, latest: Latest) -> Result<(u64, Option<RowFi
             ));
         }
     }
-    let gone = latest.into_iter().min_by_key(|((t, id), _)| (*t, *id));
+    // The B-tree yields rows in table order, then by row id: the first is reported.
+    let gone = latest.into_iter().next();
     Ok((
         checked,
         gone.map(|((t, id), (seq, _))| RowFinding::new(t, id, Some(seq), AuditProblem::RowDeleted)),
