@@ -194,7 +194,8 @@ pub fn drop_guards(conn: &rusqlite::Connection) {
         "DROP TRIGGER IF EXISTS audit_entries_are_never_changed;
          DROP TRIGGER IF EXISTS audit_entries_are_never_deleted;
          DROP TRIGGER IF EXISTS journal_rows_change_only_by_status_moves;
-         DROP TRIGGER IF EXISTS journal_rows_are_never_deleted;",
+         DROP TRIGGER IF EXISTS journal_rows_are_never_deleted;
+         DROP TRIGGER IF EXISTS operators_are_never_deleted;",
     )
     .unwrap();
 }
