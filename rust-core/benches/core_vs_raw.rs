@@ -16,6 +16,8 @@ use voidguard::{
 };
 
 const PASSWORD: &str = "274816";
+const ADMIN_PASSWORD: &str = "58204719";
+const CASHIER_PASSWORD: &str = "3817";
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -40,8 +42,15 @@ fn config(db: &Path) -> TerminalConfig {
     config
 }
 
+/// Opened with cashier 01 signed in, who keys what the raw side writes as '01'.
 fn open(f: &Fixture) -> Terminal {
-    Terminal::open_with(config(&f.ours), &f.keys, None, Arc::new(SystemClock)).expect("open")
+    let t =
+        Terminal::open_with(config(&f.ours), &f.keys, None, Arc::new(SystemClock)).expect("open");
+    if t.status().expect("status").activated {
+        t.sign_in("01".into(), CASHIER_PASSWORD.into())
+            .expect("sign in");
+    }
+    t
 }
 
 /// The raw side: the same file layout, opened with the same pragmas.
@@ -92,6 +101,13 @@ fn build() -> Fixture {
         t.redeem_approval(ticket.request_code, code, None)
             .expect("permit");
         t.set_void_password(PASSWORD.into()).expect("password");
+        t.set_admin_password(ADMIN_PASSWORD.into())
+            .expect("admin password");
+        t.sign_in("99".into(), ADMIN_PASSWORD.into())
+            .expect("admin");
+        t.add_operator("01".into(), CASHIER_PASSWORD.into())
+            .expect("cashier");
+        t.sign_out().expect("sign out");
         t.bulk_fill(rows, 100_000).expect("fill");
     }
     // Closing checkpointed the WAL; the raw side starts from an identical file.
@@ -118,7 +134,6 @@ fn sale_request(i: u32) -> SaleRequest {
         amount: format!("{}.{:02}", 10 + i % 500, i % 100),
         card_number: "622202******0123".into(),
         card_scheme: "UnionPay".into(),
-        operator_no: "01".into(),
         rrn: Some(format!("{:012}", 900_000_000_000u64 + u64::from(i))),
         auth_code: Some(format!("{:06}", i % 1_000_000)),
     }
@@ -130,8 +145,6 @@ fn void_request(t: &Transaction) -> VoidRequest {
         date: t.business_date.clone(),
         amount: t.amount.to_decimal_string(),
         password: PASSWORD.into(),
-        operator_no: "01".into(),
-        authoriser_no: "00".into(),
         reason: "customer_request".into(),
     }
 }

@@ -28,6 +28,10 @@ use voidguard::{
 const SECRET_HEX: &str = "7c1f9a2b5d3e4f60718293a4b5c6d7e8";
 const PASSWORD: &str = "274816";
 const WRONG_PASSWORD: &str = "135792";
+const ADMIN_PASSWORD: &str = "58204719";
+const CASHIER_PASSWORD: &str = "3817";
+/// The cashiers who take turns at the counter.
+const CASHIERS: [&str; 4] = ["01", "02", "03", "04"];
 /// A killed child must not outlive a test that stopped watching it.
 const MAX_RUN: Duration = Duration::from_secs(120);
 
@@ -164,6 +168,8 @@ struct Day {
     secret: Vec<u8>,
     /// Sales of the open batch as far as this process knows.
     sales: Vec<Transaction>,
+    /// The cashier signed in now.
+    signed_in: &'static str,
 }
 
 impl Day {
@@ -188,6 +194,7 @@ impl Day {
             })
             .unwrap_or_else(|e| fail("journal", e));
         self.sales = page.items;
+        self.staff();
         self.be_unlocked();
         self.late_answers();
         self.host_chores();
@@ -252,13 +259,13 @@ impl Day {
             }
             78..=82 => self.settle(),
             83..=87 => self.reconcile(),
+            88..=90 => self.change_of_shift(),
             _ => self.look_up(),
         }
     }
 
     fn sale(&mut self) {
         let fen = self.rng.range(1, 500_000);
-        let operator_no = format!("{:02}", self.rng.range(1, 5));
         say!("try sale @{}", self.now());
         let sale = self
             .terminal
@@ -266,16 +273,16 @@ impl Day {
                 amount: Fen(fen).to_decimal_string(),
                 card_number: "6222021234567890123".into(),
                 card_scheme: "UnionPay".into(),
-                operator_no,
                 rrn: None,
                 auth_code: None,
             })
             .unwrap_or_else(|e| fail("sale", e));
         say!(
-            "ack sale {} {} {}",
+            "ack sale {} {} {} {}",
             sale.batch_no,
             sale.voucher_no,
-            sale.amount.0
+            sale.amount.0,
+            self.signed_in
         );
         self.sales.push(sale);
     }
@@ -298,8 +305,6 @@ impl Day {
             date: sale.business_date.clone(),
             amount: amount.to_decimal_string(),
             password: password.into(),
-            operator_no: format!("{:02}", self.rng.range(1, 5)),
-            authoriser_no: "00".into(),
             reason: "customer_request".into(),
         }
     }
@@ -487,7 +492,7 @@ impl Day {
 
     fn settle(&mut self) {
         say!("try settle @{}", self.now());
-        match self.terminal.settle("00".into()) {
+        match self.terminal.settle() {
             Ok(r) => {
                 say!(
                     "ack settled {} {} {} {} {}",
@@ -549,6 +554,54 @@ impl Day {
         }
     }
 
+    /// The administrator adds the cashiers a fresh terminal lacks; one of them signs in.
+    fn staff(&mut self) {
+        let known = self
+            .terminal
+            .operators()
+            .unwrap_or_else(|e| fail("operators", e));
+        let missing: Vec<&str> = CASHIERS
+            .into_iter()
+            .filter(|no| !known.iter().any(|o| o.operator_no == *no && o.active))
+            .collect();
+        if !missing.is_empty() {
+            say!("try staff @{}", self.now());
+            self.terminal
+                .sign_in("99".into(), ADMIN_PASSWORD.into())
+                .unwrap_or_else(|e| fail("administrator sign-in", e));
+            for no in missing {
+                self.terminal
+                    .add_operator(no.into(), CASHIER_PASSWORD.into())
+                    .unwrap_or_else(|e| fail("add operator", e));
+            }
+            self.terminal
+                .sign_out()
+                .unwrap_or_else(|e| fail("administrator sign-out", e));
+            say!("ack staff");
+        }
+        self.sign_in_a_cashier();
+    }
+
+    fn sign_in_a_cashier(&mut self) {
+        let no = CASHIERS[self.rng.below(CASHIERS.len() as u64) as usize];
+        say!("try sign-in {no} @{}", self.now());
+        self.terminal
+            .sign_in(no.into(), CASHIER_PASSWORD.into())
+            .unwrap_or_else(|e| fail("sign-in", e));
+        self.signed_in = no;
+        say!("ack sign-in {no}");
+    }
+
+    /// One cashier signs out and another (or the same) signs in.
+    fn change_of_shift(&mut self) {
+        say!("try sign-out @{}", self.now());
+        self.terminal
+            .sign_out()
+            .unwrap_or_else(|e| fail("sign-out", e));
+        say!("ack sign-out");
+        self.sign_in_a_cashier();
+    }
+
     fn look_up(&mut self) {
         let Some(sale) = self.pick() else {
             return self.sale();
@@ -600,6 +653,7 @@ fn main() {
         simulated,
         secret: voidguard::crypto::from_hex(SECRET_HEX).expect("secret"),
         sales: Vec::new(),
+        signed_in: CASHIERS[0],
     };
     day.pick_up();
     let started = Instant::now();

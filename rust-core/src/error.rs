@@ -10,7 +10,6 @@ pub enum Field {
     Date,
     Password,
     OperatorNo,
-    AuthoriserNo,
     VoidReason,
     MerchantNo,
     TerminalId,
@@ -103,8 +102,6 @@ pub enum VoidGuardError {
     LockedUntil { until_ms: i64 },
     #[error("voiding is locked until the back office lifts the restriction")]
     LockedUntilLifted,
-    #[error("operator {operator_no} cannot authorise a void they keyed")]
-    SelfAuthorisation { operator_no: String },
     #[error("the host declined the void (response code {response_code})")]
     HostDeclined { response_code: String },
     #[error("the host did not answer; the void will be reversed or confirmed")]

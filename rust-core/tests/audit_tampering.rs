@@ -89,7 +89,7 @@ fn busy_day() -> Day {
     let mut last = void_of(&books);
     last.password = RESET_PASSWORD.into();
     t.void_transaction(last).unwrap();
-    t.settle("00".into()).unwrap();
+    t.settle().unwrap();
 
     let report = t.verify_audit().unwrap();
     assert!(report.ok, "{report:?}");

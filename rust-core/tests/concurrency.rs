@@ -52,9 +52,14 @@ fn open_shared(files: &ClosedFixture, host: Option<Arc<dyn HostLink>>) -> Termin
     let mut config = config(&files.db);
     unlimited_voids(&mut config);
     let keys = KeyFileWrapper::open(&files.key_file).unwrap();
-    Terminal::open_with(config, &keys, host, files.clock.clone())
+    let terminal = Terminal::open_with(config, &keys, host, files.clock.clone())
         .map_err(VoidGuardError::from)
-        .expect("the terminal opens")
+        .expect("the terminal opens");
+    // One terminal, one counter: the threads key under the one signed-in cashier.
+    terminal
+        .sign_in(CASHIER.into(), CASHIER_PASSWORD.into())
+        .unwrap();
+    terminal
 }
 
 /// The acquirer's payment app: answers after a moment, and declines or does not
@@ -172,7 +177,7 @@ fn eight_threads(
     check_acknowledged(&books, &all.acked);
 
     let open_batch = format!("{:06}", books.batch_no);
-    let last = terminal.settle("00".into()).unwrap();
+    let last = terminal.settle().unwrap();
     let in_batch = |kind| {
         books
             .rows
@@ -306,16 +311,11 @@ impl Worker {
         (!recent.is_empty()).then(|| recent[self.rng.below(recent.len() as u64) as usize].clone())
     }
 
-    fn operator(&mut self) -> String {
-        format!("{:02}", 1 + self.rng.below(5))
-    }
-
     fn sale(&mut self) {
         let request = SaleRequest {
             amount: Fen(1 + self.rng.below(500_000) as i64).to_decimal_string(),
             card_number: "6222021234567890123".into(),
             card_scheme: "UnionPay".into(),
-            operator_no: self.operator(),
             rrn: None,
             auth_code: None,
         };
@@ -325,6 +325,8 @@ impl Worker {
                 sale.batch_no.clone(),
                 sale.voucher_no.clone(),
                 sale.amount,
+                // The threads share the terminal and so its one session.
+                CASHIER.to_owned(),
             ));
             self.sales.lock().unwrap().push(sale);
         }
@@ -339,8 +341,6 @@ impl Worker {
             date: sale.business_date.clone(),
             amount: sale.amount.to_decimal_string(),
             password: PASSWORD.into(),
-            operator_no: self.operator(),
-            authoriser_no: "00".into(),
             reason: "customer_request".into(),
         };
         let result = self.terminal.void_transaction(request);
@@ -428,7 +428,7 @@ impl Worker {
             (self.set_host)(mode);
         }
         if self.rng.below(100) < 3 {
-            let result = self.terminal.settle("00".into());
+            let result = self.terminal.settle();
             if let Some(report) = self.answer("settle", result, true) {
                 self.tally.acked.settlements.push(Settled::from(&report));
             }

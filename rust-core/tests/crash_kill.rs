@@ -67,7 +67,7 @@ fn a_terminal_killed_at_random_moments_keeps_every_acknowledged_operation() {
     let f = &ledger.figures;
     eprintln!(
         "crash: kills survived {}, operations acknowledged {} (sales {}, voids {}, declined {}, \
-         unanswered {}, wrong passwords {}, lockouts lifted {}, refusals {}), settlements {}, \
+         unanswered {}, wrong passwords {}, lockouts lifted {}, sign-ins {}, refusals {}), settlements {}, \
          pending voids reconciled after a restart {} (reversed {}, confirmed {}), \
          reconciled by the child {}, late host answers {} (repeated {}), \
          left for manual handling at the end {}",
@@ -79,6 +79,7 @@ fn a_terminal_killed_at_random_moments_keeps_every_acknowledged_operation() {
         f.unanswered,
         f.wrong_passwords,
         f.lifts,
+        f.sign_ins,
         f.refusals,
         f.settlements,
         f.reversed_after_restart + f.confirmed_after_restart,
@@ -94,8 +95,12 @@ fn a_terminal_killed_at_random_moments_keeps_every_acknowledged_operation() {
     // once; a shorter run only checks the invariants.
     if kills >= 20 {
         assert!(
-            f.sales > 0 && f.voids > 0 && f.settlements > 0 && f.wrong_passwords > 0,
-            "the runs went through sales, voids, settlements and wrong passwords: {f:?}"
+            f.sales > 0
+                && f.voids > 0
+                && f.settlements > 0
+                && f.wrong_passwords > 0
+                && f.sign_ins > 0,
+            "the runs went through sales, voids, settlements, wrong passwords and sign-ins: {f:?}"
         );
     }
 }
@@ -249,6 +254,7 @@ struct Figures {
     unanswered: u64,
     wrong_passwords: u64,
     lifts: u64,
+    sign_ins: u64,
     refusals: u64,
     settlements: u64,
     reconciled_by_child: u64,
@@ -317,9 +323,12 @@ impl Ledger {
         match ack[1].as_str() {
             "sale" => {
                 f.sales += 1;
-                self.acked
-                    .sales
-                    .push((ack[2].clone(), ack[3].clone(), fen(&ack[4])));
+                self.acked.sales.push((
+                    ack[2].clone(),
+                    ack[3].clone(),
+                    fen(&ack[4]),
+                    ack[5].clone(),
+                ));
             }
             "void" => {
                 f.voids += 1;
@@ -349,6 +358,8 @@ impl Ledger {
                 );
             }
             "lifted" => f.lifts += 1,
+            "staff" | "sign-out" => {}
+            "sign-in" => f.sign_ins += 1,
             "same" => f.repeated_answers += 1,
             "settled" => {
                 f.settlements += 1;

@@ -114,8 +114,6 @@ fn run(ops: &[Op]) -> HashSet<&'static str> {
                         date: f.today(),
                         amount: "1.00".into(),
                         password: PASSWORD.into(),
-                        operator_no: "01".into(),
-                        authoriser_no: "00".into(),
                         reason: "customer_request".into(),
                     };
                     assert_eq!(
@@ -130,8 +128,6 @@ fn run(ops: &[Op]) -> HashSet<&'static str> {
                     date: f.today(),
                     amount: Fen(sale.amount).to_decimal_string(),
                     password: PASSWORD.into(),
-                    operator_no: "01".into(),
-                    authoriser_no: "00".into(),
                     reason: "customer_request".into(),
                 };
                 let refusal = if let Some(void_voucher) = sale.void_voucher {
@@ -209,7 +205,7 @@ fn run(ops: &[Op]) -> HashSet<&'static str> {
                     .iter()
                     .filter(|v| v.0 == m.batch)
                     .fold((0u32, 0i64), |(n, sum), v| (n + 1, sum + v.3));
-                let report = t.settle("00".into()).unwrap();
+                let report = t.settle().unwrap();
                 assert_eq!(report.batch_no, six(m.batch));
                 assert_eq!(report.next_batch_no, six(m.batch + 1));
                 assert_eq!(

@@ -32,8 +32,28 @@ fn a_merchant_day_from_activation_to_a_refused_void_after_settlement() {
     let vault = t.set_void_password(PASSWORD.into()).unwrap();
     assert!(vault.password_set && !vault.change_due);
 
-    let coffee = f.sale("12.34");
-    let lunch = f.sale("88.00");
+    // 登录: nothing is keyed before someone signs in; the administrator sets up the
+    // cashiers but never transacts.
+    assert_eq!(
+        t.record_sale(sale_request("12.34")),
+        Err(VoidGuardError::NotSignedIn)
+    );
+    t.set_admin_password(ADMIN_PASSWORD.into()).unwrap();
+    t.sign_in("99".into(), ADMIN_PASSWORD.into()).unwrap();
+    assert_eq!(
+        t.record_sale(sale_request("12.34")),
+        Err(VoidGuardError::NotPermitted {
+            operator_no: "99".into()
+        })
+    );
+    t.add_operator("03".into(), CASHIER_PASSWORD.into())
+        .unwrap();
+    t.sign_out().unwrap();
+    t.sign_in("03".into(), CASHIER_PASSWORD.into()).unwrap();
+
+    let coffee = t.record_sale(sale_request("12.34")).unwrap();
+    let lunch = t.record_sale(sale_request("88.00")).unwrap();
+    assert_eq!(coffee.operator_no, "03");
     assert_eq!(coffee.voucher_no, "000001");
     assert_eq!(lunch.voucher_no, "000002");
     assert_eq!(coffee.masked_pan, "622202*********0123");
@@ -46,12 +66,16 @@ fn a_merchant_day_from_activation_to_a_refused_void_after_settlement() {
     let void = outcome.void_transaction.unwrap();
     assert_eq!(void.original_voucher_no.as_deref(), Some("000002"));
     assert_eq!(void.voucher_no, "000003");
+    // Keyed by the signed-in cashier, authorised by the supervisor's void password.
+    assert_eq!(void.operator_no, "03");
     assert_eq!(void.authoriser_no.as_deref(), Some("00"));
     assert_eq!(outcome.original.status, TransactionStatus::Voided);
 
     let slip = t.receipt(void.voucher_no.clone(), Locale::ZhCn).unwrap();
     assert!(slip.text.contains("原凭证号: 000002"), "{}", slip.text);
     assert!(slip.text.contains("消费撤销"));
+    assert!(slip.text.contains("操作员号: 03"), "{}", slip.text);
+    assert!(slip.text.contains("授权主管: 00"), "{}", slip.text);
     let slip_en = t.receipt(void.voucher_no, Locale::En).unwrap();
     assert!(
         slip_en.text.contains("ORIG VOUCHER NO: 000002"),
@@ -59,7 +83,7 @@ fn a_merchant_day_from_activation_to_a_refused_void_after_settlement() {
         slip_en.text
     );
 
-    let report = t.settle("00".into()).unwrap();
+    let report = t.settle().unwrap();
     assert_eq!((report.sale_count, report.void_count), (2, 1));
     assert_eq!(report.sale_total.0, 10_034);
     assert_eq!(report.void_total.0, 8_800);
@@ -81,9 +105,12 @@ fn voids_per_operator_show_who_voids_most() {
     let f = Fixture::ready();
     for op in ["03", "03", "05"] {
         let sale = f.sale_by("10.00", op);
-        let mut req = void_of(&sale);
-        req.operator_no = op.into();
-        f.terminal.void_transaction(req).unwrap();
+        let outcome = f.terminal.void_transaction(void_of(&sale)).unwrap();
+        let void = outcome.void_transaction.unwrap();
+        assert_eq!(
+            (void.operator_no.as_str(), void.authoriser_no.as_deref()),
+            (op, Some("00"))
+        );
     }
     let report = f.terminal.voids_by_operator(None).unwrap();
     assert_eq!(report[0].operator_no, "03");

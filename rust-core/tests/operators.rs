@@ -8,14 +8,11 @@ mod common;
 use common::*;
 use voidguard::{AuditProblem, Field, Problem, RequestKind, Role, VoidGuardError};
 
-const ADMIN_PASSWORD: &str = "58204719";
-const CASHIER_PASSWORD: &str = "3817";
-
+/// A ready terminal (administrator's password set, cashier 01 added) with nobody
+/// signed in.
 fn with_admin() -> Fixture {
     let f = Fixture::ready();
-    f.terminal
-        .set_admin_password(ADMIN_PASSWORD.into())
-        .unwrap();
+    f.terminal.sign_out().unwrap();
     f
 }
 
@@ -55,7 +52,7 @@ fn the_administrator_adds_a_cashier_who_signs_in_and_out() {
     assert_eq!(f.terminal.session(), None);
     let listed = f.terminal.operators().unwrap();
     let numbers: Vec<&str> = listed.iter().map(|o| o.operator_no.as_str()).collect();
-    assert_eq!(numbers, ["00", "03", "99"]);
+    assert_eq!(numbers, ["00", "01", "03", "99"]);
     let trail = kinds(&f);
     for kind in [
         "operator.added",
@@ -370,4 +367,25 @@ fn a_back_office_lift_opens_the_administrators_lock() {
     f.terminal
         .sign_in("99".into(), ADMIN_PASSWORD.into())
         .unwrap();
+}
+
+#[test]
+fn a_session_ends_with_the_terminal_and_a_sale_after_a_restart_needs_a_sign_in() {
+    let f = Fixture::ready();
+    let sale = f.sale("12.00");
+    assert_eq!(sale.operator_no, CASHIER);
+    let files = f.close();
+    let t = open(&files.db, &files.key_file, None, files.clock.clone()).unwrap();
+    assert_eq!(t.session(), None);
+    assert_eq!(
+        t.record_sale(sale_request("3.00")),
+        Err(VoidGuardError::NotSignedIn)
+    );
+    t.sign_in("05".into(), CASHIER_PASSWORD.into())
+        .expect_err("05 was never added");
+    t.sign_in(CASHIER.into(), CASHIER_PASSWORD.into()).unwrap();
+    assert_eq!(
+        t.record_sale(sale_request("3.00")).unwrap().operator_no,
+        CASHIER
+    );
 }

@@ -214,7 +214,6 @@ fn begin_void_persists_the_exact_host_request_before_the_host_is_called() {
             amount: "88.00".into(),
             card_number: "6222021234567890123".into(),
             card_scheme: "UnionPay".into(),
-            operator_no: "01".into(),
             rrn: Some("202611290042".into()),
             auth_code: Some("a1b2c3".into()),
         })
@@ -504,7 +503,7 @@ fn settlement_waits_for_a_void_this_session_awaits_without_calling_the_host() {
     let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
 
     assert_eq!(
-        f.terminal.settle("00".into()),
+        f.terminal.settle(),
         Err(VoidGuardError::PendingHostWork { count: 1 })
     );
     assert_eq!(host.calls(), (0, 0));
@@ -512,7 +511,7 @@ fn settlement_waits_for_a_void_this_session_awaits_without_calling_the_host() {
     f.terminal
         .complete_void(pending.pending_id, declined("51"))
         .unwrap();
-    let report = f.terminal.settle("00".into()).unwrap();
+    let report = f.terminal.settle().unwrap();
     assert_eq!((report.sale_count, report.void_count), (1, 0));
     assert_eq!(report.net_total, Fen(8_800));
 }
@@ -531,14 +530,14 @@ fn settlement_tries_to_reverse_first_and_refuses_while_the_reversal_fails() {
 
     host.will_reverse(Err(HostError::Timeout));
     assert_eq!(
-        f.terminal.settle("00".into()),
+        f.terminal.settle(),
         Err(VoidGuardError::PendingHostWork { count: 1 })
     );
     assert_eq!(host.calls(), (1, 2), "settle tried a reversal first");
     assert_eq!(f.terminal.status().unwrap().batch_no, "000001");
 
     host.will_reverse(Ok(ReversalReply::Reversed));
-    let report = f.terminal.settle("00".into()).unwrap();
+    let report = f.terminal.settle().unwrap();
     assert_eq!(host.calls(), (1, 3));
     assert_eq!((report.sale_count, report.void_count), (1, 0));
     assert_eq!(report.batch_no, "000001");

@@ -98,13 +98,22 @@ fn no_secret_reaches_a_log_line_an_error_or_a_returned_record() {
     codes.extend([code, wrong_code]);
     said.note(t.set_void_password("123456".into()));
     said.note(t.set_void_password(PASSWORD.into()));
+    // Operators' passwords, right and wrong: long enough not to turn up by chance.
+    let (cashier, wrong_admin, wrong_cashier) = ("70613928", "61829374", "49271635");
+    said.note(t.set_admin_password(ADMIN_PASSWORD.into()));
+    said.note(t.sign_in("99".into(), wrong_admin.into()));
+    said.note(t.sign_in("99".into(), ADMIN_PASSWORD.into()));
+    said.note(t.add_operator(CASHIER.into(), cashier.into()));
+    said.note(t.sign_out());
+    said.note(t.sign_in(CASHIER.into(), wrong_cashier.into()));
+    said.note(t.sign_in(CASHIER.into(), cashier.into()));
+    said.note(t.operators());
 
     let sale = said
         .note(t.record_sale(SaleRequest {
             amount: "88.00".into(),
             card_number: FULL_PAN.into(),
             card_scheme: "UnionPay".into(),
-            operator_no: "01".into(),
             rrn: None,
             auth_code: None,
         }))
@@ -155,7 +164,7 @@ fn no_secret_reaches_a_log_line_an_error_or_a_returned_record() {
     let lift_code = approval_for(RequestKind::LiftRestriction, &lift.request_code);
     said.note(t.redeem_approval(lift.request_code.clone(), lift_code.clone(), None));
     codes.push(lift_code);
-    said.note(t.settle("00".into()));
+    said.note(t.settle());
     said.note(t.audit(None, 500));
     said.note(t.journal(voidguard::JournalQuery {
         limit: 500,
@@ -193,6 +202,10 @@ fn no_secret_reaches_a_log_line_an_error_or_a_returned_record() {
         WRONG_PASSWORD.into(),
         "000111".into(),
         "919191".into(),
+        ADMIN_PASSWORD.into(),
+        cashier.into(),
+        wrong_admin.into(),
+        wrong_cashier.into(),
         SECRET_HEX.into(),
         SECRET_HEX.to_uppercase(),
         key_file_hex.clone(),

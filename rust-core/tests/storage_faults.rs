@@ -198,6 +198,8 @@ impl Ready {
         let code = approval_for(voidguard::RequestKind::VoidPermission, &ticket.request_code);
         t.redeem_approval(ticket.request_code, code, None).unwrap();
         t.set_void_password(PASSWORD.into()).unwrap();
+        // The supervisor keys the sales: no cashier accounts on this small disk.
+        t.sign_in("00".into(), PASSWORD.into()).unwrap();
     }
 }
 
@@ -206,7 +208,6 @@ fn sale_request(i: usize) -> voidguard::SaleRequest {
         amount: format!("{}.{:02}", 10 + i % 90, i % 100),
         card_number: "6222021234567890123".into(),
         card_scheme: "UnionPay".into(),
-        operator_no: "01".into(),
         rrn: None,
         auth_code: None,
     }

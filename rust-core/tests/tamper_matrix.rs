@@ -53,12 +53,9 @@ fn merchant_day() -> Day {
     let mut wrong = void_of(&snack);
     wrong.password = WRONG_PASSWORD.into();
     assert!(t.begin_void(wrong).is_err());
-    t.settle("00".into()).unwrap();
+    t.settle().unwrap();
     // Left open across the older copy, so each of these rows changes after it.
-    t.set_admin_password("58204719".into()).unwrap();
-    t.sign_in("99".into(), "58204719".into()).unwrap();
-    t.add_operator("03".into(), "3817".into()).unwrap();
-    t.sign_out().unwrap();
+    f.sign_in_as("03");
     let tea = f.sale("6.60");
     let lift = t
         .apply_for(RequestKind::LiftRestriction, application())
@@ -76,6 +73,7 @@ fn merchant_day() -> Day {
     copy_db(&closed.db, older.path());
     let f = closed.open();
     let t = &f.terminal;
+    f.sign_in_as("03");
 
     f.clock.advance(MINUTE_MS);
     assert_eq!(t.reconcile().unwrap().reversed, 1);
@@ -88,10 +86,9 @@ fn merchant_day() -> Day {
     .unwrap();
     t.apply_for(RequestKind::PasswordReset, application())
         .unwrap();
-    t.sign_in("99".into(), "58204719".into()).unwrap();
+    f.sign_in_as("99");
     t.reset_operator_password("03".into(), "6042".into())
         .unwrap();
-    t.sign_out().unwrap();
     let open_sale = f.sale("19.90");
     let mut wrong = void_of(&open_sale);
     wrong.password = WRONG_PASSWORD.into();
@@ -134,14 +131,18 @@ fn case_from(day: &Day, source: &Path, edit: impl FnOnce(&Connection)) -> Fixtur
         conn.pragma_update(None, "foreign_keys", false).unwrap();
         edit(&conn);
     }
-    ClosedFixture {
+    let f = ClosedFixture {
         dir,
         db,
         key_file,
         clock: day.closed.clock.clone(),
         host: None,
     }
-    .open()
+    .open();
+    // The cashier signs in as at the start of a shift; a terminal that found
+    // tampering at open refuses even that, and says why at the void.
+    let _refused_when_tampered = f.terminal.sign_in(CASHIER.into(), CASHIER_PASSWORD.into());
+    f
 }
 
 /// The row each case changes: the latest of the table.
@@ -206,7 +207,6 @@ fn assert_caught(f: &Fixture, table: &str, row_id: i64, problem: AuditProblem, w
                 amount: "1.00".into(),
                 card_number: "6222021234567890123".into(),
                 card_scheme: "UnionPay".into(),
-                operator_no: "01".into(),
                 rrn: None,
                 auth_code: None,
             })
@@ -436,7 +436,7 @@ fn restoring_an_older_copy_of_the_whole_file_is_refused_as_rolled_back() {
         "{refused:?}"
     );
     assert!(matches!(
-        f.terminal.settle("00".into()),
+        f.terminal.settle(),
         Err(VoidGuardError::RolledBack { .. })
     ));
     // Reading and verification stay available: the older copy is consistent in itself.

@@ -51,8 +51,6 @@ fn keyed(voucher_no: &str, date: &str, amount: &str) -> VoidRequest {
         date: date.into(),
         amount: amount.into(),
         password: PASSWORD.into(),
-        operator_no: "01".into(),
-        authoriser_no: "00".into(),
         reason: "customer_request".into(),
     }
 }
@@ -90,9 +88,14 @@ fn refused(f: &Fixture, req: VoidRequest) -> VoidGuardError {
 fn an_unactivated_terminal_cannot_void() {
     let f = Fixture::fresh();
     let today = f.today();
+    // Nobody can sign in before activation, so nobody can key a void.
+    assert_eq!(
+        f.terminal.sign_in("00".into(), PASSWORD.into()).map(drop),
+        Err(VoidGuardError::NotActivated)
+    );
     assert_eq!(
         refused_alike(&f, keyed("000001", &today, "12.34")),
-        VoidGuardError::NotActivated
+        VoidGuardError::NotSignedIn
     );
     assert!(all_rows(&f.terminal).is_empty());
 }
@@ -189,7 +192,7 @@ fn a_sale_is_voided_once_and_the_second_try_names_the_void() {
 fn void_after_settlement_points_to_refund() {
     let f = Fixture::ready();
     let sale = f.sale("12.34");
-    f.terminal.settle("00".into()).unwrap();
+    f.terminal.settle().unwrap();
     assert_eq!(
         refused_alike(&f, void_of(&sale)),
         VoidGuardError::SettledUseRefund {
@@ -386,29 +389,55 @@ fn ten_wrong_passwords_lock_voiding_until_the_back_office_lifts_it() {
 }
 
 #[test]
-fn a_cashier_cannot_authorise_their_own_void() {
+fn a_void_is_keyed_by_the_session_and_authorised_by_the_supervisor() {
     let f = Fixture::ready();
     let sale = f.sale_by("12.34", "03");
-    let req = VoidRequest {
-        operator_no: "03".into(),
-        authoriser_no: "03".into(),
-        ..void_of(&sale)
-    };
+    let void = f.terminal.void_transaction(void_of(&sale)).unwrap();
+    let row = void.void_transaction.unwrap();
     assert_eq!(
-        refused(&f, req),
-        VoidGuardError::SelfAuthorisation {
-            operator_no: "03".into()
-        }
+        (row.operator_no.as_str(), row.authoriser_no.as_deref()),
+        ("03", Some("00"))
     );
-    assert_eq!(f.terminal.vault_status().unwrap().consecutive_failures, 0);
 
-    // The supervisor may key and authorise alike.
-    let req = VoidRequest {
-        operator_no: "00".into(),
-        authoriser_no: "00".into(),
+    // The supervisor signed in keys and authorises alike.
+    let other = f.sale("20.00");
+    f.sign_in_as("00");
+    let void = f.terminal.void_transaction(void_of(&other)).unwrap();
+    let row = void.void_transaction.unwrap();
+    assert_eq!(
+        (row.operator_no.as_str(), row.authoriser_no.as_deref()),
+        ("00", Some("00"))
+    );
+}
+
+#[test]
+fn nobody_signed_in_and_the_administrator_cannot_void() {
+    let f = Fixture::ready();
+    let sale = f.sale("12.34");
+    f.terminal.sign_out().unwrap();
+    let wrong = VoidRequest {
+        password: WRONG_PASSWORD.into(),
         ..void_of(&sale)
     };
-    assert!(f.terminal.void_transaction(req).is_ok());
+    for req in [void_of(&sale), wrong.clone()] {
+        assert_eq!(
+            f.terminal.begin_void(req.clone()),
+            Err(VoidGuardError::NotSignedIn)
+        );
+        assert_eq!(
+            f.terminal.void_transaction(req),
+            Err(VoidGuardError::NotSignedIn)
+        );
+    }
+    f.sign_in_as("99");
+    let admin = VoidGuardError::NotPermitted {
+        operator_no: "99".into(),
+    };
+    assert_eq!(f.terminal.void_transaction(wrong), Err(admin.clone()));
+    assert_eq!(f.terminal.settle().map(drop), Err(admin));
+    // Nothing was counted against the void password, nothing was voided.
+    assert_eq!(f.terminal.vault_status().unwrap().consecutive_failures, 0);
+    assert_eq!(void_rows(&f), 0);
 }
 
 #[test]
@@ -595,31 +624,6 @@ fn a_malformed_amount_is_invalid_input() {
         };
         assert_invalid(&f, req, Field::Amount, problem);
     }
-}
-
-#[test]
-fn a_malformed_operator_is_invalid_input() {
-    let f = Fixture::ready();
-    let sale = f.sale("12.34");
-    for (operator_no, problem) in [
-        ("", Problem::Empty),
-        ("1", Problem::WrongLength),
-        ("a1", Problem::NotDigits),
-        // 99 is the system administrator, who never transacts.
-        ("99", Problem::NotAllowed),
-    ] {
-        let req = VoidRequest {
-            operator_no: operator_no.into(),
-            password: WRONG_PASSWORD.into(),
-            ..void_of(&sale)
-        };
-        assert_invalid(&f, req, Field::OperatorNo, problem);
-    }
-    let req = VoidRequest {
-        authoriser_no: "99".into(),
-        ..void_of(&sale)
-    };
-    assert_invalid(&f, req, Field::AuthoriserNo, Problem::NotAllowed);
 }
 
 #[test]

@@ -30,6 +30,8 @@ const DAY_MS: i64 = 86_400_000;
 const UTC_OFFSET: i32 = 480;
 const SECRET_HEX: &str = "7c1f9a2b5d3e4f60718293a4b5c6d7e8";
 const PASSWORD: &str = "274816";
+const ADMIN_PASSWORD: &str = "58204719";
+const CASHIER_PASSWORD: &str = "3817";
 const OPERATORS: [&str; 6] = ["00", "01", "02", "03", "04", "05"];
 
 #[derive(Debug)]
@@ -124,17 +126,37 @@ fn build() -> Fixture {
         .redeem_approval(ticket.request_code, code, None)
         .unwrap();
     terminal.set_void_password(PASSWORD.into()).unwrap();
+    terminal
+        .set_admin_password(ADMIN_PASSWORD.into())
+        .unwrap();
+    terminal
+        .sign_in("99".into(), ADMIN_PASSWORD.into())
+        .unwrap();
+    for no in &OPERATORS[1..] {
+        terminal
+            .add_operator((*no).into(), CASHIER_PASSWORD.into())
+            .unwrap();
+    }
+    terminal.sign_out().unwrap();
+    // Each row is keyed by whoever is signed in.
+    let sign_in_as = |no: &str| {
+        if terminal.session().is_some() {
+            terminal.sign_out().unwrap();
+        }
+        let password = if no == "00" { PASSWORD } else { CASHIER_PASSWORD };
+        terminal.sign_in(no.into(), password.into()).unwrap();
+    };
 
     let mut rows = Vec::new();
     let sales = |n: usize, rows: &mut Vec<Row>| -> Vec<voidguard::Transaction> {
         (0..n)
             .map(|i| {
+                sign_in_as(OPERATORS[i % OPERATORS.len()]);
                 let t = terminal
                     .record_sale(SaleRequest {
                         amount: format!("{}.{:02}", 10 + i * 7, i % 100),
                         card_number: "6222021234567890123".into(),
                         card_scheme: "UnionPay".into(),
-                        operator_no: OPERATORS[i % OPERATORS.len()].into(),
                         rrn: None,
                         auth_code: None,
                     })
@@ -151,8 +173,6 @@ fn build() -> Fixture {
                 date: t.business_date.clone(),
                 amount: t.amount.to_decimal_string(),
                 password: PASSWORD.into(),
-                operator_no: "01".into(),
-                authoriser_no: "00".into(),
                 reason: "customer_request".into(),
             })
             .unwrap();
@@ -164,7 +184,7 @@ fn build() -> Fixture {
     for t in [&day[2], &day[9], &day[17]] {
         void(t, &mut rows);
     }
-    terminal.settle("00".into()).unwrap();
+    terminal.settle().unwrap();
     // Day two: sales and two voids in the second batch.
     clock.0.fetch_add(DAY_MS, Ordering::SeqCst);
     let day = sales(30, &mut rows);
@@ -175,7 +195,7 @@ fn build() -> Fixture {
     clock.0.fetch_add(DAY_MS, Ordering::SeqCst);
     let day = sales(25, &mut rows);
     void(&day[5], &mut rows);
-    terminal.settle("00".into()).unwrap();
+    terminal.settle().unwrap();
     sales(25, &mut rows);
 
     // The fuzzer only reads from here on, and reading works on open files whose names

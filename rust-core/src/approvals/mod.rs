@@ -81,15 +81,17 @@ pub struct RequestTicket {
     pub id_number_masked: String,
 }
 
-struct Checked {
-    reason: String,
-    id_type: String,
-    id_number_masked: String,
-    licence_no: String,
-    contact: String,
+/// An application whose every field is well formed, the identity number masked.
+pub struct Checked {
+    pub reason: String,
+    pub id_type: String,
+    pub id_number_masked: String,
+    pub licence_no: String,
+    pub contact: String,
 }
 
-fn check(app: &Application) -> Result<Checked> {
+/// The checks behind `open`, before anything is stored (public for the fuzz target).
+pub fn check(app: &Application) -> Result<Checked> {
     let reason = text::required(Field::ApplicationReason, &app.reason, 200)?;
     let id_type = text::required(Field::IdType, &app.id_type, 32)?;
     let id_number = text::required(Field::IdNumber, &app.id_number, 32)?.to_ascii_uppercase();

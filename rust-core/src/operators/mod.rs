@@ -4,7 +4,7 @@
 
 pub mod accounts;
 
-use crate::error::{invalid, Field, Problem, Result, VoidGuardError};
+use crate::error::{invalid, Field, Problem, Result};
 use crate::text;
 
 pub const SUPERVISOR: &str = "00";
@@ -13,27 +13,6 @@ pub const SYSTEM_ADMIN: &str = "99";
 /// Two digits, full-width accepted.
 pub fn parse(field: Field, input: &str) -> Result<String> {
     text::fixed_digits(field, input, 2)
-}
-
-/// Someone who may key a sale or a void: 00–98.
-pub fn parse_transacting(field: Field, input: &str) -> Result<String> {
-    let op = parse(field, input)?;
-    if op == SYSTEM_ADMIN {
-        return Err(invalid(field, Problem::NotAllowed));
-    }
-    Ok(op)
-}
-
-/// Separation of duties: a cashier may not authorise their own void; only the
-/// supervisor may key and authorise alike.
-pub fn check_authoriser(keyed_by: &str, authorised_by: &str) -> Result<()> {
-    if keyed_by == authorised_by && keyed_by != SUPERVISOR {
-        return Err(VoidGuardError::SelfAuthorisation {
-            operator_no: keyed_by.to_owned(),
-        }
-        .into());
-    }
-    Ok(())
 }
 
 /// The reason must be one of the configured codes.
@@ -51,17 +30,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn system_admin_does_not_transact() {
-        assert!(parse_transacting(Field::OperatorNo, "99").is_err());
-        assert_eq!(parse_transacting(Field::OperatorNo, "０１").unwrap(), "01");
+    fn operator_numbers_are_two_digits() {
+        assert_eq!(parse(Field::OperatorNo, "０１").unwrap(), "01");
         assert!(parse(Field::OperatorNo, "1").is_err());
-    }
-
-    #[test]
-    fn cashier_cannot_authorise_own_void_but_supervisor_can() {
-        assert!(check_authoriser("03", "03").is_err());
-        assert!(check_authoriser("03", "00").is_ok());
-        assert!(check_authoriser("00", "00").is_ok());
     }
 
     #[test]

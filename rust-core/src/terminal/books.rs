@@ -10,7 +10,7 @@ use crate::journal::{self, card, numbering, NewEntry, Transaction, TransactionKi
 use crate::receipt::{self, Locale, Receipt};
 use crate::settlement::{self, SettlementReport};
 use crate::void_flow::checks;
-use crate::{money, operators, profile, text};
+use crate::{money, profile, text};
 
 fn parse_host_field(field: Field, value: Option<&str>, len: usize) -> Result<String> {
     match value {
@@ -21,21 +21,21 @@ fn parse_host_field(field: Field, value: Option<&str>, len: usize) -> Result<Str
 
 #[uniffi::export]
 impl Terminal {
-    /// Journals a sale the card leg approved.
+    /// Journals a sale the card leg approved, keyed by the signed-in operator.
     pub fn record_sale(&self, sale: SaleRequest) -> Result<Transaction, VoidGuardError> {
         let parsed = (|| {
             Ok::<_, crate::error::Error>((
                 money::parse_amount(&sale.amount, self.config.amount_cap)?,
                 card::mask_pan(&sale.card_number)?,
                 card::parse_scheme(&sale.card_scheme)?,
-                operators::parse_transacting(Field::OperatorNo, &sale.operator_no)?,
                 parse_host_field(Field::Rrn, sale.rrn.as_deref(), 12)?,
                 parse_host_field(Field::AuthCode, sale.auth_code.as_deref(), 6)?,
             ))
         })();
         let mut sale = sale;
         zeroize::Zeroize::zeroize(&mut sale.card_number);
-        let (amount, masked_pan, card_scheme, operator_no, rrn, auth_code) = parsed?;
+        let (amount, masked_pan, card_scheme, rrn, auth_code) = parsed?;
+        let operator_no = self.transacting_operator()?;
         self.write(|tx, ctx| {
             profile::require(tx)?;
             let entry = NewEntry {
@@ -106,10 +106,10 @@ impl Terminal {
         })
     }
 
-    /// Closes the open batch. Voids awaiting the host are reconciled first; if any
-    /// remain, settlement waits.
-    pub fn settle(&self, operator_no: String) -> Result<SettlementReport, VoidGuardError> {
-        let operator_no = operators::parse_transacting(Field::OperatorNo, &operator_no)?;
+    /// Closes the open batch for the signed-in operator. Voids awaiting the host are
+    /// reconciled first; if any remain, settlement waits.
+    pub fn settle(&self) -> Result<SettlementReport, VoidGuardError> {
+        let operator_no = self.transacting_operator()?;
         self.reconcile_pending()?;
         let report = self.write(|tx, ctx| {
             profile::require(tx)?;

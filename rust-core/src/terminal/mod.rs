@@ -199,7 +199,7 @@ impl Terminal {
     }
 
     /// The refusal in force, if tampering or a rollback was found.
-    fn integrity_problem(&self) -> Option<VoidGuardError> {
+    pub(super) fn integrity_problem(&self) -> Option<VoidGuardError> {
         self.integrity
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

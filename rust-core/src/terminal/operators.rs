@@ -277,6 +277,22 @@ impl Terminal {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Who keys a sale, a void or a settlement: the signed-in cashier or supervisor.
+    /// The administrator manages the terminal but never transacts. A terminal that
+    /// found tampering says so first, signed in or not: nothing can be keyed on it.
+    pub(super) fn transacting_operator(&self) -> Result<String, VoidGuardError> {
+        if let Some(refusal) = self.integrity_problem() {
+            return Err(refusal);
+        }
+        match self.session() {
+            Some(s) if s.role == Role::Administrator => Err(VoidGuardError::NotPermitted {
+                operator_no: s.operator_no,
+            }),
+            Some(s) => Ok(s.operator_no),
+            None => Err(VoidGuardError::NotSignedIn),
+        }
+    }
+
     /// The administrator's number, when the administrator is signed in.
     fn require_admin(&self) -> Result<String, VoidGuardError> {
         match self.session() {

@@ -34,13 +34,12 @@ pub struct VaultStatus {
 
 /// A sale as the card leg reported it. `card_number` may be a full PAN (it is masked
 /// at once and never stored) or an already masked one. Without `rrn`/`auth_code`
-/// the simulated host issues them.
+/// the simulated host issues them. The operator is the signed-in one.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SaleRequest {
     pub amount: String,
     pub card_number: String,
     pub card_scheme: String,
-    pub operator_no: String,
     #[uniffi(default = None)]
     pub rrn: Option<String>,
     #[uniffi(default = None)]
@@ -52,7 +51,6 @@ impl std::fmt::Debug for SaleRequest {
         f.debug_struct("SaleRequest")
             .field("amount", &self.amount)
             .field("card_number", &"<hidden>")
-            .field("operator_no", &self.operator_no)
             .finish_non_exhaustive()
     }
 }

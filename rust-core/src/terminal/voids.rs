@@ -13,20 +13,22 @@ use crate::void_flow::{self, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
 
 #[uniffi::export]
 impl Terminal {
-    /// Checks a void without the password, for the confirmation screen.
+    /// Checks a void without the password, for the confirmation screen. Like the
+    /// void it precedes, it needs a signed-in cashier or supervisor, and a terminal
+    /// that found tampering says so first.
     pub fn void_preview(&self, lookup: VoidLookup) -> Result<VoidPreview, VoidGuardError> {
-        // A terminal that found tampering says so first: no void can follow.
-        if let Some(refusal) = self.integrity_problem() {
-            return Err(refusal);
-        }
+        self.transacting_operator()?;
         self.read(|conn, ctx| void_flow::preview(conn, ctx, &lookup))
     }
 
-    /// Phase one: all local checks and the password; persists the pending void with
-    /// the exact host request. Send `request` to the host, then call `complete_void`.
+    /// Phase one, keyed by the signed-in operator: all local checks and the void
+    /// password; persists the pending void with the exact host request. Send
+    /// `request` to the host, then call `complete_void`.
     pub fn begin_void(&self, request: VoidRequest) -> Result<PendingVoid, VoidGuardError> {
         let mut request = request;
-        let result = self.begin_committed(&request);
+        let result = self
+            .transacting_operator()
+            .and_then(|operator_no| self.begin_committed(&request, &operator_no));
         zeroize::Zeroize::zeroize(&mut request.password);
         result
     }
@@ -55,23 +57,8 @@ impl Terminal {
     /// reconciled first. A lost answer is reversed at once; if that fails too the
     /// void stays pending for reconciliation and `HostUnreachable` is returned.
     pub fn void_transaction(&self, request: VoidRequest) -> Result<VoidOutcome, VoidGuardError> {
-        self.reconcile_pending()?;
         let mut request = request;
-        let result = match &self.simulator {
-            // The simulator runs in-process: nothing leaves the terminal, so the
-            // pending void need not be durable before the host leg and all steps
-            // share one commit. A crash leaves no trace of the void at all.
-            Some(simulator) => self.write_verdict(|tx, ctx| {
-                drive(&mut OneCommit { tx, ctx }, simulator.as_ref(), &request)
-            }),
-            None => drive(
-                &mut CommitEach { terminal: self },
-                self.host.as_ref(),
-                &request,
-            )
-            .map_err(VoidGuardError::from)
-            .and_then(|verdict| verdict),
-        };
+        let result = self.void_keyed(&request);
         zeroize::Zeroize::zeroize(&mut request.password);
         let outcome = result?;
         match outcome.state {
@@ -84,9 +71,41 @@ impl Terminal {
     }
 }
 
+impl Terminal {
+    /// Both phases of `void_transaction`, keyed by the signed-in operator.
+    fn void_keyed(&self, request: &VoidRequest) -> Result<VoidOutcome, VoidGuardError> {
+        let keyed = Keyed {
+            request,
+            operator_no: self.transacting_operator()?,
+        };
+        self.reconcile_pending()?;
+        match &self.simulator {
+            // The simulator runs in-process: nothing leaves the terminal, so the
+            // pending void need not be durable before the host leg and all steps
+            // share one commit. A crash leaves no trace of the void at all.
+            Some(simulator) => self.write_verdict(|tx, ctx| {
+                drive(&mut OneCommit { tx, ctx }, simulator.as_ref(), &keyed)
+            }),
+            None => drive(
+                &mut CommitEach { terminal: self },
+                self.host.as_ref(),
+                &keyed,
+            )
+            .map_err(VoidGuardError::from)
+            .and_then(|verdict| verdict),
+        }
+    }
+}
+
+/// A void request and the session operator who keyed it.
+struct Keyed<'a> {
+    request: &'a VoidRequest,
+    operator_no: String,
+}
+
 /// The steps of a void, each committed on its own or all in one transaction.
 trait VoidSteps {
-    fn begin(&mut self, request: &VoidRequest) -> Result<Verdict<PendingVoid>>;
+    fn begin(&mut self, keyed: &Keyed<'_>) -> Result<Verdict<PendingVoid>>;
     fn complete(&mut self, pending_id: i64, reply: &HostReply) -> Result<VoidOutcome>;
     fn record_reversal(
         &mut self,
@@ -101,9 +120,9 @@ type Verdict<T> = std::result::Result<T, VoidGuardError>;
 fn drive(
     steps: &mut impl VoidSteps,
     host: &dyn HostLink,
-    request: &VoidRequest,
+    keyed: &Keyed<'_>,
 ) -> Result<Verdict<VoidOutcome>> {
-    let pending = match steps.begin(request)? {
+    let pending = match steps.begin(keyed)? {
         Ok(pending) => pending,
         Err(refusal) => return Ok(Err(refusal)),
     };
@@ -125,8 +144,11 @@ struct OneCommit<'a, 'c> {
 }
 
 impl VoidSteps for OneCommit<'_, '_> {
-    fn begin(&mut self, request: &VoidRequest) -> Result<Verdict<PendingVoid>> {
-        Ok(void_flow::begin(self.tx, self.ctx, request)?.map(|stored| stored.public))
+    fn begin(&mut self, keyed: &Keyed<'_>) -> Result<Verdict<PendingVoid>> {
+        Ok(
+            void_flow::begin(self.tx, self.ctx, keyed.request, &keyed.operator_no)?
+                .map(|stored| stored.public),
+        )
     }
 
     fn complete(&mut self, pending_id: i64, reply: &HostReply) -> Result<VoidOutcome> {
@@ -148,8 +170,10 @@ struct CommitEach<'a> {
 }
 
 impl VoidSteps for CommitEach<'_> {
-    fn begin(&mut self, request: &VoidRequest) -> Result<Verdict<PendingVoid>> {
-        Ok(self.terminal.begin_committed(request))
+    fn begin(&mut self, keyed: &Keyed<'_>) -> Result<Verdict<PendingVoid>> {
+        Ok(self
+            .terminal
+            .begin_committed(keyed.request, &keyed.operator_no))
     }
 
     fn complete(&mut self, pending_id: i64, reply: &HostReply) -> Result<VoidOutcome> {
@@ -177,8 +201,12 @@ fn answer(result: std::result::Result<HostReply, HostError>, pending_id: i64) ->
 
 impl Terminal {
     /// Phase one in its own commit, a refusal included.
-    fn begin_committed(&self, request: &VoidRequest) -> Result<PendingVoid, VoidGuardError> {
-        self.write_verdict(|tx, ctx| void_flow::begin(tx, ctx, request))
+    fn begin_committed(
+        &self,
+        request: &VoidRequest,
+        operator_no: &str,
+    ) -> Result<PendingVoid, VoidGuardError> {
+        self.write_verdict(|tx, ctx| void_flow::begin(tx, ctx, request, operator_no))
             .map(|stored| stored.public)
     }
 

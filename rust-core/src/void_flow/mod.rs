@@ -29,16 +29,15 @@ pub struct VoidLookup {
     pub amount: String,
 }
 
-/// A void as keyed: the lookup plus who keys it, who authorises it with the void
-/// password, and why.
+/// A void as keyed: the lookup, the void password that authorises it, and why. The
+/// keying operator is the signed-in one; the authoriser is the supervisor (00), whose
+/// password the void password is.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VoidRequest {
     pub voucher_no: String,
     pub date: String,
     pub amount: String,
     pub password: String,
-    pub operator_no: String,
-    pub authoriser_no: String,
     pub reason: String,
 }
 
@@ -46,7 +45,7 @@ impl std::fmt::Debug for VoidRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VoidRequest")
             .field("voucher_no", &self.voucher_no)
-            .field("operator_no", &self.operator_no)
+            .field("reason", &self.reason)
             .field("password", &"<hidden>")
             .finish_non_exhaustive()
     }
@@ -94,12 +93,14 @@ pub fn preview(conn: &Connection, ctx: &Ctx<'_>, lookup: &VoidLookup) -> Result<
     })
 }
 
-/// Phase one. The outer `Result` is for failures; the inner one is the verdict, which
-/// is committed either way (a wrong password must count even though it is refused).
+/// Phase one, keyed by `operator_no` (the session's). The outer `Result` is for
+/// failures; the inner one is the verdict, which is committed either way (a wrong
+/// password must count even though it is refused).
 pub fn begin(
     tx: &SqlTx<'_>,
     ctx: &Ctx<'_>,
     req: &VoidRequest,
+    operator_no: &str,
 ) -> Result<std::result::Result<Stored, VoidGuardError>> {
     let lookup = VoidLookup {
         voucher_no: req.voucher_no.clone(),
@@ -108,10 +109,9 @@ pub fn begin(
     };
     let parsed = checks::parse_lookup(&lookup, ctx)?;
     let password = policy::parse(&req.password)?;
-    let operator_no = operators::parse_transacting(Field::OperatorNo, &req.operator_no)?;
-    let authoriser_no = operators::parse_transacting(Field::AuthoriserNo, &req.authoriser_no)?;
     let reason = operators::parse_reason(&req.reason, &ctx.config.void_reasons)?;
-    operators::check_authoriser(&operator_no, &authoriser_no)?;
+    // The void password is the supervisor's: whoever keys, 00 authorises.
+    let authoriser_no = operators::SUPERVISOR;
 
     let profile = checks::terminal_ready(tx, ctx)?;
     let lock = lockout::load(tx, &ctx.keys.lockout)?;
@@ -126,7 +126,7 @@ pub fn begin(
     )?;
 
     if !vault::verify(tx, &ctx.keys.vault, &password)? {
-        return Ok(Err(password_failed(tx, ctx, &lock, &authoriser_no)?));
+        return Ok(Err(password_failed(tx, ctx, &lock, authoriser_no)?));
     }
     if lock != lockout::Lockout::default() {
         lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
@@ -152,8 +152,8 @@ pub fn begin(
         &pending::NewPending {
             original_id: original.id,
             request: &request,
-            operator_no: &operator_no,
-            authoriser_no: &authoriser_no,
+            operator_no,
+            authoriser_no,
             reason: &reason,
             session: ctx.session,
             now_ms: ctx.now_ms,
@@ -164,7 +164,7 @@ pub fn begin(
         &ctx.keys.audit,
         ctx.now_ms,
         Act::VoidBegun,
-        Some(&operator_no),
+        Some(operator_no),
         json!({
             "pending_id": stored.public.pending_id,
             "original_voucher_no": original.voucher_no,

@@ -19,6 +19,11 @@ pub const TERMINAL_ID: &str = "LKL00042";
 pub const SECRET_HEX: &str = "7c1f9a2b5d3e4f60718293a4b5c6d7e8";
 pub const PASSWORD: &str = "274816";
 pub const NEW_PASSWORD: &str = "580394";
+/// The administrator's (99) password and the cashiers' first one.
+pub const ADMIN_PASSWORD: &str = "58204719";
+pub const CASHIER_PASSWORD: &str = "3817";
+/// The cashier the ready fixture signs in.
+pub const CASHIER: &str = "01";
 /// 2026-11-30 10:00 in Beijing.
 pub const START_MS: i64 = 1_796_004_000_000;
 pub const MINUTE_MS: i64 = 60_000;
@@ -119,7 +124,8 @@ impl Fixture {
         }
     }
 
-    /// Activated, permitted to void, with [`PASSWORD`] set.
+    /// Activated, permitted to void, with [`PASSWORD`] set, the administrator's
+    /// password set, and cashier [`CASHIER`] added and signed in.
     pub fn ready() -> Self {
         let f = Self::fresh();
         f.make_ready();
@@ -139,10 +145,37 @@ impl Fixture {
             .redeem_approval(ticket.request_code, code, None)
             .unwrap();
         self.terminal.set_void_password(PASSWORD.into()).unwrap();
+        self.sign_in_as(CASHIER);
     }
 
-    /// Closes the terminal and opens the same files again, as after a restart.
+    /// Signs out whoever is signed in and signs `operator_no` in with their password;
+    /// a cashier the terminal does not know yet is added by the administrator first
+    /// (whose password is set first on a terminal that has none).
+    pub fn sign_in_as(&self, operator_no: &str) {
+        let t = &*self.terminal;
+        if t.session().is_some() {
+            t.sign_out().unwrap();
+        }
+        let operators = t.operators().unwrap();
+        let known = |no: &str| operators.iter().any(|o| o.operator_no == no && o.active);
+        if !known("99") {
+            t.set_admin_password(ADMIN_PASSWORD.into()).unwrap();
+        }
+        if !known(operator_no) {
+            t.sign_in("99".into(), ADMIN_PASSWORD.into()).unwrap();
+            t.add_operator(operator_no.into(), CASHIER_PASSWORD.into())
+                .unwrap();
+            t.sign_out().unwrap();
+        }
+        t.sign_in(operator_no.into(), password_of(operator_no).into())
+            .unwrap();
+    }
+
+    /// Closes the terminal and opens the same files again, as after a restart. The
+    /// session ends with the terminal; whoever was signed in signs in again when the
+    /// reopened terminal lets them (a terminal that found tampering refuses it).
     pub fn reopen(&mut self) {
+        let signed_in = self.terminal.0.as_ref().and_then(Terminal::session);
         self.terminal.0 = None;
         let terminal = open(
             &self.db,
@@ -151,6 +184,10 @@ impl Fixture {
             self.clock.clone(),
         )
         .unwrap();
+        if let Some(session) = signed_in {
+            let password = password_of(&session.operator_no).to_owned();
+            let _refused_on_a_tampered_file = terminal.sign_in(session.operator_no, password);
+        }
         self.terminal.0 = Some(terminal);
     }
 
@@ -158,21 +195,36 @@ impl Fixture {
         self.sale_by(amount, "01")
     }
 
+    /// A sale keyed by `operator_no`, who stays signed in.
     pub fn sale_by(&self, amount: &str, operator_no: &str) -> Transaction {
-        self.terminal
-            .record_sale(SaleRequest {
-                amount: amount.into(),
-                card_number: "6222021234567890123".into(),
-                card_scheme: "UnionPay".into(),
-                operator_no: operator_no.into(),
-                rrn: None,
-                auth_code: None,
-            })
-            .unwrap()
+        if self.terminal.session().map(|s| s.operator_no).as_deref() != Some(operator_no) {
+            self.sign_in_as(operator_no);
+        }
+        self.terminal.record_sale(sale_request(amount)).unwrap()
     }
 
     pub fn today(&self) -> String {
         self.terminal.status().unwrap().business_date
+    }
+}
+
+/// The password `operator_no` signs in with in these fixtures.
+pub fn password_of(operator_no: &str) -> &'static str {
+    match operator_no {
+        "00" => PASSWORD,
+        "99" => ADMIN_PASSWORD,
+        _ => CASHIER_PASSWORD,
+    }
+}
+
+/// A sale of `amount` on a test UnionPay card, host numbers from the simulator.
+pub fn sale_request(amount: &str) -> SaleRequest {
+    SaleRequest {
+        amount: amount.into(),
+        card_number: "6222021234567890123".into(),
+        card_scheme: "UnionPay".into(),
+        rrn: None,
+        auth_code: None,
     }
 }
 
@@ -207,8 +259,6 @@ pub fn void_of(t: &Transaction) -> VoidRequest {
         date: t.business_date.clone(),
         amount: t.amount.to_decimal_string(),
         password: PASSWORD.into(),
-        operator_no: "01".into(),
-        authoriser_no: "00".into(),
         reason: "customer_request".into(),
     }
 }
@@ -437,8 +487,8 @@ impl From<&voidguard::SettlementReport> for Settled {
 /// What callers were told succeeded; the journal must hold all of it.
 #[derive(Debug, Default)]
 pub struct Acknowledged {
-    /// (batch, voucher, amount)
-    pub sales: Vec<(String, String, voidguard::Fen)>,
+    /// (batch, voucher, amount, the operator signed in when it was keyed)
+    pub sales: Vec<(String, String, voidguard::Fen, String)>,
     /// (batch, original voucher, void voucher, amount)
     pub voids: Vec<(String, String, String, voidguard::Fen)>,
     pub settlements: Vec<Settled>,
@@ -615,13 +665,13 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
         .iter()
         .map(|r| ((r.batch_no.as_str(), r.voucher_no.as_str()), r))
         .collect();
-    for (batch, voucher, amount) in &acked.sales {
+    for (batch, voucher, amount, operator_no) in &acked.sales {
         let row = by_number
             .get(&(batch.as_str(), voucher.as_str()))
             .unwrap_or_else(|| panic!("acknowledged sale {voucher} of batch {batch} is lost"));
         assert_eq!(
-            (row.kind, row.amount),
-            (Kind::Sale, *amount),
+            (row.kind, row.amount, row.operator_no.as_str()),
+            (Kind::Sale, *amount, operator_no.as_str()),
             "sale {voucher}"
         );
     }
@@ -632,6 +682,8 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
         assert_eq!(void.kind, Kind::Void, "void {voucher}");
         assert_eq!(void.original_voucher_no.as_deref(), Some(original.as_str()));
         assert_eq!(void.amount, *amount, "void {voucher}");
+        // Whoever keyed it, the void password is the supervisor's.
+        assert_eq!(void.authoriser_no.as_deref(), Some("00"), "void {voucher}");
         let sale = by_number[&(batch.as_str(), original.as_str())];
         assert_eq!(
             sale.status,
