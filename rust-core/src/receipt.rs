@@ -88,6 +88,23 @@ const EN: Labels = Labels {
     reason: "VOID REASON",
 };
 
+/// The default void reasons (`config::DEFAULT_REASONS`) as a slip prints them; a
+/// reason the acquirer configured beyond those prints as its code.
+fn reason_text(code: &str, locale: Locale) -> &str {
+    let (zh, en) = match code {
+        "customer_request" => ("客户要求", "CUSTOMER REQUEST"),
+        "wrong_amount" => ("金额错误", "WRONG AMOUNT"),
+        "duplicate_charge" => ("重复扣款", "DUPLICATE CHARGE"),
+        "goods_returned_same_day" => ("当日退货", "GOODS RETURNED SAME DAY"),
+        "other" => ("其他", "OTHER"),
+        _ => return code,
+    };
+    match locale {
+        Locale::ZhCn => zh,
+        Locale::En => en,
+    }
+}
+
 fn local_time(utc_ms: i64, offset_minutes: i32) -> String {
     let date = BusinessDate::from_instant(utc_ms, offset_minutes);
     let local = utc_ms.saturating_add(i64::from(offset_minutes) * 60_000);
@@ -134,7 +151,7 @@ pub fn render(t: &Transaction, profile: &Profile, locale: Locale, offset_minutes
         add(l.authoriser, by.clone());
     }
     if let Some(reason) = &t.void_reason {
-        add(l.reason, reason.clone());
+        add(l.reason, reason_text(reason, locale).to_owned());
     }
     let mut text = format!("{}\n", l.title);
     for line in &lines {
@@ -155,5 +172,19 @@ mod tests {
     fn local_time_applies_the_offset() {
         assert_eq!(local_time(0, 480), "1970-01-01 08:00:00");
         assert_eq!(local_time(86_399_000, 0), "1970-01-01 23:59:59");
+    }
+
+    #[test]
+    fn every_default_reason_prints_in_words_and_others_as_their_code() {
+        for code in crate::config::DEFAULT_REASONS {
+            for locale in [Locale::ZhCn, Locale::En] {
+                assert_ne!(reason_text(code, locale), code, "{code} {locale:?}");
+            }
+        }
+        assert_eq!(
+            reason_text("goods_returned_same_day", Locale::ZhCn),
+            "当日退货"
+        );
+        assert_eq!(reason_text("store_policy", Locale::En), "store_policy");
     }
 }

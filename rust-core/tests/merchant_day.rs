@@ -76,9 +76,11 @@ fn a_merchant_day_from_activation_to_a_refused_void_after_settlement() {
     assert!(slip.text.contains("消费撤销"));
     assert!(slip.text.contains("操作员号: 03"), "{}", slip.text);
     assert!(slip.text.contains("授权主管: 00"), "{}", slip.text);
+    assert!(slip.text.contains("撤销原因: 客户要求"), "{}", slip.text);
     let slip_en = t.receipt(void.voucher_no, Locale::En).unwrap();
     assert!(
-        slip_en.text.contains("ORIG VOUCHER NO: 000002"),
+        slip_en.text.contains("ORIG VOUCHER NO: 000002")
+            && slip_en.text.contains("VOID REASON: CUSTOMER REQUEST"),
         "{}",
         slip_en.text
     );
