@@ -20,8 +20,9 @@ use voidguard::backoffice::{self, Action};
 use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
     Application, Clock, Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery,
-    KeyFileWrapper, PendingState, RequestKind, ReversalReply, SaleRequest, SimulatorMode, Terminal,
-    TerminalConfig, Transaction, TransactionKind, VoidGuardError, VoidOutcome, VoidRequest,
+    KeyFileWrapper, PendingState, RequestKind, Resolution, ReversalReply, SaleRequest,
+    SimulatorMode, Terminal, TerminalConfig, Transaction, TransactionKind, VoidGuardError,
+    VoidOutcome, VoidRequest,
 };
 
 // The test's fixtures use the same values (tests/common/mod.rs, tests/crash_kill.rs).
@@ -436,6 +437,7 @@ impl Day {
                 void.amount.0
             ),
             (PendingState::Declined, _) => say!("ack declined {batch} {voucher} {void_voucher_no}"),
+            (PendingState::Reversed, _) => say!("ack reversed {batch} {voucher} {void_voucher_no}"),
             (PendingState::AwaitingReversal | PendingState::NeedsManualHandling, _) => {
                 say!("ack unanswered {batch} {voucher} {void_voucher_no}")
             }
@@ -535,21 +537,25 @@ impl Day {
             if pending.state != PendingState::NeedsManualHandling {
                 continue;
             }
-            let reply = if self.rng.below(2) == 0 {
-                HostReply::Approved {
+            // What the acquirer says on the phone, recorded by the supervisor.
+            let resolution = if self.rng.below(2) == 0 {
+                Resolution::Approved {
                     rrn: self.rng.digits(12),
                     auth_code: self.rng.digits(6),
                 }
             } else {
-                HostReply::Declined {
-                    response_code: "96".into(),
-                }
+                Resolution::NeverHappened
             };
             say!("try manual {} @{}", pending.pending_id, self.now());
             let outcome = self
                 .terminal
-                .complete_void(pending.pending_id, reply)
-                .unwrap_or_else(|e| fail("manual completion", e));
+                .resolve_void(
+                    pending.pending_id,
+                    resolution,
+                    PASSWORD.into(),
+                    "acquirer hotline".into(),
+                )
+                .unwrap_or_else(|e| fail("manual resolution", e));
             self.ack_outcome(&outcome, &pending.void_voucher_no);
         }
     }

@@ -30,6 +30,7 @@ pub enum Field {
     Config,
     PendingId,
     ResponseCode,
+    ResolutionNote,
 }
 
 /// What is wrong with the input.
@@ -168,6 +169,14 @@ pub enum VoidGuardError {
     // Pending voids.
     #[error("no pending void with that id")]
     UnknownPendingVoid,
+    #[error("the host's answer came after the void was handed to reversal ({state:?}); only a reversal or a manual resolution closes it")]
+    AnswerTooLate {
+        state: crate::void_flow::pending::PendingState,
+    },
+    #[error("that void is not waiting for manual handling (it is {state:?})")]
+    NotInManualHandling {
+        state: crate::void_flow::pending::PendingState,
+    },
     #[error("the built-in simulator is not the host link in use")]
     NotSimulated,
 

@@ -46,5 +46,6 @@ pub use platform::{
 pub use receipt::{Locale, Receipt, ReceiptLine};
 pub use settlement::SettlementReport;
 pub use terminal::{ReconcileReport, SaleRequest, Session, Terminal, TerminalStatus, VaultStatus};
+pub use void_flow::manual::Resolution;
 pub use void_flow::pending::{PendingState, PendingVoid};
 pub use void_flow::{VoidLookup, VoidOutcome, VoidPreview, VoidRequest};

@@ -20,7 +20,7 @@ use std::time::Duration;
 use common::*;
 use voidguard::{
     Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery, KeyFileWrapper, PendingState,
-    ReversalReply, SaleRequest, SimulatorMode, Terminal, Transaction, TransactionKind,
+    Resolution, ReversalReply, SaleRequest, SimulatorMode, Terminal, Transaction, TransactionKind,
     VoidGuardError, VoidRequest,
 };
 
@@ -165,11 +165,13 @@ fn eight_threads(
     assert_eq!(report.still_pending, 0, "{report:?}");
     for pending in terminal.pending_host_work().unwrap() {
         assert_eq!(pending.state, PendingState::NeedsManualHandling);
-        let declined = HostReply::Declined {
-            response_code: "96".into(),
-        };
         terminal
-            .complete_void(pending.pending_id, declined)
+            .resolve_void(
+                pending.pending_id,
+                Resolution::NeverHappened,
+                PASSWORD.into(),
+                "acquirer: never reached the host".into(),
+            )
             .unwrap();
     }
     let books = check_books(terminal);
@@ -441,17 +443,21 @@ impl Worker {
             if pending.state != PendingState::NeedsManualHandling {
                 continue;
             }
-            let reply = if self.rng.below(2) == 0 {
-                HostReply::Approved {
+            // What the acquirer says on the phone, recorded by the supervisor.
+            let resolution = if self.rng.below(2) == 0 {
+                Resolution::Approved {
                     rrn: self.rng.digits(12),
                     auth_code: self.rng.digits(6),
                 }
             } else {
-                HostReply::Declined {
-                    response_code: "96".into(),
-                }
+                Resolution::NeverHappened
             };
-            let result = self.terminal.complete_void(pending.pending_id, reply);
+            let result = self.terminal.resolve_void(
+                pending.pending_id,
+                resolution,
+                PASSWORD.into(),
+                "acquirer hotline".into(),
+            );
             if let Some(outcome) = self.answer("manual completion", result, false) {
                 self.tally.manual_closed += 1;
                 if let Some(void) = outcome.void_transaction {

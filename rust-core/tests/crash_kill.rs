@@ -69,7 +69,7 @@ fn a_terminal_killed_at_random_moments_keeps_every_acknowledged_operation() {
         "crash: kills survived {}, operations acknowledged {} (sales {}, voids {}, declined {}, \
          unanswered {}, wrong passwords {}, lockouts lifted {}, sign-ins {}, refusals {}), settlements {}, \
          pending voids reconciled after a restart {} (reversed {}, confirmed {}), \
-         reconciled by the child {}, late host answers {} (repeated {}), \
+         reconciled by the child {}, resolved by hand as never happened {}, late host answers {} (repeated {}), \
          left for manual handling at the end {}",
         f.kills,
         f.acknowledged,
@@ -86,6 +86,7 @@ fn a_terminal_killed_at_random_moments_keeps_every_acknowledged_operation() {
         f.reversed_after_restart,
         f.confirmed_after_restart,
         f.reconciled_by_child,
+        f.resolved_never_happened,
         f.late_answers,
         f.repeated_answers,
         f.manual_at_end,
@@ -255,6 +256,7 @@ struct Figures {
     wrong_passwords: u64,
     lifts: u64,
     sign_ins: u64,
+    resolved_never_happened: u64,
     refusals: u64,
     settlements: u64,
     reconciled_by_child: u64,
@@ -345,6 +347,10 @@ impl Ledger {
                     self.acked.declined.push((ack[2].clone(), ack[4].clone()));
                 }
             }
+            "reversed" => {
+                f.resolved_never_happened += 1;
+                self.acked.declined.push((ack[2].clone(), ack[4].clone()));
+            }
             "unanswered" => f.unanswered += 1,
             "begun" => *begun = Some(ack[2].parse().unwrap()),
             "refused" => f.refusals += 1,
@@ -384,7 +390,8 @@ impl Ledger {
         }
         // A void that got past the password check (whatever the host said) and a
         // lift both clear the count of wrong passwords.
-        let verified = matches!(call[1].as_str(), "void1" | "begin") && ack[1] != "refused";
+        let verified =
+            matches!(call[1].as_str(), "void1" | "begin" | "manual") && ack[1] != "refused";
         if verified || ack[1] == "lifted" {
             self.failures = 0;
         }
@@ -431,7 +438,7 @@ impl Ledger {
         let known = self.failures;
         let possible: &[u32] = match in_flight {
             Some("wrong") => &[known, known + 1],
-            Some("void1" | "begin" | "lift") => &[known, 0],
+            Some("void1" | "begin" | "lift" | "manual") => &[known, 0],
             _ => &[known],
         };
         assert!(

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use rusqlite::{Connection, OpenFlags};
 use voidguard::{
-    Fen, HostError, HostLink, HostReply, HostRequest, PendingState, ReconcileReport, ReversalReply,
-    SaleRequest, Transaction, TransactionKind, TransactionStatus, VoidGuardError,
+    Fen, HostError, HostLink, HostReply, HostRequest, PendingState, ReconcileReport, Resolution,
+    ReversalReply, SaleRequest, Transaction, TransactionKind, TransactionStatus, VoidGuardError,
 };
 
 /// An acquirer that answers from a script and remembers what it was asked.
@@ -480,10 +480,27 @@ fn reversals_that_keep_failing_need_manual_handling_and_the_hosts_real_answer_re
     assert_eq!(f.terminal.reconcile().unwrap(), ReconcileReport::default());
     assert_eq!(host.calls(), (1, 3));
 
-    // The merchant calls the acquirer, who says the void went through.
+    // A late host answer cannot close it: a reversal may be at the host already.
+    assert_eq!(
+        f.terminal
+            .complete_void(work[0].pending_id, approved("202611290077", "M4N5O6")),
+        Err(VoidGuardError::AnswerTooLate {
+            state: PendingState::NeedsManualHandling
+        })
+    );
+    // The merchant calls the acquirer, who says the void went through; the
+    // supervisor records it.
     let outcome = f
         .terminal
-        .complete_void(work[0].pending_id, approved("202611290077", "M4N5O6"))
+        .resolve_void(
+            work[0].pending_id,
+            Resolution::Approved {
+                rrn: "202611290077".into(),
+                auth_code: "M4N5O6".into(),
+            },
+            PASSWORD.into(),
+            "acquirer hotline, agent 0042".into(),
+        )
         .unwrap();
 
     assert_eq!(outcome.state, PendingState::Approved);

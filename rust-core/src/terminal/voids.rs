@@ -8,6 +8,7 @@ use super::Terminal;
 use crate::context::Ctx;
 use crate::error::{Result, VoidGuardError};
 use crate::host::{HostError, HostLink, HostReply, ReversalReply};
+use crate::void_flow::manual::{self, Resolution};
 use crate::void_flow::pending::{PendingState, PendingVoid};
 use crate::void_flow::{self, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
 
@@ -41,6 +42,34 @@ impl Terminal {
         reply: HostReply,
     ) -> Result<VoidOutcome, VoidGuardError> {
         self.write(|tx, ctx| void_flow::complete(tx, ctx, pending_id, &reply))
+    }
+
+    /// Closes a void in manual handling with what the acquirer says happened to it,
+    /// authorised by the supervisor's void password; `note` says who at the acquirer
+    /// said so. Keyed by the signed-in operator.
+    pub fn resolve_void(
+        &self,
+        pending_id: i64,
+        resolution: Resolution,
+        password: String,
+        note: String,
+    ) -> Result<VoidOutcome, VoidGuardError> {
+        let mut password = password;
+        let result = self.transacting_operator().and_then(|operator_no| {
+            self.write_verdict(|tx, ctx| {
+                manual::resolve(
+                    tx,
+                    ctx,
+                    pending_id,
+                    &resolution,
+                    &password,
+                    &note,
+                    &operator_no,
+                )
+            })
+        });
+        zeroize::Zeroize::zeroize(&mut password);
+        result
     }
 
     /// Voids awaiting the host's answer, a reversal, or manual handling.

@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod limits;
+pub mod manual;
 pub mod pending;
 
 use rusqlite::{Connection, Transaction as SqlTx};
@@ -263,6 +264,16 @@ pub fn complete(
     if stored.public.state.is_resolved() {
         log::info!("pending void {pending_id} already resolved; answer ignored");
         return outcome(tx, &stored);
+    }
+    // Once the answer was given up for lost a reversal may already be at the host:
+    // an approval now would void the sale here while the host reverses it (UnionPay
+    // terminal practice: a reversal on record is sent, whatever answer arrives late).
+    let late = stored.public.state != PendingState::AwaitingAnswer;
+    if late && !matches!(reply, HostReply::NoAnswer) {
+        return Err(VoidGuardError::AnswerTooLate {
+            state: stored.public.state,
+        }
+        .into());
     }
     match reply {
         HostReply::Approved { rrn, auth_code } => apply_void(tx, ctx, &stored, rrn, auth_code)?,
