@@ -560,3 +560,37 @@ fn settlement_tries_to_reverse_first_and_refuses_while_the_reversal_fails() {
     assert_eq!(report.batch_no, "000001");
     assert_eq!(status_of(&f, &sale), TransactionStatus::Settled);
 }
+
+#[test]
+fn a_void_begun_before_midnight_and_answered_after_it_belongs_to_the_day_it_was_begun() {
+    let f = Fixture::ready();
+    // 23:59 in Beijing on the day of the sale.
+    f.clock.advance(13 * 60 * MINUTE_MS + 59 * MINUTE_MS);
+    let sale = f.sale("88.00");
+    let day_one = f.today();
+    let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
+    f.clock.advance(2 * MINUTE_MS);
+    assert_ne!(
+        f.today(),
+        day_one,
+        "the answer arrives on the next business day"
+    );
+
+    let outcome = f
+        .terminal
+        .complete_void(pending.pending_id, approved("202611300001", "A1B2C3"))
+        .unwrap();
+
+    let void = outcome.void_transaction.unwrap();
+    assert_eq!(void.business_date, day_one);
+    // The new day's limits are untouched: the void counted against the first day's.
+    let next = f.sale("10.00");
+    let preview = f.terminal.void_preview(lookup_of(&next)).unwrap();
+    let config = config(&f.db);
+    assert_eq!(preview.void_count_left_today, config.daily_void_count_limit);
+    assert_eq!(
+        preview.void_amount_left_today,
+        config.daily_void_amount_limit
+    );
+    assert!(f.terminal.verify_audit().unwrap().ok);
+}

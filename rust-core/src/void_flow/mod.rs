@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::audit::{self, Act};
 use crate::context::Ctx;
+use crate::dates::BusinessDate;
 use crate::error::{invalid, Error, Field, Problem, Result, VoidGuardError};
 use crate::host::{HostError, HostReply, HostRequest, ReversalReply, PROCESSING_CODE_VOID};
 use crate::journal::{self, numbering, NewEntry, Transaction, TransactionKind};
@@ -353,6 +354,11 @@ fn apply_void(
         ));
     }
     let req = &stored.public.request;
+    // Dated and charged to the day the void was begun — keyed, checked against that
+    // day's limits — not the day its answer arrived: a void keyed at 23:59 and
+    // answered at 00:00 belongs to the first day's books.
+    let begun_on =
+        BusinessDate::from_instant(stored.public.created_at_ms, ctx.config.utc_offset_minutes);
     let entry = NewEntry {
         kind: TransactionKind::Void,
         voucher_no: numbering::SixDigits::parse(Field::VoucherNo, &req.voucher_no)?,
@@ -365,12 +371,12 @@ fn apply_void(
         operator_no: stored.public.operator_no.clone(),
         authoriser_no: Some(stored.public.authoriser_no.clone()),
         void_reason: Some(stored.public.reason.clone()),
-        business_date: ctx.today,
+        business_date: begun_on,
         created_at_ms: ctx.now_ms,
         original_id: Some(original.id),
     };
     let void = journal::insert(tx, ctx, &entry)?;
-    limits::add(tx, ctx, ctx.today, req.amount)?;
+    limits::add(tx, ctx, begun_on, req.amount)?;
     pending::resolve(
         tx,
         ctx,
