@@ -594,3 +594,51 @@ fn a_void_begun_before_midnight_and_answered_after_it_belongs_to_the_day_it_was_
     );
     assert!(f.terminal.verify_audit().unwrap().ok);
 }
+
+#[test]
+fn a_malformed_host_answer_is_no_answer_the_void_is_reversed_and_the_trail_says_so() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+    // The host "approves" with an RRN that is not one, then cannot be reached for
+    // the reversal it is owed, then approves the reversal with a bad auth code.
+    host.will_authorise(Ok(approved("12345", "A1B2C3")));
+    host.will_reverse(Err(HostError::Timeout));
+    host.will_reverse(Ok(ReversalReply::VoidApproved {
+        rrn: "202611300002".into(),
+        auth_code: "A1!".into(),
+    }));
+    host.will_reverse(Ok(ReversalReply::Reversed));
+
+    assert_eq!(
+        f.terminal.void_transaction(void_of(&sale)),
+        Err(VoidGuardError::HostUnreachable),
+        "never shown as the merchant's invalid input"
+    );
+    let work = f.terminal.pending_host_work().unwrap();
+    assert_eq!(
+        (work[0].state, work[0].attempts),
+        (PendingState::AwaitingReversal, 1)
+    );
+    let unanswered = f
+        .terminal
+        .audit(None, 100)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == "void.unanswered")
+        .unwrap();
+    assert!(
+        unanswered.detail.contains("malformed"),
+        "{}",
+        unanswered.detail
+    );
+
+    // The malformed approval of the reversal is a failed attempt, not a void.
+    assert_eq!(f.terminal.reconcile().unwrap().still_pending, 1);
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Approved);
+    assert_eq!(f.terminal.pending_host_work().unwrap()[0].attempts, 2);
+    assert_eq!(f.terminal.reconcile().unwrap().reversed, 1);
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Approved);
+    assert!(void_rows(&f).is_empty());
+    assert_eq!(host.calls(), (1, 3));
+}

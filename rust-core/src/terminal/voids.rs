@@ -252,9 +252,23 @@ impl Terminal {
     pub(super) fn reconcile_pending(&self) -> Result<ReconcileReport, VoidGuardError> {
         let work = self.read(|conn, ctx| void_flow::reconcilable(conn, ctx.session))?;
         let mut report = ReconcileReport::default();
+        // One void whose reversal cannot be recorded does not keep the others from
+        // being reconciled; the first such failure is returned once all were tried.
+        let mut first_failure = None;
         for pending in work {
             let result = self.host.reverse_void(pending.request.clone());
-            let state = self.record_reversal_committed(pending.pending_id, &result)?;
+            let state = match self.record_reversal_committed(pending.pending_id, &result) {
+                Ok(state) => state,
+                Err(e) => {
+                    log::warn!(
+                        "reversal of pending void {} not recorded: {e}",
+                        pending.pending_id
+                    );
+                    report.still_pending += 1;
+                    first_failure.get_or_insert(e);
+                    continue;
+                }
+            };
             match (state, &result) {
                 (PendingState::Reversed, _) => report.reversed += 1,
                 (PendingState::Approved, Ok(ReversalReply::VoidApproved { .. })) => {
@@ -267,6 +281,9 @@ impl Terminal {
         if report != ReconcileReport::default() {
             log::info!("reconciled pending voids: {report:?}");
         }
-        Ok(report)
+        match first_failure {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 }

@@ -254,13 +254,24 @@ fn load(conn: &Connection, pending_id: i64) -> Result<Stored> {
 
 /// Phase two: records the host's answer. Answering a void that is already resolved
 /// changes nothing and returns the recorded outcome, so a retry never voids twice.
+/// A malformed answer (an RRN, auth code or response code out of shape) is no answer:
+/// whatever the host meant, the void may or may not have happened, so it goes to
+/// reversal like a lost one, and the audit entry says the answer was malformed.
 pub fn complete(
     tx: &SqlTx<'_>,
     ctx: &Ctx<'_>,
     pending_id: i64,
     reply: &HostReply,
 ) -> Result<VoidOutcome> {
-    check_reply(reply)?;
+    let malformed = check_reply(reply).is_err();
+    if malformed {
+        log::warn!("pending void {pending_id} got a malformed answer; treated as none");
+    }
+    let reply = if malformed {
+        &HostReply::NoAnswer
+    } else {
+        reply
+    };
     let stored = load(tx, pending_id)?;
     if stored.public.state.is_resolved() {
         log::info!("pending void {pending_id} already resolved; answer ignored");
@@ -298,7 +309,12 @@ pub fn complete(
         HostReply::NoAnswer => {
             if stored.public.state == PendingState::AwaitingAnswer {
                 pending::await_reversal(tx, ctx, pending_id, false)?;
-                audit_pending(tx, ctx, &stored, Act::VoidUnanswered, json!({}))?;
+                let detail = if malformed {
+                    json!({ "malformed": true })
+                } else {
+                    json!({})
+                };
+                audit_pending(tx, ctx, &stored, Act::VoidUnanswered, detail)?;
             }
         }
     }
@@ -316,16 +332,20 @@ pub fn record_reversal(
     if stored.public.state.is_resolved() {
         return Ok(stored.public.state);
     }
+    // An approval with a malformed RRN or auth code closes nothing: it counts as a
+    // failed attempt, like no answer.
+    let malformed = matches!(result, Ok(ReversalReply::VoidApproved { rrn, auth_code })
+        if check_reply(&HostReply::Approved { rrn: rrn.clone(), auth_code: auth_code.clone() }).is_err());
+    let failed = Err(HostError::Protocol {
+        reason: "malformed RRN or auth code".into(),
+    });
+    let result = if malformed { &failed } else { result };
     match result {
         Ok(ReversalReply::Reversed) => {
             pending::resolve(tx, ctx, pending_id, PendingState::Reversed, None, None)?;
             audit_pending(tx, ctx, &stored, Act::VoidReversed, json!({}))?;
         }
         Ok(ReversalReply::VoidApproved { rrn, auth_code }) => {
-            check_reply(&HostReply::Approved {
-                rrn: rrn.clone(),
-                auth_code: auth_code.clone(),
-            })?;
             apply_void(tx, ctx, &stored, rrn, auth_code)?;
         }
         Err(e) => {
