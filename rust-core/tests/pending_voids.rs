@@ -642,3 +642,53 @@ fn a_malformed_host_answer_is_no_answer_the_void_is_reversed_and_the_trail_says_
     assert!(void_rows(&f).is_empty());
     assert_eq!(host.calls(), (1, 3));
 }
+
+/// A host that takes a moment over each reversal and counts them.
+#[derive(Default)]
+struct SlowReversals {
+    reversals: AtomicU32,
+}
+
+impl HostLink for SlowReversals {
+    fn authorise_void(&self, _request: HostRequest) -> Result<HostReply, HostError> {
+        Err(HostError::Timeout)
+    }
+
+    fn reverse_void(&self, _request: HostRequest) -> Result<ReversalReply, HostError> {
+        // The first reversal, sent by the void itself, is lost too.
+        if self.reversals.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Err(HostError::Timeout);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        Ok(ReversalReply::Reversed)
+    }
+}
+
+#[test]
+fn threads_reconciling_at_once_send_each_reversal_once() {
+    let host = Arc::new(SlowReversals::default());
+    let f = Fixture::with_host(Some(host.clone() as Arc<dyn HostLink>));
+    f.make_ready();
+    let sale = f.sale("88.00");
+    assert_eq!(
+        f.terminal.void_transaction(void_of(&sale)),
+        Err(VoidGuardError::HostUnreachable)
+    );
+    assert_eq!(host.reversals.load(Ordering::SeqCst), 1);
+
+    let terminal: &voidguard::Terminal = &f.terminal;
+    let reversed: u32 = std::thread::scope(|s| {
+        let threads: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| terminal.reconcile().unwrap().reversed))
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).sum()
+    });
+
+    assert_eq!(reversed, 1);
+    assert_eq!(
+        host.reversals.load(Ordering::SeqCst),
+        2,
+        "one reversal per void"
+    );
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+}

@@ -104,8 +104,9 @@ fn a_flipped_bit_in_the_wrapped_key_is_a_wrong_key_and_is_left_as_it_is() {
 struct SmallDisk(PathBuf);
 
 impl SmallDisk {
-    fn mount(kib: u32) -> Option<Self> {
-        let dir = std::env::temp_dir().join(format!("voidguard-full-{}", std::process::id()));
+    /// `name` keeps the mount points of tests running side by side apart.
+    fn mount(name: &str, kib: u32) -> Option<Self> {
+        let dir = std::env::temp_dir().join(format!("voidguard-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).ok()?;
         let mounted = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
@@ -114,6 +115,15 @@ impl SmallDisk {
             .ok()?
             .success();
         mounted.then_some(Self(dir))
+    }
+
+    /// Makes room, as a merchant does by deleting photos from the terminal.
+    fn grow(&self, kib: u32) -> bool {
+        Command::new("mount")
+            .args(["-o", &format!("remount,size={kib}k")])
+            .arg(&self.0)
+            .status()
+            .is_ok_and(|s| s.success())
     }
 }
 
@@ -138,7 +148,7 @@ fn a_full_disk_during_a_void_keeps_the_previous_state_and_says_storage_full() {
         eprintln!("skipped: mounting a small filesystem needs root");
         return;
     }
-    let disk = SmallDisk::mount(900).expect("root can mount a tmpfs");
+    let disk = SmallDisk::mount("full", 900).expect("root can mount a tmpfs");
     let db: PathBuf = disk.0.join("voidguard.db");
     let key_file = std::env::temp_dir().join(format!("voidguard-full-{}.key", std::process::id()));
     let _ = std::fs::remove_file(&key_file);
@@ -183,6 +193,61 @@ fn a_full_disk_during_a_void_keeps_the_previous_state_and_says_storage_full() {
     assert!(reopened.verify_audit().unwrap().ok);
     drop(reopened);
     let _ = std::fs::remove_file(&key_file);
+}
+
+#[test]
+fn an_approval_that_could_not_be_recorded_is_reversed_by_the_next_call_without_a_restart() {
+    if !is_root() {
+        eprintln!("skipped: mounting a small filesystem needs root");
+        return;
+    }
+    let disk = SmallDisk::mount("answer", 900).expect("root can mount a tmpfs");
+    let db: PathBuf = disk.0.join("voidguard.db");
+    let key_file =
+        std::env::temp_dir().join(format!("voidguard-answer-{}.key", std::process::id()));
+    let _ = std::fs::remove_file(&key_file);
+    let _ = std::fs::remove_file(key_file.with_extension("mark"));
+    let terminal = open(&db, &key_file, None, TestClock::at(START_MS)).unwrap();
+    let f = Ready(terminal);
+    f.make_ready();
+    let sale = f.0.record_sale(sale_request(0)).unwrap();
+    let pending = f.0.begin_void(void_of(&sale)).unwrap();
+    // The disk fills while the host is asked; its approval cannot be written.
+    let mut n = 1;
+    let full = loop {
+        match f.0.record_sale(sale_request(n)) {
+            Ok(_) => n += 1,
+            Err(e) => break e,
+        }
+        assert!(n < 100_000, "the small disk never filled");
+    };
+    assert_eq!(full, VoidGuardError::StorageFull);
+    let approved = voidguard::HostReply::Approved {
+        rrn: "202611300009".into(),
+        auth_code: "F0LL00".into(),
+    };
+    assert_eq!(
+        f.0.complete_void(pending.pending_id, approved).map(drop),
+        Err(VoidGuardError::StorageFull)
+    );
+
+    // Room again: the same terminal, no restart, reverses the void it could not
+    // record, and the sale stands as the host will have it after the reversal.
+    assert!(disk.grow(8192));
+    let report = f.0.reconcile().unwrap();
+    assert_eq!(report.reversed, 1, "{report:?}");
+    assert!(f.0.pending_host_work().unwrap().is_empty());
+    assert_eq!(
+        f.0.find_transaction(sale.voucher_no.clone())
+            .unwrap()
+            .unwrap()
+            .status,
+        TransactionStatus::Approved
+    );
+    assert!(f.0.verify_audit().unwrap().ok);
+    drop(f);
+    let _ = std::fs::remove_file(&key_file);
+    let _ = std::fs::remove_file(key_file.with_extension("mark"));
 }
 
 struct Ready(voidguard::Terminal);

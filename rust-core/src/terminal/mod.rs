@@ -54,6 +54,12 @@ pub struct Terminal {
     integrity: Mutex<Option<VoidGuardError>>,
     /// The operator signed in on this terminal, if any.
     signed_in: Mutex<Option<Session>>,
+    /// Pending voids a call of this process is working on: sent and awaiting the
+    /// answer, or being reversed. Reconciliation leaves them alone, so a reversal is
+    /// never sent twice and a void in flight is never reversed under its caller; a
+    /// new process starts with none, so whatever the last one left is reconciled.
+    /// (A B-tree, not a hash set: std's hash seeds would need getrandom, API 28.)
+    claimed: Mutex<std::collections::BTreeSet<i64>>,
     /// The open batch number, cached: only this terminal can change it (the file is
     /// locked to it), and finding a voucher is the journal's hottest read.
     open_batch: AtomicU32,
@@ -193,6 +199,7 @@ impl Terminal {
             bind_mark: AtomicBool::new(bind_mark),
             integrity: Mutex::new(problem),
             signed_in: Mutex::new(None),
+            claimed: Mutex::new(std::collections::BTreeSet::new()),
             open_batch,
         };
         Ok(terminal)

@@ -41,7 +41,11 @@ impl Terminal {
         pending_id: i64,
         reply: HostReply,
     ) -> Result<VoidOutcome, VoidGuardError> {
-        self.write(|tx, ctx| void_flow::complete(tx, ctx, pending_id, &reply))
+        let result = self.complete_committed(pending_id, &reply);
+        // Answered or not, the caller is done with it: if the answer could not be
+        // recorded (a full disk), reconciliation reverses the void from now on.
+        self.release(pending_id);
+        result
     }
 
     /// Closes a void in manual handling with what the acquirer says happened to it,
@@ -115,13 +119,19 @@ impl Terminal {
             Some(simulator) => self.write_verdict(|tx, ctx| {
                 drive(&mut OneCommit { tx, ctx }, simulator.as_ref(), &keyed)
             }),
-            None => drive(
-                &mut CommitEach { terminal: self },
-                self.host.as_ref(),
-                &keyed,
-            )
-            .map_err(VoidGuardError::from)
-            .and_then(|verdict| verdict),
+            None => {
+                let mut steps = CommitEach {
+                    terminal: self,
+                    claimed: None,
+                };
+                let result = drive(&mut steps, self.host.as_ref(), &keyed);
+                if let Some(id) = steps.claimed {
+                    self.release(id);
+                }
+                result
+                    .map_err(VoidGuardError::from)
+                    .and_then(|verdict| verdict)
+            }
         }
     }
 }
@@ -194,19 +204,26 @@ impl VoidSteps for OneCommit<'_, '_> {
 }
 
 /// Each step committed before the host is called: what was sent is on disk first.
+/// The void stays claimed from its begin to the end of the drive, its reversal
+/// included, so that no reconciliation in another thread sends that reversal too.
 struct CommitEach<'a> {
     terminal: &'a Terminal,
+    claimed: Option<i64>,
 }
 
 impl VoidSteps for CommitEach<'_> {
     fn begin(&mut self, keyed: &Keyed<'_>) -> Result<Verdict<PendingVoid>> {
-        Ok(self
+        let begun = self
             .terminal
-            .begin_committed(keyed.request, &keyed.operator_no))
+            .begin_committed(keyed.request, &keyed.operator_no);
+        if let Ok(pending) = &begun {
+            self.claimed = Some(pending.pending_id);
+        }
+        Ok(begun)
     }
 
     fn complete(&mut self, pending_id: i64, reply: &HostReply) -> Result<VoidOutcome> {
-        Ok(self.terminal.complete_void(pending_id, reply.clone())?)
+        Ok(self.terminal.complete_committed(pending_id, reply)?)
     }
 
     fn record_reversal(
@@ -229,14 +246,50 @@ fn answer(result: std::result::Result<HostReply, HostError>, pending_id: i64) ->
 }
 
 impl Terminal {
-    /// Phase one in its own commit, a refusal included.
+    /// Phase one in its own commit, a refusal included. The new void is claimed in
+    /// the same hold of the database that writes it, so no reconciliation sees it
+    /// unclaimed; released again if the commit fails.
     fn begin_committed(
         &self,
         request: &VoidRequest,
         operator_no: &str,
     ) -> Result<PendingVoid, VoidGuardError> {
-        self.write_verdict(|tx, ctx| void_flow::begin(tx, ctx, request, operator_no))
-            .map(|stored| stored.public)
+        let mut claimed = None;
+        let result = self.write_verdict(|tx, ctx| {
+            let verdict = void_flow::begin(tx, ctx, request, operator_no)?;
+            if let Ok(stored) = &verdict {
+                claimed = Some(stored.public.pending_id);
+                self.claim(stored.public.pending_id);
+            }
+            Ok(verdict)
+        });
+        if let (Err(_), Some(id)) = (&result, claimed) {
+            self.release(id);
+        }
+        result.map(|stored| stored.public)
+    }
+
+    fn complete_committed(
+        &self,
+        pending_id: i64,
+        reply: &HostReply,
+    ) -> Result<VoidOutcome, VoidGuardError> {
+        self.write(|tx, ctx| void_flow::complete(tx, ctx, pending_id, reply))
+    }
+
+    fn claimed(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<i64>> {
+        self.claimed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Marks a void as worked on by a call of this process; false if it already was.
+    fn claim(&self, pending_id: i64) -> bool {
+        self.claimed().insert(pending_id)
+    }
+
+    fn release(&self, pending_id: i64) {
+        self.claimed().remove(&pending_id);
     }
 
     fn record_reversal_committed(
@@ -250,14 +303,24 @@ impl Terminal {
     /// Reverses or confirms what an earlier call or process left unanswered. The host
     /// is called without holding the database, so other calls go on meanwhile.
     pub(super) fn reconcile_pending(&self) -> Result<ReconcileReport, VoidGuardError> {
-        let work = self.read(|conn, ctx| void_flow::reconcilable(conn, ctx.session))?;
+        // Read and claimed in one hold of the database: a void begun meanwhile is
+        // either not read or already claimed by its caller.
+        let work = self.read(|conn, _| {
+            let all = void_flow::reconcilable(conn)?;
+            Ok(all
+                .into_iter()
+                .filter(|p| self.claim(p.pending_id))
+                .collect::<Vec<_>>())
+        })?;
         let mut report = ReconcileReport::default();
         // One void whose reversal cannot be recorded does not keep the others from
         // being reconciled; the first such failure is returned once all were tried.
         let mut first_failure = None;
         for pending in work {
             let result = self.host.reverse_void(pending.request.clone());
-            let state = match self.record_reversal_committed(pending.pending_id, &result) {
+            let recorded = self.record_reversal_committed(pending.pending_id, &result);
+            self.release(pending.pending_id);
+            let state = match recorded {
                 Ok(state) => state,
                 Err(e) => {
                     log::warn!(

@@ -442,17 +442,13 @@ fn audit_pending(
     Ok(())
 }
 
-/// Unresolved voids this opening may reconcile: not those this very session is still
-/// waiting on, and not those handed to the merchant, who may be settling them with
-/// the acquirer by phone (they are closed by `complete` with the host's answer).
-pub fn reconcilable(conn: &Connection, session: &str) -> Result<Vec<PendingVoid>> {
+/// Unresolved voids reconciliation may reverse: not those handed to the merchant, who
+/// may be settling them with the acquirer by phone (they are closed by a manual
+/// resolution). The caller leaves out those a call of its own is working on.
+pub fn reconcilable(conn: &Connection) -> Result<Vec<PendingVoid>> {
     Ok(pending::unresolved(conn)?
         .into_iter()
-        .filter(|p| match p.public.state {
-            PendingState::AwaitingAnswer => p.session != session,
-            PendingState::NeedsManualHandling => false,
-            _ => true,
-        })
+        .filter(|p| p.public.state != PendingState::NeedsManualHandling)
         .map(|p| p.public)
         .collect())
 }
