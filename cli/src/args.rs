@@ -69,13 +69,14 @@ pub enum Command {
     /// Create the database and key file and activate the terminal (商户号, 终端号, secret)
     #[command(visible_alias = "activate")]
     Init(InitArgs),
-    /// Journal a card sale the card leg approved (消费)
+    /// Journal a card sale the card leg approved (消费); the operator signs in first
     Sale(SaleArgs),
     /// Show the journal, newest first, one page at a time
     Journal(JournalArgs),
-    /// Void a same-batch sale (消费撤销); prompts for what is not given as flags
+    /// Void a same-batch sale (消费撤销); the operator signs in first, then what is not
+    /// given as flags is asked
     Void(VoidArgs),
-    /// Close the open batch (结算)
+    /// Close the open batch (结算); the operator signs in first
     Settle(SettleArgs),
     /// Set or change the void password
     Password {
@@ -148,9 +149,12 @@ pub struct SaleArgs {
     /// Card scheme
     #[arg(long, default_value = "UnionPay")]
     pub scheme: String,
-    /// Operator who keyed the sale (01–98 cashier, 00 supervisor)
+    /// Operator who signs in and keys the sale (01–98 a cashier, 00 the supervisor);
+    /// their password is read first, then the card number
     #[arg(long, default_value = "01", value_name = "NO")]
     pub operator: String,
+    #[command(flatten)]
+    pub password: PasswordSource,
     /// Retrieval reference number from the host [default: issued by the simulator]
     #[arg(long)]
     pub rrn: Option<String>,
@@ -167,6 +171,7 @@ pub struct SaleArgs {
 #[derive(Debug, Args)]
 pub struct CardSource {
     /// Read the card number (a full or masked PAN) from one line of standard input
+    /// (the second, after the operator's password, with --password-stdin)
     #[arg(long, conflicts_with = "card_file")]
     pub card_stdin: bool,
     /// Read the card number (a full or masked PAN) from the first line of this file
@@ -239,12 +244,11 @@ pub struct VoidArgs {
     /// Void reason code [default: customer_request]
     #[arg(long)]
     pub reason: Option<String>,
-    /// Operator who keys the void
+    /// Operator who signs in and keys the void (01–98 a cashier, 00 the supervisor);
+    /// their password is read first, the void password (the supervisor's, who
+    /// authorises every void) last
     #[arg(long, default_value = "01", value_name = "NO")]
     pub operator: String,
-    /// Operator who authorises it with the void password
-    #[arg(long, default_value = "00", value_name = "NO")]
-    pub authoriser: String,
     /// Skip the confirmation question of the interactive flow
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -254,9 +258,12 @@ pub struct VoidArgs {
 
 #[derive(Debug, Args)]
 pub struct SettleArgs {
-    /// Operator who closes the batch
+    /// Operator who signs in and closes the batch (00 the supervisor, with the void
+    /// password, or a cashier 01–98 with their own)
     #[arg(long, default_value = "00", value_name = "NO")]
     pub operator: String,
+    #[command(flatten)]
+    pub password: PasswordSource,
     #[command(flatten)]
     pub json: JsonFlag,
 }

@@ -37,18 +37,26 @@ fn the_demo_walks_the_merchant_day_and_ends_verified() {
         &out,
         &[
             "123456 refused: the password is too easy to guess",
+            "the administrator (99) signs in and adds cashier 01",
+            "a sale by the administrator is refused: operator 99 may not do this",
             "refused: wrong password for operator 01, 4 attempt(s) left before a lockout",
             "operator 01 signed in with their own password",
+            "voucher 000001 · RMB 12.34 · card 622202*********0123 · operator 01",
             "refused: wrong void password, 4 attempt(s) left",
             "撤销成功 (void successful) — void voucher 000004 for original 000002",
+            "keyed by operator 01, authorised by operator 00 with the void password",
+            "OPERATOR: 01",
             "TRANS TYPE: VOID",
+            "AUTHORISED BY: 00",
             "refused: voucher 000002 was already voided by voucher 000004",
+            "cashier 01 signs out; the supervisor (00) signs in with the void password",
             "Batch 000001 settled: 3 sale(s) RMB 105.34, 1 void(s) RMB 88.00, net RMB 17.34",
             "refused: voucher 000001 is settled in batch 000001",
-            "Audit trail verified: 49 entries, chain intact; 15 covered rows match their records",
+            "the supervisor signs out",
+            "Audit trail verified: 52 entries, chain intact; 15 covered rows match their records",
         ],
     );
-    for password in [PASSWORD, "58204719", "3817"] {
+    for password in [PASSWORD, "58204719", "3817", "9999"] {
         assert!(!out.contains(password), "the demo printed a password");
     }
     assert!(
@@ -72,13 +80,19 @@ fn the_demo_speaks_chinese_with_lang_zh() {
             "▶ 激活终端",
             "▶ 申请撤销权限",
             "▶ 设置撤销密码",
+            "▶ 操作员",
+            "系统管理员消费被拒绝：操作员 99 无权执行此操作",
+            "操作员 01 用自己的密码登录",
             "▶ 消费",
             "▶ 撤销凭证号 000002",
             "被拒绝：撤销密码错误",
             "撤销成功：撤销凭证号 000004",
+            "操作员 01 录入，操作员 00 以撤销密码授权",
             "交易类型: 消费撤销",
+            "授权主管: 00",
             "▶ 再次撤销同一凭证",
             "▶ 结算",
+            "主管（00）以撤销密码登录",
             "▶ 结算后撤销凭证号 000001",
             "请做退货",
             "▶ 审计链校验",

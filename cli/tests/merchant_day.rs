@@ -119,7 +119,7 @@ fn permission_password_sales_void_slip_settlement_and_audit() {
     let slip = shop.ok(&["receipt", "000004"]);
     assert!(slip.contains("ORIG VOUCHER NO: 000002"), "{slip}");
 
-    let out = shop.ok(&["settle"]);
+    let out = stdout(shop.settle(&[]).success());
     assert!(
         out.contains(
             "Batch 000001 settled: 3 sale(s) RMB 105.34, 1 void(s) RMB 88.00, net RMB 17.34"
@@ -139,8 +139,10 @@ fn permission_password_sales_void_slip_settlement_and_audit() {
         "terminal.activated",
         "permission.granted",
         "password.set",
+        "operator.signed_in",
         "void.approved",
         "batch.settled",
+        "operator.signed_out",
     ] {
         assert!(audit.contains(act), "{act} missing from {audit}");
     }
@@ -152,12 +154,13 @@ fn permission_password_sales_void_slip_settlement_and_audit() {
 fn settle_in_json_and_chinese() {
     let shop = Shop::ready();
     shop.sale("10");
-    let out = shop.ok(&["--lang", "zh", "settle"]);
+    let out = stdout(shop.settle(&["--lang", "zh"]).success());
     assert!(
         out.contains("批次 000001 已结算：消费 1 笔 RMB 10.00"),
         "{out}"
     );
-    let r = shop.json(&["settle", "--json"]);
+    let r: serde_json::Value =
+        serde_json::from_str(&stdout(shop.settle(&["--json"]).success())).unwrap();
     assert_eq!(r["batch_no"], "000002");
     assert_eq!(r["sale_count"], 0);
 }
@@ -168,7 +171,8 @@ fn journal_pages_through_a_cursor_and_filters() {
     for amount in ["1", "2", "3"] {
         shop.sale(amount);
     }
-    shop.sale_by("4", "02");
+    shop.add_cashier("02", "6058");
+    shop.sale_by("4", "02", "6058");
     shop.void("000001", "1", PASSWORD).success();
 
     let first = shop.json(&["journal", "--limit", "2", "--json"]);
@@ -228,8 +232,9 @@ fn journal_pages_through_a_cursor_and_filters() {
 fn interactive_void_asks_then_reads_the_password_from_stdin() {
     let shop = Shop::ready();
     let voucher = shop.sale("88.00");
-    // Voucher, date (empty: today), amount, reason 2, confirmation, password.
-    let answers = format!("{voucher}\n\n88.00\n2\ny\n{PASSWORD}\n");
+    // The cashier's password, voucher, date (empty: today), amount, reason 2,
+    // confirmation, the void password.
+    let answers = format!("{CASHIER_PASSWORD}\n{voucher}\n\n88.00\n2\ny\n{PASSWORD}\n");
     let assert = shop
         .cmd()
         .args(["void", "--password-stdin"])
@@ -239,10 +244,13 @@ fn interactive_void_asks_then_reads_the_password_from_stdin() {
     let (out, err) = (stdout(&assert), stderr(&assert));
     assert!(out.contains("Original sale: voucher 000001"), "{out}");
     assert!(out.contains("Void successful"), "{out}");
-    assert!(!out.contains(PASSWORD) && !err.contains(PASSWORD));
+    for secret in [PASSWORD, CASHIER_PASSWORD] {
+        assert!(!out.contains(secret) && !err.contains(secret));
+    }
     let void = &shop.rows()[0];
     assert_eq!(void["kind"], "void");
     assert_eq!(void["void_reason"], "wrong_amount");
+    assert_eq!(void["operator_no"], "01");
     assert_eq!(void["authoriser_no"], "00");
 }
 
@@ -253,7 +261,7 @@ fn interactive_void_accepts_a_reason_code_and_flags_for_some_fields() {
     shop.cmd()
         .args(["void", "--voucher", &voucher, "--password-stdin"])
         .write_stdin(format!(
-            "{}\n30\nduplicate_charge\ny\n{PASSWORD}\n",
+            "{CASHIER_PASSWORD}\n{}\n30\nduplicate_charge\ny\n{PASSWORD}\n",
             shop.today()
         ))
         .assert()
@@ -344,7 +352,7 @@ fn a_void_the_host_left_unanswered_is_reversed_by_reconcile() {
             &today,
         ])
         .args(["--amount", "10", "--password-stdin"])
-        .write_stdin(format!("{PASSWORD}\n"))
+        .write_stdin(format!("{CASHIER_PASSWORD}\n{PASSWORD}\n"))
         .assert();
     fails(assert, 1, "the host did not answer");
     assert_eq!(shop.json(&["status", "--json"])["pending_host_work"], 1);

@@ -11,9 +11,7 @@ use assert_cmd::assert::Assert;
 use common::*;
 use serde_json::Value;
 
-const ADMIN_PASSWORD: &str = "40718253";
 const WRONG_ADMIN_PASSWORD: &str = "40718254";
-const CASHIER_PASSWORD: &str = "7391";
 const CASHIER_NEW_PASSWORD: &str = "58204";
 
 const ALL_PASSWORDS: [&str; 5] = [
@@ -48,9 +46,9 @@ fn operator(shop: &Shop, args: &[&str], lines: &[&str]) -> Assert {
     assert
 }
 
-/// Ready to void, with the administrator's password set.
+/// Permitted to void, with the administrator's password set and no cashier yet.
 fn with_admin() -> Shop {
-    let shop = Shop::ready();
+    let shop = Shop::permitted();
     operator(&shop, &["admin-password"], &[ADMIN_PASSWORD]).success();
     shop
 }
@@ -128,7 +126,7 @@ fn help_names_every_operator_command_and_the_line_order() {
 
 #[test]
 fn the_administrator_adds_resets_and_removes_a_cashier() {
-    let shop = Shop::ready();
+    let shop = Shop::permitted();
     let set = operator(&shop, &["admin-password"], &[ADMIN_PASSWORD]).success();
     assert!(stdout(set).contains("The administrator's (99) password is set"));
 
@@ -256,7 +254,7 @@ fn removing_the_supervisor_or_the_administrator_is_refused() {
 
 #[test]
 fn trivial_and_malformed_passwords_write_nothing() {
-    let shop = Shop::ready();
+    let shop = Shop::permitted();
     let before = snapshot(shop.dir.path());
     for (password, code, needle) in [
         ("12345678", 1, "too easy to guess"),

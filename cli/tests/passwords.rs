@@ -142,8 +142,14 @@ fn without_a_terminal_or_a_flag_no_password_is_asked() {
             "--amount",
             "9",
         ],
+        vec!["settle"],
+        vec!["sale", "--amount", "9", "--card-file", "card.txt"],
     ] {
-        fails(shop.run(&args), 2, "no terminal to ask without echo");
+        fails(
+            shop.run(&args),
+            2,
+            "no terminal to ask without echo: use --password-stdin or --password-file",
+        );
     }
 }
 

@@ -65,25 +65,81 @@ fn never_shown(output: &std::process::Output, secret: &str) {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn a_card_number_never_shows_in_argv_or_output() {
-    let shop = Shop::activated();
+fn a_card_number_and_the_cashiers_password_never_show_in_argv_or_output() {
+    let shop = Shop::trading();
     let (argv, output) = watched(
         &shop,
-        &["sale", "--amount", "12.34", "--card-stdin", "--json"],
-        &format!("{CARD}\n"),
+        &[
+            "sale",
+            "--amount",
+            "12.34",
+            "--password-stdin",
+            "--card-stdin",
+            "--json",
+        ],
+        &format!("{CASHIER_PASSWORD}\n{CARD}\n"),
     );
-    assert!(argv.contains("sale --amount 12.34 --card-stdin"), "{argv}");
-    assert!(!argv.contains(CARD), "the card number was in argv: {argv}");
+    assert!(
+        argv.contains("sale --amount 12.34 --password-stdin --card-stdin"),
+        "{argv}"
+    );
+    for secret in [CARD, CASHIER_PASSWORD] {
+        assert!(!argv.contains(secret), "{secret} was in argv: {argv}");
+        never_shown(&output, secret);
+    }
     assert!(output.status.success(), "{output:?}");
-    never_shown(&output, CARD);
     let out = String::from_utf8(output.stdout).unwrap();
     assert!(out.contains("622202*********0123"), "{out}");
     assert_eq!(shop.rows().len(), 1);
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn the_operators_and_the_void_password_never_show_in_argv_or_output() {
+    let shop = Shop::ready();
+    let voucher = shop.sale("20");
+    let today = shop.today();
+    let (argv, output) = watched(
+        &shop,
+        &[
+            "void",
+            "--voucher",
+            &voucher,
+            "--date",
+            &today,
+            "--amount",
+            "20",
+            "--password-stdin",
+        ],
+        &format!("{CASHIER_PASSWORD}\n{PASSWORD}\n"),
+    );
+    for secret in [CASHIER_PASSWORD, PASSWORD] {
+        assert!(!argv.contains(secret), "{secret} was in argv: {argv}");
+        never_shown(&output, secret);
+    }
+    assert!(output.status.success(), "{output:?}");
+
+    // A wrong one is not repeated in the refusal either.
+    let (argv, output) = watched(
+        &shop,
+        &["settle", "--operator", "01", "--password-stdin"],
+        &format!("{WRONG_CASHIER_PASSWORD}\n"),
+    );
+    assert!(!argv.contains(WRONG_CASHIER_PASSWORD), "{argv}");
+    never_shown(&output, WRONG_CASHIER_PASSWORD);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let (_, output) = watched(
+        &shop,
+        &["settle", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    never_shown(&output, PASSWORD);
+    assert!(output.status.success(), "{output:?}");
+}
+
 #[test]
 fn a_card_number_as_an_argument_is_refused_with_the_way_to_pass_it() {
-    let shop = Shop::activated();
+    let shop = Shop::trading();
     let before = shop.audit_len();
     for args in [
         &["sale", "--amount", "1", "--card", "4111111111111111"][..],
@@ -141,9 +197,18 @@ fn a_card_number_as_an_argument_is_refused_with_the_way_to_pass_it() {
 
 #[test]
 fn a_card_number_is_read_from_a_file_or_stdin() {
-    let shop = Shop::activated();
+    let shop = Shop::trading();
     std::fs::write(shop.path("card.txt"), "4111111111111111\r\n").unwrap();
-    let out = shop.ok(&["sale", "--amount", "88.00", "--card-file", "card.txt"]);
+    std::fs::write(shop.path("pw.txt"), format!("{CASHIER_PASSWORD}\n")).unwrap();
+    let out = shop.ok(&[
+        "sale",
+        "--amount",
+        "88.00",
+        "--password-file",
+        "pw.txt",
+        "--card-file",
+        "card.txt",
+    ]);
     assert!(out.contains("card 411111******1111"), "{out}");
     assert!(!out.contains("4111111111111111"), "{out}");
     // The simulator's test cards come through stdin too, a masked one kept as it is.
@@ -159,11 +224,13 @@ fn a_card_number_is_read_from_a_file_or_stdin() {
 
 #[test]
 fn bad_card_input_is_named_and_writes_nothing() {
-    let shop = Shop::activated();
+    let shop = Shop::trading();
     let before = shop.audit_len();
+    std::fs::write(shop.path("pw.txt"), format!("{CASHIER_PASSWORD}\n")).unwrap();
     let piped = |input: &str| {
         shop.cmd()
-            .args(["sale", "--amount", "1", "--card-stdin"])
+            .args(["sale", "--amount", "1", "--password-file", "pw.txt"])
+            .arg("--card-stdin")
             .write_stdin(input.to_owned())
             .assert()
     };
@@ -183,7 +250,17 @@ fn bad_card_input_is_named_and_writes_nothing() {
         "invalid card number",
     );
 
-    let from_file = |name: &str| shop.run(&["sale", "--amount", "1", "--card-file", name]);
+    let from_file = |name: &str| {
+        shop.run(&[
+            "sale",
+            "--amount",
+            "1",
+            "--password-file",
+            "pw.txt",
+            "--card-file",
+            name,
+        ])
+    };
     fails(from_file("missing.txt"), 2, "cannot read missing.txt");
     std::fs::write(shop.path("empty.txt"), "").unwrap();
     fails(from_file("empty.txt"), 2, "empty.txt is empty");
@@ -197,9 +274,14 @@ fn bad_card_input_is_named_and_writes_nothing() {
     );
 
     fails(
-        shop.run(&["sale", "--amount", "1"]),
+        shop.run(&["sale", "--amount", "1", "--password-file", "pw.txt"]),
         2,
         "no terminal to ask without echo: use --card-stdin or --card-file",
+    );
+    fails(
+        shop.run(&["sale", "--amount", "1", "--card-stdin"]),
+        2,
+        "no terminal to ask without echo: use --password-stdin or --password-file",
     );
     shop.run(&["sale", "--amount", "1", "--card-stdin", "--card-file", "x"])
         .code(2);

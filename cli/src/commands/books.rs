@@ -1,9 +1,9 @@
 //! The day's books: a sale, the slip of a voucher, closing the batch.
 
 use serde_json::json;
-use voidguard::SaleRequest;
+use voidguard::{SaleRequest, Terminal};
 
-use super::{out, out_json, outln, Ctx};
+use super::{out, out_json, outln, sign_in, Ctx};
 use crate::args::{ReceiptArgs, SaleArgs, SettleArgs};
 use crate::error::{Answer, CliError, Usage};
 use crate::format::{self, money};
@@ -11,29 +11,37 @@ use crate::messages::Lang;
 use crate::secrets::Secrets;
 use crate::session;
 
-/// A sale the card leg approved. The card number is asked without echo or read from
-/// stdin or a file; given as an argument it is refused before anything is opened.
+/// A sale the card leg approved, keyed by the operator who signs in for it. The
+/// operator's password is read first, then the card number, each asked without echo
+/// or read from stdin or a file (from one stdin, in that order); both are checked
+/// before anyone signs in. A card number given as an argument is refused before
+/// anything is opened.
 pub fn sale(ctx: &mut Ctx, args: &SaleArgs) -> Result<(), CliError> {
     if args.card_on_argv.is_some() {
         return Err(Usage::CardOnCommandLine.into());
     }
     let lang = ctx.lang;
+    let operator_no = sign_in::operator_no(&args.operator)?;
     let terminal = session::open_existing(&ctx.global)?;
-    let mut secrets = Secrets::new(&args.card, &ctx.input)?;
-    let card = secrets.next(
+    let mut passwords = Secrets::new(&args.password, &ctx.input)?;
+    let mut cards = Secrets::new(&args.card, &ctx.input)?;
+    let password = sign_in::read_password(&mut passwords, &mut ctx.input, lang, &operator_no)?;
+    let card = cards.next(
         &mut ctx.input,
         lang.pick("Card number: ", "卡号："),
         Answer::Card,
     )?;
-    let t = terminal.record_sale(SaleRequest {
-        amount: args.amount.clone(),
-        card_number: String::clone(&card),
-        card_scheme: args.scheme.clone(),
-        operator_no: args.operator.clone(),
-        rrn: args.rrn.clone(),
-        auth_code: args.auth_code.clone(),
+    voidguard::journal::card::mask_pan(&card)?;
+    let t = sign_in::signed_in(&terminal, &operator_no, &password, |t| {
+        t.record_sale(SaleRequest {
+            amount: args.amount.clone(),
+            card_number: String::clone(&card),
+            card_scheme: args.scheme.clone(),
+            rrn: args.rrn.clone(),
+            auth_code: args.auth_code.clone(),
+        })
     })?;
-    drop(card);
+    drop((password, card));
     if args.json.json {
         return out_json(&format::transaction_json(&t));
     }
@@ -56,9 +64,16 @@ pub fn receipt(ctx: &Ctx, args: &ReceiptArgs) -> Result<(), CliError> {
     out(&slip.text)
 }
 
-pub fn settle(ctx: &Ctx, args: &SettleArgs) -> Result<(), CliError> {
+/// Closes the open batch as the operator who signs in for it (the supervisor by
+/// default, with the void password).
+pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let operator_no = sign_in::operator_no(&args.operator)?;
     let terminal = session::open_existing(&ctx.global)?;
-    let r = terminal.settle(args.operator.clone())?;
+    let mut secrets = Secrets::new(&args.password, &ctx.input)?;
+    let password = sign_in::read_password(&mut secrets, &mut ctx.input, lang, &operator_no)?;
+    let r = sign_in::signed_in(&terminal, &operator_no, &password, Terminal::settle)?;
+    drop(password);
     if args.json.json {
         return out_json(&json!({
             "batch_no": r.batch_no,
@@ -71,7 +86,7 @@ pub fn settle(ctx: &Ctx, args: &SettleArgs) -> Result<(), CliError> {
             "settled_at_ms": r.settled_at_ms,
         }));
     }
-    outln(&settlement_line(ctx.lang, &r))
+    outln(&settlement_line(lang, &r))
 }
 
 pub fn settlement_line(lang: Lang, r: &voidguard::SettlementReport) -> String {

@@ -1,9 +1,11 @@
 //! `demo`: a merchant's day on a fresh terminal in a temporary folder, through the
 //! same public API as every other command: activation, void permission, the void
-//! password, sales, a void with its slip, a wrong password, refusals, settlement and
-//! the audit check.
+//! password, the administrator adding a cashier, the cashier signing in and selling,
+//! a void the supervisor's void password authorises with its slip, a wrong password,
+//! refusals, settlement by the signed-in supervisor and the audit check.
 
 use voidguard::backoffice::{self, Action};
+use voidguard::operators::{SUPERVISOR, SYSTEM_ADMIN};
 use voidguard::{
     Application, KeyFileWrapper, RequestKind, SaleRequest, SimulatorMode, Terminal, Transaction,
     VoidGuardError, VoidRequest,
@@ -23,6 +25,7 @@ const PASSWORD: &str = "274816";
 const ADMIN_PASSWORD: &str = "58204719";
 const CASHIER_PASSWORD: &str = "3817";
 const WRONG_PASSWORD: &str = "000111";
+const CASHIER: &str = "01";
 
 struct Say {
     lang: Lang,
@@ -137,15 +140,36 @@ fn set_up(terminal: &Terminal, say: &Say) -> Result<(), CliError> {
         "操作员：系统管理员添加收银员 01",
     )?;
     terminal.set_admin_password(ADMIN_PASSWORD.into())?;
-    terminal.sign_in("99".into(), ADMIN_PASSWORD.into())?;
-    terminal.add_operator("01".into(), CASHIER_PASSWORD.into())?;
-    terminal.sign_out()?;
-    let wrong = terminal.sign_in("01".into(), "9999".into());
-    if let Err(e) = wrong {
-        let text = messages::error(say.lang, &CliError::Core(e));
-        say.line(&format!("refused: {text}"), &format!("被拒绝：{text}"))?;
+    terminal.sign_in(SYSTEM_ADMIN.into(), ADMIN_PASSWORD.into())?;
+    terminal.add_operator(CASHIER.into(), CASHIER_PASSWORD.into())?;
+    say.line(
+        "the administrator (99) signs in and adds cashier 01 with a password of their own",
+        "系统管理员（99）登录，添加收银员 01 并设置其密码",
+    )?;
+    match terminal.record_sale(sale_of("1", "4111111111111111")) {
+        Err(e @ VoidGuardError::NotPermitted { .. }) => {
+            let text = messages::error(say.lang, &CliError::Core(e));
+            say.line(
+                &format!("a sale by the administrator is refused: {text}"),
+                &format!("系统管理员消费被拒绝：{text}"),
+            )?;
+        }
+        other => {
+            return Err(failed(format!(
+                "expected the administrator's sale to be refused, got {other:?}"
+            )))
+        }
     }
-    let session = terminal.sign_in("01".into(), CASHIER_PASSWORD.into())?;
+    terminal.sign_out()?;
+    match terminal.sign_in(CASHIER.into(), "9999".into()) {
+        Err(e @ VoidGuardError::WrongOperatorPassword { .. }) => say.refused(e)?,
+        other => {
+            return Err(failed(format!(
+                "expected a wrong operator password refusal, got {other:?}"
+            )))
+        }
+    }
+    let session = terminal.sign_in(CASHIER.into(), CASHIER_PASSWORD.into())?;
     let no = &session.operator_no;
     say.line(
         &format!("operator {no} signed in with their own password"),
@@ -153,26 +177,33 @@ fn set_up(terminal: &Terminal, say: &Say) -> Result<(), CliError> {
     )
 }
 
+fn sale_of(amount: &str, card: &str) -> SaleRequest {
+    SaleRequest {
+        amount: amount.into(),
+        card_number: card.into(),
+        card_scheme: "UnionPay".into(),
+        rrn: None,
+        auth_code: None,
+    }
+}
+
 fn sell(terminal: &Terminal, say: &Say) -> Result<Vec<Transaction>, CliError> {
-    say.step("Sales (消费)", "消费")?;
+    say.step(
+        "Sales (消费), keyed by the signed-in cashier",
+        "消费：由已登录的收银员录入",
+    )?;
     let mut sales = Vec::new();
     for (amount, card) in [
         ("12.34", "6222021234567890123"),
         ("８８.００", "4111111111111111"),
         ("5", "622202******4321"),
     ] {
-        let sale = terminal.record_sale(SaleRequest {
-            amount: amount.into(),
-            card_number: card.into(),
-            card_scheme: "UnionPay".into(),
-            operator_no: "01".into(),
-            rrn: None,
-            auth_code: None,
-        })?;
+        let sale = terminal.record_sale(sale_of(amount, card))?;
         let (v, a, p) = (&sale.voucher_no, money(sale.amount), &sale.masked_pan);
+        let op = &sale.operator_no;
         say.line(
-            &format!("voucher {v} · {a} · card {p}"),
-            &format!("凭证号 {v} · {a} · 卡号 {p}"),
+            &format!("voucher {v} · {a} · card {p} · operator {op}"),
+            &format!("凭证号 {v} · {a} · 卡号 {p} · 操作员 {op}"),
         )?;
         sales.push(sale);
     }
@@ -185,8 +216,6 @@ fn void_of(sale: &Transaction, password: &str) -> VoidRequest {
         date: sale.business_date.clone(),
         amount: sale.amount.to_decimal_string(),
         password: password.into(),
-        operator_no: "01".into(),
-        authoriser_no: "00".into(),
         reason: "customer_request".into(),
     }
 }
@@ -218,6 +247,21 @@ fn void_and_settle(terminal: &Terminal, say: &Say, sales: &[Transaction]) -> Res
         &format!("撤销成功 (void successful) — void voucher {w} for original {v}"),
         &format!("撤销成功：撤销凭证号 {w}，原凭证号 {v}"),
     )?;
+    let (by, authorised) = (
+        &void.operator_no,
+        void.authoriser_no.as_deref().unwrap_or("-"),
+    );
+    if (by.as_str(), authorised) != (CASHIER, SUPERVISOR) {
+        return Err(failed(format!(
+            "the void names operator {by} and authoriser {authorised}"
+        )));
+    }
+    say.line(
+        &format!(
+            "keyed by operator {by}, authorised by operator {authorised} with the void password"
+        ),
+        &format!("操作员 {by} 录入，操作员 {authorised} 以撤销密码授权"),
+    )?;
     let slip = terminal.receipt(void.voucher_no.clone(), say.lang.locale())?;
     let indented: Vec<String> = slip.text.lines().map(|l| format!("    {l}")).collect();
     outln(&indented.join("\n"))?;
@@ -228,8 +272,14 @@ fn void_and_settle(terminal: &Terminal, say: &Say, sales: &[Transaction]) -> Res
         Ok(_) => return Err(failed("a sale was voided twice")),
     }
 
-    say.step("Settlement (结算)", "结算")?;
-    let report = terminal.settle("00".into())?;
+    say.step("Settlement (结算) by the supervisor", "结算：由主管完成")?;
+    terminal.sign_out()?;
+    terminal.sign_in(SUPERVISOR.into(), PASSWORD.into())?;
+    say.line(
+        "cashier 01 signs out; the supervisor (00) signs in with the void password",
+        "收银员 01 签退；主管（00）以撤销密码登录",
+    )?;
+    let report = terminal.settle()?;
     outln(&format!(
         "  {}",
         super::books::settlement_line(say.lang, &report)
@@ -241,9 +291,13 @@ fn void_and_settle(terminal: &Terminal, say: &Say, sales: &[Transaction]) -> Res
         &format!("结算后撤销凭证号 {f}"),
     )?;
     match terminal.void_transaction(void_of(first, PASSWORD)) {
-        Err(e @ VoidGuardError::SettledUseRefund { .. }) => say.refused(e),
-        other => Err(failed(format!(
-            "expected settled-use-refund, got {other:?}"
-        ))),
+        Err(e @ VoidGuardError::SettledUseRefund { .. }) => say.refused(e)?,
+        other => {
+            return Err(failed(format!(
+                "expected settled-use-refund, got {other:?}"
+            )))
+        }
     }
+    terminal.sign_out()?;
+    say.line("the supervisor signs out", "主管签退")
 }

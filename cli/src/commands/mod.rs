@@ -11,6 +11,7 @@ mod journal;
 mod operators;
 mod password;
 mod requests;
+mod sign_in;
 mod status;
 mod void;
 
@@ -39,7 +40,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sale(args) => books::sale(&mut ctx, &args),
         Command::Journal(args) => journal::run(&ctx, &args),
         Command::Void(args) => void::run(&mut ctx, &args),
-        Command::Settle(args) => books::settle(&ctx, &args),
+        Command::Settle(args) => books::settle(&mut ctx, &args),
         Command::Password { action } => password::run(&mut ctx, &action),
         Command::Operator { action } => operators::run(&mut ctx, &action),
         Command::Request { action } => requests::apply(&ctx, &action),

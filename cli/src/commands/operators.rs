@@ -8,9 +8,10 @@
 //! anyone signs in, so a malformed or trivial password writes nothing.
 
 use serde_json::json;
-use voidguard::operators::{self, accounts, SUPERVISOR, SYSTEM_ADMIN};
-use voidguard::{Field, Operator, Role, Terminal, VoidGuardError};
+use voidguard::operators::{accounts, SYSTEM_ADMIN};
+use voidguard::{Operator, Role, VoidGuardError};
 
+use super::sign_in::{check_current, operator_no, password_of, role_of, signed_in, whose};
 use super::{out, out_json, outln, Ctx};
 use crate::args::{JsonFlag, ManageArgs, OperatorAction, OwnPasswordArgs, PasswordSource};
 use crate::error::{Answer, CliError, Usage};
@@ -37,68 +38,11 @@ enum Act {
     Reset,
 }
 
-fn role_of(operator_no: &str) -> Role {
-    match operator_no {
-        SUPERVISOR => Role::Supervisor,
-        SYSTEM_ADMIN => Role::Administrator,
-        _ => Role::Cashier,
-    }
-}
-
-/// Two digits, as the core reads an operator number.
-fn operator_no(input: &str) -> Result<String, CliError> {
-    Ok(operators::parse(Field::OperatorNo, input)?)
-}
-
-/// The core names a malformed password the void password; an operator's has its own
-/// length, so the message says whose it is.
-fn whose(role: Role, e: CliError) -> CliError {
-    match e {
-        CliError::Core(VoidGuardError::InvalidInput {
-            field: Field::Password,
-            problem,
-        }) if role != Role::Supervisor => Usage::OperatorPassword { role, problem }.into(),
-        other => other,
-    }
-}
-
-/// Checks a password `role` signs in with, as the core will, before anything is written.
-fn check_current(role: Role, password: &Secret) -> Result<(), CliError> {
-    let checked = match role {
-        Role::Supervisor => voidguard::vault::policy::parse(password).map(drop),
-        _ => accounts::parse_password(role, password).map(drop),
-    };
-    checked.map_err(|e| whose(role, e.into()))
-}
-
 /// Checks a password that is to be set for `role`: well formed and not trivial.
 fn check_new(role: Role, password: &Secret) -> Result<(), CliError> {
     accounts::parse_new_password(role, password)
         .map(drop)
         .map_err(|e| whose(role, e.into()))
-}
-
-/// Signs `operator_no` in, does `act`, and signs out again whether or not `act` was
-/// refused; the act's refusal is the one reported.
-fn signed_in<T>(
-    terminal: &Terminal,
-    operator_no: &str,
-    password: &Secret,
-    act: impl FnOnce(&Terminal) -> Result<T, VoidGuardError>,
-) -> Result<T, CliError> {
-    terminal.sign_in(operator_no.to_owned(), String::clone(password))?;
-    let done = act(terminal);
-    let signed_out = terminal.sign_out();
-    let value = done?;
-    signed_out?;
-    Ok(value)
-}
-
-fn password_of(lang: Lang, operator_no: &str) -> String {
-    match lang {
-        Lang::En => format!("Password of operator {operator_no}: "),
-        Lang::Zh => format!("操作员 {operator_no} 密码："),
-    }
 }
 
 fn new_password_of(lang: Lang, operator_no: &str, role: Role) -> String {

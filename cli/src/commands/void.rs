@@ -1,26 +1,111 @@
-//! `void` (消费撤销), as the article's screen runs it: voucher number, date and amount
-//! are checked against the journal, the original is shown, a reason is chosen, the
-//! merchant confirms, and the void password is entered without echo. Whatever is
+//! `void` (消费撤销), as the article's screen runs it: the operator signs in, then the
+//! voucher number, date and amount are checked against the journal, the original is
+//! shown, a reason is chosen, the merchant confirms, and the void password — the
+//! supervisor's, who authorises every void — is entered without echo. Whatever is
 //! given as flags is not asked; with all three of voucher, date and amount given the
-//! flow asks nothing but the password (from stdin or a file in scripts).
+//! flow asks nothing but the two passwords (from stdin or a file in scripts).
+//!
+//! Secrets come one per line from `--password-stdin` or `--password-file`: the
+//! signing-in operator's password first, the void password last (asked again when
+//! the supervisor 00 is the one signed in: it authorises this void, not the session).
+//! The answers of the interactive flow come between them on stdin, as on the
+//! terminal's screens. With every answer given as flags both passwords are read and
+//! checked before anyone signs in, so a malformed one writes nothing.
 
-use voidguard::{Terminal, VoidLookup, VoidPreview, VoidRequest};
+use voidguard::{Role, Terminal, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
 
-use super::{outln, Ctx};
+use super::{outln, sign_in, Ctx};
 use crate::args::VoidArgs;
 use crate::error::{Answer, CliError, Usage};
 use crate::format::{self, money};
+use crate::input::Input;
 use crate::messages::Lang;
-use crate::secrets::Secrets;
+use crate::secrets::{Secret, Secrets};
 use crate::session;
 
 pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
     let lang = ctx.lang;
+    let operator_no = sign_in::operator_no(&args.operator)?;
     let terminal = session::open_existing(&ctx.global)?;
     let interactive = args.voucher.is_none() || args.date.is_none() || args.amount.is_none();
     let mut secrets = Secrets::new(&args.password, &ctx.input)?;
+    let password = sign_in::read_password(&mut secrets, &mut ctx.input, lang, &operator_no)?;
+    let void_password = if interactive {
+        None
+    } else {
+        Some(read_void_password(&mut secrets, &mut ctx.input, lang)?)
+    };
     super::status::reconcile_quietly(&terminal, lang)?;
+    let outcome = sign_in::signed_in(&terminal, &operator_no, &password, |t| {
+        keyed(t, ctx, args, &mut secrets, void_password)
+    })?;
+    drop(password);
+    let original = &outcome.original;
+    match &outcome.void_transaction {
+        Some(v) => outln(&match lang {
+            Lang::En => format!(
+                "Void successful (撤销成功): void voucher {} cancels voucher {}, {}\n\
+                 Keyed by operator {}, authorised by operator {}\n\
+                 Print the slip with: voidguard receipt {}",
+                v.voucher_no,
+                original.voucher_no,
+                money(v.amount),
+                v.operator_no,
+                authoriser(v),
+                v.voucher_no
+            ),
+            Lang::Zh => format!(
+                "撤销成功：撤销凭证号 {}，原凭证号 {}，{}\n\
+                 操作员 {} 录入，操作员 {} 授权\n打印签购单：voidguard receipt {}",
+                v.voucher_no,
+                original.voucher_no,
+                money(v.amount),
+                v.operator_no,
+                authoriser(v),
+                v.voucher_no
+            ),
+        })?,
+        None => outln(&format!(
+            "{}: {}",
+            lang.pick("Void state", "撤销状态"),
+            lang.pending_state(outcome.state)
+        ))?,
+    }
+    remind_change_due(&terminal, lang)
+}
 
+/// Who authorised a void, as its row records it.
+fn authoriser(v: &voidguard::Transaction) -> &str {
+    v.authoriser_no.as_deref().unwrap_or("-")
+}
+
+/// The void password, its format checked as the core will.
+fn read_void_password(
+    secrets: &mut Secrets,
+    input: &mut Input,
+    lang: Lang,
+) -> Result<Secret, CliError> {
+    let password = secrets.next(
+        input,
+        lang.pick("Void password: ", "撤销密码："),
+        Answer::Password,
+    )?;
+    sign_in::check_current(Role::Supervisor, &password)?;
+    Ok(password)
+}
+
+/// The void as the signed-in operator keys it: what is not given as flags is asked,
+/// the original is shown, and the void password (read now unless it was already)
+/// authorises it.
+fn keyed(
+    terminal: &Terminal,
+    ctx: &mut Ctx,
+    args: &VoidArgs,
+    secrets: &mut Secrets,
+    void_password: Option<Secret>,
+) -> Result<VoidOutcome, CliError> {
+    let lang = ctx.lang;
+    let interactive = void_password.is_none();
     let voucher_no = match &args.voucher {
         Some(v) => v.clone(),
         None => ctx.input.ask(
@@ -73,47 +158,17 @@ pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
             return Err(CliError::Cancelled);
         }
     }
-    let password = secrets.next(
-        &mut ctx.input,
-        lang.pick("Void password: ", "撤销密码："),
-        Answer::Password,
-    )?;
-    let outcome = terminal.void_transaction(VoidRequest {
+    let password = match void_password {
+        Some(password) => password,
+        None => read_void_password(secrets, &mut ctx.input, lang)?,
+    };
+    Ok(terminal.void_transaction(VoidRequest {
         voucher_no: lookup.voucher_no,
         date: lookup.date,
         amount: lookup.amount,
         password: String::clone(&password),
-        operator_no: args.operator.clone(),
-        authoriser_no: args.authoriser.clone(),
         reason,
-    })?;
-    drop(password);
-    let original = &outcome.original;
-    match &outcome.void_transaction {
-        Some(v) => outln(&match lang {
-            Lang::En => format!(
-                "Void successful (撤销成功): void voucher {} cancels voucher {}, {}\n\
-                 Print the slip with: voidguard receipt {}",
-                v.voucher_no,
-                original.voucher_no,
-                money(v.amount),
-                v.voucher_no
-            ),
-            Lang::Zh => format!(
-                "撤销成功：撤销凭证号 {}，原凭证号 {}，{}\n打印签购单：voidguard receipt {}",
-                v.voucher_no,
-                original.voucher_no,
-                money(v.amount),
-                v.voucher_no
-            ),
-        })?,
-        None => outln(&format!(
-            "{}: {}",
-            lang.pick("Void state", "撤销状态"),
-            lang.pending_state(outcome.state)
-        ))?,
-    }
-    remind_change_due(&terminal, lang)
+    })?)
 }
 
 fn describe(lang: Lang, p: &VoidPreview) -> String {

@@ -30,12 +30,6 @@ fn field(lang: Lang, f: Field) -> (&'static str, &'static str) {
             "2 digits, 00–98",
             "2 位数字，00–98",
         ),
-        Field::AuthoriserNo => (
-            "authorising operator",
-            "授权操作员号",
-            "2 digits, 00–98",
-            "2 位数字，00–98",
-        ),
         Field::VoidReason => (
             "void reason",
             "撤销原因",
@@ -235,12 +229,6 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
         E::LockedUntilLifted => s(
             "voiding is locked until the back office lifts the restriction: apply with `voidguard request lift`",
             "撤销已锁定，须后台审批解除：请用 voidguard request lift 申请",
-        ),
-        E::SelfAuthorisation { operator_no: op } if zh => {
-            format!("操作员 {op} 不能授权自己录入的撤销：须由主管（00）或其他操作员授权")
-        }
-        E::SelfAuthorisation { operator_no: op } => format!(
-            "operator {op} cannot authorise a void they keyed: the supervisor (00) or another operator must"
         ),
         E::HostDeclined { response_code: rc } if zh => format!("主机拒绝了撤销（应答码 {rc}）"),
         E::HostDeclined { response_code: rc } => {

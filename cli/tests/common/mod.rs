@@ -17,6 +17,13 @@ pub const NEW_PASSWORD: &str = "580394";
 pub const WRONG_PASSWORD: &str = "135792";
 /// The full PAN the fixtures' sales are made with.
 pub const CARD: &str = "6222021234567890123";
+/// The administrator's (99) password on a [`Shop::ready`] or [`Shop::trading`] shop.
+pub const ADMIN_PASSWORD: &str = "40718253";
+/// The cashier who keys the fixtures' sales and voids, and their password.
+pub const CASHIER: &str = "01";
+pub const CASHIER_PASSWORD: &str = "7391";
+/// Four to eight digits, not trivial, not [`CASHIER_PASSWORD`].
+pub const WRONG_CASHIER_PASSWORD: &str = "7392";
 
 /// The tool's binary with a clean environment: no inherited VoidGuard settings and
 /// the low KDF cost for tests.
@@ -75,8 +82,9 @@ impl Shop {
         shop
     }
 
-    /// Activated, permitted to void, with [`PASSWORD`] set.
-    pub fn ready() -> Self {
+    /// Activated, permitted to void, with [`PASSWORD`] set; nobody but the supervisor
+    /// can sign in yet.
+    pub fn permitted() -> Self {
         let shop = Self::activated();
         let code = shop.apply("permission");
         let approval = shop.approve(&code, "permit");
@@ -87,6 +95,36 @@ impl Shop {
             .assert()
             .success();
         shop
+    }
+
+    /// Activated, with the administrator's password set and [`CASHIER`] added: sales
+    /// can be keyed, voids not yet.
+    pub fn trading() -> Self {
+        Self::activated().staffed()
+    }
+
+    /// [`Shop::permitted`] and staffed: the administrator and [`CASHIER`] can sign in.
+    pub fn ready() -> Self {
+        Self::permitted().staffed()
+    }
+
+    fn staffed(self) -> Self {
+        self.cmd()
+            .args(["operator", "admin-password", "--password-stdin"])
+            .write_stdin(format!("{ADMIN_PASSWORD}\n"))
+            .assert()
+            .success();
+        self.add_cashier(CASHIER, CASHIER_PASSWORD);
+        self
+    }
+
+    /// The administrator adds cashier `operator_no` with `password`.
+    pub fn add_cashier(&self, operator_no: &str, password: &str) {
+        self.cmd()
+            .args(["operator", "add", operator_no, "--password-stdin"])
+            .write_stdin(format!("{ADMIN_PASSWORD}\n{password}\n"))
+            .assert()
+            .success();
     }
 
     /// The tool working on this shop's database.
@@ -168,30 +206,33 @@ impl Shop {
             .assert()
     }
 
-    /// Journals a sale; returns its voucher number.
+    /// Journals a sale keyed by [`CASHIER`]; returns its voucher number.
     pub fn sale(&self, amount: &str) -> String {
-        self.sale_by(amount, "01")
+        self.sale_by(amount, CASHIER, CASHIER_PASSWORD)
     }
 
-    pub fn sale_by(&self, amount: &str, operator: &str) -> String {
+    /// Journals a sale keyed by `operator`, who signs in with `password`.
+    pub fn sale_by(&self, amount: &str, operator: &str, password: &str) -> String {
         let out = stdout(
-            self.sell(
-                &["--amount", amount, "--operator", operator, "--json"],
-                CARD,
-            )
-            .success(),
+            self.sell_as(operator, password, &["--amount", amount, "--json"], CARD)
+                .success(),
         );
         let t: Value = serde_json::from_str(&out).unwrap();
         t["voucher_no"].as_str().unwrap().to_owned()
     }
 
-    /// `sale` with `args`, the card number piped in on stdin.
+    /// `sale` with `args` as [`CASHIER`]: the password, then the card number, on stdin.
     pub fn sell(&self, args: &[&str], card: &str) -> Assert {
+        self.sell_as(CASHIER, CASHIER_PASSWORD, args, card)
+    }
+
+    /// `sale` with `args` as `operator`: `password`, then the card number, on stdin.
+    pub fn sell_as(&self, operator: &str, password: &str, args: &[&str], card: &str) -> Assert {
         self.cmd()
-            .arg("sale")
+            .args(["sale", "--operator", operator])
             .args(args)
-            .arg("--card-stdin")
-            .write_stdin(format!("{card}\n"))
+            .args(["--password-stdin", "--card-stdin"])
+            .write_stdin(format!("{password}\n{card}\n"))
             .assert()
     }
 
@@ -202,22 +243,57 @@ impl Shop {
             .to_owned()
     }
 
-    /// A scripted void with the password on stdin.
+    /// A scripted void keyed by [`CASHIER`], with the void `password` on stdin after
+    /// the cashier's.
     pub fn void(&self, voucher: &str, amount: &str, password: &str) -> Assert {
+        self.void_as(CASHIER, CASHIER_PASSWORD, voucher, amount, password)
+    }
+
+    /// A scripted void keyed by `operator`: their `operator_password`, then the void
+    /// `password`, on stdin.
+    pub fn void_as(
+        &self,
+        operator: &str,
+        operator_password: &str,
+        voucher: &str,
+        amount: &str,
+        password: &str,
+    ) -> Assert {
         let today = self.today();
         self.cmd()
-            .args([
-                "void",
-                "--voucher",
-                voucher,
-                "--date",
-                &today,
-                "--amount",
-                amount,
-                "--password-stdin",
-            ])
-            .write_stdin(format!("{password}\n"))
+            .args(["void", "--operator", operator, "--voucher", voucher])
+            .args(["--date", &today, "--amount", amount, "--password-stdin"])
+            .write_stdin(format!("{operator_password}\n{password}\n"))
             .assert()
+    }
+
+    /// `settle` with `args`, the supervisor signed in with the void password from stdin.
+    pub fn settle(&self, args: &[&str]) -> Assert {
+        self.cmd()
+            .arg("settle")
+            .args(args)
+            .arg("--password-stdin")
+            .write_stdin(format!("{PASSWORD}\n"))
+            .assert()
+    }
+
+    /// Every audit entry as "<act> <operator>" (or the act alone), oldest first.
+    pub fn acts(&self) -> Vec<String> {
+        let entries = self.json(&["audit", "--limit", "500", "--json"]);
+        let mut acts: Vec<String> = entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let kind = e["kind"].as_str().unwrap();
+                match e["operator_no"].as_str() {
+                    Some(no) => format!("{kind} {no}"),
+                    None => kind.to_owned(),
+                }
+            })
+            .collect();
+        acts.reverse();
+        acts
     }
 
     /// Every journal row, newest first.

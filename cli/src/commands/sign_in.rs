@@ -1,0 +1,87 @@
+//! Signing in for one run. A session lives in one `Terminal`, and every run opens its
+//! own, so a command that acts as an operator reads that operator's password, signs
+//! in, acts, and signs out before it ends — a refusal after sign-in included. The
+//! password's format is checked before anyone signs in, so a malformed one writes
+//! nothing and counts toward nobody's lockout.
+
+use voidguard::operators::{self, accounts, SUPERVISOR, SYSTEM_ADMIN};
+use voidguard::{Field, Role, Terminal, VoidGuardError};
+
+use crate::error::{Answer, CliError, Usage};
+use crate::input::Input;
+use crate::messages::Lang;
+use crate::secrets::{Secret, Secrets};
+
+pub fn role_of(operator_no: &str) -> Role {
+    match operator_no {
+        SUPERVISOR => Role::Supervisor,
+        SYSTEM_ADMIN => Role::Administrator,
+        _ => Role::Cashier,
+    }
+}
+
+/// Two digits, as the core reads an operator number.
+pub fn operator_no(input: &str) -> Result<String, CliError> {
+    Ok(operators::parse(Field::OperatorNo, input)?)
+}
+
+/// The core names a malformed password the void password; an operator's has its own
+/// length, so the message says whose it is.
+pub fn whose(role: Role, e: CliError) -> CliError {
+    match e {
+        CliError::Core(VoidGuardError::InvalidInput {
+            field: Field::Password,
+            problem,
+        }) if role != Role::Supervisor => Usage::OperatorPassword { role, problem }.into(),
+        other => other,
+    }
+}
+
+/// Checks a password `role` signs in with, as the core will, before anything is
+/// written. The supervisor's is the void password.
+pub fn check_current(role: Role, password: &Secret) -> Result<(), CliError> {
+    let checked = match role {
+        Role::Supervisor => voidguard::vault::policy::parse(password).map(drop),
+        _ => accounts::parse_password(role, password).map(drop),
+    };
+    checked.map_err(|e| whose(role, e.into()))
+}
+
+pub fn password_of(lang: Lang, operator_no: &str) -> String {
+    match lang {
+        Lang::En => format!("Password of operator {operator_no}: "),
+        Lang::Zh => format!("操作员 {operator_no} 密码："),
+    }
+}
+
+/// The next secret from `secrets` as `operator_no`'s password, its format checked.
+pub fn read_password(
+    secrets: &mut Secrets,
+    input: &mut Input,
+    lang: Lang,
+    operator_no: &str,
+) -> Result<Secret, CliError> {
+    let password = secrets.next(
+        input,
+        &password_of(lang, operator_no),
+        Answer::OperatorPassword,
+    )?;
+    check_current(role_of(operator_no), &password)?;
+    Ok(password)
+}
+
+/// Signs `operator_no` in, does `act`, and signs out again whether or not `act` was
+/// refused; the act's refusal is the one reported.
+pub fn signed_in<T, E: Into<CliError>>(
+    terminal: &Terminal,
+    operator_no: &str,
+    password: &Secret,
+    act: impl FnOnce(&Terminal) -> Result<T, E>,
+) -> Result<T, CliError> {
+    terminal.sign_in(operator_no.to_owned(), String::clone(password))?;
+    let done = act(terminal);
+    let signed_out = terminal.sign_out();
+    let value = done.map_err(Into::into)?;
+    signed_out?;
+    Ok(value)
+}
