@@ -111,6 +111,10 @@ pub enum Command {
     Status(JsonFlag),
     /// Reverse or confirm voids whose host answer was lost (冲正)
     Reconcile,
+    /// List the voids that need manual handling, or close one with what the acquirer
+    /// says happened (人工处理): reads the signing-in operator's password, then the void
+    /// password
+    Resolve(ResolveArgs),
     /// Walk a scripted merchant day on a fresh database in a temporary folder
     Demo,
 }
@@ -254,6 +258,33 @@ pub struct VoidArgs {
     pub yes: bool,
     #[command(flatten)]
     pub password: PasswordSource,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The pending void to close; without it the voids that need manual handling are
+    /// listed
+    #[arg(value_name = "ID")]
+    pub pending_id: Option<i64>,
+    /// The acquirer confirms the void went through: its reference number (参考号)
+    #[arg(long, requires = "auth_code", conflicts_with = "never_happened")]
+    pub rrn: Option<String>,
+    /// The acquirer's authorisation code (授权码) for the void
+    #[arg(long, requires = "rrn")]
+    pub auth_code: Option<String>,
+    /// The acquirer has no record of the void, or reversed it: the sale stands
+    #[arg(long)]
+    pub never_happened: bool,
+    /// Who at the acquirer said so, and when (kept in the audit trail)
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Operator who signs in to record it (00 the supervisor by default)
+    #[arg(long, default_value = "00", value_name = "NO")]
+    pub operator: String,
+    #[command(flatten)]
+    pub password: PasswordSource,
+    #[command(flatten)]
+    pub json: JsonFlag,
 }
 
 #[derive(Debug, Args)]

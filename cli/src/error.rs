@@ -77,6 +77,9 @@ pub enum Usage {
         role: voidguard::Role,
         problem: voidguard::Problem,
     },
+    /// `resolve ID` without what the acquirer said (`--rrn` and `--auth-code`, or
+    /// `--never-happened`) or without `--note`.
+    ResolutionIncomplete,
     /// `operator password --operator 00`: the supervisor's password is the void password.
     SupervisorPassword,
 }

@@ -11,6 +11,7 @@ mod journal;
 mod operators;
 mod password;
 mod requests;
+mod resolve;
 mod sign_in;
 mod status;
 mod void;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export(args) => export::run(&ctx, &args),
         Command::Status(args) => status::show(&ctx, &args),
         Command::Reconcile => status::reconcile(&ctx),
+        Command::Resolve(args) => resolve::run(&mut ctx, &args),
         Command::Demo => demo::run(&ctx),
     }
 }

@@ -85,3 +85,18 @@ pub fn signed_in<T, E: Into<CliError>>(
     signed_out?;
     Ok(value)
 }
+
+/// The void password, its format checked as the core will.
+pub fn read_void_password(
+    secrets: &mut Secrets,
+    input: &mut Input,
+    lang: Lang,
+) -> Result<Secret, CliError> {
+    let password = secrets.next(
+        input,
+        lang.pick("Void password: ", "撤销密码："),
+        Answer::Password,
+    )?;
+    check_current(Role::Supervisor, &password)?;
+    Ok(password)
+}

@@ -12,13 +12,12 @@
 //! terminal's screens. With every answer given as flags both passwords are read and
 //! checked before anyone signs in, so a malformed one writes nothing.
 
-use voidguard::{Role, Terminal, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
+use voidguard::{Terminal, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
 
 use super::{outln, sign_in, Ctx};
 use crate::args::VoidArgs;
 use crate::error::{Answer, CliError, Usage};
 use crate::format::{self, money};
-use crate::input::Input;
 use crate::messages::Lang;
 use crate::secrets::{Secret, Secrets};
 use crate::session;
@@ -33,7 +32,11 @@ pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
     let void_password = if interactive {
         None
     } else {
-        Some(read_void_password(&mut secrets, &mut ctx.input, lang)?)
+        Some(sign_in::read_void_password(
+            &mut secrets,
+            &mut ctx.input,
+            lang,
+        )?)
     };
     super::status::reconcile_quietly(&terminal, lang)?;
     let outcome = sign_in::signed_in(&terminal, &operator_no, &password, |t| {
@@ -77,21 +80,6 @@ pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
 /// Who authorised a void, as its row records it.
 fn authoriser(v: &voidguard::Transaction) -> &str {
     v.authoriser_no.as_deref().unwrap_or("-")
-}
-
-/// The void password, its format checked as the core will.
-fn read_void_password(
-    secrets: &mut Secrets,
-    input: &mut Input,
-    lang: Lang,
-) -> Result<Secret, CliError> {
-    let password = secrets.next(
-        input,
-        lang.pick("Void password: ", "撤销密码："),
-        Answer::Password,
-    )?;
-    sign_in::check_current(Role::Supervisor, &password)?;
-    Ok(password)
 }
 
 /// The void as the signed-in operator keys it: what is not given as flags is asked,
@@ -160,7 +148,7 @@ fn keyed(
     }
     let password = match void_password {
         Some(password) => password,
-        None => read_void_password(secrets, &mut ctx.input, lang)?,
+        None => sign_in::read_void_password(secrets, &mut ctx.input, lang)?,
     };
     Ok(terminal.void_transaction(VoidRequest {
         voucher_no: lookup.voucher_no,

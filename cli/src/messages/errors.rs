@@ -216,6 +216,14 @@ fn usage(lang: Lang, u: &Usage) -> String {
                 "申请编号须为 10 位数字",
             )
             .to_owned(),
+        Usage::ResolutionIncomplete => lang
+            .pick(
+                "say what the acquirer said happened — `--rrn R --auth-code A` (the void was \
+                 approved) or `--never-happened` — and who said it with `--note`",
+                "请说明收单机构核实的结果：--rrn 参考号 --auth-code 授权码（撤销已成功）\
+                 或 --never-happened（撤销未发生），并用 --note 注明答复人",
+            )
+            .to_owned(),
         Usage::CardOnCommandLine => lang
             .pick(
                 "the card number is not taken as an argument, where `ps` and the shell history \

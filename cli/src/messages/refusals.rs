@@ -68,6 +68,12 @@ fn field(lang: Lang, f: Field) -> (&'static str, &'static str) {
             "6 letters or digits",
             "6 位字母或数字",
         ),
+        Field::ResolutionNote => (
+            "note",
+            "备注",
+            "who at the acquirer said so, up to 200 characters",
+            "收单机构的答复人等，不超过 200 字",
+        ),
         Field::RequestCode => ("request code", "申请编号", "10 digits", "10 位数字"),
         Field::ApprovalCode => ("approval code", "审批码", "8 digits", "8 位数字"),
         Field::ApplicationReason => (
@@ -160,11 +166,31 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "no void password is set: set one with `voidguard password set`",
             "尚未设置撤销密码：请用 voidguard password set 设置",
         ),
-        E::PendingHostWork { count } if zh => {
-            format!("有 {count} 笔撤销等待主机应答或冲正：请运行 voidguard reconcile")
-        }
+        E::PendingHostWork { count } if zh => format!(
+            "有 {count} 笔撤销等待主机应答或冲正：请运行 voidguard reconcile；\
+             冲正不成功、需人工处理的，向收单机构核实后用 voidguard resolve 处理"
+        ),
         E::PendingHostWork { count } => format!(
-            "{count} void(s) await the host's answer or a reversal: run `voidguard reconcile`"
+            "{count} void(s) await the host's answer or a reversal: run `voidguard reconcile`; \
+             one that needs manual handling is closed with `voidguard resolve` once the \
+             acquirer says what happened"
+        ),
+        E::AnswerTooLate { state } if zh => format!(
+            "该撤销已转入冲正（{}）：迟到的主机应答不能再处理，请用 voidguard resolve",
+            Lang::Zh.pending_state(*state)
+        ),
+        E::AnswerTooLate { state } => format!(
+            "that void was handed to reversal ({}): a late host answer cannot close it; \
+             use `voidguard resolve`",
+            Lang::En.pending_state(*state)
+        ),
+        E::NotInManualHandling { state } if zh => format!(
+            "该撤销不在人工处理中（{}）",
+            Lang::Zh.pending_state(*state)
+        ),
+        E::NotInManualHandling { state } => format!(
+            "that void is not waiting for manual handling ({})",
+            Lang::En.pending_state(*state)
         ),
         E::TransactionNotFound { voucher_no: v } if zh => format!("流水中没有凭证号 {v}"),
         E::TransactionNotFound { voucher_no: v } => format!("voucher {v} is not in the journal"),

@@ -7,7 +7,9 @@ use rusqlite::Transaction as SqlTx;
 use serde_json::json;
 
 use super::pending::{self, PendingState};
-use super::{apply_void, audit_pending, check_reply, load, outcome, password_failed, VoidOutcome};
+use super::{
+    apply_void, audit_pending_by, check_reply, load, outcome, password_failed, VoidOutcome,
+};
 use crate::audit::Act;
 use crate::context::Ctx;
 use crate::error::{Field, Result, VoidGuardError};
@@ -76,12 +78,13 @@ pub fn resolve(
             "never_happened"
         }
     };
-    audit_pending(
+    audit_pending_by(
         tx,
         ctx,
         &stored,
         Act::VoidResolvedManually,
-        json!({ "resolution": said, "note": note, "resolved_by": operator_no }),
+        json!({ "resolution": said, "note": note, "keyed_by": stored.public.operator_no }),
+        operator_no,
     )?;
     Ok(Ok(outcome(tx, &load(tx, pending_id)?)?))
 }

@@ -422,6 +422,19 @@ fn audit_pending(
     act: Act,
     extra: serde_json::Value,
 ) -> Result<()> {
+    audit_pending_by(tx, ctx, stored, act, extra, &stored.public.operator_no)
+}
+
+/// An entry about a pending void made by `operator_no` (the keying operator's, unless
+/// someone else acts on it, as a manual resolution does).
+fn audit_pending_by(
+    tx: &SqlTx<'_>,
+    ctx: &Ctx<'_>,
+    stored: &Stored,
+    act: Act,
+    extra: serde_json::Value,
+    operator_no: &str,
+) -> Result<()> {
     let mut detail = json!({
         "pending_id": stored.public.pending_id,
         "original_voucher_no": stored.public.original_voucher_no,
@@ -436,7 +449,7 @@ fn audit_pending(
         &ctx.keys.audit,
         ctx.now_ms,
         act,
-        Some(&stored.public.operator_no),
+        Some(operator_no),
         detail,
     )?;
     Ok(())
