@@ -692,3 +692,29 @@ fn threads_reconciling_at_once_send_each_reversal_once() {
     );
     assert!(f.terminal.pending_host_work().unwrap().is_empty());
 }
+
+#[test]
+fn a_reversal_left_from_an_earlier_day_that_fails_again_goes_to_manual_handling_at_once() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+    host.will_authorise(Err(HostError::Timeout));
+    host.will_reverse(Err(HostError::Timeout));
+    host.will_reverse(Err(HostError::Timeout));
+    assert_eq!(
+        f.terminal.void_transaction(void_of(&sale)),
+        Err(VoidGuardError::HostUnreachable)
+    );
+    assert_eq!(f.terminal.pending_host_work().unwrap()[0].attempts, 1);
+
+    // The next business day: one attempt of the three is left, but a reversal that
+    // old is handed to the merchant as soon as it fails again.
+    f.clock.advance(24 * 60 * MINUTE_MS);
+    let report = f.terminal.reconcile().unwrap();
+    assert_eq!(report.needs_manual_handling, 1, "{report:?}");
+    let work = f.terminal.pending_host_work().unwrap();
+    assert_eq!(
+        (work[0].state, work[0].attempts),
+        (PendingState::NeedsManualHandling, 2)
+    );
+}

@@ -21,7 +21,7 @@ use crate::journal::{self, numbering, NewEntry, Transaction, TransactionKind};
 use crate::money::{Fen, CNY};
 use crate::vault::{self, lockout, policy};
 use crate::{operators, text};
-use pending::{PendingState, PendingVoid, Stored};
+use pending::{PendingState, PendingVoid, Stored, Unanswered};
 
 /// What the merchant keys to find the sale: voucher number, date and amount.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -308,7 +308,7 @@ pub fn complete(
         }
         HostReply::NoAnswer => {
             if stored.public.state == PendingState::AwaitingAnswer {
-                pending::await_reversal(tx, ctx, pending_id, false)?;
+                pending::await_reversal(tx, ctx, pending_id, Unanswered::AnswerLost)?;
                 let detail = if malformed {
                     json!({ "malformed": true })
                 } else {
@@ -350,7 +350,16 @@ pub fn record_reversal(
         }
         Err(e) => {
             log::warn!("reversal of pending void {pending_id} failed: {e}");
-            let state = pending::await_reversal(tx, ctx, pending_id, true)?;
+            let begun_on = BusinessDate::from_instant(
+                stored.public.created_at_ms,
+                ctx.config.utc_offset_minutes,
+            );
+            let why = if begun_on == ctx.today {
+                Unanswered::ReversalFailed
+            } else {
+                Unanswered::StaleReversalFailed
+            };
+            let state = pending::await_reversal(tx, ctx, pending_id, why)?;
             if state == PendingState::NeedsManualHandling && stored.public.state != state {
                 audit_pending(tx, ctx, &stored, Act::VoidNeedsManualHandling, json!({}))?;
             }

@@ -195,20 +195,36 @@ pub fn resolve(
     Ok(())
 }
 
-/// Marks an unanswered void for reversal, counting a failed attempt when asked.
+/// Why a void awaits its reversal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unanswered {
+    /// Its answer was lost; no reversal was tried yet.
+    AnswerLost,
+    /// A reversal was sent and failed.
+    ReversalFailed,
+    /// A reversal failed for a void begun on an earlier business day: it goes to
+    /// manual handling at once, whatever attempts are left (UnionPay terminal
+    /// practice: a reversal left from an earlier day is escalated, not retried).
+    StaleReversalFailed,
+}
+
+/// Marks an unanswered void for reversal, counting a failed attempt; out of attempts
+/// (or stale) it is handed to manual handling.
 pub fn await_reversal(
     tx: &Transaction<'_>,
     ctx: &Ctx<'_>,
     id: i64,
-    failed_attempt: bool,
+    why: Unanswered,
 ) -> Result<PendingState> {
     let max_attempts = ctx.config.max_reversal_attempts;
+    let failed = why != Unanswered::AnswerLost;
+    let escalate = why == Unanswered::StaleReversalFailed;
     crate::store::exec(
         tx,
         "UPDATE pending_voids SET attempts = attempts + ?2,
-             state = CASE WHEN attempts + ?2 >= ?3 THEN 'manual' ELSE 'awaiting_reversal' END
+             state = CASE WHEN attempts + ?2 >= ?3 OR ?4 THEN 'manual' ELSE 'awaiting_reversal' END
          WHERE id = ?1",
-        params![id, i64::from(failed_attempt), max_attempts],
+        params![id, i64::from(failed), max_attempts, escalate],
     )?;
     ctx.cover(tx, Table::PendingVoids, id)?;
     let state: String = crate::store::row(
@@ -300,7 +316,7 @@ mod tests {
         resolve(&tx, &ctx, ids[0], PendingState::Approved, None, Some(1)).unwrap();
         resolve(&tx, &ctx, ids[2], PendingState::Declined, Some("05"), None).unwrap();
         resolve(&tx, &ctx, ids[5], PendingState::Reversed, None, None).unwrap();
-        let manual = await_reversal(&tx, &ctx, ids[4], true).unwrap();
+        let manual = await_reversal(&tx, &ctx, ids[4], Unanswered::ReversalFailed).unwrap();
         assert_eq!(manual, PendingState::NeedsManualHandling);
 
         let open: Vec<i64> = unresolved(&tx)
