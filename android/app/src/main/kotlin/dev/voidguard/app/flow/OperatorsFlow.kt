@@ -64,6 +64,9 @@ class OperatorsFlow(private val terminal: TerminalInterface) {
             val canSubmit: Boolean get() = filled >= minLength
         }
 
+        /** One cashier, chosen from the list: a new password, or removal. */
+        data class Selected(val operator: Operator) : State
+
         data class ConfirmRemove(val operator: Operator) : State
 
         /** Nothing to manage here: not activated, not the administrator, or the terminal refuses. */
@@ -79,9 +82,16 @@ class OperatorsFlow(private val terminal: TerminalInterface) {
         /** The OK key under a cashier's password (four to eight digits). */
         data object Submit : Event
         data object Add : Event
-        data class Remove(val operatorNo: String) : Event
+
+        /** Chooses an active cashier from the list. */
+        data class Select(val operatorNo: String) : Event
+
+        /** The chosen cashier: asks to confirm their removal. */
+        data object Remove : Event
         data object ConfirmRemove : Event
-        data class ResetPassword(val operatorNo: String) : Event
+
+        /** The chosen cashier: keys their new password. */
+        data object ResetPassword : Event
         data object Back : Event
     }
 
@@ -128,10 +138,14 @@ class OperatorsFlow(private val terminal: TerminalInterface) {
                     number.clear()
                     State.NumberEntry()
                 }
-                is Event.Remove -> s.cashiers.firstOrNull { it.operatorNo == event.operatorNo }?.let { State.ConfirmRemove(it) } ?: s
-                is Event.ResetPassword ->
-                    if (s.cashiers.any { it.operatorNo == event.operatorNo }) password(Purpose.RESET, event.operatorNo, Step.NEW) else s
+                is Event.Select -> s.cashiers.firstOrNull { it.operatorNo == event.operatorNo }?.let { State.Selected(it) } ?: s
                 Event.Back -> exit()
+                else -> s
+            }
+            is State.Selected -> when (event) {
+                Event.Remove -> State.ConfirmRemove(s.operator)
+                Event.ResetPassword -> password(Purpose.RESET, s.operator.operatorNo, Step.NEW)
+                Event.Back -> listing()
                 else -> s
             }
             is State.NumberEntry -> when (event) {
@@ -158,7 +172,7 @@ class OperatorsFlow(private val terminal: TerminalInterface) {
             }
             is State.ConfirmRemove -> when (event) {
                 Event.ConfirmRemove -> remove(s.operator.operatorNo)
-                Event.Back -> listing()
+                Event.Back -> State.Selected(s.operator)
                 else -> s
             }
             State.AdminPasswordSet, is State.Blocked -> if (event == Event.Back) exit() else s

@@ -115,16 +115,19 @@ class OperatorsFlowTest {
     @Test
     fun `the administrator removes a cashier after confirming, who then cannot sign in`() {
         val flow = asAdministrator()
-        val confirm = flow.on(Event.Remove(CASHIER)).must<State.ConfirmRemove>()
+        assertEquals(CASHIER, flow.on(Event.Select(CASHIER)).must<State.Selected>().operator.operatorNo)
+        val confirm = flow.on(Event.Remove).must<State.ConfirmRemove>()
         assertEquals(CASHIER, confirm.operator.operatorNo)
+        flow.on(Event.Back).must<State.Selected>()
         flow.on(Event.Back).must<State.Listing>()
-        flow.on(Event.Remove(CASHIER))
+        flow.on(Event.Select(CASHIER))
+        flow.on(Event.Remove)
         val listed = flow.on(Event.ConfirmRemove).must<State.Listing>()
         assertEquals(Change(Change.Kind.REMOVED, CASHIER), listed.change)
         assertFalse(listed.operators.single { it.operatorNo == CASHIER }.active, "still listed, as removed")
         assertTrue(listed.cashiers.isEmpty())
-        // Neither the supervisor nor the administrator is offered for removal.
-        assertEquals(listed, flow.on(Event.Remove(Operators.ADMINISTRATOR)))
+        // Neither the supervisor, the administrator nor a removed cashier can be chosen.
+        for (no in listOf(Operators.SUPERVISOR, Operators.ADMINISTRATOR, CASHIER)) assertEquals(listed, flow.on(Event.Select(no)))
 
         fx.terminal.signOut()
         val flowIn = SignInFlow(fx.terminal)
@@ -143,7 +146,8 @@ class OperatorsFlowTest {
         val locked = flow.start().must<State.Listing>().operators.single { it.operatorNo == CASHIER }
         assertEquals(START_MS + 5 * 60_000, locked.lockedUntilMs)
 
-        val entry = flow.on(Event.ResetPassword(CASHIER)).must<State.PasswordEntry>()
+        flow.on(Event.Select(CASHIER)).must<State.Selected>()
+        val entry = flow.on(Event.ResetPassword).must<State.PasswordEntry>()
         assertEquals(OperatorsFlow.Purpose.RESET, entry.purpose)
         val reset = flow.newPassword("602917").must<State.Listing>()
         assertEquals(Change(Change.Kind.PASSWORD_RESET, CASHIER), reset.change)
