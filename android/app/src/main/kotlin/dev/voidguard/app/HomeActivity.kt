@@ -5,8 +5,14 @@ import android.os.Bundle
 import dev.voidguard.app.flow.HomeFlow
 import dev.voidguard.app.flow.HomeFlow.Alert
 import dev.voidguard.core.RequestKind
+import dev.voidguard.core.Session
+import dev.voidguard.core.Terminal
+import dev.voidguard.core.TerminalStatus
 
-/** The launcher screen: the terminal's standing, what needs attention, and the menu. */
+/**
+ * The launcher screen: the terminal's standing, who is signed in, what needs attention,
+ * and the menu of what that operator may do ([HomeFlow] decides which).
+ */
 class HomeActivity : ScreenActivity() {
     private var flow: HomeFlow? = null
 
@@ -17,7 +23,13 @@ class HomeActivity : ScreenActivity() {
 
     override fun onResume() {
         super.onResume()
-        onCore({ t -> (flow ?: HomeFlow(t).also { flow = it }).refresh() }, ::render)
+        onCore({ t -> flowOn(t).refresh() }, ::render)
+    }
+
+    private fun flowOn(t: Terminal): HomeFlow = flow ?: HomeFlow(t).also { flow = it }
+
+    private fun send(event: HomeFlow.Event) {
+        onCore({ t -> flowOn(t).on(event) }, ::render)
     }
 
     private fun render(state: HomeFlow.State) = show {
@@ -34,14 +46,33 @@ class HomeActivity : ScreenActivity() {
                 button(str(R.string.action_activate), R.id.action_activate) { open(ActivationActivity::class.java) }
                 button(str(R.string.title_settings), R.id.menu_settings, primary = false) { open(SettingsActivity::class.java) }
             }
+            is HomeFlow.State.AdminPasswordNotSet -> {
+                heading(str(R.string.home_admin_password_title))
+                terminalRows(state.status)
+                text(str(R.string.home_admin_password_help))
+                button(str(R.string.action_set_admin_password), R.id.action_set_admin_password) { open(OperatorsActivity::class.java) }
+            }
+            is HomeFlow.State.SignedOut -> {
+                heading(str(R.string.home_sign_in_title))
+                terminalRows(state.status)
+                text(str(R.string.home_sign_in_help))
+                button(str(R.string.action_sign_in), R.id.action_sign_in) { open(SignInActivity::class.java) }
+            }
+            is HomeFlow.State.Administrator -> {
+                heading(str(R.string.home_admin_title))
+                terminalRows(state.status)
+                signedIn(state.session)
+                text(str(R.string.home_admin_help))
+                button(str(R.string.menu_operators), R.id.menu_operators) { open(OperatorsActivity::class.java) }
+                button(str(R.string.menu_audit), R.id.menu_audit, primary = false) { open(AuditActivity::class.java) }
+                button(str(R.string.title_settings), R.id.menu_settings, primary = false) { open(SettingsActivity::class.java) }
+                signOut()
+            }
             is HomeFlow.State.Ready -> {
                 val s = state.status
                 heading(str(R.string.home_title))
-                row(str(R.string.label_merchant_no), s.merchantNo.orEmpty())
-                row(str(R.string.label_terminal_id), s.terminalId.orEmpty())
-                row(str(R.string.label_batch_no), s.batchNo)
-                row(str(R.string.label_business_date), s.businessDate)
-                row(str(R.string.label_operator_no), app.settings.operatorNo)
+                terminalRows(s)
+                signedIn(state.session)
                 row(
                     str(R.string.label_void_permission),
                     str(if (s.voidPermitted) R.string.permission_granted else R.string.permission_not_granted),
@@ -73,8 +104,28 @@ class HomeActivity : ScreenActivity() {
                 button(str(R.string.menu_password), R.id.menu_password, primary = false) { open(PasswordActivity::class.java) }
                 button(str(R.string.menu_audit), R.id.menu_audit, primary = false) { open(AuditActivity::class.java) }
                 button(str(R.string.title_settings), R.id.menu_settings, primary = false) { open(SettingsActivity::class.java) }
+                signOut()
             }
         }
+    }
+
+    private fun Screen.terminalRows(s: TerminalStatus) {
+        row(str(R.string.label_merchant_no), s.merchantNo.orEmpty())
+        row(str(R.string.label_terminal_id), s.terminalId.orEmpty())
+        row(str(R.string.label_batch_no), s.batchNo)
+        row(str(R.string.label_business_date), s.businessDate)
+    }
+
+    private fun Screen.signedIn(session: Session) {
+        row(
+            str(R.string.label_signed_in),
+            str(R.string.operator_line, session.operatorNo, Texts.role(this@HomeActivity, session.role)),
+            R.id.signed_in_operator,
+        )
+    }
+
+    private fun Screen.signOut() {
+        button(str(R.string.action_sign_out), R.id.action_sign_out, primary = false) { send(HomeFlow.Event.SignOut) }
     }
 
     private fun open(screen: Class<*>, focus: RequestKind? = null) {

@@ -18,8 +18,7 @@ class SaleActivity : ScreenActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_sale)
-        val operatorNo = app.settings.operatorNo
-        onCore({ t -> SaleFlow(t, operatorNo, app.cardLeg()).also { flow = it }.state }, ::render)
+        onCore({ t -> SaleFlow(t, app.cardLeg()).also { flow = it }.state }, ::render)
     }
 
     private fun send(event: Event) {
@@ -31,6 +30,7 @@ class SaleActivity : ScreenActivity() {
         heading(str(R.string.title_sale))
         when (state) {
             is State.Form -> {
+                state.operatorNo?.let { row(str(R.string.label_keyed_by), it, R.id.sale_operator) }
                 text(str(if (state.keyedCard) R.string.sale_simulated_help else R.string.sale_payment_app_help))
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 val amount = field(str(R.string.field_amount_hint), R.id.field_amount, FieldKind.AMOUNT, state.amount, 16)
@@ -58,6 +58,7 @@ class SaleActivity : ScreenActivity() {
                 row(str(R.string.label_business_date), state.transaction.businessDate, R.id.sale_business_date)
                 row(str(R.string.label_rrn), state.transaction.rrn)
                 row(str(R.string.label_auth_code), state.transaction.authCode)
+                row(str(R.string.label_keyed_by), state.transaction.operatorNo, R.id.sale_operator)
                 button(str(R.string.action_another_sale), R.id.action_another_sale) { send(Event.Again) }
             }
         }

@@ -8,7 +8,7 @@ import dev.voidguard.app.flow.Settings
 import dev.voidguard.app.flow.SettingsFlow
 import dev.voidguard.core.SimulatorMode
 
-/** Which host carries the card leg (simulator or payment app) and who operates the terminal. */
+/** Which host carries the card leg: the simulator (and how it answers) or the payment app. */
 class SettingsActivity : ScreenActivity() {
     private lateinit var flow: SettingsFlow
 
@@ -32,7 +32,6 @@ class SettingsActivity : ScreenActivity() {
                     notice(
                         str(
                             when (problem) {
-                                SettingsFlow.Problem.OPERATOR_NO -> R.string.settings_problem_operator
                                 SettingsFlow.Problem.PAYMENT_APP_PACKAGE -> R.string.settings_problem_package
                                 SettingsFlow.Problem.PAYMENT_APP_ACTIVITY -> R.string.settings_problem_activity
                             },
@@ -40,7 +39,6 @@ class SettingsActivity : ScreenActivity() {
                         android.view.View.NO_ID,
                     )
                 }
-                val operator = field(str(R.string.field_operator_no), R.id.field_operator_no, FieldKind.DIGITS, s.operatorNo, 2)
                 text(str(R.string.settings_host), bold = true)
                 val host = choices(
                     R.id.settings_host,
@@ -76,7 +74,6 @@ class SettingsActivity : ScreenActivity() {
                         },
                         paymentAppPackage = pkg.text.toString(),
                         paymentAppActivity = cls.text.toString(),
-                        operatorNo = operator.text.toString(),
                     )
                     val next = flow.on(SettingsFlow.Event.Save(edited))
                     if (next is SettingsFlow.State.Saved) {

@@ -14,7 +14,6 @@ class SettingsStore(context: Context) {
             simulatorMode = enumOr(prefs.getString(SIMULATOR_MODE, null), defaults.simulatorMode),
             paymentAppPackage = prefs.getString(PAYMENT_PACKAGE, null) ?: defaults.paymentAppPackage,
             paymentAppActivity = prefs.getString(PAYMENT_ACTIVITY, null) ?: defaults.paymentAppActivity,
-            operatorNo = prefs.getString(OPERATOR, null) ?: defaults.operatorNo,
         )
     }
 
@@ -24,7 +23,8 @@ class SettingsStore(context: Context) {
             .putString(SIMULATOR_MODE, settings.simulatorMode.name)
             .putString(PAYMENT_PACKAGE, settings.paymentAppPackage)
             .putString(PAYMENT_ACTIVITY, settings.paymentAppActivity)
-            .putString(OPERATOR, settings.operatorNo)
+            // Who keys sales is the signed-in operator now, never a number kept here.
+            .remove(OPERATOR)
             .commit()
     }
 
@@ -37,6 +37,5 @@ class SettingsStore(context: Context) {
         const val PAYMENT_PACKAGE = "payment_app_package"
         const val PAYMENT_ACTIVITY = "payment_app_activity"
         const val OPERATOR = "operator_no"
-
     }
 }

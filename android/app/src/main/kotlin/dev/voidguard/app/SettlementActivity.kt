@@ -16,8 +16,7 @@ class SettlementActivity : ScreenActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_settlement)
-        val operatorNo = app.settings.operatorNo
-        onCore({ t -> SettlementFlow(t, operatorNo, app.cardLeg()).also { flow = it }.on(Event.Load) }, ::render)
+        onCore({ t -> SettlementFlow(t, app.cardLeg()).also { flow = it }.on(Event.Load) }, ::render)
     }
 
     private fun send(event: Event) {
@@ -33,6 +32,7 @@ class SettlementActivity : ScreenActivity() {
             is State.Ready -> {
                 row(str(R.string.label_batch_no), state.status.batchNo, R.id.settlement_batch_no)
                 row(str(R.string.label_business_date), state.status.businessDate)
+                state.operatorNo?.let { row(str(R.string.label_settled_by), it, R.id.settlement_operator) }
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 voids(state.voidsByOperator)
                 text(str(R.string.settlement_help))

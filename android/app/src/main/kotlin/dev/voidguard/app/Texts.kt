@@ -12,6 +12,7 @@ import dev.voidguard.core.PendingState
 import dev.voidguard.core.Problem
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.RequestStatus
+import dev.voidguard.core.Role
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
@@ -27,6 +28,7 @@ object Texts {
     fun explain(context: Context, notice: Notice): String = when (notice) {
         is Notice.Refused -> refusal(context, notice.error)
         Notice.PasswordsDiffer -> context.getString(R.string.notice_passwords_differ)
+        Notice.NotACashierNumber -> context.getString(R.string.notice_not_a_cashier_number)
         is Notice.CardLegFailed -> context.getString(
             when (notice.error) {
                 is HostException.Timeout -> R.string.notice_card_leg_timeout
@@ -70,7 +72,6 @@ object Texts {
             )
             is VoidGuardException.LockedUntil -> c.getString(R.string.refusal_locked_until, time(e.untilMs))
             is VoidGuardException.LockedUntilLifted -> c.getString(R.string.refusal_locked_until_lifted)
-            is VoidGuardException.SelfAuthorisation -> c.getString(R.string.refusal_self_authorisation, e.operatorNo)
             is VoidGuardException.HostDeclined -> c.getString(R.string.refusal_host_declined, e.responseCode)
             is VoidGuardException.HostUnreachable -> c.getString(R.string.refusal_host_unreachable)
             is VoidGuardException.TrivialPassword -> c.getString(R.string.refusal_trivial_password)
@@ -133,7 +134,6 @@ object Texts {
             Field.DATE -> R.string.field_date
             Field.PASSWORD -> R.string.field_password
             Field.OPERATOR_NO -> R.string.field_operator_no
-            Field.AUTHORISER_NO -> R.string.field_authoriser_no
             Field.VOID_REASON -> R.string.field_void_reason
             Field.MERCHANT_NO -> R.string.field_merchant_no
             Field.TERMINAL_ID -> R.string.field_terminal_id
@@ -171,6 +171,14 @@ object Texts {
             Problem.NO_SUCH_DATE -> R.string.problem_no_such_date
             Problem.NOT_ALLOWED -> R.string.problem_not_allowed
             Problem.MALFORMED -> R.string.problem_malformed
+        },
+    )
+
+    fun role(context: Context, role: Role): String = context.getString(
+        when (role) {
+            Role.ADMINISTRATOR -> R.string.role_administrator
+            Role.SUPERVISOR -> R.string.role_supervisor
+            Role.CASHIER -> R.string.role_cashier
         },
     )
 
@@ -283,6 +291,14 @@ object Texts {
         "void.reversed" to R.string.audit_void_reversed,
         "void.manual" to R.string.audit_void_needs_manual_handling,
         "batch.settled" to R.string.audit_batch_settled,
+        "schema.upgraded" to R.string.audit_schema_upgraded,
+        "approvals.blocked" to R.string.audit_approvals_blocked,
+        "operator.signed_in" to R.string.audit_operator_signed_in,
+        "operator.sign_in_failed" to R.string.audit_operator_sign_in_failed,
+        "operator.signed_out" to R.string.audit_operator_signed_out,
+        "operator.added" to R.string.audit_operator_added,
+        "operator.removed" to R.string.audit_operator_removed,
+        "operator.password_changed" to R.string.audit_operator_password_changed,
     )
 
     private const val TIME_PATTERN = "yyyy-MM-dd HH:mm:ss"

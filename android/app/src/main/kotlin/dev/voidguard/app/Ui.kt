@@ -155,14 +155,33 @@ class Screen(private val activity: Activity) {
 
     /**
      * The PIN pad: filled dots, then 1–9, clear, 0, backspace. Digits are large and every
-     * key is 72dp high. The dots show only how many digits were keyed.
+     * key is 72dp high. The dots show only how many digits were keyed. A password whose
+     * length varies gets an OK key below, enabled once [okEnabled].
      */
-    fun pinPad(filled: Int, length: Int, onKey: (PinKey) -> Unit) {
+    fun pinPad(filled: Int, length: Int, ok: (() -> Unit)? = null, okEnabled: Boolean = true, onKey: (PinKey) -> Unit) {
         val dots = str(R.string.pin_dot_filled).repeat(filled) + str(R.string.pin_dot_empty).repeat(length - filled)
         text(dots, R.id.pin_dots, PIN_DOTS_SP, bold = true).apply {
             gravity = Gravity.CENTER
             contentDescription = str(R.string.pin_filled, filled, length)
         }
+        keys(onKey)
+        if (ok != null) button(str(R.string.pin_ok), R.id.pin_ok, onTap = ok).apply { isEnabled = okEnabled }
+    }
+
+    /**
+     * The keypad for digits that are no secret (an operator number): what was keyed is
+     * shown as it is, a placeholder for each digit still to come.
+     */
+    fun digitPad(typed: String, length: Int, onKey: (PinKey) -> Unit) {
+        val shown = typed + str(R.string.digit_empty).repeat((length - typed.length).coerceAtLeast(0))
+        text(shown.toCharArray().joinToString(" "), R.id.entry_digits, PIN_DOTS_SP, bold = true).apply {
+            gravity = Gravity.CENTER
+            typeface = Typeface.MONOSPACE
+        }
+        keys(onKey)
+    }
+
+    private fun keys(onKey: (PinKey) -> Unit) {
         val keys = listOf(
             listOf(PinKey.ONE, PinKey.TWO, PinKey.THREE),
             listOf(PinKey.FOUR, PinKey.FIVE, PinKey.SIX),

@@ -7,6 +7,7 @@ import dev.voidguard.app.flow.VoidFlow
 import dev.voidguard.app.flow.VoidFlow.Event
 import dev.voidguard.app.flow.VoidFlow.State
 import dev.voidguard.core.RequestKind
+import dev.voidguard.core.Role
 import dev.voidguard.core.Transaction
 
 /**
@@ -22,9 +23,8 @@ class VoidActivity : ScreenActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_void)
-        val operatorNo = app.settings.operatorNo
         val locale = slipLocale
-        onCore({ t -> VoidFlow(t, operatorNo, app.voidReasons(), locale).also { flow = it }.state }, ::render)
+        onCore({ t -> VoidFlow(t, app.voidReasons(), locale).also { flow = it }.state }, ::render)
     }
 
     override fun onBackPressed() {
@@ -102,6 +102,12 @@ class VoidActivity : ScreenActivity() {
                 heading(str(R.string.void_step_password))
                 row(str(R.string.label_voucher_no), state.transaction.voucherNo)
                 row(str(R.string.label_amount), Texts.money(ctx, state.transaction.amount))
+                state.operatorNo?.let { row(str(R.string.label_keyed_by), it, R.id.void_keyed_by) }
+                row(
+                    str(R.string.label_authorised_by),
+                    str(R.string.operator_line, state.authoriserNo, Texts.role(ctx, Role.SUPERVISOR)),
+                    R.id.void_authorised_by,
+                )
                 text(str(R.string.void_password_help))
                 pinPad(state.filled, state.length) { send(Event.Key(it)) }
                 back()
@@ -111,6 +117,8 @@ class VoidActivity : ScreenActivity() {
                 info(str(R.string.void_success_detail, Money.format(state.outcome.original.amount)), R.id.void_success)
                 state.outcome.voidTransaction?.let {
                     row(str(R.string.label_void_voucher_no), it.voucherNo, R.id.void_voucher_no)
+                    row(str(R.string.label_keyed_by), it.operatorNo, R.id.void_keyed_by)
+                    it.authoriserNo?.let { by -> row(str(R.string.label_authorised_by), by, R.id.void_authorised_by) }
                 }
                 row(str(R.string.label_original_voucher_no), state.outcome.original.voucherNo)
                 row(str(R.string.label_amount), Texts.money(ctx, state.outcome.original.amount))

@@ -95,7 +95,7 @@ class HostLegTest {
             val pending = f.terminal.pendingHostWork().single()
             assertEquals(PendingState.NEEDS_MANUAL_HANDLING, pending.state)
             assertEquals(3u, pending.attempts)
-            assertThrows<VoidGuardException.PendingHostWork> { f.terminal.settle("00") }
+            assertThrows<VoidGuardException.PendingHostWork> { f.terminal.settle() }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.voidguard.core.PendingState
 import dev.voidguard.core.Problem
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.RequestStatus
+import dev.voidguard.core.Role
 import dev.voidguard.core.Terminal
 import dev.voidguard.core.Transaction
 import dev.voidguard.core.TransactionKind
@@ -29,7 +30,8 @@ import java.sql.DriverManager
 
 /**
  * One merchant's day, step by step, through the generated Kotlin API: activation,
- * the back office granting void permission, the void password, sales, a void and its
+ * the back office granting void permission, the void password, the administrator adding
+ * a cashier who signs in, sales and a void keyed by that cashier's session, its
  * slips, every refusal the void screen explains, a lockout that survives a restart and
  * its lift, settlement, a reset that forces a new password, and the audit trail — then
  * a copy of the database edited behind the terminal's back.
@@ -135,6 +137,21 @@ class MerchantDayTest {
 
     @Test
     @Order(6)
+    fun `the administrator's password is set once, a cashier is added and signs in`() {
+        assertThrows<VoidGuardException.NotSignedIn> { f.sale("1.00") }
+        t.setAdminPassword(ADMIN_PASSWORD)
+        assertThrows<VoidGuardException.AdminPasswordAlreadySet> { t.setAdminPassword("69031587") }
+        t.signIn("99", ADMIN_PASSWORD)
+        t.addOperator(CASHIER, CASHIER_PASSWORD)
+        t.signOut()
+        val session = t.signIn(CASHIER, CASHIER_PASSWORD)
+        assertEquals(CASHIER, session.operatorNo)
+        assertEquals(Role.CASHIER, session.role)
+        assertEquals(TestClock.START_MS, session.signedInAtMs)
+    }
+
+    @Test
+    @Order(7)
     fun `sales are journaled with increasing vouchers and masked card numbers`() {
         coffee = f.sale("12.34")
         lunch = f.sale("８８.００") // full-width digits from a Chinese input method
@@ -145,6 +162,7 @@ class MerchantDayTest {
         assertEquals(156.toUShort(), coffee.currency)
         assertEquals(TransactionKind.SALE, coffee.kind)
         assertEquals(TransactionStatus.APPROVED, coffee.status)
+        assertEquals(listOf(CASHIER), listOf(coffee, lunch, books).map { it.operatorNo }.distinct())
         assertEquals(12, coffee.rrn.length)
         assertEquals(6, coffee.authCode.length)
         assertEquals(lunch, t.findTransaction("000002"))
@@ -152,7 +170,7 @@ class MerchantDayTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     fun `a void with the right voucher, date, amount and password goes through the host`() {
         val preview = t.voidPreview(lookupOf(lunch).copy(date = "1129"))
         assertEquals(lunch.id, preview.original.id)
@@ -165,8 +183,8 @@ class MerchantDayTest {
         assertEquals(TransactionKind.VOID, lunchVoid.kind)
         assertEquals("000004", lunchVoid.voucherNo)
         assertEquals("000002", lunchVoid.originalVoucherNo)
-        assertEquals("01", lunchVoid.operatorNo)
-        assertEquals("00", lunchVoid.authoriserNo)
+        assertEquals(CASHIER, lunchVoid.operatorNo, "the void is keyed by the signed-in cashier")
+        assertEquals("00", lunchVoid.authoriserNo, "and authorised by the supervisor's password")
         assertEquals("customer_request", lunchVoid.voidReason)
         assertEquals(8800L, lunchVoid.amount)
 
@@ -186,7 +204,7 @@ class MerchantDayTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     fun `the void slip names the original voucher in Chinese and English`() {
         val zh = t.receipt(lunchVoid.voucherNo, Locale.ZH_CN)
         assertTrue(zh.text.contains("原凭证号: 000002"), zh.text)
@@ -202,7 +220,7 @@ class MerchantDayTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     fun `voiding the same voucher again names the void that did it`() {
         val again = assertThrows<VoidGuardException.AlreadyVoided> { t.voidTransaction(voidOf(lunch)) }
         assertEquals("000002", again.voucherNo)
@@ -214,7 +232,7 @@ class MerchantDayTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     fun `a wrong amount, a wrong date or an unknown voucher is refused before the password`() {
         assertThrows<VoidGuardException.AmountMismatch> {
             t.voidTransaction(voidOf(books).copy(amount = "66.66"))
@@ -239,7 +257,7 @@ class MerchantDayTest {
     private var lockedUntil = 0L
 
     @Test
-    @Order(11)
+    @Order(12)
     fun `five wrong passwords count down and then lock voiding for five minutes`() {
         val left = (1..4).map {
             assertThrows<VoidGuardException.WrongPassword> {
@@ -263,16 +281,17 @@ class MerchantDayTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     fun `the lock survives closing and reopening the terminal`() {
         f.reopen()
+        assertEquals(CASHIER, t.session()?.operatorNo, "the cashier signed in again after the restart")
         val locked = assertThrows<VoidGuardException.LockedUntil> { t.voidTransaction(voidOf(books)) }
         assertEquals(lockedUntil, locked.untilMs)
         assertEquals(lockedUntil, t.status().vault.lockedUntilMs)
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     fun `the back office lifts the restriction and the right password voids again`() {
         val ticket = t.applyFor(RequestKind.LIFT_RESTRICTION, application("密码输错被锁定"))
         val vault = t.redeemApproval(
@@ -292,9 +311,9 @@ class MerchantDayTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     fun `settlement closes the batch with its totals`() {
-        val report = t.settle("00")
+        val report = t.settle()
         assertEquals("000001", report.batchNo)
         assertEquals("000002", report.nextBatchNo)
         assertEquals(3u, report.saleCount)
@@ -306,7 +325,7 @@ class MerchantDayTest {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     fun `a settled sale is pointed to a refund`() {
         val settled = assertThrows<VoidGuardException.SettledUseRefund> { t.voidTransaction(voidOf(coffee)) }
         assertEquals("000001", settled.voucherNo)
@@ -314,7 +333,7 @@ class MerchantDayTest {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     fun `a reset redeemed with a new password retires the old one`() {
         val ticket = t.applyFor(RequestKind.PASSWORD_RESET, application("忘记撤销密码"))
         val code = BackOffice.approve(SECRET_HEX, RequestKind.PASSWORD_RESET, ticket.requestCode)
@@ -336,7 +355,7 @@ class MerchantDayTest {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     fun `the audit trail verifies, records every act and keeps no secret`() {
         val report = t.verifyAudit()
         assertTrue(report.ok, report.toString())
@@ -352,17 +371,18 @@ class MerchantDayTest {
             "terminal.activated", "request.opened", "request.code_rejected", "request.redeemed",
             "permission.granted", "password.set", "void.begun", "void.approved", "password.failed",
             "lockout.started", "restriction.lifted", "batch.settled", "password.reset",
+            "operator.added", "operator.signed_in", "operator.signed_out",
         )) {
             assertTrue(kind in kinds, "audit has $kind: $kinds")
         }
         val everything = entries.joinToString("\n") { it.detail }
-        for (secret in listOf(PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, SECRET_HEX, FULL_PAN)) {
+        for (secret in listOf(PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, ADMIN_PASSWORD, SECRET_HEX, FULL_PAN)) {
             assertFalse(everything.contains(secret), "the audit trail must not hold $secret")
         }
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     fun `one edited audit row in a copy of the database is named by its seq`() {
         val entries = t.audit(null, 500u)
         val target = entries.last { it.kind == "void.approved" }.seq // the lunch void

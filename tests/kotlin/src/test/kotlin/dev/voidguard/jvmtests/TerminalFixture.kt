@@ -6,6 +6,7 @@ import dev.voidguard.core.JournalQuery
 import dev.voidguard.core.KeyWrapper
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.SaleRequest
+import dev.voidguard.core.Session
 import dev.voidguard.core.Terminal
 import dev.voidguard.core.TerminalConfig
 import dev.voidguard.core.Transaction
@@ -23,6 +24,11 @@ const val PASSWORD = "274816"
 const val NEW_PASSWORD = "580394"
 const val WRONG_PASSWORD = "135792"
 const val FULL_PAN = "6222021234567890123"
+/** The administrator's (99) password, and the first password of every cashier the tests add. */
+const val ADMIN_PASSWORD = "58204719"
+const val CASHIER_PASSWORD = "3817"
+/** The cashier the ready fixture signs in. */
+const val CASHIER = "01"
 
 /** The PBKDF2 floor the core accepts; the shipped default takes ~200 ms per hash. */
 const val TEST_KDF_ITERATIONS = 1000u
@@ -61,22 +67,59 @@ class TerminalFixture(
     fun open(keys: KeyWrapper = this.keys, host: HostLink? = this.host): Terminal =
         Terminal.openWithClock(config(), keys, host, clock)
 
-    /** Closes the terminal and opens the same files again, as after a restart. */
+    /**
+     * Closes the terminal and opens the same files again, as after a restart. The
+     * session ends with the terminal; whoever was signed in signs in again when the
+     * reopened terminal lets them (a terminal that found tampering refuses it).
+     */
     fun reopen(): Terminal {
-        terminal.close()
+        closeTerminal()
         terminal = open()
+        closed = false
+        signedInBeforeClose?.let { no -> runCatching { terminal.signIn(no, passwordOf(no)) } }
+        signedInBeforeClose = null
         return terminal
     }
 
-    /** Closes the terminal (and its SQLite connection) and keeps the files. */
-    fun closeTerminal() = terminal.close()
+    /** Who was signed in when the terminal was last closed. */
+    private var signedInBeforeClose: String? = null
+    private var closed = false
 
-    /** Activated, permitted to void (with the back office's code), [PASSWORD] set. */
+    /** Closes the terminal (and its SQLite connection) and keeps the files. */
+    fun closeTerminal() {
+        if (!closed) signedInBeforeClose = terminal.session()?.operatorNo
+        terminal.close()
+        closed = true
+    }
+
+    /**
+     * Activated, permitted to void (with the back office's code), [PASSWORD] set, the
+     * administrator's password set, and cashier [CASHIER] added and signed in.
+     */
     fun makeReady(): TerminalFixture {
         terminal.activate(MERCHANT_NO, TERMINAL_ID, SECRET_HEX)
         redeem(RequestKind.VOID_PERMISSION)
         terminal.setVoidPassword(PASSWORD)
+        signInAs(CASHIER)
         return this
+    }
+
+    /**
+     * Signs out whoever is signed in and signs [operatorNo] in with their password; a
+     * cashier the terminal does not know yet is added by the administrator first (whose
+     * password is set first on a terminal that has none).
+     */
+    fun signInAs(operatorNo: String): Session {
+        val t = terminal
+        if (t.session() != null) t.signOut()
+        val known = t.operators().filter { it.active }.map { it.operatorNo }.toSet()
+        if ("99" !in known) t.setAdminPassword(ADMIN_PASSWORD)
+        if (operatorNo !in known && operatorNo != "00" && operatorNo != "99") {
+            t.signIn("99", ADMIN_PASSWORD)
+            t.addOperator(operatorNo, CASHIER_PASSWORD)
+            t.signOut()
+        }
+        return t.signIn(operatorNo, passwordOf(operatorNo))
     }
 
     /** Applies for [kind] and redeems the back office's answer. */
@@ -86,15 +129,8 @@ class TerminalFixture(
         return terminal.redeemApproval(ticket.requestCode, code, newPassword)
     }
 
-    fun sale(amount: String, operatorNo: String = "01"): Transaction =
-        terminal.recordSale(
-            SaleRequest(
-                amount = amount,
-                cardNumber = FULL_PAN,
-                cardScheme = "UnionPay",
-                operatorNo = operatorNo,
-            ),
-        )
+    /** A sale keyed by whoever is signed in. */
+    fun sale(amount: String): Transaction = terminal.recordSale(saleRequest(amount))
 
     override fun close() {
         terminal.close()
@@ -110,19 +146,24 @@ class TerminalFixture(
     }
 }
 
-/** The void of [t] as a merchant keys it: right date, amount and password. */
-fun voidOf(
-    t: Transaction,
-    password: String = PASSWORD,
-    operatorNo: String = "01",
-    authoriserNo: String = "00",
-) = VoidRequest(
+/** The password an operator signs in with: the void password for 00, the tests' own for the rest. */
+fun passwordOf(operatorNo: String): String = when (operatorNo) {
+    "00" -> PASSWORD
+    "99" -> ADMIN_PASSWORD
+    else -> CASHIER_PASSWORD
+}
+
+fun saleRequest(amount: String) = SaleRequest(amount = amount, cardNumber = FULL_PAN, cardScheme = "UnionPay")
+
+/**
+ * The void of [t] as a merchant keys it: right date, amount and password. The signed-in
+ * operator keys it; the supervisor's password (the void password) authorises it.
+ */
+fun voidOf(t: Transaction, password: String = PASSWORD) = VoidRequest(
     voucherNo = t.voucherNo,
     date = t.businessDate,
     amount = amountText(t.amount),
     password = password,
-    operatorNo = operatorNo,
-    authoriserNo = authoriserNo,
     reason = "customer_request",
 )
 

@@ -36,10 +36,39 @@ class Driver(private val host: TestHost = TestHost.current) {
     val app: VoidGuardApp
         get() = instrumentation.targetContext.applicationContext as VoidGuardApp
 
-    /** A database file of its own and the default settings (built-in simulator, operator 01). */
+    private var database: String? = null
+
+    /** A database file of its own (so nobody is signed in) and the default settings (built-in simulator). */
     fun freshTerminal() = onCoreThread {
-        app.useDatabase("instrumented-${System.nanoTime()}.db")
+        val name = "instrumented-${System.nanoTime()}.db"
+        app.useDatabase(name)
         app.saveSettings(Settings())
+        database = name
+    }
+
+    /**
+     * Closes the terminal and opens the same files on next use, as a new process would
+     * after the old one was ended: the journal stays, the session is gone.
+     */
+    fun reopenTerminal() = onCoreThread { app.useDatabase(checkNotNull(database) { "no fresh terminal yet" }) }
+
+    /**
+     * Signs [operatorNo] in straight through the core, signing out whoever else is signed
+     * in first: for tests whose subject is another screen than sign-in.
+     */
+    fun signInAs(operatorNo: String, password: String) = onCoreThread {
+        val t = app.terminal()
+        val current = t.session()?.operatorNo
+        if (current != operatorNo) {
+            if (current != null) t.signOut()
+            t.signIn(operatorNo, password)
+        }
+    }
+
+    /** Signs out straight through the core, if anyone is signed in. */
+    fun signOutNow() = onCoreThread {
+        val t = app.terminal()
+        if (t.session() != null) t.signOut()
     }
 
     fun onCoreThread(task: () -> Unit) {
@@ -95,6 +124,14 @@ class Driver(private val host: TestHost = TestHost.current) {
         var view: View? = null
         instrumentation.runOnMainSync { view = activity.findViewById(id) }
         return view ?: flunk("no view ${name(activity, id)} on ${activity.javaClass.simpleName}: ${screenText(activity)}")
+    }
+
+    /** The view tagged [tag] (a cashier's button on the operators' list, say). */
+    fun findTagged(activity: Activity, tag: Any): View {
+        settle(activity)
+        var view: View? = null
+        instrumentation.runOnMainSync { view = activity.window.decorView.findViewWithTag(tag) }
+        return view ?: flunk("no view tagged $tag on ${activity.javaClass.simpleName}: ${screenText(activity)}")
     }
 
     fun has(activity: Activity, id: Int): Boolean {

@@ -8,12 +8,14 @@ import dev.voidguard.app.ActivationActivity
 import dev.voidguard.app.AuditActivity
 import dev.voidguard.app.HomeActivity
 import dev.voidguard.app.JournalActivity
+import dev.voidguard.app.OperatorsActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
 import dev.voidguard.app.RequestsActivity
 import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettingsActivity
 import dev.voidguard.app.SettlementActivity
+import dev.voidguard.app.SignInActivity
 import dev.voidguard.app.SlipActivity
 import dev.voidguard.app.VoidActivity
 import java.io.File
@@ -24,7 +26,11 @@ import org.junit.Assert.assertTrue
 import org.junit.Assume.assumeTrue
 import org.junit.Test
 
-/** Every screen the merchant can reach, in both languages, each one left by Back. */
+/**
+ * Every screen the merchant can reach, in both languages, each one left by Back. The
+ * cashier is signed in, except for the sign-in screen (nobody is, and the cashier's
+ * number is keyed to reach the password) and the operators' screen (the administrator is).
+ */
 class EveryScreenTest : MerchantTest() {
     @After
     fun english() {
@@ -39,6 +45,7 @@ class EveryScreenTest : MerchantTest() {
             d.setLanguage(language)
             for (screen in SCREENS) {
                 val a = open(screen, sale)
+                if (screen == SignInActivity::class.java) d.pin(a, CASHIER)
                 val labels = labels(a)
                 assertTrue("$language ${screen.simpleName}: no labels: ${d.screenText(a)}", labels.isNotEmpty())
                 for (label in labels + a.title.toString()) {
@@ -75,6 +82,10 @@ class EveryScreenTest : MerchantTest() {
             val a = open(screen, sale)
             leaveByBack(a)
         }
+        val signIn = open(SignInActivity::class.java, sale)
+        d.pin(signIn, CASHIER)
+        d.find(signIn, R.id.pin_ok)
+        leaveByBack(signIn)
     }
 
     @Test
@@ -84,7 +95,8 @@ class EveryScreenTest : MerchantTest() {
             File(d.app.filesDir, name).writeText("this is not a database, and must be kept as it is")
             d.app.useDatabase(name)
         }
-        for (screen in listOf(HomeActivity::class.java, VoidActivity::class.java, PasswordActivity::class.java, SettlementActivity::class.java)) {
+        for (screen in listOf(HomeActivity::class.java, VoidActivity::class.java, PasswordActivity::class.java, SettlementActivity::class.java,
+            SignInActivity::class.java, OperatorsActivity::class.java)) {
             val a = d.launch(screen)
             assertTrue(d.screenText(a), d.screenText(a).contains(a.getString(R.string.terminal_unavailable_title)))
             leaveByBack(a)
@@ -97,8 +109,16 @@ class EveryScreenTest : MerchantTest() {
         assertTrue("${a.javaClass.simpleName} is still open after $MAX_BACKS Backs: ${d.screenText(a)}", a.isFinishing)
     }
 
-    private fun open(screen: Class<out Activity>, sale: Sale): Activity = d.launch(screen) {
-        if (screen == SlipActivity::class.java) putExtra(SlipActivity.EXTRA_VOUCHER, sale.voucherNo)
+    /** Opens [screen] with whoever may use it signed in (nobody, for sign-in itself). */
+    private fun open(screen: Class<out Activity>, sale: Sale): Activity {
+        when (screen) {
+            SignInActivity::class.java -> d.signOutNow()
+            OperatorsActivity::class.java -> d.signInAs(ADMINISTRATOR, ADMIN_PASSWORD)
+            else -> d.signInAs(CASHIER, CASHIER_PASSWORD)
+        }
+        return d.launch(screen) {
+            if (screen == SlipActivity::class.java) putExtra(SlipActivity.EXTRA_VOUCHER, sale.voucherNo)
+        }
     }
 
     /** The words on the screen's buttons: every one is a string resource. */
@@ -121,7 +141,8 @@ class EveryScreenTest : MerchantTest() {
             HomeActivity::class.java, ActivationActivity::class.java, PasswordActivity::class.java,
             VoidActivity::class.java, SaleActivity::class.java, JournalActivity::class.java,
             SettlementActivity::class.java, RequestsActivity::class.java, AuditActivity::class.java,
-            SettingsActivity::class.java, SlipActivity::class.java,
+            SettingsActivity::class.java, SlipActivity::class.java, SignInActivity::class.java,
+            OperatorsActivity::class.java,
         )
     }
 }

@@ -2,10 +2,13 @@ package dev.voidguard.app.test
 
 import android.app.Activity
 import dev.voidguard.app.ActivationActivity
+import dev.voidguard.app.HomeActivity
+import dev.voidguard.app.OperatorsActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
 import dev.voidguard.app.RequestsActivity
 import dev.voidguard.app.SaleActivity
+import dev.voidguard.app.SignInActivity
 import dev.voidguard.app.VoidActivity
 import dev.voidguard.core.RequestKind
 import java.nio.ByteBuffer
@@ -20,6 +23,11 @@ const val PASSWORD = "274816"
 const val NEW_PASSWORD = "580394"
 const val WRONG_PASSWORD = "135792"
 const val FULL_PAN = "6222021234567890123"
+/** The administrator's (99) password, the cashier the merchant day signs in, and theirs. */
+const val ADMINISTRATOR = "99"
+const val ADMIN_PASSWORD = "58204719"
+const val CASHIER = "01"
+const val CASHIER_PASSWORD = "3817"
 
 /** A sale as the sale screen reported it. */
 data class Sale(val voucherNo: String, val businessDate: String, val amount: String)
@@ -73,10 +81,57 @@ class Merchant(val d: Driver) {
         d.tap(a, R.id.action_done)
     }
 
-    /** Activated, permitted to void, password set: all through the screens. */
+    /** On a fresh terminal, right after activation: the administrator's own password, keyed twice. */
+    fun setAdminPassword() {
+        val a = d.launch(OperatorsActivity::class.java)
+        d.pin(a, ADMIN_PASSWORD)
+        d.pin(a, ADMIN_PASSWORD)
+        d.find(a, R.id.admin_password_done)
+        d.tap(a, R.id.action_done)
+    }
+
+    /** Signs [operatorNo] in on the sign-in screen, which closes once they are. */
+    fun signIn(operatorNo: String, password: String) {
+        val a = d.launch(SignInActivity::class.java)
+        d.pin(a, operatorNo)
+        d.pin(a, password)
+        if (!a.isFinishing && d.has(a, R.id.pin_ok)) d.tap(a, R.id.pin_ok)
+        assertTrue("$operatorNo is not signed in: ${d.screenText(a)}", a.isFinishing)
+    }
+
+    /** Signs out from home, which then offers signing in. */
+    fun signOut() {
+        val home = d.launch(HomeActivity::class.java)
+        d.tap(home, R.id.action_sign_out)
+        d.find(home, R.id.action_sign_in)
+        d.back(home)
+    }
+
+    /** The administrator, signed in, adds cashier [operatorNo] with a first password keyed twice. */
+    fun addCashier(operatorNo: String, password: String) {
+        val a = d.launch(OperatorsActivity::class.java)
+        d.tap(a, R.id.action_add_cashier)
+        d.pin(a, operatorNo)
+        repeat(2) {
+            d.pin(a, password)
+            if (password.length < 8) d.tap(a, R.id.pin_ok)
+        }
+        d.find(a, R.id.operators_change)
+        d.back(a)
+    }
+
+    /**
+     * Activated, the administrator's password set and cashier [CASHIER] added by them,
+     * the cashier signed in, permitted to void, password set: all through the screens.
+     */
     fun ready() {
         d.freshTerminal()
         activate()
+        setAdminPassword()
+        signIn(ADMINISTRATOR, ADMIN_PASSWORD)
+        addCashier(CASHIER, CASHIER_PASSWORD)
+        signOut()
+        signIn(CASHIER, CASHIER_PASSWORD)
         grantVoidPermission()
         setPassword()
     }

@@ -7,11 +7,13 @@ import android.view.accessibility.AccessibilityEvent
 import android.widget.Button
 import dev.voidguard.app.ActivationActivity
 import dev.voidguard.app.HomeActivity
+import dev.voidguard.app.OperatorsActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
 import dev.voidguard.app.RequestsActivity
 import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettlementActivity
+import dev.voidguard.app.SignInActivity
 import dev.voidguard.app.SlipActivity
 import dev.voidguard.app.VoidActivity
 import dev.voidguard.core.RequestKind
@@ -39,16 +41,21 @@ class VoidFlowTest : MerchantTest() {
         val sale = merchant.sale("12.34")
         val a = merchant.voidUpToPassword(sale)
         assertTrue("the void screen forbids screenshots", secure(a))
+        assertEquals("the confirmation names the signed-in cashier", CASHIER, d.text(a, R.id.void_keyed_by))
+        assertEquals(a.getString(R.string.operator_line, "00", a.getString(R.string.role_supervisor)), d.text(a, R.id.void_authorised_by))
         d.pin(a, PASSWORD)
         d.find(a, R.id.void_success)
         val voidVoucher = d.text(a, R.id.void_voucher_no)
         assertTrue(voidVoucher != sale.voucherNo)
+        assertEquals(CASHIER, d.text(a, R.id.void_keyed_by))
+        assertEquals("00", d.text(a, R.id.void_authorised_by))
 
         d.tap(a, R.id.action_show_slip)
         val slip = d.text(a, R.id.slip_text)
         assertTrue(slip, slip.contains(voidVoucher))
         assertTrue(slip, slip.contains(sale.voucherNo))
         assertFalse("no full card number on a slip", slip.contains(FULL_PAN))
+        assertTrue("the slip names the cashier: $slip", Regex("""OPERATOR[^\n]*: $CASHIER""").containsMatchIn(slip))
         d.tap(a, R.id.action_done)
         d.find(a, R.id.void_menu_void)
     }
@@ -145,7 +152,8 @@ class ScreensTest : MerchantTest() {
     fun everyScreenWithAPasswordOrASlipIsSecureAndHomeIsNot() {
         // A secret, a code, a slip or a full card number on screen: no screenshots, no thumbnail.
         for (screen in listOf(ActivationActivity::class.java, PasswordActivity::class.java, VoidActivity::class.java,
-            RequestsActivity::class.java, SettlementActivity::class.java, SaleActivity::class.java, SlipActivity::class.java)) {
+            RequestsActivity::class.java, SettlementActivity::class.java, SaleActivity::class.java, SlipActivity::class.java,
+            SignInActivity::class.java, OperatorsActivity::class.java)) {
             assertTrue(screen.simpleName, secure(d.launch(screen)))
         }
         assertFalse(secure(d.launch(HomeActivity::class.java)))
@@ -193,3 +201,131 @@ class ScreensTest : MerchantTest() {
 
 fun secure(a: android.app.Activity): Boolean =
     a.window.attributes.flags and WindowManager.LayoutParams.FLAG_SECURE != 0
+
+/** Signing in and out through the screens, and home offering each operator what they may do. */
+class SessionTest : MerchantTest() {
+    @Test
+    fun homeRoutesTheCashierToTheMoneyTilesAndTheAdministratorToOperators() {
+        val cashier = d.launch(HomeActivity::class.java)
+        assertEquals(cashier.getString(R.string.operator_line, CASHIER, cashier.getString(R.string.role_cashier)),
+            d.text(cashier, R.id.signed_in_operator))
+        for (tile in MONEY_TILES) assertTrue(d.name(cashier, tile), d.has(cashier, tile))
+        d.tap(cashier, R.id.action_sign_out)
+        d.find(cashier, R.id.action_sign_in)
+        for (tile in MONEY_TILES) assertFalse("signed out: ${d.name(cashier, tile)}", d.has(cashier, tile))
+
+        merchant.signIn(ADMINISTRATOR, ADMIN_PASSWORD)
+        val admin = d.launch(HomeActivity::class.java)
+        d.find(admin, R.id.menu_operators)
+        for (tile in MONEY_TILES) assertFalse("the administrator: ${d.name(admin, tile)}", d.has(admin, tile))
+        d.tap(admin, R.id.action_sign_out)
+        d.find(admin, R.id.action_sign_in)
+    }
+
+    @Test
+    fun homeSignsInThroughTheSignInScreen() {
+        d.signOutNow()
+        val home = d.launch(HomeActivity::class.java)
+        val signIn = d.expect(SignInActivity::class.java) { d.tap(home, R.id.action_sign_in) }
+        d.pin(signIn, CASHIER)
+        d.pin(signIn, CASHIER_PASSWORD)
+        d.tap(signIn, R.id.pin_ok)
+        assertTrue(d.screenText(signIn), signIn.isFinishing)
+        d.back(home)
+        d.find(d.launch(HomeActivity::class.java), R.id.menu_sale)
+    }
+
+    @Test
+    fun aWrongPasswordSaysTheAttemptsLeftAndFiveLockTheCashier() {
+        d.signOutNow()
+        val a = d.launch(SignInActivity::class.java)
+        d.pin(a, "05")
+        assertEquals(a.getString(R.string.refusal_unknown_operator, "05"), d.text(a, R.id.notice))
+        d.pin(a, CASHIER)
+        repeat(4) { attempt ->
+            d.pin(a, "9999")
+            d.tap(a, R.id.pin_ok)
+            val left = 4 - attempt
+            assertEquals(a.resources.getQuantityString(R.plurals.refusal_wrong_operator_password, left, CASHIER, left), d.text(a, R.id.notice))
+        }
+        d.pin(a, "9999")
+        d.tap(a, R.id.pin_ok)
+        val locked = d.text(a, R.id.notice)
+        val lockedPrefix = a.getString(R.string.refusal_operator_locked_until, CASHIER, "\u0000").substringBefore('\u0000')
+        assertTrue(locked, locked.startsWith(lockedPrefix))
+        assertTrue("back on the number step: ${d.screenText(a)}", d.has(a, R.id.entry_digits))
+        assertFalse(a.isFinishing)
+    }
+
+    @Test
+    fun aNewProcessHasNobodySignedInAndTheJournalKept() {
+        val sale = merchant.sale("6.60")
+        d.reopenTerminal()
+        val home = d.launch(HomeActivity::class.java)
+        d.find(home, R.id.action_sign_in)
+        merchant.signIn(CASHIER, CASHIER_PASSWORD)
+        val slip = d.launch(SlipActivity::class.java) { putExtra(SlipActivity.EXTRA_VOUCHER, sale.voucherNo) }
+        assertTrue(d.text(slip, R.id.slip_text).contains(sale.voucherNo))
+    }
+
+    @Test
+    fun aSaleIsKeyedByTheSignedInCashier() {
+        merchant.signOut()
+        merchant.signIn(ADMINISTRATOR, ADMIN_PASSWORD)
+        merchant.addCashier("03", "602917")
+        merchant.signOut()
+        merchant.signIn("03", "602917")
+        val a = d.launch(SaleActivity::class.java)
+        assertEquals("03", d.text(a, R.id.sale_operator))
+        d.type(a, R.id.field_amount, "7.00")
+        d.type(a, R.id.field_card_number, FULL_PAN)
+        d.tap(a, R.id.action_record_sale)
+        d.find(a, R.id.sale_recorded)
+        assertEquals("03", d.text(a, R.id.sale_operator))
+    }
+
+    private companion object {
+        val MONEY_TILES = listOf(R.id.menu_void, R.id.menu_sale, R.id.menu_settlement)
+    }
+}
+
+/** The administrator's screen, through the taps. */
+class OperatorsTest : MerchantTest() {
+    @Test
+    fun theAdministratorAddsGivesANewPasswordAndRemovesACashier() {
+        d.signInAs(ADMINISTRATOR, ADMIN_PASSWORD)
+        merchant.addCashier("03", "6029")
+        val a = d.launch(OperatorsActivity::class.java)
+        d.tapView(a, d.findTagged(a, OperatorsActivity.operatorTag("03")))
+        assertEquals(a.getString(R.string.operator_active), d.text(a, R.id.operator_standing))
+        d.tap(a, R.id.action_reset_operator_password)
+        repeat(2) {
+            d.pin(a, "58203174")
+        }
+        assertEquals(a.getString(R.string.operators_password_was_reset, "03"), d.text(a, R.id.operators_change))
+
+        d.tapView(a, d.findTagged(a, OperatorsActivity.operatorTag("03")))
+        d.tap(a, R.id.action_remove_operator)
+        d.tap(a, R.id.action_confirm_remove)
+        assertEquals(a.getString(R.string.operators_removed, "03"), d.text(a, R.id.operators_change))
+        assertFalse("a removed cashier is no longer offered", d.screenText(a).contains(
+            a.getString(R.string.operator_button, "03", a.getString(R.string.role_cashier), a.getString(R.string.operator_active)),
+        ))
+
+        d.signOutNow()
+        val signIn = d.launch(SignInActivity::class.java)
+        d.pin(signIn, "03")
+        assertEquals(signIn.getString(R.string.refusal_unknown_operator, "03"), d.text(signIn, R.id.notice))
+    }
+
+    @Test
+    fun aCashierNumberIsTwoDigitsFrom01To98() {
+        d.signInAs(ADMINISTRATOR, ADMIN_PASSWORD)
+        val a = d.launch(OperatorsActivity::class.java)
+        d.tap(a, R.id.action_add_cashier)
+        d.pin(a, "99")
+        assertEquals(a.getString(R.string.notice_not_a_cashier_number), d.text(a, R.id.notice))
+        d.pin(a, CASHIER)
+        assertEquals(a.getString(R.string.refusal_operator_exists, CASHIER), d.text(a, R.id.notice))
+    }
+}

@@ -1,9 +1,18 @@
 package dev.voidguard.app.flow
 
+import dev.voidguard.core.Role
+import dev.voidguard.core.Session
 import dev.voidguard.core.TerminalInterface
 import dev.voidguard.core.TerminalStatus
+import dev.voidguard.core.VoidGuardException
 
-/** The home screen: the terminal's standing and what needs the merchant's attention. */
+/**
+ * The home screen: the terminal's standing, who is signed in, and what needs the
+ * merchant's attention. It routes by who may do what: a terminal not activated offers
+ * activation; an activated one without the administrator's password offers setting it;
+ * with nobody signed in it offers signing in; the administrator gets operator management
+ * and no money action; a cashier or the supervisor gets the money tiles.
+ */
 class HomeFlow(private val terminal: TerminalInterface) {
     /** Things the home screen points out, most urgent first. */
     sealed interface Alert {
@@ -18,7 +27,18 @@ class HomeFlow(private val terminal: TerminalInterface) {
     sealed interface State {
         data object Loading : State
         data object NotActivated : State
-        data class Ready(val status: TerminalStatus, val alerts: List<Alert>) : State {
+
+        /** Activated, and the administrator (99) has no password yet: it is set first. */
+        data class AdminPasswordNotSet(val status: TerminalStatus) : State
+
+        /** Nobody is signed in (a fresh start, a sign-out, or the app's process was ended). */
+        data class SignedOut(val status: TerminalStatus) : State
+
+        /** The administrator manages operators; no money action is offered. */
+        data class Administrator(val status: TerminalStatus, val session: Session) : State
+
+        /** A cashier or the supervisor: the money tiles. */
+        data class Ready(val status: TerminalStatus, val alerts: List<Alert>, val session: Session) : State {
             /** Voiding is offered when nothing local stands in its way. */
             val canVoid: Boolean
                 get() = alerts.none { it !is Alert.PasswordChangeDue && it !is Alert.PendingHostWork }
@@ -26,19 +46,47 @@ class HomeFlow(private val terminal: TerminalInterface) {
         data class Failed(val notice: Notice) : State
     }
 
+    sealed interface Event {
+        data object Refresh : Event
+        data object SignOut : Event
+    }
+
     var state: State = State.Loading
         private set
 
+    fun on(event: Event): State = when (event) {
+        Event.Refresh -> refresh()
+        Event.SignOut -> signOut()
+    }
+
     fun refresh(): State {
-        val next = when (val result = attempt { terminal.status() }) {
-            is Attempt.Failed -> State.Failed(result.notice)
-            is Attempt.Done -> {
-                val status = result.value
-                if (!status.activated) State.NotActivated else State.Ready(status, alertsFor(status))
+        val result = attempt {
+            val status = terminal.status()
+            val session = terminal.session()
+            when {
+                !status.activated -> State.NotActivated
+                terminal.operators().none { it.role == Role.ADMINISTRATOR } -> State.AdminPasswordNotSet(status)
+                session == null -> State.SignedOut(status)
+                session.role == Role.ADMINISTRATOR -> State.Administrator(status, session)
+                else -> State.Ready(status, alertsFor(status), session)
             }
+        }
+        val next = when (result) {
+            is Attempt.Failed -> State.Failed(result.notice)
+            is Attempt.Done -> result.value
         }
         state = next
         return next
+    }
+
+    /** Ends the session; home then offers signing in. */
+    private fun signOut(): State = when (val result = attempt { terminal.signOut() }) {
+        is Attempt.Done -> refresh()
+        is Attempt.Failed -> when (result.notice.refusal) {
+            // Already nobody: the screen was behind the terminal's session.
+            is VoidGuardException.NotSignedIn -> refresh()
+            else -> State.Failed(result.notice).also { state = it }
+        }
     }
 
     companion object {

@@ -15,6 +15,9 @@ sealed interface Notice {
     /** The second entry of a new password differs from the first. */
     data object PasswordsDiffer : Notice
 
+    /** A number the administrator may not give a cashier: cashiers are 01–98. */
+    data object NotACashierNumber : Notice
+
     /** The acquirer's payment app did not complete the card leg. */
     data class CardLegFailed(val error: HostException) : Notice
 

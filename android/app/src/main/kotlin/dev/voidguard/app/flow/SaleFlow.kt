@@ -11,17 +11,21 @@ import dev.voidguard.core.Problem
 /**
  * Record a sale (消费). With the built-in simulated host the merchant keys the card
  * number (masked at once by the core); with a payment app, the app reads the card and
- * the sale is journaled with the RRN and auth code it reports.
+ * the sale is journaled with the RRN and auth code it reports. The sale is keyed by
+ * whoever is signed in; the form names them.
  */
 class SaleFlow(
     private val terminal: TerminalInterface,
-    private val operatorNo: String,
     private val cardLeg: CardLeg? = null,
 ) {
     sealed interface State {
-        /** [keyedCard] is false when a payment app reads the card. */
+        /**
+         * [keyedCard] is false when a payment app reads the card. [operatorNo] is the
+         * signed-in operator the sale will be keyed by (null: nobody, the core refuses).
+         */
         data class Form(
             val keyedCard: Boolean,
+            val operatorNo: String?,
             val amount: String = "",
             val cardScheme: String = DEFAULT_SCHEME,
             val notice: Notice? = null,
@@ -36,19 +40,19 @@ class SaleFlow(
         data object Again : Event
     }
 
-    var state: State = State.Form(keyedCard = cardLeg == null)
+    var state: State = form()
         private set
 
     private var orders = 0
 
     fun on(event: Event): State {
         val next = when (event) {
-            Event.Again -> State.Form(keyedCard = cardLeg == null)
+            Event.Again -> form()
             is Event.Submit -> {
                 val form = state as? State.Form ?: return state
                 val keyed = form.copy(amount = event.amount, cardScheme = event.cardScheme)
                 val leg = cardLeg
-                if (leg == null) record(keyed, SaleRequest(event.amount, event.cardNumber, event.cardScheme, operatorNo))
+                if (leg == null) record(keyed, SaleRequest(event.amount, event.cardNumber, event.cardScheme))
                 else viaPaymentApp(keyed, leg, event.amount)
             }
         }
@@ -65,7 +69,7 @@ class SaleFlow(
         } catch (e: HostException) {
             return form.copy(notice = Notice.CardLegFailed(e))
         }
-        val request = SaleRequest(amount, sale.maskedPan, sale.cardScheme, operatorNo, sale.rrn, sale.authCode)
+        val request = SaleRequest(amount, sale.maskedPan, sale.cardScheme, sale.rrn, sale.authCode)
         return when (val result = attempt { terminal.recordSale(request) }) {
             is Attempt.Done -> State.Recorded(result.value)
             is Attempt.Failed -> form.copy(
@@ -79,6 +83,11 @@ class SaleFlow(
             is Attempt.Done -> State.Recorded(result.value)
             is Attempt.Failed -> form.copy(notice = result.notice)
         }
+
+    private fun form(): State.Form {
+        val keyer = terminal.session()?.operatorNo
+        return State.Form(keyedCard = cardLeg == null, operatorNo = keyer)
+    }
 
     private fun orderNo(): String = "VG${System.currentTimeMillis()}${(++orders).toString().padStart(3, '0')}"
 

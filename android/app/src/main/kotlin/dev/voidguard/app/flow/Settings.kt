@@ -17,13 +17,11 @@ data class Settings(
     val simulatorMode: SimulatorMode = SimulatorMode.APPROVE,
     val paymentAppPackage: String = PaymentAppProtocol.DEFAULT_PACKAGE,
     val paymentAppActivity: String = PaymentAppProtocol.DEFAULT_ACTIVITY,
-    /** Who keys sales and voids on this terminal (01–98 cashiers, 00 supervisor). */
-    val operatorNo: String = "01",
 )
 
 /** The settings screen: edit, check, save. */
 class SettingsFlow(initial: Settings) {
-    enum class Problem { OPERATOR_NO, PAYMENT_APP_PACKAGE, PAYMENT_APP_ACTIVITY }
+    enum class Problem { PAYMENT_APP_PACKAGE, PAYMENT_APP_ACTIVITY }
 
     sealed interface State {
         data class Editing(val settings: Settings, val problems: Set<Problem> = emptySet()) : State
@@ -42,7 +40,6 @@ class SettingsFlow(initial: Settings) {
         val next = when (event) {
             is Event.Save -> {
                 val s = event.settings.copy(
-                    operatorNo = event.settings.operatorNo.trim(),
                     paymentAppPackage = event.settings.paymentAppPackage.trim(),
                     paymentAppActivity = event.settings.paymentAppActivity.trim(),
                 )
@@ -62,9 +59,6 @@ class SettingsFlow(initial: Settings) {
         private val JAVA_NAME = Regex("""[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+""")
 
         fun problemsOf(s: Settings): Set<Problem> = buildSet {
-            // 99 is the system administrator, who sets the terminal up but never transacts.
-            val op = s.operatorNo
-            if (op.length != 2 || !op.all { it in '0'..'9' } || op == "99") add(Problem.OPERATOR_NO)
             if (s.hostChoice == HostChoice.PAYMENT_APP) {
                 if (!JAVA_NAME.matches(s.paymentAppPackage)) add(Problem.PAYMENT_APP_PACKAGE)
                 if (!JAVA_NAME.matches(s.paymentAppActivity)) add(Problem.PAYMENT_APP_ACTIVITY)

@@ -9,19 +9,20 @@ import dev.voidguard.core.TerminalStatus
 /**
  * Settlement (结算): closes the open batch and shows its totals and the voids per
  * operator. With a payment app doing the card legs, its batch is closed first (900000);
- * if that fails the journal's batch stays open.
+ * if that fails the journal's batch stays open. The signed-in operator settles.
  */
 class SettlementFlow(
     private val terminal: TerminalInterface,
-    private val operatorNo: String,
     private val cardLeg: CardLeg? = null,
 ) {
     sealed interface State {
         data object Loading : State
 
+        /** [operatorNo]: who is signed in and would settle (null: nobody, the core refuses). */
         data class Ready(
             val status: TerminalStatus,
             val voidsByOperator: List<OperatorVoids>,
+            val operatorNo: String?,
             val notice: Notice? = null,
         ) : State
 
@@ -48,9 +49,9 @@ class SettlementFlow(
     }
 
     private fun load(notice: Notice?): State {
-        val result = attempt { terminal.status() to terminal.voidsByOperator(null) }
+        val result = attempt { Triple(terminal.status(), terminal.voidsByOperator(null), terminal.session()) }
         return when (result) {
-            is Attempt.Done -> State.Ready(result.value.first, result.value.second, notice)
+            is Attempt.Done -> State.Ready(result.value.first, result.value.second, result.value.third?.operatorNo, notice)
             is Attempt.Failed -> State.Failed(notice ?: result.notice)
         }
     }
@@ -65,7 +66,7 @@ class SettlementFlow(
             }
         }
         val result = attempt {
-            val report = terminal.settle(operatorNo)
+            val report = terminal.settle()
             report to terminal.voidsByOperator(report.batchNo)
         }
         return when (result) {

@@ -16,13 +16,11 @@ import dev.voidguard.core.VoidRequest
  * The void flow (消费撤销) as the merchant taps it: menu → voucher number → the
  * transaction → date and amount → reason → void password → result → slip.
  *
- * [operatorNo] is who keys the void; the void password is the supervisor's, so the
- * authoriser is always operator 00 (a cashier cannot authorise their own void, the
- * supervisor may key and authorise alike).
+ * The void is keyed by whoever is signed in; the void password is the supervisor's, so
+ * the authoriser is always operator 00. The confirmation before the password names both.
  */
 class VoidFlow(
     private val terminal: TerminalInterface,
-    private val operatorNo: String,
     private val reasons: List<String>,
     private val locale: Locale,
 ) {
@@ -49,11 +47,17 @@ class VoidFlow(
 
         data class ReasonChoice(val preview: VoidPreview, val reasons: List<String>) : State
 
+        /**
+         * The confirmation and the void password: [operatorNo] keys the void (the
+         * signed-in operator), [authoriserNo] authorises it with the password.
+         */
         data class PasswordEntry(
             val transaction: Transaction,
             val reason: String,
+            val operatorNo: String?,
             val filled: Int,
             val length: Int,
+            val authoriserNo: String = SUPERVISOR,
         ) : State
 
         /** 撤销成功 */
@@ -177,7 +181,8 @@ class VoidFlow(
         val r = chosen ?: return State.ReasonChoice(p, reasons)
         reason = r
         pad.wipe()
-        return State.PasswordEntry(p.original, r, 0, pad.length)
+        val keyer = terminal.session()?.operatorNo
+        return State.PasswordEntry(p.original, r, keyer, 0, pad.length)
     }
 
     private fun submit(): State {
@@ -188,8 +193,6 @@ class VoidFlow(
             date = keyed.date,
             amount = keyed.amount,
             password = String(password),
-            operatorNo = operatorNo,
-            authoriserNo = SUPERVISOR,
             reason = reason.orEmpty(),
         )
         password.wipe()
@@ -231,8 +234,8 @@ class VoidFlow(
     private fun move(next: State): State = next.also { state = it }
 
     companion object {
-        /** Operator 00 holds the void password. */
-        const val SUPERVISOR = "00"
+        /** Operator 00 holds the void password and so authorises every void. */
+        const val SUPERVISOR = Operators.SUPERVISOR
 
         fun blockerOf(t: Transaction): Blocker? = when {
             t.kind == TransactionKind.VOID -> Blocker.IS_A_VOID

@@ -77,7 +77,7 @@ class BooksFlowTest {
         fx.sale("2.50")
         voidOf(a.voucherNo, "10.00")
 
-        val flow = SettlementFlow(fx.terminal, CASHIER)
+        val flow = SettlementFlow(fx.terminal)
         val ready = flow.on(SettlementFlow.Event.Load).must<SettlementFlow.State.Ready>()
         assertEquals("000001", ready.status.batchNo)
         assertEquals(1u, ready.voidsByOperator.single().voidCount)
@@ -103,7 +103,7 @@ class BooksFlowTest {
             override fun sale(amountFen: Long, orderNo: String) = error("not used")
             override fun settle(batchNo: String): CardSettlement = throw dev.voidguard.core.HostException.Timeout()
         }
-        val flow = SettlementFlow(fx.terminal, CASHIER, failing)
+        val flow = SettlementFlow(fx.terminal, failing)
         flow.on(SettlementFlow.Event.Load)
         val after = flow.on(SettlementFlow.Event.Settle).must<SettlementFlow.State.Ready>()
         after.notice.must<Notice.CardLegFailed>()

@@ -28,6 +28,9 @@ const val NEW_PASSWORD = "580394"
 const val WRONG_PASSWORD = "135792"
 const val FULL_PAN = "6222021234567890123"
 const val CASHIER = "01"
+/** The administrator's (99) password, and the first password every cashier gets here. */
+const val ADMIN_PASSWORD = "58204719"
+const val CASHIER_PASSWORD = "3817"
 
 /** 2025-03-14 10:00 in China (+08:00). */
 const val START_MS = 1_741_917_600_000L
@@ -102,26 +105,54 @@ class Fixture : AutoCloseable {
 
     fun activate(): Fixture = apply { terminal.activate(MERCHANT_NO, TERMINAL_ID, SECRET_HEX) }
 
-    /** Activated, void permission granted by the back office, [PASSWORD] set. */
+    /**
+     * Activated, void permission granted by the back office, [PASSWORD] set, the
+     * administrator's password set, and cashier [CASHIER] added and signed in.
+     */
     fun ready(): Fixture = apply {
         activate()
         val ticket = terminal.applyFor(RequestKind.VOID_PERMISSION, application())
         terminal.redeemApproval(ticket.requestCode, BackOffice.approve(ticket.kind, ticket.requestCode), null)
         terminal.setVoidPassword(PASSWORD)
+        signInAs(CASHIER)
     }
 
-    fun sale(amount: String = "12.34", operatorNo: String = CASHIER): Transaction =
-        terminal.recordSale(SaleRequest(amount, FULL_PAN, "UnionPay", operatorNo))
+    /**
+     * Signs out whoever is signed in and signs [operatorNo] in with their password; a
+     * cashier the terminal does not know yet is added by the administrator first (whose
+     * password is set first on a terminal that has none).
+     */
+    fun signInAs(operatorNo: String) {
+        if (terminal.session() != null) terminal.signOut()
+        val known = terminal.operators().filter { it.active }.map { it.operatorNo }.toSet()
+        if (Operators.ADMINISTRATOR !in known) terminal.setAdminPassword(ADMIN_PASSWORD)
+        if (operatorNo !in known && Operators.isCashierNumber(operatorNo)) {
+            terminal.signIn(Operators.ADMINISTRATOR, ADMIN_PASSWORD)
+            terminal.addOperator(operatorNo, CASHIER_PASSWORD)
+            terminal.signOut()
+        }
+        terminal.signIn(operatorNo, passwordOf(operatorNo))
+    }
+
+    /** A sale keyed by whoever is signed in. */
+    fun sale(amount: String = "12.34"): Transaction =
+        terminal.recordSale(SaleRequest(amount, FULL_PAN, "UnionPay"))
 
     val today: String get() = terminal.status().businessDate
 
-    fun voidFlow(operatorNo: String = CASHIER, locale: Locale = Locale.EN) =
-        VoidFlow(terminal, operatorNo, config.voidReasons, locale)
+    fun voidFlow(locale: Locale = Locale.EN) = VoidFlow(terminal, config.voidReasons, locale)
 
     override fun close() {
         terminal.close()
         dir.toFile().deleteRecursively()
     }
+}
+
+/** The password [operatorNo] signs in with: the void password for 00, the tests' own for the rest. */
+fun passwordOf(operatorNo: String): String = when (operatorNo) {
+    Operators.SUPERVISOR -> PASSWORD
+    Operators.ADMINISTRATOR -> ADMIN_PASSWORD
+    else -> CASHIER_PASSWORD
 }
 
 /** Keys [digits] on a PIN pad through [on]; returns the last state. */

@@ -36,6 +36,8 @@ class SetupFlowTest {
         val home = HomeFlow(fx.terminal)
         assertEquals(HomeFlow.State.NotActivated, home.refresh())
         fx.activate()
+        home.refresh().must<HomeFlow.State.AdminPasswordNotSet>()
+        fx.signInAs(CASHIER)
         val alerts = home.refresh().must<HomeFlow.State.Ready>()
         assertEquals(listOf(HomeFlow.Alert.PermissionMissing, HomeFlow.Alert.PasswordNotSet), alerts.alerts)
         assertFalse(alerts.canVoid)
@@ -55,7 +57,8 @@ class SetupFlowTest {
     @Test
     fun `a simulated sale is keyed with its card number, journaled masked`() {
         fx.activate()
-        val flow = SaleFlow(fx.terminal, CASHIER)
+        fx.signInAs(CASHIER)
+        val flow = SaleFlow(fx.terminal)
         assertTrue(flow.state.must<SaleFlow.State.Form>().keyedCard)
         val refused = flow.on(SaleFlow.Event.Submit("12.345", FULL_PAN, "UnionPay")).must<SaleFlow.State.Form>()
         refused.notice?.refusal.must<VoidGuardException.InvalidInput>()
@@ -70,6 +73,7 @@ class SetupFlowTest {
     @Test
     fun `a sale through the payment app is journaled with the host's RRN and auth code`() {
         fx.activate()
+        fx.signInAs(CASHIER)
         var asked: Long? = null
         val leg = object : CardLeg {
             override fun sale(amountFen: Long, orderNo: String): CardSale {
@@ -78,7 +82,7 @@ class SetupFlowTest {
             }
             override fun settle(batchNo: String) = CardSettlement("00")
         }
-        val flow = SaleFlow(fx.terminal, CASHIER, leg)
+        val flow = SaleFlow(fx.terminal, leg)
         assertFalse(flow.state.must<SaleFlow.State.Form>().keyedCard)
         val t = flow.on(SaleFlow.Event.Submit("８.８０", "", "")).must<SaleFlow.State.Recorded>().transaction
         assertEquals(880L, asked)
@@ -93,24 +97,24 @@ class SetupFlowTest {
             override fun sale(amountFen: Long, orderNo: String): CardSale = throw HostException.Protocol("declined")
             override fun settle(batchNo: String) = CardSettlement("00")
         }
-        val flow = SaleFlow(fx.terminal, CASHIER, leg)
+        val flow = SaleFlow(fx.terminal, leg)
         flow.on(SaleFlow.Event.Submit("1.00", "", "")).must<SaleFlow.State.Form>().notice.must<Notice.CardLegFailed>()
         assertEquals("000001", fx.terminal.status().nextVoucherNo)
     }
 
     @Test
-    fun `settings refuse the system administrator as operator and a malformed payment app`() {
+    fun `settings refuse a malformed payment app and keep the rest`() {
         val flow = SettingsFlow(Settings())
         val bad = flow.on(
-            SettingsFlow.Event.Save(Settings(hostChoice = HostChoice.PAYMENT_APP, operatorNo = "99", paymentAppPackage = "nope")),
+            SettingsFlow.Event.Save(Settings(hostChoice = HostChoice.PAYMENT_APP, paymentAppPackage = "nope")),
         ).must<SettingsFlow.State.Editing>()
-        assertEquals(setOf(SettingsFlow.Problem.OPERATOR_NO, SettingsFlow.Problem.PAYMENT_APP_PACKAGE), bad.problems)
+        assertEquals(setOf(SettingsFlow.Problem.PAYMENT_APP_PACKAGE), bad.problems)
 
         val saved = flow.on(
-            SettingsFlow.Event.Save(Settings(hostChoice = HostChoice.SIMULATOR, simulatorMode = SimulatorMode.DECLINE, operatorNo = " 03 ")),
+            SettingsFlow.Event.Save(Settings(hostChoice = HostChoice.SIMULATOR, simulatorMode = SimulatorMode.DECLINE, paymentAppPackage = " a.b ")),
         ).must<SettingsFlow.State.Saved>()
-        assertEquals("03", saved.settings.operatorNo)
-        assertEquals(Settings().paymentAppPackage, saved.settings.paymentAppPackage)
+        assertEquals("a.b", saved.settings.paymentAppPackage)
+        assertEquals(SimulatorMode.DECLINE, saved.settings.simulatorMode)
     }
 
     @Test

@@ -46,6 +46,8 @@ class VoidFlowTest {
 
         var entry = flow.on(Event.ChooseReason("customer_request")).must<State.PasswordEntry>()
         assertEquals(0, entry.filled)
+        assertEquals(CASHIER, entry.operatorNo, "the confirmation names the signed-in cashier as keying the void")
+        assertEquals("00", entry.authoriserNo, "and the supervisor, whose void password is asked for, as authorising it")
         entry = typePin(PASSWORD.take(5)) { flow.on(Event.Key(it)) }.must()
         assertEquals(5, entry.filled)
         val voided = flow.on(Event.Key(PinKey.digit(PASSWORD.last() - '0'))).must<State.Voided>()
@@ -53,11 +55,15 @@ class VoidFlowTest {
         val void = checkNotNull(voided.outcome.voidTransaction) { "an approved void has its row" }
         assertEquals(TransactionKind.VOID, void.kind)
         assertEquals(sale.voucherNo, void.originalVoucherNo)
+        assertEquals(CASHIER, void.operatorNo)
+        assertEquals("00", void.authoriserNo)
         assertEquals(TransactionStatus.VOIDED, fx.terminal.findTransaction(sale.voucherNo)?.status)
 
         val slip = flow.on(Event.ShowSlip).must<State.Slip>()
         assertTrue(slip.receipt.text.contains(void.voucherNo), slip.receipt.text)
         assertTrue(slip.receipt.text.contains(sale.voucherNo), "the void slip names the original voucher")
+        assertTrue(slip.receipt.lines.any { it.value == CASHIER && it.label == "OPERATOR" }, slip.receipt.text)
+        assertTrue(slip.receipt.lines.any { it.value == "00" && it.label == "AUTHORISED BY" }, slip.receipt.text)
         assertEquals(State.Menu, flow.on(Event.Back))
     }
 
@@ -163,7 +169,7 @@ class VoidFlowTest {
     @Test
     fun `a settled sale points to a refund`() {
         val sale = fx.sale()
-        fx.terminal.settle(CASHIER)
+        fx.terminal.settle()
         val flow = fx.voidFlow()
         flow.on(Event.ChooseVoid)
         flow.on(Event.SubmitVoucher(sale.voucherNo)).must<State.TransactionShown>().let {
@@ -187,6 +193,7 @@ class VoidFlowTest {
     fun `without void permission the flow stops at the confirmation with the reason`() {
         Fixture().use { bare ->
             bare.activate()
+            bare.signInAs(CASHIER)
             val sale = bare.sale()
             val flow = bare.voidFlow()
             flow.on(Event.ChooseVoid)
@@ -195,6 +202,35 @@ class VoidFlowTest {
             flow.on(Event.SubmitDateAmount(bare.today, "12.34")).must<State.Refused>()
                 .notice.refusal.must<VoidGuardException.PermissionNotGranted>()
         }
+    }
+
+    @Test
+    fun `with nobody signed in, or the administrator, the void stops before the password`() {
+        val sale = fx.sale()
+        fx.terminal.signOut()
+        fun toDateAmount(flow: VoidFlow): State {
+            flow.on(Event.ChooseVoid)
+            flow.on(Event.SubmitVoucher(sale.voucherNo))
+            flow.on(Event.ConfirmTransaction)
+            return flow.on(Event.SubmitDateAmount(fx.today, "12.34"))
+        }
+        toDateAmount(fx.voidFlow()).must<State.Refused>().notice.refusal.must<VoidGuardException.NotSignedIn>()
+        fx.signInAs(Operators.ADMINISTRATOR)
+        val admin = toDateAmount(fx.voidFlow()).must<State.Refused>().notice.refusal.must<VoidGuardException.NotPermitted>()
+        assertEquals("99", admin.operatorNo)
+        assertEquals(TransactionStatus.APPROVED, fx.terminal.findTransaction(sale.voucherNo)?.status)
+    }
+
+    @Test
+    fun `the supervisor signed in keys and authorises a void alike`() {
+        val sale = fx.sale()
+        fx.signInAs(Operators.SUPERVISOR)
+        val flow = fx.voidFlow()
+        assertEquals("00", upToPassword(flow, sale.voucherNo).operatorNo)
+        val void = checkNotNull(typePin(PASSWORD) { flow.on(Event.Key(it)) }.must<State.Voided>().outcome.voidTransaction)
+        assertEquals("00", void.operatorNo)
+        assertEquals("00", void.authoriserNo)
+        assertEquals(CASHIER, fx.terminal.findTransaction(sale.voucherNo)?.operatorNo, "the sale stays the cashier's")
     }
 
     @Test
