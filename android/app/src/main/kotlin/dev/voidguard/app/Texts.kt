@@ -108,6 +108,9 @@ object Texts {
             is VoidGuardException.CannotRemove -> c.getString(R.string.refusal_cannot_remove, e.operatorNo)
             is VoidGuardException.AdminPasswordAlreadySet -> c.getString(R.string.refusal_admin_password_already_set)
             is VoidGuardException.UnknownPendingVoid -> c.getString(R.string.refusal_unknown_pending_void)
+            is VoidGuardException.AnswerTooLate -> c.getString(R.string.refusal_answer_too_late, pending(c, e.state))
+            is VoidGuardException.NotInManualHandling ->
+                c.getString(R.string.refusal_not_in_manual_handling, pending(c, e.state))
             is VoidGuardException.NotSimulated -> c.getString(R.string.refusal_not_simulated)
             is VoidGuardException.NotADatabase -> c.getString(R.string.refusal_not_a_database)
             is VoidGuardException.ForeignDatabase -> c.getString(R.string.refusal_foreign_database)
@@ -154,6 +157,7 @@ object Texts {
             Field.CONFIG -> R.string.field_config
             Field.PENDING_ID -> R.string.field_pending_id
             Field.RESPONSE_CODE -> R.string.field_response_code
+            Field.RESOLUTION_NOTE -> R.string.field_resolution_note
         },
     )
 
@@ -290,6 +294,7 @@ object Texts {
         "void.unanswered" to R.string.audit_void_unanswered,
         "void.reversed" to R.string.audit_void_reversed,
         "void.manual" to R.string.audit_void_needs_manual_handling,
+        "void.resolved_manually" to R.string.audit_void_resolved_manually,
         "batch.settled" to R.string.audit_batch_settled,
         "schema.upgraded" to R.string.audit_schema_upgraded,
         "approvals.blocked" to R.string.audit_approvals_blocked,
