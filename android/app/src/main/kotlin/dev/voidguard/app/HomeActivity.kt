@@ -81,6 +81,9 @@ class HomeActivity : ScreenActivity() {
                 for (alert in state.alerts) {
                     notice(Texts.alert(this@HomeActivity, alert), android.view.View.NO_ID)
                     when (alert) {
+                        is Alert.NeedsAttention -> button(str(R.string.menu_attention, alert.count), R.id.menu_attention) {
+                            open(AttentionActivity::class.java)
+                        }
                         Alert.PermissionMissing -> button(str(R.string.action_apply_permission), R.id.action_apply_permission) {
                             open(RequestsActivity::class.java, RequestKind.VOID_PERMISSION)
                         }

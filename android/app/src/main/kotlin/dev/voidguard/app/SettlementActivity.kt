@@ -34,6 +34,13 @@ class SettlementActivity : ScreenActivity() {
                 row(str(R.string.label_business_date), state.status.businessDate)
                 state.operatorNo?.let { row(str(R.string.label_settled_by), it, R.id.settlement_operator) }
                 notice(state.notice?.let { Texts.explain(ctx, it) })
+                if (state.needsAttention > 0) {
+                    notice(str(R.string.attention_blocks_settlement), android.view.View.NO_ID)
+                    button(str(R.string.action_open_attention), R.id.action_open_attention) {
+                        startActivity(android.content.Intent(ctx, AttentionActivity::class.java))
+                        finish()
+                    }
+                }
                 voids(state.voidsByOperator)
                 text(str(R.string.settlement_help))
                 button(str(R.string.action_settle), R.id.action_settle) { send(Event.Settle) }

@@ -240,6 +240,7 @@ object Texts {
     )
 
     fun alert(context: Context, alert: HomeFlow.Alert): String = when (alert) {
+        is HomeFlow.Alert.NeedsAttention -> context.getString(R.string.alert_needs_attention, alert.count)
         HomeFlow.Alert.PermissionMissing -> context.getString(R.string.alert_permission_missing)
         HomeFlow.Alert.PasswordNotSet -> context.getString(R.string.alert_password_not_set)
         is HomeFlow.Alert.PasswordChangeDue -> context.getString(R.string.alert_password_change_due)

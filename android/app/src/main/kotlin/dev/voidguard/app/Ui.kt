@@ -21,8 +21,12 @@ import android.widget.TextView
 import dev.voidguard.app.flow.PinKey
 import kotlin.math.roundToInt
 
-/** What an input field takes; decides the keyboard and whether the IME may learn it. */
-enum class FieldKind { DIGITS, AMOUNT, DATE, TEXT, PHONE, SECRET_DIGITS, SECRET_TEXT }
+/**
+ * What an input field takes; decides the keyboard and whether the IME may learn it.
+ * [CODE] is a host's reference no. or auth code: letters and digits, in capitals, read out
+ * by the acquirer, so the full keyboard without suggestions (the PIN pad has no letters).
+ */
+enum class FieldKind { DIGITS, AMOUNT, DATE, TEXT, PHONE, CODE, SECRET_DIGITS, SECRET_TEXT }
 
 /**
  * Builds one screen in code, top to bottom, with the sizes a counter-top terminal needs:
@@ -142,14 +146,19 @@ class Screen(private val activity: Activity) {
                 FieldKind.DATE -> InputType.TYPE_CLASS_DATETIME or InputType.TYPE_DATETIME_VARIATION_DATE
                 FieldKind.TEXT -> InputType.TYPE_CLASS_TEXT
                 FieldKind.PHONE -> InputType.TYPE_CLASS_PHONE
+                FieldKind.CODE -> InputType.TYPE_CLASS_TEXT or
+                    InputType.TYPE_TEXT_FLAG_CAP_CHARACTERS or InputType.TYPE_TEXT_FLAG_NO_SUGGESTIONS
                 FieldKind.SECRET_DIGITS -> InputType.TYPE_CLASS_NUMBER or InputType.TYPE_NUMBER_VARIATION_PASSWORD
                 FieldKind.SECRET_TEXT -> InputType.TYPE_CLASS_TEXT or
                     InputType.TYPE_TEXT_VARIATION_PASSWORD or InputType.TYPE_TEXT_FLAG_NO_SUGGESTIONS
             }
-            if (kind == FieldKind.DIGITS || kind == FieldKind.AMOUNT || kind == FieldKind.SECRET_DIGITS) {
+            if (kind == FieldKind.DIGITS || kind == FieldKind.AMOUNT || kind == FieldKind.CODE || kind == FieldKind.SECRET_DIGITS) {
                 typeface = Typeface.MONOSPACE
             }
-            if (maxLength > 0) filters = arrayOf(InputFilter.LengthFilter(maxLength))
+            val length = if (maxLength > 0) listOf(InputFilter.LengthFilter(maxLength)) else emptyList()
+            // What the merchant sees is what is recorded: capitals, whatever the keyboard sends.
+            val caps = if (kind == FieldKind.CODE) listOf(InputFilter.AllCaps()) else emptyList()
+            if (length.isNotEmpty() || caps.isNotEmpty()) filters = (length + caps).toTypedArray()
         }.also { add(it, topMargin = dp(4)) }
     }
 

@@ -45,6 +45,10 @@ class VoidActivity : ScreenActivity() {
                 )
                 return finish()
             }
+            State.NeedsAttention -> {
+                startActivity(Intent(this, AttentionActivity::class.java))
+                return finish()
+            }
             else -> show { draw(state) }
         }
     }
@@ -133,6 +137,8 @@ class VoidActivity : ScreenActivity() {
                         button(str(R.string.action_retry_password), R.id.action_retry_password) { send(Event.RetryPassword) }
                     VoidFlow.Retry.LIFT_RESTRICTION ->
                         button(str(R.string.action_lift_restriction), R.id.action_lift_restriction) { send(Event.ChooseLift) }
+                    VoidFlow.Retry.NEEDS_ATTENTION ->
+                        button(str(R.string.action_open_attention), R.id.action_open_attention) { send(Event.ChooseAttention) }
                     VoidFlow.Retry.NONE -> Unit
                 }
                 text(str(R.string.contact_support))
@@ -142,7 +148,7 @@ class VoidActivity : ScreenActivity() {
                 slip(state.receipt)
                 button(str(R.string.action_done), R.id.action_done) { send(Event.Back) }
             }
-            State.LiftRestriction, State.Exit -> Unit
+            State.LiftRestriction, State.NeedsAttention, State.Exit -> Unit
         }
     }
 

@@ -11,16 +11,21 @@ import dev.voidguard.core.VoidGuardException
  * merchant's attention. It routes by who may do what: a terminal not activated offers
  * activation; an activated one without the administrator's password offers setting it;
  * with nobody signed in it offers signing in; the administrator gets operator management
- * and no money action; a cashier or the supervisor gets the money tiles.
+ * and no money action; a cashier or the supervisor gets the money tiles, and above them
+ * the voids that need manual handling (需人工处理) when any does: until the acquirer's
+ * answer is recorded no void or settlement goes through.
  */
 class HomeFlow(private val terminal: TerminalInterface) {
     /** Things the home screen points out, most urgent first. */
     sealed interface Alert {
+        /** [count] voids lost their host answer and could not be reversed: only the acquirer's word closes them. */
+        data class NeedsAttention(val count: Int) : Alert
         data object PermissionMissing : Alert
         data object PasswordNotSet : Alert
         data class PasswordChangeDue(val expiredAtMs: Long?) : Alert
         data class LockedUntil(val untilMs: Long) : Alert
         data object LockedUntilLifted : Alert
+        /** Voids still awaiting the host's answer or a reversal, which the core retries by itself. */
         data class PendingHostWork(val count: Int) : Alert
     }
 
@@ -68,7 +73,7 @@ class HomeFlow(private val terminal: TerminalInterface) {
                 terminal.operators().none { it.role == Role.ADMINISTRATOR } -> State.AdminPasswordNotSet(status)
                 session == null -> State.SignedOut(status)
                 session.role == Role.ADMINISTRATOR -> State.Administrator(status, session)
-                else -> State.Ready(status, alertsFor(status), session)
+                else -> State.Ready(status, alertsFor(status, AttentionFlow.manualHandling(terminal).size), session)
             }
         }
         val next = when (result) {
@@ -90,14 +95,17 @@ class HomeFlow(private val terminal: TerminalInterface) {
     }
 
     companion object {
-        fun alertsFor(status: TerminalStatus): List<Alert> = buildList {
+        /** [manualHandling]: how many of the terminal's pending voids need the acquirer's answer. */
+        fun alertsFor(status: TerminalStatus, manualHandling: Int = 0): List<Alert> = buildList {
             val vault = status.vault
+            if (manualHandling > 0) add(Alert.NeedsAttention(manualHandling))
             vault.lockedUntilMs?.let { add(Alert.LockedUntil(it)) }
             if (vault.lockedUntilLifted) add(Alert.LockedUntilLifted)
             if (!status.voidPermitted) add(Alert.PermissionMissing)
             if (!vault.passwordSet) add(Alert.PasswordNotSet)
             if (vault.changeDue) add(Alert.PasswordChangeDue(vault.expiresAtMs))
-            if (status.pendingHostWork > 0u) add(Alert.PendingHostWork(status.pendingHostWork.toInt()))
+            val retried = status.pendingHostWork.toInt() - manualHandling
+            if (retried > 0) add(Alert.PendingHostWork(retried))
         }
     }
 }

@@ -9,7 +9,8 @@ import dev.voidguard.core.TerminalStatus
 /**
  * Settlement (结算): closes the open batch and shows its totals and the voids per
  * operator. With a payment app doing the card legs, its batch is closed first (900000);
- * if that fails the journal's batch stays open. The signed-in operator settles.
+ * if that fails the journal's batch stays open. The signed-in operator settles. A void
+ * in manual handling blocks settlement; the screen then points to where it is resolved.
  */
 class SettlementFlow(
     private val terminal: TerminalInterface,
@@ -18,12 +19,16 @@ class SettlementFlow(
     sealed interface State {
         data object Loading : State
 
-        /** [operatorNo]: who is signed in and would settle (null: nobody, the core refuses). */
+        /**
+         * [operatorNo]: who is signed in and would settle (null: nobody, the core refuses).
+         * [needsAttention]: voids in manual handling, which the core refuses to settle past.
+         */
         data class Ready(
             val status: TerminalStatus,
             val voidsByOperator: List<OperatorVoids>,
             val operatorNo: String?,
             val notice: Notice? = null,
+            val needsAttention: Int = 0,
         ) : State
 
         data class Settled(val report: SettlementReport, val voidsByOperator: List<OperatorVoids>) : State
@@ -50,8 +55,9 @@ class SettlementFlow(
 
     private fun load(notice: Notice?): State {
         val result = attempt { Triple(terminal.status(), terminal.voidsByOperator(null), terminal.session()) }
+        val attention = (attempt { AttentionFlow.manualHandling(terminal).size } as? Attempt.Done)?.value ?: 0
         return when (result) {
-            is Attempt.Done -> State.Ready(result.value.first, result.value.second, result.value.third?.operatorNo, notice)
+            is Attempt.Done -> State.Ready(result.value.first, result.value.second, result.value.third?.operatorNo, notice, attention)
             is Attempt.Failed -> State.Failed(notice ?: result.notice)
         }
     }

@@ -28,7 +28,7 @@ class VoidFlow(
     enum class Blocker { IS_A_VOID, ALREADY_VOIDED, SETTLED, REVERSED }
 
     /** What the result screen offers besides going back to the menu. */
-    enum class Retry { NONE, PASSWORD, LIFT_RESTRICTION }
+    enum class Retry { NONE, PASSWORD, LIFT_RESTRICTION, NEEDS_ATTENTION }
 
     sealed interface State {
         /** 撤销交易 · 解除其他限制 */
@@ -71,6 +71,9 @@ class VoidFlow(
         /** The merchant chose to lift a restriction: the requests screen takes over. */
         data object LiftRestriction : State
 
+        /** A void in manual handling blocks this one: the needs-attention screen takes over. */
+        data object NeedsAttention : State
+
         /** Back from the menu: the screen closes. */
         data object Exit : State
     }
@@ -78,6 +81,7 @@ class VoidFlow(
     sealed interface Event {
         data object ChooseVoid : Event
         data object ChooseLift : Event
+        data object ChooseAttention : Event
         data class SubmitVoucher(val voucherNo: String) : Event
         data object ConfirmTransaction : Event
         data class SubmitDateAmount(val date: String, val amount: String) : Event
@@ -140,11 +144,12 @@ class VoidFlow(
             is State.Refused -> when (event) {
                 Event.RetryPassword -> if (s.retry == Retry.PASSWORD) askPassword(reason) else s
                 Event.ChooseLift -> if (s.retry == Retry.LIFT_RESTRICTION) State.LiftRestriction else s
+                Event.ChooseAttention -> if (s.retry == Retry.NEEDS_ATTENTION) State.NeedsAttention else s
                 Event.Back -> reset()
                 else -> s
             }
             is State.Slip -> if (event == Event.Back) reset() else s
-            State.LiftRestriction, State.Exit -> s
+            State.LiftRestriction, State.NeedsAttention, State.Exit -> s
         },
     )
 
@@ -211,6 +216,10 @@ class VoidFlow(
             is VoidGuardException.DailyCountLimitReached,
             is VoidGuardException.DailyAmountLimitReached,
             -> Retry.LIFT_RESTRICTION
+            // Refused for host work: if only the acquirer's answer can clear it, say where to record it.
+            is VoidGuardException.PendingHostWork ->
+                if ((attempt { AttentionFlow.manualHandling(terminal) } as? Attempt.Done)?.value.isNullOrEmpty()) Retry.NONE
+                else Retry.NEEDS_ATTENTION
             else -> Retry.NONE
         },
     )
