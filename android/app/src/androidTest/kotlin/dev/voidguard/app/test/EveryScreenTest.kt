@@ -5,6 +5,7 @@ import android.view.View
 import android.view.ViewGroup
 import android.widget.Button
 import dev.voidguard.app.ActivationActivity
+import dev.voidguard.app.AttentionActivity
 import dev.voidguard.app.AuditActivity
 import dev.voidguard.app.HomeActivity
 import dev.voidguard.app.JournalActivity
@@ -96,7 +97,7 @@ class EveryScreenTest : MerchantTest() {
             d.app.useDatabase(name)
         }
         for (screen in listOf(HomeActivity::class.java, VoidActivity::class.java, PasswordActivity::class.java, SettlementActivity::class.java,
-            SignInActivity::class.java, OperatorsActivity::class.java)) {
+            SignInActivity::class.java, OperatorsActivity::class.java, AttentionActivity::class.java)) {
             val a = d.launch(screen)
             assertTrue(d.screenText(a), d.screenText(a).contains(a.getString(R.string.terminal_unavailable_title)))
             leaveByBack(a)
@@ -142,7 +143,7 @@ class EveryScreenTest : MerchantTest() {
             VoidActivity::class.java, SaleActivity::class.java, JournalActivity::class.java,
             SettlementActivity::class.java, RequestsActivity::class.java, AuditActivity::class.java,
             SettingsActivity::class.java, SlipActivity::class.java, SignInActivity::class.java,
-            OperatorsActivity::class.java,
+            OperatorsActivity::class.java, AttentionActivity::class.java,
         )
     }
 }
