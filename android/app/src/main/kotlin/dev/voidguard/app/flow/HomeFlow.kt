@@ -13,7 +13,8 @@ import dev.voidguard.core.VoidGuardException
  * with nobody signed in it offers signing in; the administrator gets operator management
  * and no money action; a cashier or the supervisor gets the money tiles, and above them
  * the voids that need manual handling (需人工处理) when any does: until the acquirer's
- * answer is recorded no void or settlement goes through.
+ * answer is recorded no void or settlement goes through. A cashier and the administrator
+ * may change their own password; the supervisor's is the void password, on its own screen.
  */
 class HomeFlow(private val terminal: TerminalInterface) {
     /** Things the home screen points out, most urgent first. */
@@ -44,6 +45,10 @@ class HomeFlow(private val terminal: TerminalInterface) {
 
         /** A cashier or the supervisor: the money tiles. */
         data class Ready(val status: TerminalStatus, val alerts: List<Alert>, val session: Session) : State {
+            /** A cashier changes their own password; the supervisor's is the void password. */
+            val ownPassword: Boolean
+                get() = OwnPasswordFlow.offeredTo(session.role)
+
             /** Voiding is offered when nothing local stands in its way. */
             val canVoid: Boolean
                 get() = alerts.none { it !is Alert.PasswordChangeDue && it !is Alert.PendingHostWork }
