@@ -64,6 +64,7 @@ class HomeActivity : ScreenActivity() {
                 signedIn(state.session)
                 text(str(R.string.home_admin_help))
                 button(str(R.string.menu_operators), R.id.menu_operators) { open(OperatorsActivity::class.java) }
+                ownPassword()
                 button(str(R.string.menu_audit), R.id.menu_audit, primary = false) { open(AuditActivity::class.java) }
                 button(str(R.string.title_settings), R.id.menu_settings, primary = false) { open(SettingsActivity::class.java) }
                 signOut()
@@ -105,6 +106,7 @@ class HomeActivity : ScreenActivity() {
                 button(str(R.string.menu_settlement), R.id.menu_settlement, primary = false) { open(SettlementActivity::class.java) }
                 button(str(R.string.menu_requests), R.id.menu_requests, primary = false) { open(RequestsActivity::class.java) }
                 button(str(R.string.menu_password), R.id.menu_password, primary = false) { open(PasswordActivity::class.java) }
+                if (state.ownPassword) ownPassword()
                 button(str(R.string.menu_audit), R.id.menu_audit, primary = false) { open(AuditActivity::class.java) }
                 button(str(R.string.title_settings), R.id.menu_settings, primary = false) { open(SettingsActivity::class.java) }
                 signOut()
@@ -125,6 +127,11 @@ class HomeActivity : ScreenActivity() {
             str(R.string.operator_line, session.operatorNo, Texts.role(this@HomeActivity, session.role)),
             R.id.signed_in_operator,
         )
+    }
+
+    /** A cashier's or the administrator's own password (the supervisor's is the void password). */
+    private fun Screen.ownPassword() {
+        button(str(R.string.menu_own_password), R.id.menu_own_password, primary = false) { open(OwnPasswordActivity::class.java) }
     }
 
     private fun Screen.signOut() {
