@@ -10,6 +10,7 @@ import dev.voidguard.app.AuditActivity
 import dev.voidguard.app.HomeActivity
 import dev.voidguard.app.JournalActivity
 import dev.voidguard.app.OperatorsActivity
+import dev.voidguard.app.OwnPasswordActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
 import dev.voidguard.app.RequestsActivity
@@ -97,7 +98,7 @@ class EveryScreenTest : MerchantTest() {
             d.app.useDatabase(name)
         }
         for (screen in listOf(HomeActivity::class.java, VoidActivity::class.java, PasswordActivity::class.java, SettlementActivity::class.java,
-            SignInActivity::class.java, OperatorsActivity::class.java, AttentionActivity::class.java)) {
+            SignInActivity::class.java, OperatorsActivity::class.java, AttentionActivity::class.java, OwnPasswordActivity::class.java)) {
             val a = d.launch(screen)
             assertTrue(d.screenText(a), d.screenText(a).contains(a.getString(R.string.terminal_unavailable_title)))
             leaveByBack(a)
@@ -143,7 +144,7 @@ class EveryScreenTest : MerchantTest() {
             VoidActivity::class.java, SaleActivity::class.java, JournalActivity::class.java,
             SettlementActivity::class.java, RequestsActivity::class.java, AuditActivity::class.java,
             SettingsActivity::class.java, SlipActivity::class.java, SignInActivity::class.java,
-            OperatorsActivity::class.java, AttentionActivity::class.java,
+            OperatorsActivity::class.java, AttentionActivity::class.java, OwnPasswordActivity::class.java,
         )
     }
 }

@@ -28,6 +28,8 @@ const val ADMINISTRATOR = "99"
 const val ADMIN_PASSWORD = "58204719"
 const val CASHIER = "01"
 const val CASHIER_PASSWORD = "3817"
+/** The supervisor, who signs in with the void password [PASSWORD]. */
+const val SUPERVISOR = "00"
 
 /** A sale as the sale screen reported it. */
 data class Sale(val voucherNo: String, val businessDate: String, val amount: String)

@@ -9,6 +9,7 @@ import dev.voidguard.app.ActivationActivity
 import dev.voidguard.app.AttentionActivity
 import dev.voidguard.app.HomeActivity
 import dev.voidguard.app.OperatorsActivity
+import dev.voidguard.app.OwnPasswordActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
 import dev.voidguard.app.RequestsActivity
@@ -154,7 +155,7 @@ class ScreensTest : MerchantTest() {
         // A secret, a code, a slip or a full card number on screen: no screenshots, no thumbnail.
         for (screen in listOf(ActivationActivity::class.java, PasswordActivity::class.java, VoidActivity::class.java,
             RequestsActivity::class.java, SettlementActivity::class.java, SaleActivity::class.java, SlipActivity::class.java,
-            SignInActivity::class.java, OperatorsActivity::class.java, AttentionActivity::class.java)) {
+            SignInActivity::class.java, OperatorsActivity::class.java, AttentionActivity::class.java, OwnPasswordActivity::class.java)) {
             assertTrue(screen.simpleName, secure(d.launch(screen)))
         }
         assertFalse(secure(d.launch(HomeActivity::class.java)))
