@@ -319,6 +319,39 @@ fn a_cashier_changes_their_own_password_with_the_current_one() {
 }
 
 #[test]
+fn wrong_current_passwords_that_lock_the_operator_also_end_their_session() {
+    let f = with_admin();
+    admin_adds(&f, "04");
+    f.terminal
+        .sign_in("04".into(), CASHIER_PASSWORD.into())
+        .unwrap();
+    for left in (1..=4).rev() {
+        assert_eq!(
+            f.terminal
+                .change_operator_password("9999".into(), "5826".into()),
+            Err(VoidGuardError::WrongOperatorPassword {
+                operator_no: "04".into(),
+                attempts_left: left
+            })
+        );
+        assert!(f.terminal.session().is_some(), "{left} attempts left");
+    }
+    assert!(matches!(
+        f.terminal
+            .change_operator_password("9999".into(), "5826".into()),
+        Err(VoidGuardError::OperatorLocked { .. })
+    ));
+    // Whoever typed those is no longer keying sales as 04.
+    assert_eq!(f.terminal.session(), None);
+    assert_eq!(
+        f.terminal.record_sale(sale_request("1.00")),
+        Err(VoidGuardError::NotSignedIn)
+    );
+    assert_eq!(kinds(&f)[0], "operator.signed_out");
+    assert!(f.terminal.verify_audit().unwrap().ok);
+}
+
+#[test]
 fn an_edited_operator_row_stops_the_terminal() {
     let f = with_admin();
     admin_adds(&f, "06");

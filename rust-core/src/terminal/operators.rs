@@ -252,8 +252,20 @@ impl Terminal {
         if old == new {
             return Err(VoidGuardError::PasswordReused);
         }
-        self.write_verdict(|tx, ctx| {
+        let changed = self.write_verdict(|tx, ctx| {
             if let Err(refusal) = accounts::verify(tx, ctx, &session.operator_no, &old)? {
+                // Locked by wrong current passwords: whoever stands at the terminal has
+                // not shown they are the operator signed in, so the session ends too.
+                if matches!(refusal, VoidGuardError::OperatorLocked { .. }) {
+                    audit::append(
+                        tx,
+                        &ctx.keys.audit,
+                        ctx.now_ms,
+                        Act::SignedOut,
+                        Some(&session.operator_no),
+                        json!({ "because": "locked" }),
+                    )?;
+                }
                 return Ok(Err(refusal));
             }
             accounts::set_password(tx, ctx, &session.operator_no, &new)?;
@@ -266,7 +278,11 @@ impl Terminal {
                 json!({ "operator_no": session.operator_no }),
             )?;
             Ok(Ok(()))
-        })
+        });
+        if matches!(changed, Err(VoidGuardError::OperatorLocked { .. })) {
+            *self.signed_in() = None;
+        }
+        changed
     }
 }
 

@@ -7,6 +7,7 @@ import dev.voidguard.core.Role
 import dev.voidguard.core.VoidGuardException
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -72,7 +73,8 @@ class OwnPasswordFlowTest {
         }
         val locked = flow.change("9999", "6029").must<State.Blocked>()
         assertEquals(CASHIER, locked.notice.refusal.must<VoidGuardException.OperatorLocked>().operatorNo)
-        fx.terminal.signOut()
+        // The lock ends the session: whoever typed those does not go on keying as 01.
+        assertNull(fx.terminal.session())
         assertThrows<VoidGuardException.OperatorLocked> { fx.terminal.signIn(CASHIER, CASHIER_PASSWORD) }
     }
 
