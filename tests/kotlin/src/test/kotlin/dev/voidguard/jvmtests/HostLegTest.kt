@@ -107,7 +107,7 @@ class HostLegTest {
             val pending = f.terminal.beginVoid(voidOf(sale))
             assertEquals(PendingState.AWAITING_ANSWER, pending.state)
             assertEquals("200000", pending.request.processingCode)
-            // This session may still get its answer: reconcile leaves it alone.
+            // This process may still get its answer (the void is claimed while it waits): reconcile leaves it alone.
             assertEquals(0u, f.terminal.reconcile().reversed)
             assertTrue(host.reversed.isEmpty())
 
