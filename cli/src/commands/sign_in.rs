@@ -4,21 +4,14 @@
 //! password's format is checked before anyone signs in, so a malformed one writes
 //! nothing and counts toward nobody's lockout.
 
-use voidguard::operators::{self, accounts, SUPERVISOR, SYSTEM_ADMIN};
+pub use voidguard::operators::role_of;
+use voidguard::operators::{self, accounts};
 use voidguard::{Field, Role, Terminal, VoidGuardError};
 
 use crate::error::{Answer, CliError, Usage};
 use crate::input::Input;
 use crate::messages::Lang;
 use crate::secrets::{Secret, Secrets};
-
-pub fn role_of(operator_no: &str) -> Role {
-    match operator_no {
-        SUPERVISOR => Role::Supervisor,
-        SYSTEM_ADMIN => Role::Administrator,
-        _ => Role::Cashier,
-    }
-}
 
 /// Two digits, as the core reads an operator number.
 pub fn operator_no(input: &str) -> Result<String, CliError> {

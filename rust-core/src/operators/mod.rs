@@ -10,6 +10,15 @@ use crate::text;
 pub const SUPERVISOR: &str = "00";
 pub const SYSTEM_ADMIN: &str = "99";
 
+/// The role an operator number belongs to: 00 and 99 are fixed, the rest cashiers.
+pub fn role_of(operator_no: &str) -> accounts::Role {
+    match operator_no {
+        SUPERVISOR => accounts::Role::Supervisor,
+        SYSTEM_ADMIN => accounts::Role::Administrator,
+        _ => accounts::Role::Cashier,
+    }
+}
+
 /// Two digits, full-width accepted.
 pub fn parse(field: Field, input: &str) -> Result<String> {
     text::fixed_digits(field, input, 2)

@@ -8,7 +8,7 @@ use super::Terminal;
 use crate::audit::{self, Act};
 use crate::error::{Field, Result, VoidGuardError};
 use crate::operators::accounts::{self, Operator, Role};
-use crate::operators::{self, SUPERVISOR, SYSTEM_ADMIN};
+use crate::operators::{self, role_of, SUPERVISOR, SYSTEM_ADMIN};
 use crate::vault::{self, lockout, policy};
 use crate::{profile, void_flow};
 
@@ -18,14 +18,6 @@ pub struct Session {
     pub operator_no: String,
     pub role: Role,
     pub signed_in_at_ms: i64,
-}
-
-fn role_of(operator_no: &str) -> Role {
-    match operator_no {
-        SUPERVISOR => Role::Supervisor,
-        SYSTEM_ADMIN => Role::Administrator,
-        _ => Role::Cashier,
-    }
 }
 
 #[uniffi::export]
