@@ -77,16 +77,7 @@ impl Terminal {
                     if !vault::is_set(tx, &ctx.keys.vault)? {
                         return Err(VoidGuardError::PasswordNotSet.into());
                     }
-                    let lock = lockout::load(tx, &ctx.keys.lockout)?;
-                    lock.check(ctx.now_ms)?;
-                    if vault::verify(tx, &ctx.keys.vault, &password)? {
-                        if lock != lockout::Lockout::default() {
-                            lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
-                        }
-                        Ok(Role::Supervisor)
-                    } else {
-                        Err(void_flow::password_failed(tx, ctx, &lock, SUPERVISOR)?)
-                    }
+                    void_flow::verify_void_password(tx, ctx, &password)?.map(|()| Role::Supervisor)
                 }
                 _ => accounts::verify(tx, ctx, &operator_no, &password)?,
             };

@@ -8,14 +8,14 @@ use serde_json::json;
 
 use super::pending::{self, PendingState};
 use super::{
-    apply_void, audit_pending_by, check_reply, load, outcome, password_failed, VoidOutcome,
+    apply_void, audit_pending_by, check_reply, load, outcome, verify_void_password, VoidOutcome,
 };
 use crate::audit::Act;
 use crate::context::Ctx;
 use crate::error::{Field, Result, VoidGuardError};
 use crate::host::HostReply;
 use crate::text;
-use crate::vault::{self, lockout};
+use crate::vault;
 
 /// What the acquirer said happened to a void the terminal could not settle itself.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -55,18 +55,8 @@ pub fn resolve(
         }
         .into());
     }
-    let lock = lockout::load(tx, &ctx.keys.lockout)?;
-    lock.check(ctx.now_ms)?;
-    if !vault::verify(tx, &ctx.keys.vault, &password)? {
-        return Ok(Err(password_failed(
-            tx,
-            ctx,
-            &lock,
-            crate::operators::SUPERVISOR,
-        )?));
-    }
-    if lock != lockout::Lockout::default() {
-        lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
+    if let Err(refusal) = verify_void_password(tx, ctx, &password)? {
+        return Ok(Err(refusal));
     }
     let said = match resolution {
         Resolution::Approved { rrn, auth_code } => {

@@ -127,11 +127,8 @@ pub fn begin(
         ctx.config.daily_void_amount_limit,
     )?;
 
-    if !vault::verify(tx, &ctx.keys.vault, &password)? {
-        return Ok(Err(password_failed(tx, ctx, &lock, authoriser_no)?));
-    }
-    if lock != lockout::Lockout::default() {
-        lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
+    if let Err(refusal) = verify_void_password(tx, ctx, &password)? {
+        return Ok(Err(refusal));
     }
 
     let void_voucher = numbering::take_voucher(tx, ctx)?;
@@ -178,6 +175,25 @@ pub fn begin(
         }),
     )?;
     Ok(Ok(stored))
+}
+
+/// The void password (the supervisor's) checked against its lockout: a lock refuses
+/// before the password is looked at, a wrong one is counted and audited, a right one
+/// clears the count. The inner `Result` is the verdict, committed either way.
+pub fn verify_void_password(
+    tx: &SqlTx<'_>,
+    ctx: &Ctx<'_>,
+    password: &str,
+) -> Result<std::result::Result<(), VoidGuardError>> {
+    let lock = lockout::load(tx, &ctx.keys.lockout)?;
+    lock.check(ctx.now_ms)?;
+    if !vault::verify(tx, &ctx.keys.vault, password)? {
+        return Ok(Err(password_failed(tx, ctx, &lock, operators::SUPERVISOR)?));
+    }
+    if lock != lockout::Lockout::default() {
+        lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
+    }
+    Ok(Ok(()))
 }
 
 /// Counts a wrong password, audits it, and says what to tell the merchant.
