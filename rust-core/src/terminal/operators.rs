@@ -35,12 +35,11 @@ impl Terminal {
                 return Err(VoidGuardError::AdminPasswordAlreadySet.into());
             }
             accounts::add(tx, ctx, SYSTEM_ADMIN, Role::Administrator, &password)?;
-            audit::append(
+            audit_act(
                 tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
+                ctx,
                 Act::OperatorAdded,
-                Some(SYSTEM_ADMIN),
+                SYSTEM_ADMIN,
                 json!({ "operator_no": SYSTEM_ADMIN }),
             )?;
             Ok(())
@@ -86,14 +85,7 @@ impl Terminal {
             } else {
                 Act::SignInFailed
             };
-            audit::append(
-                tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
-                act,
-                Some(&operator_no),
-                json!({}),
-            )?;
+            audit_act(tx, ctx, act, &operator_no, json!({}))?;
             Ok(verdict.map(|role| Session {
                 operator_no: operator_no.clone(),
                 role,
@@ -108,14 +100,7 @@ impl Terminal {
     pub fn sign_out(&self) -> Result<(), VoidGuardError> {
         let session = self.session().ok_or(VoidGuardError::NotSignedIn)?;
         self.write(|tx, ctx| {
-            audit::append(
-                tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
-                Act::SignedOut,
-                Some(&session.operator_no),
-                json!({}),
-            )?;
+            audit_act(tx, ctx, Act::SignedOut, &session.operator_no, json!({}))?;
             Ok(())
         })?;
         *self.signed_in() = None;
@@ -156,12 +141,11 @@ impl Terminal {
         let (operator_no, password, admin) = self.admin_on_cashier(operator_no, password)?;
         self.write(|tx, ctx| {
             accounts::add(tx, ctx, &operator_no, Role::Cashier, &password)?;
-            audit::append(
+            audit_act(
                 tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
+                ctx,
                 Act::OperatorAdded,
-                Some(&admin),
+                &admin,
                 json!({ "operator_no": operator_no }),
             )?;
             Ok(())
@@ -179,12 +163,11 @@ impl Terminal {
         }
         self.write(|tx, ctx| {
             accounts::remove(tx, ctx, &operator_no)?;
-            audit::append(
+            audit_act(
                 tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
+                ctx,
                 Act::OperatorRemoved,
-                Some(&admin),
+                &admin,
                 json!({ "operator_no": operator_no }),
             )?;
             Ok(())
@@ -200,12 +183,11 @@ impl Terminal {
         let (operator_no, password, admin) = self.admin_on_cashier(operator_no, new_password)?;
         self.write(|tx, ctx| {
             accounts::set_password(tx, ctx, &operator_no, &password)?;
-            audit::append(
+            audit_act(
                 tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
+                ctx,
                 Act::OperatorPasswordChanged,
-                Some(&admin),
+                &admin,
                 json!({ "operator_no": operator_no, "reset": true }),
             )?;
             Ok(())
@@ -240,24 +222,22 @@ impl Terminal {
                 // Locked by wrong current passwords: whoever stands at the terminal has
                 // not shown they are the operator signed in, so the session ends too.
                 if matches!(refusal, VoidGuardError::OperatorLocked { .. }) {
-                    audit::append(
+                    audit_act(
                         tx,
-                        &ctx.keys.audit,
-                        ctx.now_ms,
+                        ctx,
                         Act::SignedOut,
-                        Some(&session.operator_no),
+                        &session.operator_no,
                         json!({ "because": "locked" }),
                     )?;
                 }
                 return Ok(Err(refusal));
             }
             accounts::set_password(tx, ctx, &session.operator_no, &new)?;
-            audit::append(
+            audit_act(
                 tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
+                ctx,
                 Act::OperatorPasswordChanged,
-                Some(&session.operator_no),
+                &session.operator_no,
                 json!({ "operator_no": session.operator_no }),
             )?;
             Ok(Ok(()))
@@ -330,4 +310,23 @@ impl Terminal {
                 operator_no: operator_no.to_owned(),
             })
     }
+}
+
+/// An operator act's audit entry, by `operator_no`, in the act's transaction.
+fn audit_act(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &crate::context::Ctx<'_>,
+    act: Act,
+    operator_no: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    audit::append(
+        tx,
+        &ctx.keys.audit,
+        ctx.now_ms,
+        act,
+        Some(operator_no),
+        detail,
+    )?;
+    Ok(())
 }
