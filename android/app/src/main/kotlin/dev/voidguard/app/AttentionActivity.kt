@@ -16,28 +16,22 @@ import dev.voidguard.core.Role
  * host answer was lost. Every step is a state of [AttentionFlow]; this screen only draws
  * it and forwards taps.
  */
-class AttentionActivity : ScreenActivity() {
+class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
     // The void password is keyed here.
     override val secure = true
 
-    @Volatile private var flow: AttentionFlow? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_attention)
-        onCore({ t -> AttentionFlow(t).also { flow = it }.start() }, ::render)
+        startFlow({ t -> AttentionFlow(t) }) { start() }
     }
 
-    override fun onBackPressed() {
-        // No flow when the terminal could not be opened: Back just leaves.
-        if (idle) if (flow == null) finish() else send(Event.Back)
-    }
+    override val back = Event.Back
 
-    private fun send(event: Event) {
-        onCore({ checkNotNull(flow).on(event) }, ::render)
-    }
+    override fun AttentionFlow.handle(event: Event): State = on(event)
 
-    private fun render(state: State) {
+    override fun render(state: State) {
         when (state) {
             State.Exit -> return finish()
             State.LiftRestriction -> {

@@ -15,28 +15,22 @@ import dev.voidguard.core.Role
  * The administrator's screen: their own password on a fresh terminal, then the
  * operators, adding a cashier, a new password for one, removing one.
  */
-class OperatorsActivity : ScreenActivity() {
+class OperatorsActivity : FlowActivity<OperatorsFlow, Event, State>() {
     // Passwords are keyed here.
     override val secure = true
 
-    @Volatile private var flow: OperatorsFlow? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_operators)
-        onCore({ t -> OperatorsFlow(t).also { flow = it }.start() }, ::render)
+        startFlow({ t -> OperatorsFlow(t) }) { start() }
     }
 
-    override fun onBackPressed() {
-        // No flow when the terminal could not be opened: Back just leaves.
-        if (idle) if (flow == null) finish() else send(Event.Back)
-    }
+    override val back = Event.Back
 
-    private fun send(event: Event) {
-        onCore({ checkNotNull(flow).on(event) }, ::render)
-    }
+    override fun OperatorsFlow.handle(event: Event): State = on(event)
 
-    private fun render(state: State) {
+    override fun render(state: State) {
         if (state == State.Exit) return finish()
         show { draw(state) }
     }

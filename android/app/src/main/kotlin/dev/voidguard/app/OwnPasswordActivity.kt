@@ -8,28 +8,22 @@ import dev.voidguard.app.flow.OwnPasswordFlow.Step
 import dev.voidguard.core.Role
 
 /** The signed-in cashier or administrator changes their own password on the keypad. */
-class OwnPasswordActivity : ScreenActivity() {
+class OwnPasswordActivity : FlowActivity<OwnPasswordFlow, Event, State>() {
     // Passwords are keyed here.
     override val secure = true
 
-    @Volatile private var flow: OwnPasswordFlow? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_own_password)
-        onCore({ t -> OwnPasswordFlow(t).also { flow = it }.start() }, ::render)
+        startFlow({ t -> OwnPasswordFlow(t) }) { start() }
     }
 
-    override fun onBackPressed() {
-        // No flow when the terminal could not be opened: Back just leaves.
-        if (idle) if (flow == null) finish() else send(Event.Back)
-    }
+    override val back = Event.Back
 
-    private fun send(event: Event) {
-        onCore({ checkNotNull(flow).on(event) }, ::render)
-    }
+    override fun OwnPasswordFlow.handle(event: Event): State = on(event)
 
-    private fun render(state: State) {
+    override fun render(state: State) {
         if (state == State.Exit) return finish()
         show { draw(state) }
     }

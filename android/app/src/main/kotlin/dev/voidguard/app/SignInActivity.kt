@@ -7,28 +7,22 @@ import dev.voidguard.app.flow.SignInFlow.State
 import dev.voidguard.core.Role
 
 /** Signing in: the operator number, then the password, on the keypad. Closes once signed in. */
-class SignInActivity : ScreenActivity() {
+class SignInActivity : FlowActivity<SignInFlow, Event, State>() {
     // A password is keyed here.
     override val secure = true
 
-    @Volatile private var flow: SignInFlow? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_sign_in)
-        onCore({ t -> SignInFlow(t).also { flow = it }.start() }, ::render)
+        startFlow({ t -> SignInFlow(t) }) { start() }
     }
 
-    override fun onBackPressed() {
-        // No flow when the terminal could not be opened: Back just leaves.
-        if (idle) if (flow == null) finish() else send(Event.Back)
-    }
+    override val back = Event.Back
 
-    private fun send(event: Event) {
-        onCore({ checkNotNull(flow).on(event) }, ::render)
-    }
+    override fun SignInFlow.handle(event: Event): State = on(event)
 
-    private fun render(state: State) {
+    override fun render(state: State) {
         when (state) {
             is State.SignedIn, State.Exit -> return finish()
             else -> show { draw(state) }

@@ -14,29 +14,23 @@ import dev.voidguard.core.Transaction
  * The void flow (消费撤销) as the merchant taps it. Every step is a state of
  * [VoidFlow]; this screen only draws it and forwards taps.
  */
-class VoidActivity : ScreenActivity() {
+class VoidActivity : FlowActivity<VoidFlow, Event, State>() {
     // The password is keyed and the slip shown here.
     override val secure = true
 
-    @Volatile private var flow: VoidFlow? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_void)
         val locale = slipLocale
-        onCore({ t -> VoidFlow(t, app.voidReasons(), locale).also { flow = it }.state }, ::render)
+        startFlow({ t -> VoidFlow(t, app.voidReasons(), locale) }) { state }
     }
 
-    override fun onBackPressed() {
-        // No flow when the terminal could not be opened: Back just leaves.
-        if (idle) if (flow == null) finish() else send(Event.Back)
-    }
+    override val back = Event.Back
 
-    private fun send(event: Event) {
-        onCore({ checkNotNull(flow).on(event) }, ::render)
-    }
+    override fun VoidFlow.handle(event: Event): State = on(event)
 
-    private fun render(state: State) {
+    override fun render(state: State) {
         when (state) {
             State.Exit -> return finish()
             State.LiftRestriction -> {
