@@ -20,7 +20,7 @@ use voidguard::backoffice::{self, Action};
 use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
     Application, Clock, Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery,
-    KeyFileWrapper, PendingState, RequestKind, Resolution, ReversalReply, SaleRequest,
+    KeyFileWrapper, LegState, RequestKind, Resolution, ReversalReply, SaleRequest,
     SimulatorMode, Terminal, TerminalConfig, Transaction, TransactionKind, VoidGuardError,
     VoidOutcome, VoidRequest,
 };
@@ -122,7 +122,7 @@ impl HostLink for FlakyHost {
         latency(&mut rng);
         match rng.below(10) {
             0..=5 => Ok(ReversalReply::Reversed),
-            6 | 7 => Ok(ReversalReply::VoidApproved {
+            6 | 7 => Ok(ReversalReply::Approved {
                 rrn: rng.digits(12),
                 auth_code: rng.digits(6),
             }),
@@ -210,22 +210,22 @@ impl Day {
             .pending_host_work()
             .unwrap_or_else(|e| fail("pending host work", e));
         for pending in work {
-            if pending.state != PendingState::AwaitingAnswer || self.rng.below(2) == 0 {
+            if pending.state != LegState::AwaitingAnswer || self.rng.below(2) == 0 {
                 continue;
             }
             let reply = self.host_reply();
-            say!("try late {} @{}", pending.pending_id, self.now());
+            say!("try late {} @{}", pending.leg_id, self.now());
             let outcome = self
                 .terminal
-                .complete_void(pending.pending_id, reply)
+                .complete_void(pending.leg_id, reply)
                 .unwrap_or_else(|e| fail("late answer", e));
             self.ack_outcome(&outcome, &pending.void_voucher_no);
             if outcome.state.is_resolved() {
                 let reply = self.host_reply();
-                say!("try retry {} @{}", pending.pending_id, self.now());
+                say!("try retry {} @{}", pending.leg_id, self.now());
                 let again = self
                     .terminal
-                    .complete_void(pending.pending_id, reply)
+                    .complete_void(pending.leg_id, reply)
                     .unwrap_or_else(|e| fail("repeated answer", e));
                 assert_eq!(again, outcome, "a repeated answer changes nothing");
                 say!("ack same");
@@ -413,17 +413,17 @@ impl Day {
         };
         say!(
             "ack begun {} {} {} {}",
-            pending.pending_id,
+            pending.leg_id,
             sale.batch_no,
             sale.voucher_no,
             pending.void_voucher_no
         );
         latency(&mut self.rng);
         let reply = self.host_reply();
-        say!("try complete {} @{}", pending.pending_id, self.now());
+        say!("try complete {} @{}", pending.leg_id, self.now());
         let outcome = self
             .terminal
-            .complete_void(pending.pending_id, reply)
+            .complete_void(pending.leg_id, reply)
             .unwrap_or_else(|e| fail("complete", e));
         self.ack_outcome(&outcome, &pending.void_voucher_no);
     }
@@ -431,14 +431,14 @@ impl Day {
     fn ack_outcome(&mut self, outcome: &VoidOutcome, void_voucher_no: &str) {
         let (batch, voucher) = (&outcome.original.batch_no, &outcome.original.voucher_no);
         match (outcome.state, &outcome.void_transaction) {
-            (PendingState::Approved, Some(void)) => say!(
+            (LegState::Approved, Some(void)) => say!(
                 "ack void {batch} {voucher} {} {}",
                 void.voucher_no,
                 void.amount.0
             ),
-            (PendingState::Declined, _) => say!("ack declined {batch} {voucher} {void_voucher_no}"),
-            (PendingState::Reversed, _) => say!("ack reversed {batch} {voucher} {void_voucher_no}"),
-            (PendingState::AwaitingReversal | PendingState::NeedsManualHandling, _) => {
+            (LegState::Declined, _) => say!("ack declined {batch} {voucher} {void_voucher_no}"),
+            (LegState::Reversed, _) => say!("ack reversed {batch} {voucher} {void_voucher_no}"),
+            (LegState::AwaitingReversal | LegState::NeedsManualHandling, _) => {
                 say!("ack unanswered {batch} {voucher} {void_voucher_no}")
             }
             (state, _) => panic!("a void ended {state:?}"),
@@ -534,7 +534,7 @@ impl Day {
             .pending_host_work()
             .unwrap_or_else(|e| fail("pending host work", e));
         for pending in work {
-            if pending.state != PendingState::NeedsManualHandling {
+            if pending.state != LegState::NeedsManualHandling {
                 continue;
             }
             // What the acquirer says on the phone, recorded by the supervisor.
@@ -546,11 +546,11 @@ impl Day {
             } else {
                 Resolution::NeverHappened
             };
-            say!("try manual {} @{}", pending.pending_id, self.now());
+            say!("try manual {} @{}", pending.leg_id, self.now());
             let outcome = self
                 .terminal
-                .resolve_void(
-                    pending.pending_id,
+                .resolve_leg(
+                    pending.leg_id,
                     resolution,
                     PASSWORD.into(),
                     "acquirer hotline".into(),

@@ -69,7 +69,7 @@ pub enum VoidGuardError {
     PermissionNotGranted,
     #[error("no void password is set")]
     PasswordNotSet,
-    #[error("{count} void(s) await the host's answer or a reversal")]
+    #[error("{count} online transaction(s) await the host's answer, a reversal or manual handling")]
     PendingHostWork { count: u32 },
     #[error("voucher {voucher_no} is not in the journal")]
     TransactionNotFound { voucher_no: String },
@@ -166,16 +166,16 @@ pub enum VoidGuardError {
     #[error("the administrator's password is set already")]
     AdminPasswordAlreadySet,
 
-    // Pending voids.
-    #[error("no pending void with that id")]
-    UnknownPendingVoid,
-    #[error("the host's answer came after the void was handed to reversal ({state:?}); only a reversal or a manual resolution closes it")]
+    // Host legs.
+    #[error("no host leg of that kind with that id")]
+    UnknownHostLeg,
+    #[error("the host's answer came after the leg was handed to reversal ({state:?}); only a reversal or a manual resolution closes it")]
     AnswerTooLate {
-        state: crate::void_flow::pending::PendingState,
+        state: crate::host_leg::legs::LegState,
     },
-    #[error("that void is not waiting for manual handling (it is {state:?})")]
+    #[error("that leg is not waiting for manual handling (it is {state:?})")]
     NotInManualHandling {
-        state: crate::void_flow::pending::PendingState,
+        state: crate::host_leg::legs::LegState,
     },
     #[error("the built-in simulator is not the host link in use")]
     NotSimulated,

@@ -22,7 +22,7 @@ const DATA_TABLES: &[&str] = &[
     "SELECT EXISTS (SELECT 1 FROM vault)",
     "SELECT EXISTS (SELECT 1 FROM journal)",
     "SELECT EXISTS (SELECT 1 FROM requests)",
-    "SELECT EXISTS (SELECT 1 FROM pending_voids)",
+    "SELECT EXISTS (SELECT 1 FROM host_legs)",
     "SELECT EXISTS (SELECT 1 FROM void_limits)",
     "SELECT EXISTS (SELECT 1 FROM settlements)",
     "SELECT EXISTS (SELECT 1 FROM operators)",

@@ -15,6 +15,7 @@ pub mod crypto;
 pub mod dates;
 pub mod error;
 pub mod host;
+mod host_leg;
 mod integrity;
 pub mod journal;
 mod keys;
@@ -23,6 +24,7 @@ pub mod operators;
 pub mod platform;
 mod profile;
 pub mod receipt;
+mod sales;
 pub mod settlement;
 mod store;
 pub mod terminal;
@@ -35,7 +37,13 @@ pub use audit::{AuditEntry, AuditHead, AuditProblem, AuditReport};
 pub use config::TerminalConfig;
 pub use error::{Field, Problem, VoidGuardError};
 pub use host::simulator::{HostSimulator, SimulatorMode};
-pub use host::{HostError, HostLink, HostReply, HostRequest, ReversalReply};
+pub use host::{
+    HostError, HostLink, HostReply, HostRequest, LegDetail, LegKind, OriginalSale, ReversalReason,
+    ReversalReply,
+};
+pub use host_leg::legs::{HostLeg, LegState};
+pub use host_leg::manual::Resolution;
+pub use journal::BatchTotals;
 pub use journal::query::{JournalPage, JournalQuery, OperatorVoids};
 pub use journal::{Transaction, TransactionKind, TransactionStatus};
 pub use money::Fen;
@@ -46,6 +54,4 @@ pub use platform::{
 pub use receipt::{Locale, Receipt, ReceiptLine};
 pub use settlement::SettlementReport;
 pub use terminal::{ReconcileReport, SaleRequest, Session, Terminal, TerminalStatus, VaultStatus};
-pub use void_flow::manual::Resolution;
-pub use void_flow::pending::{PendingState, PendingVoid};
 pub use void_flow::{VoidLookup, VoidOutcome, VoidPreview, VoidRequest};

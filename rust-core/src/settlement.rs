@@ -1,15 +1,20 @@
 //! Settlement (结算): closes the open batch with its totals, marks its rows settled
-//! and opens the next batch number. Settled sales can only be refunded.
+//! and opens the next batch number. It is a host leg: the totals go to the acquirer
+//! first, and the local batch closes only when the host approves, in the transaction
+//! that records the approval. Settled sales can only be refunded.
 
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde_json::json;
 
 use crate::audit::rows::Table;
 use crate::audit::{self, Act};
 use crate::context::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::host::{HostRequest, LegDetail, LegKind};
+use crate::host_leg::{self, legs::NewLeg, legs::Stored};
 use crate::journal::{self, numbering};
-use crate::money::Fen;
+use crate::money::{Fen, CNY};
+use crate::profile;
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SettlementReport {
@@ -25,11 +30,60 @@ pub struct SettlementReport {
     pub settled_at_ms: i64,
 }
 
-pub fn settle(tx: &Transaction<'_>, ctx: &Ctx<'_>, operator_no: &str) -> Result<SettlementReport> {
+fn net(totals: &journal::BatchTotals) -> Fen {
+    Fen(totals.sale_total.0.saturating_sub(totals.void_total.0))
+}
+
+/// Starts the settlement's host leg with the open batch's totals. It waits for every
+/// other leg (`host_leg::check_clear`), so no sale or void can change the totals
+/// while it is open.
+pub fn begin(
+    tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
+    operator_no: &str,
+    in_flight: &dyn Fn(i64) -> bool,
+) -> Result<Stored> {
+    let profile = profile::require(tx)?;
+    host_leg::check_clear(tx, LegKind::Settlement, in_flight)?;
     let batch = numbering::current_batch(tx)?;
     let totals = journal::batch_totals(tx, batch)?;
+    let request = HostRequest {
+        processing_code: LegKind::Settlement.processing_code().into(),
+        amount: net(&totals),
+        currency: CNY,
+        batch_no: batch.to_string(),
+        business_date: ctx.today.iso(),
+        merchant_no: profile.merchant_no,
+        terminal_id: profile.terminal_id,
+        operator_no: operator_no.to_owned(),
+        detail: LegDetail::Settlement { totals },
+    };
+    let leg = NewLeg {
+        request,
+        original_id: None,
+        authoriser_no: None,
+        reason: None,
+    };
+    host_leg::begin(tx, ctx, &leg)
+}
+
+/// Closes the batch the host approved the settlement of. Returns the settlement's
+/// row id.
+pub fn apply(tx: &Transaction<'_>, ctx: &Ctx<'_>, leg: &Stored) -> Result<i64> {
+    let req = &leg.public.request;
+    let LegDetail::Settlement { totals: sent } = &req.detail else {
+        return Err(Error::Corrupt("a settlement applied from another kind of leg"));
+    };
+    let batch = numbering::current_batch(tx)?;
+    let totals = journal::batch_totals(tx, batch)?;
+    // Nothing moves money while a settlement is open, so the batch is the one sent
+    // with the totals sent; anything else means the file was changed meanwhile.
+    if batch.to_string() != req.batch_no || &totals != sent {
+        return Err(Error::Corrupt("the batch changed while its settlement was open"));
+    }
     journal::settle_batch(tx, ctx, batch)?;
     let next = numbering::advance_batch(tx, ctx)?;
+    let operator_no = &leg.public.operator_no;
     crate::store::exec(
         tx,
         "INSERT INTO settlements (batch_no, settled_at_ms, business_date, operator_no, sale_count,
@@ -38,7 +92,7 @@ pub fn settle(tx: &Transaction<'_>, ctx: &Ctx<'_>, operator_no: &str) -> Result<
         params![
             batch.get(),
             ctx.now_ms,
-            ctx.today.iso(),
+            req.business_date,
             operator_no,
             totals.sale_count,
             totals.sale_total.0,
@@ -46,17 +100,8 @@ pub fn settle(tx: &Transaction<'_>, ctx: &Ctx<'_>, operator_no: &str) -> Result<
             totals.void_total.0
         ],
     )?;
-    ctx.cover(tx, Table::Settlements, tx.last_insert_rowid())?;
-    let report = SettlementReport {
-        batch_no: batch.to_string(),
-        next_batch_no: next.to_string(),
-        sale_count: totals.sale_count,
-        sale_total: totals.sale_total,
-        void_count: totals.void_count,
-        void_total: totals.void_total,
-        net_total: Fen(totals.sale_total.0.saturating_sub(totals.void_total.0)),
-        settled_at_ms: ctx.now_ms,
-    };
+    let id = tx.last_insert_rowid();
+    ctx.cover(tx, Table::Settlements, id)?;
     audit::append(
         tx,
         &ctx.keys.audit,
@@ -64,12 +109,47 @@ pub fn settle(tx: &Transaction<'_>, ctx: &Ctx<'_>, operator_no: &str) -> Result<
         Act::BatchSettled,
         Some(operator_no),
         json!({
-            "batch_no": report.batch_no,
-            "sale_count": report.sale_count,
-            "sale_total_fen": report.sale_total.0,
-            "void_count": report.void_count,
-            "void_total_fen": report.void_total.0,
+            "batch_no": batch.to_string(),
+            "next_batch_no": next.to_string(),
+            "sale_count": totals.sale_count,
+            "sale_total_fen": totals.sale_total.0,
+            "void_count": totals.void_count,
+            "void_total_fen": totals.void_total.0,
         }),
     )?;
-    Ok(report)
+    Ok(id)
+}
+
+/// The report of a settlement row.
+pub fn report(conn: &Connection, id: i64) -> Result<SettlementReport> {
+    let row = crate::store::row(
+        conn,
+        "SELECT batch_no, settled_at_ms, sale_count, sale_total_fen, void_count, void_total_fen
+         FROM settlements WHERE rowid = ?1",
+        [id],
+        |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, i64>(1)?,
+                journal::BatchTotals {
+                    sale_count: r.get(2)?,
+                    sale_total: Fen(r.get(3)?),
+                    void_count: r.get(4)?,
+                    void_total: Fen(r.get(5)?),
+                },
+            ))
+        },
+    )?;
+    let (batch, settled_at_ms, totals) = row;
+    let batch = numbering::SixDigits::new(batch).ok_or(Error::Corrupt("settlement batch"))?;
+    Ok(SettlementReport {
+        batch_no: batch.to_string(),
+        next_batch_no: batch.next().to_string(),
+        sale_count: totals.sale_count,
+        sale_total: totals.sale_total,
+        void_count: totals.void_count,
+        void_total: totals.void_total,
+        net_total: net(&totals),
+        settled_at_ms,
+    })
 }

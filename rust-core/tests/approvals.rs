@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use voidguard::{
-    Clock, Field, PendingState, Problem, RequestKind, RequestStatus, RequestTicket, VoidGuardError,
+    Clock, Field, LegState, Problem, RequestKind, RequestStatus, RequestTicket, VoidGuardError,
     VoidRequest,
 };
 
@@ -55,7 +55,7 @@ fn right_code(ticket: &RequestTicket) -> String {
     approval_for(ticket.kind, &ticket.request_code)
 }
 
-fn void_with(f: &Fixture, password: &str) -> Result<PendingState, VoidGuardError> {
+fn void_with(f: &Fixture, password: &str) -> Result<LegState, VoidGuardError> {
     let sale = f.sale("12.34");
     let req = VoidRequest {
         password: password.into(),
@@ -108,7 +108,7 @@ fn a_reset_replaces_the_password_and_clears_the_lockout() {
         void_with(&f, PASSWORD),
         Err(VoidGuardError::WrongPassword { attempts_left: 4 })
     );
-    assert_eq!(void_with(&f, NEW_PASSWORD), Ok(PendingState::Approved));
+    assert_eq!(void_with(&f, NEW_PASSWORD), Ok(LegState::Approved));
     assert!(f.terminal.verify_audit().unwrap().ok);
 }
 
@@ -127,7 +127,7 @@ fn a_reset_with_a_wrong_code_does_not_reveal_whether_a_guess_is_the_password() {
         redeem(&f, &ticket, &wrong_code, Some(THIRD_PASSWORD)),
         Err(VoidGuardError::ApprovalCodeInvalid { attempts_left: 3 })
     );
-    assert_eq!(void_with(&f, PASSWORD), Ok(PendingState::Approved));
+    assert_eq!(void_with(&f, PASSWORD), Ok(LegState::Approved));
 }
 
 // ---- Approval codes -------------------------------------------------------------
@@ -155,7 +155,7 @@ fn a_used_reset_code_cannot_set_the_password_again() {
         redeem(&f, &ticket, &code, Some(THIRD_PASSWORD)),
         Err(VoidGuardError::ApprovalAlreadyUsed)
     );
-    assert_eq!(void_with(&f, NEW_PASSWORD), Ok(PendingState::Approved));
+    assert_eq!(void_with(&f, NEW_PASSWORD), Ok(LegState::Approved));
 }
 
 #[test]
@@ -384,7 +384,7 @@ fn a_password_is_due_for_a_change_after_90_days_but_still_voids() {
     assert!(!f.terminal.vault_status().unwrap().change_due);
     f.clock.advance(DAY_MS);
     assert!(f.terminal.vault_status().unwrap().change_due);
-    assert_eq!(void_with(&f, PASSWORD), Ok(PendingState::Approved));
+    assert_eq!(void_with(&f, PASSWORD), Ok(LegState::Approved));
 
     let vault = f
         .terminal
@@ -406,7 +406,7 @@ fn changing_the_password_needs_the_current_one() {
         void_with(&f, NEW_PASSWORD).map(|_| ()),
         Err(VoidGuardError::WrongPassword { attempts_left: 3 })
     );
-    assert_eq!(void_with(&f, PASSWORD), Ok(PendingState::Approved));
+    assert_eq!(void_with(&f, PASSWORD), Ok(LegState::Approved));
 
     f.terminal
         .change_void_password(PASSWORD.into(), NEW_PASSWORD.into())
@@ -415,7 +415,7 @@ fn changing_the_password_needs_the_current_one() {
         void_with(&f, PASSWORD),
         Err(VoidGuardError::WrongPassword { attempts_left: 4 })
     );
-    assert_eq!(void_with(&f, NEW_PASSWORD), Ok(PendingState::Approved));
+    assert_eq!(void_with(&f, NEW_PASSWORD), Ok(LegState::Approved));
 }
 
 #[test]
@@ -436,7 +436,7 @@ fn a_changed_password_must_differ_and_not_be_trivial() {
     }
     // None of these was a wrong password.
     assert_eq!(f.terminal.vault_status().unwrap().consecutive_failures, 0);
-    assert_eq!(void_with(&f, PASSWORD), Ok(PendingState::Approved));
+    assert_eq!(void_with(&f, PASSWORD), Ok(LegState::Approved));
 }
 
 #[test]
@@ -494,7 +494,7 @@ fn ten_wrong_codes_in_a_day_block_requests_and_approvals_for_a_day_then_two() {
         Err(VoidGuardError::ApprovalsBlocked { until_ms })
     );
     // Voids go on meanwhile: the block is on approvals only.
-    assert_eq!(void_with(&f, PASSWORD), Ok(PendingState::Approved));
+    assert_eq!(void_with(&f, PASSWORD), Ok(LegState::Approved));
 
     // A day later the next ten wrong codes block for two days.
     f.clock.set(until_ms);

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use common::*;
 use voidguard::{
-    Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery, KeyFileWrapper, PendingState,
+    Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery, KeyFileWrapper, LegState,
     Resolution, ReversalReply, SaleRequest, SimulatorMode, Terminal, Transaction, TransactionKind,
     VoidGuardError, VoidRequest,
 };
@@ -164,10 +164,10 @@ fn eight_threads(
     let report = terminal.reconcile().unwrap();
     assert_eq!(report.still_pending, 0, "{report:?}");
     for pending in terminal.pending_host_work().unwrap() {
-        assert_eq!(pending.state, PendingState::NeedsManualHandling);
+        assert_eq!(pending.state, LegState::NeedsManualHandling);
         terminal
-            .resolve_void(
-                pending.pending_id,
+            .resolve_leg(
+                pending.leg_id,
                 Resolution::NeverHappened,
                 PASSWORD.into(),
                 "acquirer: never reached the host".into(),
@@ -440,7 +440,7 @@ impl Worker {
             return;
         };
         for pending in work {
-            if pending.state != PendingState::NeedsManualHandling {
+            if pending.state != LegState::NeedsManualHandling {
                 continue;
             }
             // What the acquirer says on the phone, recorded by the supervisor.
@@ -452,8 +452,8 @@ impl Worker {
             } else {
                 Resolution::NeverHappened
             };
-            let result = self.terminal.resolve_void(
-                pending.pending_id,
+            let result = self.terminal.resolve_leg(
+                pending.leg_id,
                 resolution,
                 PASSWORD.into(),
                 "acquirer hotline".into(),

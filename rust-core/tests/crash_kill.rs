@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use common::*;
 use voidguard::{
-    Fen, HostError, HostLink, HostReply, HostRequest, KeyFileWrapper, PendingState, ReversalReply,
+    Fen, HostError, HostLink, HostReply, HostRequest, KeyFileWrapper, LegState, ReversalReply,
     Terminal, TransactionKind, TransactionStatus, VoidGuardError,
 };
 
@@ -235,7 +235,7 @@ impl HostLink for AnsweringHost {
     fn reverse_void(&self, _request: HostRequest) -> Result<ReversalReply, HostError> {
         let mut rng = self.0.lock().unwrap();
         if rng.below(4) == 0 {
-            Ok(ReversalReply::VoidApproved {
+            Ok(ReversalReply::Approved {
                 rrn: rng.digits(12),
                 auth_code: rng.digits(6),
             })
@@ -422,7 +422,7 @@ impl Ledger {
                 books
                     .pending
                     .iter()
-                    .any(|p| p.pending_id == pending_id && p.state == PendingState::AwaitingAnswer),
+                    .any(|p| p.leg_id == pending_id && p.state == LegState::AwaitingAnswer),
                 "pending void {pending_id}, acknowledged as begun, still awaits its answer"
             );
         }
@@ -455,7 +455,7 @@ impl Ledger {
         let manual: Vec<_> = books
             .pending
             .iter()
-            .filter(|p| p.state == PendingState::NeedsManualHandling)
+            .filter(|p| p.state == LegState::NeedsManualHandling)
             .collect();
         let report = terminal.reconcile().unwrap();
         assert_eq!(
@@ -465,19 +465,19 @@ impl Ledger {
         );
         let left = terminal.pending_host_work().unwrap();
         assert_eq!(
-            left.iter().map(|p| p.pending_id).collect::<Vec<_>>(),
-            manual.iter().map(|p| p.pending_id).collect::<Vec<_>>(),
+            left.iter().map(|p| p.leg_id).collect::<Vec<_>>(),
+            manual.iter().map(|p| p.leg_id).collect::<Vec<_>>(),
             "only voids for manual handling are left"
         );
         assert!(left
             .iter()
-            .all(|p| p.state == PendingState::NeedsManualHandling));
+            .all(|p| p.state == LegState::NeedsManualHandling));
 
         let (mut reversed, mut confirmed) = (0, 0);
         for p in books
             .pending
             .iter()
-            .filter(|p| p.state != PendingState::NeedsManualHandling)
+            .filter(|p| p.state != LegState::NeedsManualHandling)
         {
             let sale = terminal
                 .find_transaction(p.original_voucher_no.clone())

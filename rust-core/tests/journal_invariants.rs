@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use common::*;
 use proptest::prelude::*;
 use voidguard::{
-    Fen, PendingState, SimulatorMode, Transaction, TransactionKind, TransactionStatus,
+    Fen, LegState, SimulatorMode, Transaction, TransactionKind, TransactionStatus,
     VoidGuardError, VoidRequest,
 };
 
@@ -168,7 +168,7 @@ fn run(ops: &[Op]) -> HashSet<&'static str> {
                 match host {
                     SimulatorMode::Approve => {
                         let outcome = result.unwrap();
-                        assert_eq!(outcome.state, PendingState::Approved);
+                        assert_eq!(outcome.state, LegState::Approved);
                         let void = outcome.void_transaction.unwrap();
                         assert_eq!(void.voucher_no, six(void_voucher));
                         m.sales[index].void_voucher = Some(void_voucher);

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use voidguard::{PendingState, RequestKind, Transaction, VoidGuardError, VoidRequest};
+use voidguard::{LegState, RequestKind, Transaction, VoidGuardError, VoidRequest};
 
 fn wrong(sale: &Transaction) -> VoidRequest {
     VoidRequest {
@@ -137,7 +137,7 @@ fn the_right_password_after_a_lock_expires_clears_the_count() {
     fail(&f, &sale, 5);
     f.clock.advance(5 * MINUTE_MS);
     let outcome = f.terminal.void_transaction(void_of(&sale)).unwrap();
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     let vault = f.terminal.vault_status().unwrap();
     assert_eq!((vault.consecutive_failures, vault.attempts_left), (0, 5));
     assert_eq!(vault.locked_until_ms, None);
@@ -208,7 +208,7 @@ fn a_back_office_lift_ends_the_lock_and_voiding_works_again() {
     f.lock_until_lifted(&sale);
     lift(&f);
     let outcome = f.terminal.void_transaction(void_of(&sale)).unwrap();
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     assert!(audit_kinds(&f).contains(&"restriction.lifted".to_string()));
     assert!(f.terminal.verify_audit().unwrap().ok);
 }

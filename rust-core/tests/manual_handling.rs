@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use voidguard::{
-    Field, PendingState, Problem, Resolution, SimulatorMode, TransactionStatus, VoidGuardError,
+    Field, LegState, Problem, Resolution, SimulatorMode, TransactionStatus, VoidGuardError,
 };
 
 /// A ready terminal whose void of a sale is in manual handling, the way a merchant
@@ -26,8 +26,8 @@ fn stuck() -> (Fixture, voidguard::Transaction, i64) {
     t.set_simulator_mode(SimulatorMode::Approve).unwrap();
     let work = t.pending_host_work().unwrap();
     assert_eq!(work.len(), 1);
-    assert_eq!(work[0].state, PendingState::NeedsManualHandling);
-    (f, sale, work[0].pending_id)
+    assert_eq!(work[0].state, LegState::NeedsManualHandling);
+    (f, sale, work[0].leg_id)
 }
 
 fn approved() -> Resolution {
@@ -54,7 +54,7 @@ fn the_dead_end_ends_when_the_supervisor_records_the_acquirers_approval() {
     assert_eq!(t.reconcile().unwrap().needs_manual_handling, 0);
 
     let outcome = t
-        .resolve_void(
+        .resolve_leg(
             id,
             approved(),
             PASSWORD.into(),
@@ -62,7 +62,7 @@ fn the_dead_end_ends_when_the_supervisor_records_the_acquirers_approval() {
         )
         .unwrap();
 
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     assert_eq!(outcome.original.status, TransactionStatus::Voided);
     let void = outcome.void_transaction.unwrap();
     assert_eq!(
@@ -95,14 +95,14 @@ fn a_void_that_never_happened_leaves_the_sale_standing_and_voidable() {
     let (f, sale, id) = stuck();
     let t = &f.terminal;
     let outcome = t
-        .resolve_void(
+        .resolve_leg(
             id,
             Resolution::NeverHappened,
             PASSWORD.into(),
             "host has no record".into(),
         )
         .unwrap();
-    assert_eq!(outcome.state, PendingState::Reversed);
+    assert_eq!(outcome.state, LegState::Reversed);
     assert_eq!(outcome.void_transaction, None);
     assert_eq!(outcome.original.status, TransactionStatus::Approved);
     let again = t.void_transaction(void_of(&sale)).unwrap();
@@ -119,7 +119,7 @@ fn a_late_host_answer_cannot_close_a_void_handed_to_reversal() {
     assert_eq!(
         f.terminal.complete_void(id, late),
         Err(VoidGuardError::AnswerTooLate {
-            state: PendingState::NeedsManualHandling
+            state: LegState::NeedsManualHandling
         })
     );
     assert_eq!(
@@ -137,7 +137,7 @@ fn a_resolution_needs_the_void_password_a_well_formed_answer_and_a_note() {
     let (f, _sale, id) = stuck();
     let t = &f.terminal;
     let refused = |resolution: Resolution, password: &str, note: &str| {
-        t.resolve_void(id, resolution, password.into(), note.into())
+        t.resolve_leg(id, resolution, password.into(), note.into())
             .map(drop)
     };
     let bad = |field, problem| VoidGuardError::InvalidInput { field, problem };
@@ -191,7 +191,7 @@ fn a_resolution_needs_the_void_password_a_well_formed_answer_and_a_note() {
     assert_eq!(t.vault_status().unwrap().consecutive_failures, 1);
     assert_eq!(
         t.pending_host_work().unwrap()[0].state,
-        PendingState::NeedsManualHandling
+        LegState::NeedsManualHandling
     );
 
     // Nobody signed in, an unknown leg, a leg not in manual handling.
@@ -202,16 +202,16 @@ fn a_resolution_needs_the_void_password_a_well_formed_answer_and_a_note() {
     );
     f.sign_in_as(CASHIER);
     assert_eq!(
-        t.resolve_void(id + 100, approved(), PASSWORD.into(), "hotline".into())
+        t.resolve_leg(id + 100, approved(), PASSWORD.into(), "hotline".into())
             .map(drop),
-        Err(VoidGuardError::UnknownPendingVoid)
+        Err(VoidGuardError::UnknownHostLeg)
     );
-    t.resolve_void(id, approved(), PASSWORD.into(), "hotline".into())
+    t.resolve_leg(id, approved(), PASSWORD.into(), "hotline".into())
         .unwrap();
     assert_eq!(
         refused(Resolution::NeverHappened, PASSWORD, "again"),
         Err(VoidGuardError::NotInManualHandling {
-            state: PendingState::Approved
+            state: LegState::Approved
         })
     );
 }

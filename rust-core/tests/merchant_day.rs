@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use voidguard::{Locale, PendingState, RequestKind, TransactionStatus, VoidGuardError};
+use voidguard::{Locale, LegState, RequestKind, TransactionStatus, VoidGuardError};
 
 #[test]
 fn a_merchant_day_from_activation_to_a_refused_void_after_settlement() {
@@ -62,7 +62,7 @@ fn a_merchant_day_from_activation_to_a_refused_void_after_settlement() {
     assert_eq!(preview.original.id, lunch.id);
 
     let outcome = t.void_transaction(void_of(&lunch)).unwrap();
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     let void = outcome.void_transaction.unwrap();
     assert_eq!(void.original_voucher_no.as_deref(), Some("000002"));
     assert_eq!(void.voucher_no, "000003");

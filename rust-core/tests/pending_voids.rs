@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use rusqlite::{Connection, OpenFlags};
 use voidguard::{
-    Fen, HostError, HostLink, HostReply, HostRequest, PendingState, ReconcileReport, Resolution,
+    Fen, HostError, HostLink, HostReply, HostRequest, LegState, ReconcileReport, Resolution,
     ReversalReply, SaleRequest, Transaction, TransactionKind, TransactionStatus, VoidGuardError,
 };
 
@@ -141,7 +141,7 @@ fn two_phase_void_writes_exactly_one_void_row() {
     let sale = f.sale("88.00");
 
     let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
-    assert_eq!(pending.state, PendingState::AwaitingAnswer);
+    assert_eq!(pending.state, LegState::AwaitingAnswer);
     assert!(
         void_rows(&f).is_empty(),
         "nothing is voided before the answer"
@@ -150,10 +150,10 @@ fn two_phase_void_writes_exactly_one_void_row() {
 
     let outcome = f
         .terminal
-        .complete_void(pending.pending_id, approved("202611290001", "A1B2C3"))
+        .complete_void(pending.leg_id, approved("202611290001", "A1B2C3"))
         .unwrap();
 
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     assert_eq!(outcome.original.status, TransactionStatus::Voided);
     let void = outcome.void_transaction.unwrap();
     assert_eq!(void_rows(&f), vec![void.clone()]);
@@ -178,7 +178,7 @@ fn completing_a_resolved_void_again_returns_the_same_outcome_and_writes_nothing(
     let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
     let first = f
         .terminal
-        .complete_void(pending.pending_id, approved("202611290001", "A1B2C3"))
+        .complete_void(pending.leg_id, approved("202611290001", "A1B2C3"))
         .unwrap();
     let rows = all_rows(&f.terminal);
     let audited = f.terminal.verify_audit().unwrap().entries_checked;
@@ -192,7 +192,7 @@ fn completing_a_resolved_void_again_returns_the_same_outcome_and_writes_nothing(
     ] {
         let again = f
             .terminal
-            .complete_void(pending.pending_id, retry.clone())
+            .complete_void(pending.leg_id, retry.clone())
             .unwrap();
         assert_eq!(again, first, "{retry:?}");
     }
@@ -288,7 +288,7 @@ fn a_lost_answer_whose_reversal_fails_too_blocks_voids_until_reconciled_after_a_
 
     let work = f.terminal.pending_host_work().unwrap();
     assert_eq!(work.len(), 1);
-    assert_eq!(work[0].state, PendingState::AwaitingReversal);
+    assert_eq!(work[0].state, LegState::AwaitingReversal);
     assert_eq!(work[0].attempts, 1);
     assert_eq!(work[0].original_voucher_no, lunch.voucher_no);
     assert_eq!(f.terminal.status().unwrap().pending_host_work, 1);
@@ -329,7 +329,7 @@ fn a_lost_answer_whose_reversal_fails_too_blocks_voids_until_reconciled_after_a_
     assert!(void_rows(&f).is_empty());
     host.will_authorise(Ok(approved("202611290003", "C3D4E5")));
     let outcome = f.terminal.void_transaction(void_of(&lunch)).unwrap();
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     assert_eq!(status_of(&f, &lunch), TransactionStatus::Voided);
 }
 
@@ -355,7 +355,7 @@ fn a_void_left_awaiting_its_answer_by_a_crashed_session_is_reversed_on_reconcile
     assert_eq!(status_of(&f, &sale), TransactionStatus::Approved);
     assert!(f.terminal.pending_host_work().unwrap().is_empty());
     let again = f.terminal.begin_void(void_of(&sale)).unwrap();
-    assert_eq!(again.state, PendingState::AwaitingAnswer);
+    assert_eq!(again.state, LegState::AwaitingAnswer);
 }
 
 #[test]
@@ -374,9 +374,9 @@ fn reconcile_leaves_this_sessions_void_awaiting_its_answer_alone_until_the_answe
 
     let lost = f
         .terminal
-        .complete_void(pending.pending_id, HostReply::NoAnswer)
+        .complete_void(pending.leg_id, HostReply::NoAnswer)
         .unwrap();
-    assert_eq!(lost.state, PendingState::AwaitingReversal);
+    assert_eq!(lost.state, LegState::AwaitingReversal);
     host.will_reverse(Ok(ReversalReply::Reversed));
     assert_eq!(f.terminal.reconcile().unwrap().reversed, 1);
     assert_eq!(host.calls(), (0, 1));
@@ -390,7 +390,7 @@ fn a_reversal_answered_void_approved_confirms_the_void_on_reconcile() {
     let sale = f.sale("88.00");
     let pending = f.terminal.begin_void(void_of(&sale)).unwrap();
     f.reopen();
-    host.will_reverse(Ok(ReversalReply::VoidApproved {
+    host.will_reverse(Ok(ReversalReply::Approved {
         rrn: "998877665544".into(),
         auth_code: "Z9Y8X7".into(),
     }));
@@ -422,14 +422,14 @@ fn a_lost_answer_the_reversal_reports_approved_is_a_successful_void() {
     host.will_authorise(Err(HostError::Unreachable {
         reason: "socket closed".into(),
     }));
-    host.will_reverse(Ok(ReversalReply::VoidApproved {
+    host.will_reverse(Ok(ReversalReply::Approved {
         rrn: "998877665544".into(),
         auth_code: "Z9Y8X7".into(),
     }));
 
     let outcome = f.terminal.void_transaction(void_of(&sale)).unwrap();
 
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     assert_eq!(outcome.original.status, TransactionStatus::Voided);
     assert_eq!(outcome.void_transaction.unwrap().rrn, "998877665544");
     assert_eq!(void_rows(&f).len(), 1);
@@ -462,7 +462,7 @@ fn reversals_that_keep_failing_need_manual_handling_and_the_hosts_real_answer_re
 
     let work = f.terminal.pending_host_work().unwrap();
     assert_eq!(work.len(), 1);
-    assert_eq!(work[0].state, PendingState::NeedsManualHandling);
+    assert_eq!(work[0].state, LegState::NeedsManualHandling);
     assert_eq!(work[0].attempts, 3, "max_reversal_attempts");
     let manual_entries = f
         .terminal
@@ -483,17 +483,17 @@ fn reversals_that_keep_failing_need_manual_handling_and_the_hosts_real_answer_re
     // A late host answer cannot close it: a reversal may be at the host already.
     assert_eq!(
         f.terminal
-            .complete_void(work[0].pending_id, approved("202611290077", "M4N5O6")),
+            .complete_void(work[0].leg_id, approved("202611290077", "M4N5O6")),
         Err(VoidGuardError::AnswerTooLate {
-            state: PendingState::NeedsManualHandling
+            state: LegState::NeedsManualHandling
         })
     );
     // The merchant calls the acquirer, who says the void went through; the
     // supervisor records it.
     let outcome = f
         .terminal
-        .resolve_void(
-            work[0].pending_id,
+        .resolve_leg(
+            work[0].leg_id,
             Resolution::Approved {
                 rrn: "202611290077".into(),
                 auth_code: "M4N5O6".into(),
@@ -503,7 +503,7 @@ fn reversals_that_keep_failing_need_manual_handling_and_the_hosts_real_answer_re
         )
         .unwrap();
 
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     assert_eq!(status_of(&f, &lunch), TransactionStatus::Voided);
     assert_eq!(void_rows(&f).len(), 1);
     assert!(f.terminal.pending_host_work().unwrap().is_empty());
@@ -526,7 +526,7 @@ fn settlement_waits_for_a_void_this_session_awaits_without_calling_the_host() {
     assert_eq!(host.calls(), (0, 0));
 
     f.terminal
-        .complete_void(pending.pending_id, declined("51"))
+        .complete_void(pending.leg_id, declined("51"))
         .unwrap();
     let report = f.terminal.settle().unwrap();
     assert_eq!((report.sale_count, report.void_count), (1, 0));
@@ -578,7 +578,7 @@ fn a_void_begun_before_midnight_and_answered_after_it_belongs_to_the_day_it_was_
 
     let outcome = f
         .terminal
-        .complete_void(pending.pending_id, approved("202611300001", "A1B2C3"))
+        .complete_void(pending.leg_id, approved("202611300001", "A1B2C3"))
         .unwrap();
 
     let void = outcome.void_transaction.unwrap();
@@ -604,7 +604,7 @@ fn a_malformed_host_answer_is_no_answer_the_void_is_reversed_and_the_trail_says_
     // the reversal it is owed, then approves the reversal with a bad auth code.
     host.will_authorise(Ok(approved("12345", "A1B2C3")));
     host.will_reverse(Err(HostError::Timeout));
-    host.will_reverse(Ok(ReversalReply::VoidApproved {
+    host.will_reverse(Ok(ReversalReply::Approved {
         rrn: "202611300002".into(),
         auth_code: "A1!".into(),
     }));
@@ -618,7 +618,7 @@ fn a_malformed_host_answer_is_no_answer_the_void_is_reversed_and_the_trail_says_
     let work = f.terminal.pending_host_work().unwrap();
     assert_eq!(
         (work[0].state, work[0].attempts),
-        (PendingState::AwaitingReversal, 1)
+        (LegState::AwaitingReversal, 1)
     );
     let unanswered = f
         .terminal
@@ -715,6 +715,6 @@ fn a_reversal_left_from_an_earlier_day_that_fails_again_goes_to_manual_handling_
     let work = f.terminal.pending_host_work().unwrap();
     assert_eq!(
         (work[0].state, work[0].attempts),
-        (PendingState::NeedsManualHandling, 2)
+        (LegState::NeedsManualHandling, 2)
     );
 }

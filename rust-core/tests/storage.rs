@@ -632,7 +632,7 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
     check(
         "answer to an unknown pending void",
         t.complete_void(999, HostReply::NoAnswer).map(drop),
-        VoidGuardError::UnknownPendingVoid,
+        VoidGuardError::UnknownHostLeg,
     );
     // A malformed host answer is no answer; to a void already resolved it returns the
     // recorded outcome and changes nothing, like any repeated answer.

@@ -227,7 +227,7 @@ fn an_approval_that_could_not_be_recorded_is_reversed_by_the_next_call_without_a
         auth_code: "F0LL00".into(),
     };
     assert_eq!(
-        f.0.complete_void(pending.pending_id, approved).map(drop),
+        f.0.complete_void(pending.leg_id, approved).map(drop),
         Err(VoidGuardError::StorageFull)
     );
 

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use common::*;
 use rusqlite::Connection;
 use voidguard::{
-    AuditProblem, KeyFileWrapper, MarkFile, PendingState, RollbackMark, Terminal, TransactionKind,
+    AuditProblem, KeyFileWrapper, MarkFile, LegState, RollbackMark, Terminal, TransactionKind,
     VoidGuardError, VoidRequest,
 };
 
@@ -129,7 +129,7 @@ fn a_version_1_database_opens_with_every_row_and_is_covered_from_then_on() {
             ..void_of(sale)
         })
         .unwrap();
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     assert!(t.verify_audit().unwrap().ok);
     drop(t);
 

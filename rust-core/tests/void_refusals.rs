@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use voidguard::dates::BusinessDate;
 use voidguard::{
-    Fen, Field, PendingState, Problem, SimulatorMode, Transaction, TransactionKind,
+    Fen, Field, LegState, Problem, SimulatorMode, Transaction, TransactionKind,
     TransactionStatus, VoidGuardError, VoidLookup, VoidRequest,
 };
 
@@ -337,7 +337,7 @@ fn a_lift_restores_the_days_void_allowance() {
         .redeem_approval(ticket.request_code, code, None)
         .unwrap();
     let outcome = f.terminal.void_transaction(void_of(&blocked)).unwrap();
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
 }
 
 #[test]
@@ -479,8 +479,8 @@ fn an_unanswered_void_is_left_for_reversal_and_the_sale_stands() {
     assert_eq!(all_rows(&f.terminal), rows);
     let pending = f.terminal.pending_host_work().unwrap();
     assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].state, PendingState::AwaitingReversal);
-    assert_eq!(pending[0].original_voucher_no, sale.voucher_no);
+    assert_eq!(pending[0].state, LegState::AwaitingReversal);
+    assert_eq!(pending[0].original_voucher_no.as_ref(), Some(&sale.voucher_no));
 
     // Once the host answers again the void is reversed and the sale can be voided.
     f.terminal
@@ -499,32 +499,39 @@ fn an_unanswered_void_is_left_for_reversal_and_the_sale_stands() {
 }
 
 #[test]
-fn no_void_starts_while_another_awaits_the_host() {
+fn a_void_in_flight_holds_its_own_sale_and_the_settlement_not_other_voids() {
     let f = Fixture::ready();
     let first = f.sale("12.34");
     let second = f.sale("56.78");
     let pending = f.terminal.begin_void(void_of(&first)).unwrap();
-    assert_eq!(
-        refused_alike(&f, void_of(&second)),
-        VoidGuardError::PendingHostWork { count: 1 }
-    );
     assert_eq!(
         refused_alike(&f, void_of(&first)),
         VoidGuardError::VoidInProgress {
             voucher_no: first.voucher_no.clone()
         }
     );
+    // The settlement would miss the void's answer: it waits for every leg.
+    f.sign_in_as("00");
+    assert_eq!(
+        f.terminal.settle(),
+        Err(VoidGuardError::PendingHostWork { count: 1 })
+    );
+    f.sign_in_as("01");
     assert_eq!(void_rows(&f), 0);
+    // Another sale's void is no business of the one in flight.
+    f.terminal.void_transaction(void_of(&second)).unwrap();
+    assert_eq!(void_rows(&f), 1);
 
     f.terminal
         .complete_void(
-            pending.pending_id,
+            pending.leg_id,
             voidguard::HostReply::Declined {
                 response_code: "05".into(),
             },
         )
         .unwrap();
-    f.terminal.void_transaction(void_of(&second)).unwrap();
+    f.sign_in_as("00");
+    f.terminal.settle().unwrap();
 }
 
 #[test]
@@ -542,7 +549,7 @@ fn full_width_digits_from_a_chinese_keyboard_void_like_ascii() {
         sale.id
     );
     let outcome = f.terminal.void_transaction(req).unwrap();
-    assert_eq!(outcome.state, PendingState::Approved);
+    assert_eq!(outcome.state, LegState::Approved);
     let void = outcome.void_transaction.unwrap();
     assert_eq!(void.original_voucher_no.as_deref(), Some("000001"));
     assert_eq!(void.amount, Fen(1_234));

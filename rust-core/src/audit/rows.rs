@@ -34,7 +34,7 @@ pub enum Table {
     ApprovalGuard,
     Operators,
     Requests,
-    PendingVoids,
+    HostLegs,
     Journal,
     Settlements,
 }
@@ -87,9 +87,19 @@ tables! {
     ApprovalGuard => "approval_guard", true;
     Operators => "operators", true;
     Requests => "requests", false;
-    PendingVoids => "pending_voids", false;
+    HostLegs => "host_legs", false;
     Journal => "journal", false;
     Settlements => "settlements", false;
+}
+
+/// Tables of earlier schema versions whose rows moved elsewhere: their old entries
+/// stay in the chain (and are authenticated with it) but name no row to check. Each
+/// upgrade that retires one checks its rows against their entries before moving them
+/// ([`check_retired`]), and covers them anew where they land.
+const RETIRED: &[&str] = &["pending_voids"];
+
+pub fn is_retired(name: &[u8]) -> bool {
+    RETIRED.iter().any(|r| r.as_bytes() == name)
 }
 
 impl Table {
@@ -133,9 +143,13 @@ impl RowFinding {
 /// and `audit_seq`, by name. NULL columns are left out, so a later schema version may
 /// add a nullable column without changing the digest of any existing row.
 fn digest_row(table: Table, row_id: i64, r: &Row<'_>) -> rusqlite::Result<[u8; 32]> {
+    digest_named(table.name(), row_id, r)
+}
+
+fn digest_named(name: &str, row_id: i64, r: &Row<'_>) -> rusqlite::Result<[u8; 32]> {
     let stmt = r.as_ref();
     let mut h = FramedHash::new(b"voidguard row v1");
-    h.field(table.name().as_bytes())
+    h.field(name.as_bytes())
         .field(&row_id.to_be_bytes());
     for i in 1..stmt.column_count() {
         let name = stmt.column_name(i)?;
@@ -413,6 +427,46 @@ impl Latest {
         }
         self.0.insert((table, row_id), (seq, d));
     }
+}
+
+/// Checks every row of a table about to be retired against the latest entry the chain
+/// holds for it, before an upgrade moves the rows: an edited, forged, replayed or
+/// deleted row is refused instead of being covered anew where it lands. The entries
+/// themselves are authenticated by every later walk of the chain, which keeps them.
+pub(crate) fn check_retired(conn: &Connection, name: &'static str) -> Result<Option<(i64, AuditProblem)>> {
+    let mut latest: BTreeMap<i64, (u64, Vec<u8>)> = BTreeMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT row_id, seq, row_digest FROM audit WHERE row_table = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([name], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?))
+        })?;
+        for row in rows {
+            let (id, seq, digest) = row?;
+            latest.insert(id, (u64::try_from(seq).unwrap_or(0), digest));
+        }
+    }
+    let mut stmt = conn.prepare(&format!("SELECT rowid, * FROM {name} ORDER BY rowid"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let row_id: i64 = r.get(0)?;
+        let found = audit_seq_of(r)?;
+        let digest = digest_named(name, row_id, r)?;
+        let problem = match latest.remove(&row_id) {
+            None => AuditProblem::RowUnrecorded,
+            Some((seq, recorded)) => match found {
+                Some(f) if f == seq && crypto::constant_time_eq(&recorded, &digest) => continue,
+                Some(f) if f < seq => AuditProblem::RowReplayed,
+                _ => AuditProblem::RowAltered,
+            },
+        };
+        return Ok(Some((row_id, problem)));
+    }
+    Ok(latest
+        .into_keys()
+        .next()
+        .map(|id| (id, AuditProblem::RowDeleted)))
 }
 
 /// Checks every row of every covered table against the chain's latest entry for it,

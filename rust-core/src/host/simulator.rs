@@ -1,9 +1,9 @@
-//! The built-in host: approves, declines or times out as told, so the whole flow can
-//! be tried without an acquirer.
+//! The built-in host: approves, declines or times out as told, so every online act
+//! can be tried without an acquirer.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use super::{HostError, HostLink, HostReply, HostRequest, ReversalReply};
+use super::{HostError, HostLink, HostReply, HostRequest, ReversalReason, ReversalReply};
 use crate::platform;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -61,7 +61,7 @@ pub fn random_digits(len: usize) -> Result<String, HostError> {
 }
 
 impl HostLink for HostSimulator {
-    fn authorise_void(&self, _request: HostRequest) -> Result<HostReply, HostError> {
+    fn send(&self, _request: HostRequest) -> Result<HostReply, HostError> {
         match self.mode() {
             SimulatorMode::Approve => Ok(HostReply::Approved {
                 rrn: random_digits(12)?,
@@ -74,7 +74,11 @@ impl HostLink for HostSimulator {
         }
     }
 
-    fn reverse_void(&self, _request: HostRequest) -> Result<ReversalReply, HostError> {
+    fn reverse(
+        &self,
+        _request: HostRequest,
+        _reason: ReversalReason,
+    ) -> Result<ReversalReply, HostError> {
         match self.mode() {
             SimulatorMode::Timeout => Err(HostError::Timeout),
             SimulatorMode::Approve | SimulatorMode::Decline => Ok(ReversalReply::Reversed),

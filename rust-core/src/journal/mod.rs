@@ -199,7 +199,9 @@ pub fn mark_voided(tx: &SqlTx<'_>, ctx: &Ctx<'_>, id: i64) -> Result<bool> {
 }
 
 /// Totals of one batch, by kind, counting what settlement counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, uniffi::Record,
+)]
 pub struct BatchTotals {
     pub sale_count: u32,
     pub sale_total: Fen,

@@ -139,10 +139,12 @@ pub fn migrate(
     conn: &mut Connection,
     from: u32,
     keys: Option<&crate::keys::Keys>,
-    now_ms: i64,
+    at: migrations::At,
 ) -> Result<()> {
-    migrations::run(conn, from, keys, now_ms)
+    migrations::run(conn, from, keys, at)
 }
+
+pub use migrations::At;
 
 #[cfg(test)]
 pub use migrations::create_for_test;
@@ -229,7 +231,7 @@ mod tests {
         let (mut conn, found, _lock) = open(&dir.path().join("new.db")).unwrap();
         assert_eq!(found, Found::Fresh);
         configure(&conn).unwrap();
-        migrate(&mut conn, 0, None, 0).unwrap();
+        migrate(&mut conn, 0, None, At { now_ms: 0, utc_offset_minutes: 0 }).unwrap();
         let v: u32 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();

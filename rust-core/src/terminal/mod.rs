@@ -9,7 +9,7 @@ mod operators;
 mod records;
 mod security;
 mod setup;
-mod voids;
+mod online;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -158,7 +158,15 @@ impl Terminal {
             store::Found::Existing { version } => (version, keys::load(&conn, wrapper)?),
         };
         store::configure(&conn)?;
-        store::migrate(&mut conn, version, loaded.as_ref(), clock.now_ms())?;
+        store::migrate(
+            &mut conn,
+            version,
+            loaded.as_ref(),
+            store::At {
+                now_ms: clock.now_ms(),
+                utc_offset_minutes: config.utc_offset_minutes,
+            },
+        )?;
         let keys = match loaded {
             Some(keys) => keys,
             None => integrity::first_keys(&mut conn, wrapper, clock.now_ms())?,

@@ -12,7 +12,8 @@ pub struct TerminalStatus {
     pub utc_offset_minutes: i32,
     pub void_permitted: bool,
     pub vault: VaultStatus,
-    /// Voids awaiting an answer or a reversal; voids and settlement wait for them.
+    /// Host legs awaiting an answer, a reversal or manual handling; online acts wait
+    /// for them (`host_leg::check_clear`).
     pub pending_host_work: u32,
     pub schema_version: u32,
 }
@@ -32,18 +33,14 @@ pub struct VaultStatus {
     pub locked_until_lifted: bool,
 }
 
-/// A sale as the card leg reported it. `card_number` may be a full PAN (it is masked
-/// at once and never stored) or an already masked one. Without `rrn`/`auth_code`
-/// the simulated host issues them. The operator is the signed-in one.
+/// A sale as keyed, with the card as the card reader gave it. `card_number` may be a
+/// full PAN (it is masked at once and never stored) or an already masked one. The
+/// host issues the RRN and auth code; the operator is the signed-in one.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SaleRequest {
     pub amount: String,
     pub card_number: String,
     pub card_scheme: String,
-    #[uniffi(default = None)]
-    pub rrn: Option<String>,
-    #[uniffi(default = None)]
-    pub auth_code: Option<String>,
 }
 
 impl std::fmt::Debug for SaleRequest {

@@ -4,7 +4,7 @@
 
 use rusqlite::Connection;
 
-use super::pending;
+use crate::host_leg::legs;
 use super::VoidLookup;
 use crate::audit::rows::{self, Table};
 use crate::context::Ctx;
@@ -100,16 +100,8 @@ pub fn locate(conn: &Connection, l: &Lookup, ctx: &Ctx<'_>) -> Result<Transactio
     if l.amount != original.amount {
         return Err(VoidGuardError::AmountMismatch.into());
     }
-    if pending::unresolved_for(conn, original.id)? {
+    if legs::void_open_for(conn, original.id)? {
         return Err(VoidGuardError::VoidInProgress { voucher_no }.into());
     }
     Ok(original)
-}
-
-/// No void starts while an earlier one awaits its answer or a reversal.
-pub fn no_host_work(conn: &Connection) -> Result<()> {
-    match pending::unresolved_count(conn)? {
-        0 => Ok(()),
-        count => Err(VoidGuardError::PendingHostWork { count }.into()),
-    }
 }

@@ -217,14 +217,12 @@ pub fn password_of(operator_no: &str) -> &'static str {
     }
 }
 
-/// A sale of `amount` on a test UnionPay card, host numbers from the simulator.
+/// A sale of `amount` on a test UnionPay card; the host issues its numbers.
 pub fn sale_request(amount: &str) -> SaleRequest {
     SaleRequest {
         amount: amount.into(),
         card_number: "6222021234567890123".into(),
         card_scheme: "UnionPay".into(),
-        rrn: None,
-        auth_code: None,
     }
 }
 
@@ -501,7 +499,7 @@ pub struct Acknowledged {
 pub struct Books {
     pub rows: Vec<Transaction>,
     pub batch_no: u32,
-    pub pending: Vec<voidguard::PendingVoid>,
+    pub pending: Vec<voidguard::HostLeg>,
 }
 
 impl Books {
@@ -524,7 +522,7 @@ impl Books {
 /// sale, with a voucher no row carries; the audit chain verifies.
 pub fn check_books(terminal: &Terminal) -> Books {
     use std::collections::{HashMap, HashSet};
-    use voidguard::{PendingState, TransactionKind as Kind, TransactionStatus as Status};
+    use voidguard::{LegDetail, LegState, TransactionKind as Kind, TransactionStatus as Status};
 
     let rows = all_rows(terminal);
     let batch_no: u32 = terminal.status().unwrap().batch_no.parse().unwrap();
@@ -602,44 +600,57 @@ pub fn check_books(terminal: &Terminal) -> Books {
     let max_attempts = TerminalConfig::new("x").max_reversal_attempts;
     let pending = terminal.pending_host_work().unwrap();
     let mut pending_for = HashSet::new();
+    let open_batch = format!("{batch_no:06}");
     for p in &pending {
-        let what = format!(
-            "pending void {} of voucher {}",
-            p.pending_id, p.original_voucher_no
-        );
-        assert_eq!(p.request.processing_code, "200000", "{what}");
+        let what = format!("{:?} leg {}", p.kind, p.leg_id);
         assert_eq!(
-            p.request.original_voucher_no, p.original_voucher_no,
+            p.request.processing_code,
+            p.kind.processing_code(),
             "{what}"
         );
-        assert_eq!(p.request.voucher_no, p.void_voucher_no, "{what}");
-        assert_eq!(
-            p.request.batch_no,
-            format!("{batch_no:06}"),
-            "{what} is of the open batch"
-        );
-        let sale = by_number
-            .get(&(p.request.batch_no.as_str(), p.original_voucher_no.as_str()))
-            .unwrap_or_else(|| panic!("{what} points at no row"));
-        assert_eq!(
-            (sale.kind, sale.status),
-            (Kind::Sale, Status::Approved),
-            "{what}: its sale stands until the host's answer"
-        );
-        assert_eq!(sale.amount, p.amount, "{what}");
-        assert!(
-            !by_number.contains_key(&(p.request.batch_no.as_str(), p.void_voucher_no.as_str())),
-            "{what}: its voucher is already a row"
-        );
-        assert!(
-            pending_for.insert(p.original_voucher_no.clone()),
-            "two voids of voucher {} await the host",
-            p.original_voucher_no
-        );
+        assert_eq!(p.request.batch_no, open_batch, "{what} is of the open batch");
+        assert_eq!(p.amount, p.request.amount, "{what}");
+        if let Some(voucher) = &p.voucher_no {
+            assert!(
+                !by_number.contains_key(&(p.request.batch_no.as_str(), voucher.as_str())),
+                "{what}: its voucher is already a row"
+            );
+        }
+        match &p.request.detail {
+            LegDetail::Void { voucher_no, original } => {
+                assert_eq!(p.voucher_no.as_ref(), Some(voucher_no), "{what}");
+                assert_eq!(
+                    p.original_voucher_no.as_ref(),
+                    Some(&original.voucher_no),
+                    "{what}"
+                );
+                let sale = by_number
+                    .get(&(p.request.batch_no.as_str(), original.voucher_no.as_str()))
+                    .unwrap_or_else(|| panic!("{what} points at no row"));
+                assert_eq!(
+                    (sale.kind, sale.status),
+                    (Kind::Sale, Status::Approved),
+                    "{what}: its sale stands until the host's answer"
+                );
+                assert_eq!(sale.amount, p.amount, "{what}");
+                assert!(
+                    pending_for.insert(original.voucher_no.clone()),
+                    "two voids of voucher {} await the host",
+                    original.voucher_no
+                );
+            }
+            LegDetail::Sale { voucher_no, .. } => {
+                assert_eq!(p.voucher_no.as_ref(), Some(voucher_no), "{what}");
+            }
+            LegDetail::Settlement { .. } => assert_eq!(p.voucher_no, None, "{what}"),
+        }
         match p.state {
-            PendingState::AwaitingAnswer => assert_eq!(p.attempts, 0, "{what}"),
-            PendingState::AwaitingReversal => assert!(p.attempts < max_attempts, "{what}"),
-            PendingState::NeedsManualHandling => assert!(p.attempts >= max_attempts, "{what}"),
+            LegState::AwaitingAnswer => assert_eq!(p.attempts, 0, "{what}"),
+            LegState::AwaitingReversal => assert!(p.attempts < max_attempts, "{what}"),
+            LegState::NeedsManualHandling => assert!(
+                p.attempts >= max_attempts || p.business_date != terminal.status().unwrap().business_date,
+                "{what}"
+            ),
             resolved => panic!("{what} is {resolved:?} yet listed as host work"),
         }
     }

@@ -5,6 +5,7 @@
 
 mod v1;
 mod v2;
+mod v3;
 
 use rusqlite::{Connection, Transaction};
 use serde_json::json;
@@ -13,56 +14,90 @@ use crate::audit::{self, rows, Act};
 use crate::error::Result;
 use crate::keys::Keys;
 
-struct Step {
-    ddl: &'static [&'static str],
-    /// Runs after the DDL, with the keys of a database that has them.
-    upgrade: fn(&Transaction<'_>, Option<&Keys>, i64) -> Result<()>,
+/// When a step runs and on which terminal: what its code may need.
+#[derive(Debug, Clone, Copy)]
+pub struct At {
+    pub now_ms: i64,
+    pub utc_offset_minutes: i32,
 }
 
-fn nothing(_: &Transaction<'_>, _: Option<&Keys>, _: i64) -> Result<()> {
+struct Step {
+    /// Runs before the DDL, with the keys of a database that has them.
+    check: fn(&Transaction<'_>, Option<&Keys>) -> Result<()>,
+    ddl: &'static [&'static str],
+    /// Runs after the DDL, with the keys of a database that has them.
+    upgrade: fn(&Transaction<'_>, Option<&Keys>, At) -> Result<()>,
+}
+
+fn nothing(_: &Transaction<'_>, _: Option<&Keys>, _: At) -> Result<()> {
+    Ok(())
+}
+
+fn no_check(_: &Transaction<'_>, _: Option<&Keys>) -> Result<()> {
+    Ok(())
+}
+
+fn upgraded(tx: &Transaction<'_>, keys: &Keys, at: At, version: u32, rows: u64) -> Result<()> {
+    audit::append(
+        tx,
+        &keys.audit,
+        at.now_ms,
+        Act::SchemaUpgraded,
+        None,
+        json!({ "version": version, "rows_covered": rows }),
+    )?;
     Ok(())
 }
 
 /// Binds every existing row to the chain. A fresh database has no keys yet; its
 /// initial rows are bound when the keys are made.
-fn cover_existing(tx: &Transaction<'_>, keys: Option<&Keys>, now_ms: i64) -> Result<()> {
+fn cover_existing(tx: &Transaction<'_>, keys: Option<&Keys>, at: At) -> Result<()> {
     let Some(keys) = keys else {
         return Ok(());
     };
-    let rows = rows::cover_everything(tx, &keys.audit, now_ms)?;
-    audit::append(
-        tx,
-        &keys.audit,
-        now_ms,
-        Act::SchemaUpgraded,
-        None,
-        json!({ "version": 2, "rows_covered": rows }),
-    )?;
-    Ok(())
+    let rows = rows::cover_everything(tx, &keys.audit, at.now_ms)?;
+    upgraded(tx, keys, at, 2, rows)
+}
+
+/// Moves the pending voids into the host legs (`v3`).
+fn move_pending_voids(tx: &Transaction<'_>, keys: Option<&Keys>, at: At) -> Result<()> {
+    let rows = v3::upgrade(tx, keys, at.now_ms, at.utc_offset_minutes)?;
+    match keys {
+        Some(keys) => upgraded(tx, keys, at, 3, rows),
+        None => Ok(()),
+    }
 }
 
 /// Step `n` (1-based) takes the schema from version `n - 1` to `n`.
 const STEPS: &[Step] = &[
     Step {
+        check: no_check,
         ddl: v1::DDL,
         upgrade: nothing,
     },
     Step {
+        check: no_check,
         ddl: v2::DDL,
         upgrade: cover_existing,
+    },
+    Step {
+        check: v3::check,
+        ddl: v3::DDL,
+        upgrade: move_pending_voids,
     },
 ];
 
 pub const CURRENT_VERSION: u32 = STEPS.len() as u32;
 
-pub fn run(conn: &mut Connection, from: u32, keys: Option<&Keys>, now_ms: i64) -> Result<()> {
+pub fn run(conn: &mut Connection, from: u32, keys: Option<&Keys>, at: At) -> Result<()> {
     for (index, step) in STEPS.iter().enumerate().skip(from as usize) {
         let version = index as u32 + 1;
         let tx = super::write(conn)?;
+        (step.check)(&tx, keys)?;
         for ddl in step.ddl {
             tx.execute_batch(ddl)?;
         }
-        (step.upgrade)(&tx, keys, now_ms)?;
+        (step.upgrade)(&tx, keys, at)?;
         tx.pragma_update(None, "application_id", super::APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
@@ -75,7 +110,7 @@ pub fn run(conn: &mut Connection, from: u32, keys: Option<&Keys>, now_ms: i64) -
 #[cfg(test)]
 pub fn create_for_test(conn: &mut Connection) {
     #[allow(clippy::unwrap_used)]
-    run(conn, 0, None, 0).unwrap();
+    run(conn, 0, None, At { now_ms: 0, utc_offset_minutes: 0 }).unwrap();
 }
 #[cfg(test)]
 mod tests {
@@ -114,7 +149,7 @@ mod tests {
     #[test]
     fn writing_any_row_needs_no_temporary_table() {
         let mut conn = Connection::open_in_memory().unwrap();
-        run(&mut conn, 0, None, 0).unwrap();
+        create_for_test(&mut conn);
         let tables = table_names(&conn);
         assert!(tables.len() >= 10, "{tables:?}");
         for table in tables {

@@ -1,0 +1,102 @@
+//! Sales (消费): a sale is a host leg like every online act. `begin` checks what the
+//! terminal can check and builds the request with the card as the journal may keep it
+//! (masked); the sale is journaled only when the host approves, with the host's RRN
+//! and auth code, by `apply`.
+
+use rusqlite::Transaction as SqlTx;
+
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::host::{HostRequest, LegDetail, LegKind};
+use crate::host_leg::{self, legs::NewLeg, legs::Stored};
+use crate::journal::{self, card, numbering, NewEntry, TransactionKind};
+use crate::money::{self, Fen, CNY};
+use crate::profile;
+
+/// A sale as keyed, checked: nothing secret is left in it.
+pub struct Keyed {
+    pub amount: Fen,
+    pub masked_pan: String,
+    pub card_scheme: String,
+}
+
+/// Parses what the cashier keyed and the card leg read. A full card number is
+/// masked here; the caller wipes its copy.
+pub fn parse(amount: &str, card_number: &str, card_scheme: &str, cap: Fen) -> Result<Keyed> {
+    Ok(Keyed {
+        amount: money::parse_amount(amount, cap)?,
+        masked_pan: card::mask_pan(card_number)?,
+        card_scheme: card::parse_scheme(card_scheme)?,
+    })
+}
+
+/// Starts the sale's host leg, keyed by `operator_no`, in the open batch.
+pub fn begin(
+    tx: &SqlTx<'_>,
+    ctx: &Ctx<'_>,
+    sale: &Keyed,
+    operator_no: &str,
+    in_flight: &dyn Fn(i64) -> bool,
+) -> Result<Stored> {
+    let profile = profile::require(tx)?;
+    host_leg::check_clear(tx, LegKind::Sale, in_flight)?;
+    let request = HostRequest {
+        processing_code: LegKind::Sale.processing_code().into(),
+        amount: sale.amount,
+        currency: CNY,
+        batch_no: numbering::current_batch(tx)?.to_string(),
+        business_date: ctx.today.iso(),
+        merchant_no: profile.merchant_no,
+        terminal_id: profile.terminal_id,
+        operator_no: operator_no.to_owned(),
+        detail: LegDetail::Sale {
+            voucher_no: numbering::take_voucher(tx, ctx)?.to_string(),
+            masked_pan: sale.masked_pan.clone(),
+            card_scheme: sale.card_scheme.clone(),
+        },
+    };
+    let leg = NewLeg {
+        request,
+        original_id: None,
+        authoriser_no: None,
+        reason: None,
+    };
+    host_leg::begin(tx, ctx, &leg)
+}
+
+/// Journals an approved sale with the host's numbers, dated by the day it was keyed.
+/// Returns the journal row's id.
+pub fn apply(
+    tx: &SqlTx<'_>,
+    ctx: &Ctx<'_>,
+    leg: &Stored,
+    rrn: &str,
+    auth_code: &str,
+) -> Result<i64> {
+    let req = &leg.public.request;
+    let LegDetail::Sale {
+        voucher_no,
+        masked_pan,
+        card_scheme,
+    } = &req.detail
+    else {
+        return Err(Error::Corrupt("a sale applied from another kind of leg"));
+    };
+    let entry = NewEntry {
+        kind: TransactionKind::Sale,
+        voucher_no: numbering::SixDigits::parse(crate::error::Field::VoucherNo, voucher_no)?,
+        batch_no: numbering::SixDigits::parse(crate::error::Field::BatchNo, &req.batch_no)?,
+        rrn: rrn.to_owned(),
+        auth_code: auth_code.to_owned(),
+        amount: req.amount,
+        masked_pan: masked_pan.clone(),
+        card_scheme: card_scheme.clone(),
+        operator_no: leg.public.operator_no.clone(),
+        authoriser_no: None,
+        void_reason: None,
+        business_date: leg.begun_on()?,
+        created_at_ms: ctx.now_ms,
+        original_id: None,
+    };
+    Ok(journal::insert(tx, ctx, &entry)?.id)
+}
