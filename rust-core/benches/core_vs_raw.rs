@@ -134,8 +134,6 @@ fn sale_request(i: u32) -> SaleRequest {
         amount: format!("{}.{:02}", 10 + i % 500, i % 100),
         card_number: "622202******0123".into(),
         card_scheme: "UnionPay".into(),
-        rrn: Some(format!("{:012}", 900_000_000_000u64 + u64::from(i))),
-        auth_code: Some(format!("{:06}", i % 1_000_000)),
     }
 }
 

@@ -20,9 +20,9 @@ use voidguard::backoffice::{self, Action};
 use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
     Application, Clock, Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery,
-    KeyFileWrapper, LegState, RequestKind, Resolution, ReversalReply, SaleRequest,
-    SimulatorMode, Terminal, TerminalConfig, Transaction, TransactionKind, VoidGuardError,
-    VoidOutcome, VoidRequest,
+    KeyFileWrapper, LegState, RequestKind, Resolution, ReversalReply, SaleRequest, SimulatorMode,
+    Terminal, TerminalConfig, Transaction, TransactionKind, VoidGuardError, VoidOutcome,
+    VoidRequest,
 };
 
 // The test's fixtures use the same values (tests/common/mod.rs, tests/crash_kill.rs).
@@ -274,8 +274,6 @@ impl Day {
                 amount: Fen(fen).to_decimal_string(),
                 card_number: "6222021234567890123".into(),
                 card_scheme: "UnionPay".into(),
-                rrn: None,
-                auth_code: None,
             })
             .unwrap_or_else(|e| fail("sale", e));
         say!(

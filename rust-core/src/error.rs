@@ -69,7 +69,9 @@ pub enum VoidGuardError {
     PermissionNotGranted,
     #[error("no void password is set")]
     PasswordNotSet,
-    #[error("{count} online transaction(s) await the host's answer, a reversal or manual handling")]
+    #[error(
+        "{count} online transaction(s) await the host's answer, a reversal or manual handling"
+    )]
     PendingHostWork { count: u32 },
     #[error("voucher {voucher_no} is not in the journal")]
     TransactionNotFound { voucher_no: String },

@@ -43,8 +43,8 @@ pub use host::{
 };
 pub use host_leg::legs::{HostLeg, LegState};
 pub use host_leg::manual::Resolution;
-pub use journal::BatchTotals;
 pub use journal::query::{JournalPage, JournalQuery, OperatorVoids};
+pub use journal::BatchTotals;
 pub use journal::{Transaction, TransactionKind, TransactionStatus};
 pub use money::Fen;
 pub use operators::accounts::{Operator, Role};

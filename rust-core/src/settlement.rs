@@ -72,14 +72,18 @@ pub fn begin(
 pub fn apply(tx: &Transaction<'_>, ctx: &Ctx<'_>, leg: &Stored) -> Result<i64> {
     let req = &leg.public.request;
     let LegDetail::Settlement { totals: sent } = &req.detail else {
-        return Err(Error::Corrupt("a settlement applied from another kind of leg"));
+        return Err(Error::Corrupt(
+            "a settlement applied from another kind of leg",
+        ));
     };
     let batch = numbering::current_batch(tx)?;
     let totals = journal::batch_totals(tx, batch)?;
     // Nothing moves money while a settlement is open, so the batch is the one sent
     // with the totals sent; anything else means the file was changed meanwhile.
     if batch.to_string() != req.batch_no || &totals != sent {
-        return Err(Error::Corrupt("the batch changed while its settlement was open"));
+        return Err(Error::Corrupt(
+            "the batch changed while its settlement was open",
+        ));
     }
     journal::settle_batch(tx, ctx, batch)?;
     let next = numbering::advance_batch(tx, ctx)?;

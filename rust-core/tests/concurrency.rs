@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use common::*;
 use voidguard::{
-    Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery, KeyFileWrapper, LegState,
-    Resolution, ReversalReply, SaleRequest, SimulatorMode, Terminal, Transaction, TransactionKind,
-    VoidGuardError, VoidRequest,
+    Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery, KeyFileWrapper, LegKind,
+    LegState, Resolution, ReversalReason, ReversalReply, SaleRequest, SimulatorMode, Terminal,
+    Transaction, TransactionKind, VoidGuardError, VoidRequest,
 };
 
 const THREADS: u64 = 8;
@@ -96,7 +96,7 @@ impl PaymentApp {
 }
 
 impl HostLink for PaymentApp {
-    fn authorise_void(&self, _request: HostRequest) -> Result<HostReply, HostError> {
+    fn send(&self, _request: HostRequest) -> Result<HostReply, HostError> {
         let mut rng = self.moment();
         match self.mode.load(Ordering::SeqCst) {
             0 => Ok(HostReply::Approved {
@@ -110,7 +110,11 @@ impl HostLink for PaymentApp {
         }
     }
 
-    fn reverse_void(&self, _request: HostRequest) -> Result<ReversalReply, HostError> {
+    fn reverse(
+        &self,
+        _request: HostRequest,
+        _reason: ReversalReason,
+    ) -> Result<ReversalReply, HostError> {
         self.moment();
         match self.mode.load(Ordering::SeqCst) {
             2 => Err(HostError::Timeout),
@@ -306,6 +310,32 @@ impl Worker {
         }
     }
 
+    /// Tallies what a manual resolution closed: an approved void or sale is owed its
+    /// row; one that never happened must leave none.
+    fn resolved(&mut self, leg: voidguard::HostLeg) {
+        let approved = leg.state == LegState::Approved;
+        let Some(voucher) = leg.voucher_no.clone() else {
+            return;
+        };
+        let batch = leg.request.batch_no.clone();
+        match (leg.kind, approved) {
+            (LegKind::Void, true) => self.tally.acked.voids.push((
+                batch,
+                leg.original_voucher_no.unwrap_or_default(),
+                voucher,
+                leg.amount,
+            )),
+            (LegKind::Sale, true) => {
+                self.tally
+                    .acked
+                    .sales
+                    .push((batch, voucher, leg.amount, leg.operator_no))
+            }
+            (_, false) => self.tally.acked.declined.push((batch, voucher)),
+            (LegKind::Settlement, true) => {}
+        }
+    }
+
     /// One of the latest sales: older ones are mostly settled already.
     fn pick(&mut self) -> Option<Transaction> {
         let sales = self.sales.lock().unwrap();
@@ -318,11 +348,10 @@ impl Worker {
             amount: Fen(1 + self.rng.below(500_000) as i64).to_decimal_string(),
             card_number: "6222021234567890123".into(),
             card_scheme: "UnionPay".into(),
-            rrn: None,
-            auth_code: None,
         };
         let result = self.terminal.record_sale(request);
-        if let Some(sale) = self.answer("sale", result, false) {
+        // A sale is online too: the host may decline it or lose its answer.
+        if let Some(sale) = self.answer("sale", result, true) {
             self.tally.acked.sales.push((
                 sale.batch_no.clone(),
                 sale.voucher_no.clone(),
@@ -458,21 +487,9 @@ impl Worker {
                 PASSWORD.into(),
                 "acquirer hotline".into(),
             );
-            if let Some(outcome) = self.answer("manual completion", result, false) {
+            if let Some(leg) = self.answer("manual completion", result, false) {
                 self.tally.manual_closed += 1;
-                if let Some(void) = outcome.void_transaction {
-                    self.tally.acked.voids.push((
-                        void.batch_no,
-                        pending.original_voucher_no,
-                        void.voucher_no,
-                        void.amount,
-                    ));
-                } else {
-                    self.tally
-                        .acked
-                        .declined
-                        .push((pending.request.batch_no, pending.void_voucher_no));
-                }
+                self.resolved(leg);
             }
         }
     }

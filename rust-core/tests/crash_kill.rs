@@ -26,8 +26,8 @@ use std::time::Duration;
 
 use common::*;
 use voidguard::{
-    Fen, HostError, HostLink, HostReply, HostRequest, KeyFileWrapper, LegState, ReversalReply,
-    Terminal, TransactionKind, TransactionStatus, VoidGuardError,
+    Fen, HostError, HostLink, HostReply, HostRequest, KeyFileWrapper, LegState, ReversalReason,
+    ReversalReply, Terminal, TransactionKind, TransactionStatus, VoidGuardError,
 };
 
 const DEFAULT_KILLS: u32 = 50;
@@ -226,13 +226,17 @@ fn run_until_killed(
 struct AnsweringHost(Mutex<Rng>);
 
 impl HostLink for AnsweringHost {
-    fn authorise_void(&self, _request: HostRequest) -> Result<HostReply, HostError> {
+    fn send(&self, _request: HostRequest) -> Result<HostReply, HostError> {
         Err(HostError::Unreachable {
             reason: "the check after a restart voids nothing".into(),
         })
     }
 
-    fn reverse_void(&self, _request: HostRequest) -> Result<ReversalReply, HostError> {
+    fn reverse(
+        &self,
+        _request: HostRequest,
+        _reason: ReversalReason,
+    ) -> Result<ReversalReply, HostError> {
         let mut rng = self.0.lock().unwrap();
         if rng.below(4) == 0 {
             Ok(ReversalReply::Approved {
@@ -480,11 +484,11 @@ impl Ledger {
             .filter(|p| p.state != LegState::NeedsManualHandling)
         {
             let sale = terminal
-                .find_transaction(p.original_voucher_no.clone())
+                .find_transaction(p.original_voucher_no.clone().unwrap())
                 .unwrap()
                 .expect("the sale of a pending void");
             let void = terminal
-                .find_transaction(p.void_voucher_no.clone())
+                .find_transaction(p.voucher_no.clone().unwrap())
                 .unwrap();
             match sale.status {
                 TransactionStatus::Voided => {
@@ -492,7 +496,7 @@ impl Ledger {
                     assert_eq!(void.kind, TransactionKind::Void);
                     assert_eq!(
                         void.original_voucher_no.as_ref(),
-                        Some(&p.original_voucher_no)
+                        p.original_voucher_no.as_ref()
                     );
                     confirmed += 1;
                 }

@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 use common::*;
 use proptest::prelude::*;
 use voidguard::{
-    Fen, LegState, SimulatorMode, Transaction, TransactionKind, TransactionStatus,
-    VoidGuardError, VoidRequest,
+    Fen, LegState, SimulatorMode, Transaction, TransactionKind, TransactionStatus, VoidGuardError,
+    VoidRequest,
 };
 
 #[derive(Debug, Clone)]

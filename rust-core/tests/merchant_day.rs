@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use voidguard::{Locale, LegState, RequestKind, TransactionStatus, VoidGuardError};
+use voidguard::{LegState, Locale, RequestKind, TransactionStatus, VoidGuardError};
 
 #[test]
 fn a_merchant_day_from_activation_to_a_refused_void_after_settlement() {

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use common::*;
 use voidguard::{
-    HostError, HostLink, HostReply, HostRequest, KeyFileWrapper, Locale, RequestKind,
-    ReversalReply, SaleRequest, SimulatorMode, Terminal, VoidGuardError,
+    HostError, HostLink, HostReply, HostRequest, KeyFileWrapper, LegDetail, Locale, RequestKind,
+    ReversalReason, ReversalReply, SaleRequest, SimulatorMode, Terminal, VoidGuardError,
 };
 
 const FULL_PAN: &str = "6222021234567890123";
@@ -44,14 +44,21 @@ fn capture() -> &'static Capture {
     })
 }
 
-/// A host that loses every answer, so the reversal paths log too.
+/// A host that approves sales and loses every other answer, so the reversal paths
+/// log too.
 struct Silent;
 
 impl HostLink for Silent {
-    fn authorise_void(&self, _: HostRequest) -> Result<HostReply, HostError> {
-        Err(HostError::Timeout)
+    fn send(&self, request: HostRequest) -> Result<HostReply, HostError> {
+        match request.detail {
+            LegDetail::Sale { .. } => Ok(HostReply::Approved {
+                rrn: "202612010001".into(),
+                auth_code: "000001".into(),
+            }),
+            _ => Err(HostError::Timeout),
+        }
     }
-    fn reverse_void(&self, _: HostRequest) -> Result<ReversalReply, HostError> {
+    fn reverse(&self, _: HostRequest, _: ReversalReason) -> Result<ReversalReply, HostError> {
         Err(HostError::Unreachable {
             reason: "no route".into(),
         })
@@ -114,11 +121,19 @@ fn no_secret_reaches_a_log_line_an_error_or_a_returned_record() {
             amount: "88.00".into(),
             card_number: FULL_PAN.into(),
             card_scheme: "UnionPay".into(),
-            rrn: None,
-            auth_code: None,
         }))
         .unwrap();
     let second = f.sale("12.00");
+    // A sale whose answer is lost is reversed: the card goes down those paths too.
+    said.note(t.set_simulator_mode(SimulatorMode::Timeout));
+    said.note(t.record_sale(SaleRequest {
+        amount: "7.00".into(),
+        card_number: FULL_PAN.into(),
+        card_scheme: "UnionPay".into(),
+    }));
+    said.note(t.pending_host_work());
+    said.note(t.set_simulator_mode(SimulatorMode::Approve));
+    said.note(t.reconcile());
     for password in [WRONG_PASSWORD, "000111", "919191"] {
         said.note(t.void_transaction(voidguard::VoidRequest {
             password: password.into(),

@@ -273,7 +273,5 @@ fn sale_request(i: usize) -> voidguard::SaleRequest {
         amount: format!("{}.{:02}", 10 + i % 90, i % 100),
         card_number: "6222021234567890123".into(),
         card_scheme: "UnionPay".into(),
-        rrn: None,
-        auth_code: None,
     }
 }

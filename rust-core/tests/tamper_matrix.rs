@@ -207,8 +207,6 @@ fn assert_caught(f: &Fixture, table: &str, row_id: i64, problem: AuditProblem, w
                 amount: "1.00".into(),
                 card_number: "6222021234567890123".into(),
                 card_scheme: "UnionPay".into(),
-                rrn: None,
-                auth_code: None,
             })
             .map(drop);
         assert_eq!(

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use common::*;
 use rusqlite::Connection;
 use voidguard::{
-    AuditProblem, KeyFileWrapper, MarkFile, LegState, RollbackMark, Terminal, TransactionKind,
+    AuditProblem, KeyFileWrapper, LegState, MarkFile, RollbackMark, Terminal, TransactionKind,
     VoidGuardError, VoidRequest,
 };
 

@@ -7,8 +7,8 @@ mod common;
 use common::*;
 use voidguard::dates::BusinessDate;
 use voidguard::{
-    Fen, Field, LegState, Problem, SimulatorMode, Transaction, TransactionKind,
-    TransactionStatus, VoidGuardError, VoidLookup, VoidRequest,
+    Fen, Field, LegState, Problem, SimulatorMode, Transaction, TransactionKind, TransactionStatus,
+    VoidGuardError, VoidLookup, VoidRequest,
 };
 
 const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
@@ -480,7 +480,10 @@ fn an_unanswered_void_is_left_for_reversal_and_the_sale_stands() {
     let pending = f.terminal.pending_host_work().unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].state, LegState::AwaitingReversal);
-    assert_eq!(pending[0].original_voucher_no.as_ref(), Some(&sale.voucher_no));
+    assert_eq!(
+        pending[0].original_voucher_no.as_ref(),
+        Some(&sale.voucher_no)
+    );
 
     // Once the host answers again the void is reversed and the sale can be voided.
     f.terminal

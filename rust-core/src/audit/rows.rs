@@ -149,8 +149,7 @@ fn digest_row(table: Table, row_id: i64, r: &Row<'_>) -> rusqlite::Result<[u8; 3
 fn digest_named(name: &str, row_id: i64, r: &Row<'_>) -> rusqlite::Result<[u8; 32]> {
     let stmt = r.as_ref();
     let mut h = FramedHash::new(b"voidguard row v1");
-    h.field(name.as_bytes())
-        .field(&row_id.to_be_bytes());
+    h.field(name.as_bytes()).field(&row_id.to_be_bytes());
     for i in 1..stmt.column_count() {
         let name = stmt.column_name(i)?;
         if name == "audit_seq" {
@@ -433,14 +432,21 @@ impl Latest {
 /// holds for it, before an upgrade moves the rows: an edited, forged, replayed or
 /// deleted row is refused instead of being covered anew where it lands. The entries
 /// themselves are authenticated by every later walk of the chain, which keeps them.
-pub(crate) fn check_retired(conn: &Connection, name: &'static str) -> Result<Option<(i64, AuditProblem)>> {
+pub(crate) fn check_retired(
+    conn: &Connection,
+    name: &'static str,
+) -> Result<Option<(i64, AuditProblem)>> {
     let mut latest: BTreeMap<i64, (u64, Vec<u8>)> = BTreeMap::new();
     {
         let mut stmt = conn.prepare(
             "SELECT row_id, seq, row_digest FROM audit WHERE row_table = ?1 ORDER BY seq",
         )?;
         let rows = stmt.query_map([name], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
         })?;
         for row in rows {
             let (id, seq, digest) = row?;

@@ -112,8 +112,13 @@ impl HostRequest {
 pub enum HostReply {
     /// Approved, with the host's reference number and authorisation code. A
     /// settlement's approval may carry neither (empty strings).
-    Approved { rrn: String, auth_code: String },
-    Declined { response_code: String },
+    Approved {
+        rrn: String,
+        auth_code: String,
+    },
+    Declined {
+        response_code: String,
+    },
     /// Nothing came back: the act may or may not have happened at the host.
     NoAnswer,
 }

@@ -266,12 +266,10 @@ pub fn await_reversal(
         params![id, i64::from(failed), max_attempts, escalate, reason],
     )?;
     ctx.cover(tx, Table::HostLegs, id)?;
-    let state: String = crate::store::row(
-        tx,
-        "SELECT state FROM host_legs WHERE id = ?1",
-        [id],
-        |r| r.get(0),
-    )?;
+    let state: String =
+        crate::store::row(tx, "SELECT state FROM host_legs WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
     Ok(LegState::from_db(&state)?)
 }
 
@@ -368,7 +366,10 @@ mod tests {
         let open: Vec<Stored> = unresolved(&tx).unwrap();
         let open_ids: Vec<i64> = open.iter().map(|p| p.public.leg_id).collect();
         assert_eq!(open_ids, vec![ids[1], ids[3], ids[4]]);
-        assert_eq!(open[2].public.reversal_reason, Some(ReversalReason::NoAnswer));
+        assert_eq!(
+            open[2].public.reversal_reason,
+            Some(ReversalReason::NoAnswer)
+        );
         assert_eq!(open[2].public.attempts, 1);
         assert!(void_open_for(&tx, 2).unwrap());
         assert!(!void_open_for(&tx, 1).unwrap());
@@ -380,13 +381,22 @@ mod tests {
         let mut conn = db(&env, 1);
         let tx = conn.transaction().unwrap();
         let id = begin(&tx, &env, 1);
-        let untimed = tx.execute("UPDATE host_legs SET state = 'approved' WHERE id = ?1", [id]);
-        assert!(untimed.is_err(), "a resolved leg without its time was stored");
+        let untimed = tx.execute(
+            "UPDATE host_legs SET state = 'approved' WHERE id = ?1",
+            [id],
+        );
+        assert!(
+            untimed.is_err(),
+            "a resolved leg without its time was stored"
+        );
         let timed_open = tx.execute(
             "UPDATE host_legs SET resolved_at_ms = 5 WHERE id = ?1",
             [id],
         );
-        assert!(timed_open.is_err(), "an open leg with a resolution time was stored");
+        assert!(
+            timed_open.is_err(),
+            "an open leg with a resolution time was stored"
+        );
         tx.execute("UPDATE host_legs SET kind = 'sale' WHERE id = ?1", [id])
             .unwrap();
         assert!(matches!(get(&tx, id), Err(Error::Corrupt(_))));
@@ -405,8 +415,7 @@ mod tests {
                 .unwrap()
                 .collect::<rusqlite::Result<_>>()
                 .unwrap();
-            let touching: Vec<&String> =
-                plan.iter().filter(|d| d.contains("host_legs")).collect();
+            let touching: Vec<&String> = plan.iter().filter(|d| d.contains("host_legs")).collect();
             assert!(!touching.is_empty(), "{sql}: {plan:?}");
             assert!(
                 touching.iter().all(|d| d.contains("host_legs_open")),

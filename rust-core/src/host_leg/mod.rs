@@ -311,8 +311,7 @@ pub fn unresolved(conn: &Connection) -> Result<Vec<HostLeg>> {
 /// was lost, or — for a leg a crash or a failed write left awaiting its answer — a
 /// terminal fault.
 pub fn reversal_reason(leg: &HostLeg) -> ReversalReason {
-    leg.reversal_reason
-        .unwrap_or(ReversalReason::TerminalFault)
+    leg.reversal_reason.unwrap_or(ReversalReason::TerminalFault)
 }
 
 /// The record an approved leg produced is the caller's to read back.

@@ -231,7 +231,16 @@ mod tests {
         let (mut conn, found, _lock) = open(&dir.path().join("new.db")).unwrap();
         assert_eq!(found, Found::Fresh);
         configure(&conn).unwrap();
-        migrate(&mut conn, 0, None, At { now_ms: 0, utc_offset_minutes: 0 }).unwrap();
+        migrate(
+            &mut conn,
+            0,
+            None,
+            At {
+                now_ms: 0,
+                utc_offset_minutes: 0,
+            },
+        )
+        .unwrap();
         let v: u32 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();

@@ -5,8 +5,8 @@ use crate::audit::{self, AuditEntry, AuditHead, AuditReport};
 use crate::error::{Field, Result, VoidGuardError};
 use crate::journal::query::{self, JournalPage, JournalQuery, OperatorVoids};
 use crate::journal::{self, numbering, Transaction};
-use crate::receipt::{self, Locale, Receipt};
 use crate::profile;
+use crate::receipt::{self, Locale, Receipt};
 
 #[uniffi::export]
 impl Terminal {

@@ -5,11 +5,11 @@
 mod books;
 #[cfg(feature = "bench")]
 mod bulk;
+mod online;
 mod operators;
 mod records;
 mod security;
 mod setup;
-mod online;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};

@@ -14,9 +14,9 @@ use crate::host_leg::legs::{HostLeg, LegState, Stored};
 use crate::host_leg::manual::{self, Resolution};
 use crate::host_leg::{self};
 use crate::journal::{self, Transaction};
+use crate::sales;
 use crate::settlement::{self, SettlementReport};
 use crate::void_flow::{self, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
-use crate::sales;
 
 type Verdict<T> = std::result::Result<T, VoidGuardError>;
 
@@ -56,9 +56,7 @@ impl Terminal {
     /// that found tampering says so first.
     pub fn void_preview(&self, lookup: VoidLookup) -> Result<VoidPreview, VoidGuardError> {
         self.transacting_operator()?;
-        self.read(|conn, ctx| {
-            void_flow::preview(conn, ctx, &lookup, &|id| self.is_claimed(id))
-        })
+        self.read(|conn, ctx| void_flow::preview(conn, ctx, &lookup, &|id| self.is_claimed(id)))
     }
 
     /// Both phases through the configured host link. Earlier unanswered legs are
@@ -140,15 +138,7 @@ impl Terminal {
         let mut password = password;
         let result = self.transacting_operator().and_then(|operator_no| {
             self.write_verdict(|tx, ctx| {
-                manual::resolve(
-                    tx,
-                    ctx,
-                    leg_id,
-                    &resolution,
-                    &password,
-                    &note,
-                    &operator_no,
-                )
+                manual::resolve(tx, ctx, leg_id, &resolution, &password, &note, &operator_no)
             })
         });
         zeroize::Zeroize::zeroize(&mut password);
@@ -182,7 +172,10 @@ fn approved(leg: &Stored) -> Result<(), VoidGuardError> {
 }
 
 /// A host error means the answer was lost: the act may or may not have happened.
-fn answer(result: std::result::Result<HostReply, HostError>, leg_id: i64) -> (HostReply, ReversalReason) {
+fn answer(
+    result: std::result::Result<HostReply, HostError>,
+    leg_id: i64,
+) -> (HostReply, ReversalReason) {
     match result {
         Ok(reply) => (reply, ReversalReason::NoAnswer),
         Err(e) => {
@@ -195,8 +188,7 @@ fn answer(result: std::result::Result<HostReply, HostError>, leg_id: i64) -> (Ho
 /// The steps of a leg, each committed on its own or all in one transaction.
 trait Steps {
     fn begin(&mut self, start: &Start<'_>) -> Result<Verdict<Stored>>;
-    fn complete(&mut self, leg_id: i64, reply: &HostReply, lost: ReversalReason)
-        -> Result<Stored>;
+    fn complete(&mut self, leg_id: i64, reply: &HostReply, lost: ReversalReason) -> Result<Stored>;
     fn record_reversal(
         &mut self,
         leg_id: i64,
@@ -205,7 +197,11 @@ trait Steps {
 }
 
 /// Asks the host, records its answer, and reverses a leg whose answer was lost.
-fn drive(steps: &mut impl Steps, host: &dyn HostLink, start: &Start<'_>) -> Result<Verdict<Stored>> {
+fn drive(
+    steps: &mut impl Steps,
+    host: &dyn HostLink,
+    start: &Start<'_>,
+) -> Result<Verdict<Stored>> {
     let leg = match steps.begin(start)? {
         Ok(leg) => leg,
         Err(refusal) => return Ok(Err(refusal)),

@@ -7,9 +7,9 @@ use super::Terminal;
 use crate::audit::{self, Act};
 use crate::context::Ctx;
 use crate::error::{Result, VoidGuardError};
+use crate::host_leg;
 use crate::journal::numbering;
 use crate::vault::{self, lockout};
-use crate::host_leg;
 use crate::{integrity, operators, profile, store};
 
 #[uniffi::export]
@@ -27,7 +27,8 @@ impl Terminal {
                 utc_offset_minutes: ctx.config.utc_offset_minutes,
                 void_permitted: profile.is_some_and(|p| p.void_permitted_at_ms.is_some()),
                 vault: vault_status(conn, ctx)?,
-                pending_host_work: u32::try_from(host_leg::unresolved(conn)?.len()).unwrap_or(u32::MAX),
+                pending_host_work: u32::try_from(host_leg::unresolved(conn)?.len())
+                    .unwrap_or(u32::MAX),
                 schema_version: store::CURRENT_VERSION,
             })
         })

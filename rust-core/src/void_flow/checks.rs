@@ -4,12 +4,12 @@
 
 use rusqlite::Connection;
 
-use crate::host_leg::legs;
 use super::VoidLookup;
 use crate::audit::rows::{self, Table};
 use crate::context::Ctx;
 use crate::dates::{self, BusinessDate};
 use crate::error::{Result, VoidGuardError};
+use crate::host_leg::legs;
 use crate::journal::numbering::VoucherNo;
 use crate::journal::{self, Transaction, TransactionKind, TransactionStatus};
 use crate::money::{self, Fen};

@@ -16,8 +16,8 @@ use crate::host::{HostRequest, LegDetail, LegKind, OriginalSale};
 use crate::host_leg::{self, legs::LegState, legs::NewLeg, legs::Stored};
 use crate::journal::{self, numbering, NewEntry, Transaction, TransactionKind};
 use crate::money::{Fen, CNY};
-use crate::vault::{self, lockout, policy};
 use crate::operators;
+use crate::vault::{self, lockout, policy};
 
 /// What the merchant keys to find the sale: voucher number, date and amount.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]

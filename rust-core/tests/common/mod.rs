@@ -608,7 +608,10 @@ pub fn check_books(terminal: &Terminal) -> Books {
             p.kind.processing_code(),
             "{what}"
         );
-        assert_eq!(p.request.batch_no, open_batch, "{what} is of the open batch");
+        assert_eq!(
+            p.request.batch_no, open_batch,
+            "{what} is of the open batch"
+        );
         assert_eq!(p.amount, p.request.amount, "{what}");
         if let Some(voucher) = &p.voucher_no {
             assert!(
@@ -617,7 +620,10 @@ pub fn check_books(terminal: &Terminal) -> Books {
             );
         }
         match &p.request.detail {
-            LegDetail::Void { voucher_no, original } => {
+            LegDetail::Void {
+                voucher_no,
+                original,
+            } => {
                 assert_eq!(p.voucher_no.as_ref(), Some(voucher_no), "{what}");
                 assert_eq!(
                     p.original_voucher_no.as_ref(),
@@ -648,7 +654,8 @@ pub fn check_books(terminal: &Terminal) -> Books {
             LegState::AwaitingAnswer => assert_eq!(p.attempts, 0, "{what}"),
             LegState::AwaitingReversal => assert!(p.attempts < max_attempts, "{what}"),
             LegState::NeedsManualHandling => assert!(
-                p.attempts >= max_attempts || p.business_date != terminal.status().unwrap().business_date,
+                p.attempts >= max_attempts
+                    || p.business_date != terminal.status().unwrap().business_date,
                 "{what}"
             ),
             resolved => panic!("{what} is {resolved:?} yet listed as host work"),
@@ -726,5 +733,137 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
             !by_number.contains_key(&(batch.as_str(), voucher.as_str())),
             "declined void {voucher} of batch {batch} left a row"
         );
+    }
+}
+
+/// An acquirer that answers from a script and remembers what it was asked. Voids
+/// and reversals answer only as scripted; a sale or settlement with nothing scripted
+/// for its kind is approved (sales with fresh numbers), so tests about voids need not
+/// script the sales they void.
+#[derive(Default)]
+pub struct ScriptedHost {
+    answers: std::sync::Mutex<
+        Vec<(
+            voidguard::LegKind,
+            Result<voidguard::HostReply, voidguard::HostError>,
+        )>,
+    >,
+    reverse_answers: std::sync::Mutex<
+        std::collections::VecDeque<Result<voidguard::ReversalReply, voidguard::HostError>>,
+    >,
+    sales_approved: std::sync::atomic::AtomicU32,
+    authorise_calls: std::sync::atomic::AtomicU32,
+    reverse_calls: std::sync::atomic::AtomicU32,
+    pub authorised: std::sync::Mutex<Vec<voidguard::HostRequest>>,
+    pub reversed: std::sync::Mutex<Vec<(voidguard::HostRequest, voidguard::ReversalReason)>>,
+    /// When set, the host looks into the terminal's database when a request arrives.
+    pub spy_on: std::sync::Mutex<Option<PathBuf>>,
+    /// The open legs (state, request) on disk at the moment each request arrived.
+    pub on_disk_when_called: std::sync::Mutex<Vec<Vec<(String, voidguard::HostRequest)>>>,
+}
+
+impl ScriptedHost {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// The answer to the next void (the kind most tests script).
+    pub fn will_authorise(&self, answer: Result<voidguard::HostReply, voidguard::HostError>) {
+        self.will_answer(voidguard::LegKind::Void, answer);
+    }
+
+    /// The answer to the next request of `kind`.
+    pub fn will_answer(
+        &self,
+        kind: voidguard::LegKind,
+        answer: Result<voidguard::HostReply, voidguard::HostError>,
+    ) {
+        self.answers.lock().unwrap().push((kind, answer));
+    }
+
+    pub fn will_reverse(&self, answer: Result<voidguard::ReversalReply, voidguard::HostError>) {
+        self.reverse_answers.lock().unwrap().push_back(answer);
+    }
+
+    /// Voids and settlements sent, and reversals sent.
+    pub fn calls(&self) -> (u32, u32) {
+        (
+            self.authorise_calls.load(Ordering::SeqCst),
+            self.reverse_calls.load(Ordering::SeqCst),
+        )
+    }
+
+    fn legs_on_disk(db: &PathBuf) -> Vec<(String, voidguard::HostRequest)> {
+        let conn =
+            rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap();
+        let mut stmt = conn
+            .prepare("SELECT state, request FROM host_legs ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, String>(1)?)))
+            .unwrap()
+            .map(|row| {
+                let (state, json) = row.unwrap();
+                (state, serde_json::from_str(&json).unwrap())
+            })
+            .collect()
+    }
+}
+
+impl HostLink for ScriptedHost {
+    fn send(
+        &self,
+        request: voidguard::HostRequest,
+    ) -> Result<voidguard::HostReply, voidguard::HostError> {
+        use voidguard::{HostReply, LegKind};
+        let kind = match &request.detail {
+            voidguard::LegDetail::Sale { .. } => LegKind::Sale,
+            voidguard::LegDetail::Void { .. } => LegKind::Void,
+            voidguard::LegDetail::Settlement { .. } => LegKind::Settlement,
+        };
+        if let Some(db) = self.spy_on.lock().unwrap().as_ref() {
+            self.on_disk_when_called
+                .lock()
+                .unwrap()
+                .push(Self::legs_on_disk(db));
+        }
+        let scripted = {
+            let mut answers = self.answers.lock().unwrap();
+            let at = answers.iter().position(|(k, _)| *k == kind);
+            at.map(|i| answers.remove(i).1)
+        };
+        if kind != LegKind::Sale {
+            self.authorise_calls.fetch_add(1, Ordering::SeqCst);
+            self.authorised.lock().unwrap().push(request);
+        }
+        match (scripted, kind) {
+            (Some(answer), _) => answer,
+            (None, LegKind::Sale) => {
+                let n = self.sales_approved.fetch_add(1, Ordering::SeqCst) + 1;
+                Ok(HostReply::Approved {
+                    rrn: format!("{n:012}"),
+                    auth_code: format!("{n:06}"),
+                })
+            }
+            (None, LegKind::Settlement) => Ok(HostReply::Approved {
+                rrn: String::new(),
+                auth_code: String::new(),
+            }),
+            (None, LegKind::Void) => panic!("a void sent more often than scripted"),
+        }
+    }
+
+    fn reverse(
+        &self,
+        request: voidguard::HostRequest,
+        reason: voidguard::ReversalReason,
+    ) -> Result<voidguard::ReversalReply, voidguard::HostError> {
+        self.reverse_calls.fetch_add(1, Ordering::SeqCst);
+        self.reversed.lock().unwrap().push((request, reason));
+        self.reverse_answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("a reversal sent more often than scripted")
     }
 }

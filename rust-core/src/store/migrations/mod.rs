@@ -110,7 +110,16 @@ pub fn run(conn: &mut Connection, from: u32, keys: Option<&Keys>, at: At) -> Res
 #[cfg(test)]
 pub fn create_for_test(conn: &mut Connection) {
     #[allow(clippy::unwrap_used)]
-    run(conn, 0, None, At { now_ms: 0, utc_offset_minutes: 0 }).unwrap();
+    run(
+        conn,
+        0,
+        None,
+        At {
+            now_ms: 0,
+            utc_offset_minutes: 0,
+        },
+    )
+    .unwrap();
 }
 #[cfg(test)]
 mod tests {

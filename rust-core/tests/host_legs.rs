@@ -1,98 +1,19 @@
-//! The host leg of a void, driven by a scripted acquirer: the two phases, exactly-once
+//! Host legs driven by a scripted acquirer: the void's two phases, exactly-once
 //! completion, declines, lost answers, reversals (冲正) after a restart, manual
-//! handling, and settlement waiting for all of it.
+//! handling, sales and settlement through the same engine, and settlement waiting for
+//! all of it.
 
 mod common;
 
-use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use common::*;
-use rusqlite::{Connection, OpenFlags};
 use voidguard::{
-    Fen, HostError, HostLink, HostReply, HostRequest, LegState, ReconcileReport, Resolution,
-    ReversalReply, SaleRequest, Transaction, TransactionKind, TransactionStatus, VoidGuardError,
+    Fen, HostError, HostLink, HostReply, HostRequest, LegDetail, LegKind, LegState, OriginalSale,
+    ReconcileReport, Resolution, ReversalReason, ReversalReply, Transaction, TransactionKind,
+    TransactionStatus, VoidGuardError,
 };
-
-/// An acquirer that answers from a script and remembers what it was asked.
-#[derive(Default)]
-struct ScriptedHost {
-    authorise_answers: Mutex<VecDeque<Result<HostReply, HostError>>>,
-    reverse_answers: Mutex<VecDeque<Result<ReversalReply, HostError>>>,
-    authorise_calls: AtomicU32,
-    reverse_calls: AtomicU32,
-    authorised: Mutex<Vec<HostRequest>>,
-    reversed: Mutex<Vec<HostRequest>>,
-    /// When set, the host looks into the terminal's database when a void arrives.
-    spy_on: Mutex<Option<PathBuf>>,
-    /// The pending voids (state, request) on disk at the moment each void arrived.
-    on_disk_when_called: Mutex<Vec<Vec<(String, HostRequest)>>>,
-}
-
-impl ScriptedHost {
-    fn new() -> Arc<Self> {
-        Arc::new(Self::default())
-    }
-
-    fn will_authorise(&self, answer: Result<HostReply, HostError>) {
-        self.authorise_answers.lock().unwrap().push_back(answer);
-    }
-
-    fn will_reverse(&self, answer: Result<ReversalReply, HostError>) {
-        self.reverse_answers.lock().unwrap().push_back(answer);
-    }
-
-    fn calls(&self) -> (u32, u32) {
-        (
-            self.authorise_calls.load(Ordering::SeqCst),
-            self.reverse_calls.load(Ordering::SeqCst),
-        )
-    }
-
-    fn pending_on_disk(db: &PathBuf) -> Vec<(String, HostRequest)> {
-        let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT state, request FROM pending_voids ORDER BY id")
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, String>(1)?)))
-            .unwrap()
-            .map(|row| {
-                let (state, json) = row.unwrap();
-                (state, serde_json::from_str(&json).unwrap())
-            })
-            .collect()
-    }
-}
-
-impl HostLink for ScriptedHost {
-    fn authorise_void(&self, request: HostRequest) -> Result<HostReply, HostError> {
-        self.authorise_calls.fetch_add(1, Ordering::SeqCst);
-        if let Some(db) = self.spy_on.lock().unwrap().as_ref() {
-            self.on_disk_when_called
-                .lock()
-                .unwrap()
-                .push(Self::pending_on_disk(db));
-        }
-        self.authorised.lock().unwrap().push(request);
-        self.authorise_answers
-            .lock()
-            .unwrap()
-            .pop_front()
-            .expect("authorise_void called more often than scripted")
-    }
-
-    fn reverse_void(&self, request: HostRequest) -> Result<ReversalReply, HostError> {
-        self.reverse_calls.fetch_add(1, Ordering::SeqCst);
-        self.reversed.lock().unwrap().push(request);
-        self.reverse_answers
-            .lock()
-            .unwrap()
-            .pop_front()
-            .expect("reverse_void called more often than scripted")
-    }
-}
 
 fn ready_with(host: &Arc<ScriptedHost>) -> Fixture {
     let f = Fixture::with_host(Some(host.clone() as Arc<dyn HostLink>));
@@ -157,7 +78,7 @@ fn two_phase_void_writes_exactly_one_void_row() {
     assert_eq!(outcome.original.status, TransactionStatus::Voided);
     let void = outcome.void_transaction.unwrap();
     assert_eq!(void_rows(&f), vec![void.clone()]);
-    assert_eq!(void.voucher_no, pending.void_voucher_no);
+    assert_eq!(void.voucher_no, pending.voucher_no.clone().unwrap());
     assert_eq!(void.original_voucher_no.as_deref(), Some("000001"));
     assert_eq!(void.amount, sale.amount);
     assert_eq!(
@@ -207,38 +128,43 @@ fn completing_a_resolved_void_again_returns_the_same_outcome_and_writes_nothing(
 fn begin_void_persists_the_exact_host_request_before_the_host_is_called() {
     let host = ScriptedHost::new();
     let f = ready_with(&host);
+    host.will_answer(LegKind::Sale, Ok(approved("202611290042", "A1B2C3")));
+    let sale = f.sale("88.00");
+    assert_eq!(
+        (sale.rrn.as_str(), sale.auth_code.as_str()),
+        ("202611290042", "A1B2C3")
+    );
     *host.spy_on.lock().unwrap() = Some(f.db.clone());
-    let sale = f
-        .terminal
-        .record_sale(SaleRequest {
-            amount: "88.00".into(),
-            card_number: "6222021234567890123".into(),
-            card_scheme: "UnionPay".into(),
-            rrn: Some("202611290042".into()),
-            auth_code: Some("a1b2c3".into()),
-        })
-        .unwrap();
     let expected = HostRequest {
         processing_code: "200000".into(),
         amount: Fen(8_800),
         currency: 156,
-        voucher_no: "000002".into(),
         batch_no: "000001".into(),
-        original_voucher_no: "000001".into(),
-        original_rrn: "202611290042".into(),
-        original_auth_code: "A1B2C3".into(),
-        original_business_date: f.today(),
+        business_date: f.today(),
         merchant_no: MERCHANT_NO.into(),
         terminal_id: TERMINAL_ID.into(),
+        operator_no: CASHIER.into(),
+        detail: LegDetail::Void {
+            voucher_no: "000002".into(),
+            original: OriginalSale {
+                voucher_no: "000001".into(),
+                batch_no: "000001".into(),
+                rrn: "202611290042".into(),
+                auth_code: "A1B2C3".into(),
+                business_date: f.today(),
+            },
+        },
     };
     host.will_authorise(Ok(approved("202611290043", "D4E5F6")));
 
     f.terminal.void_transaction(void_of(&sale)).unwrap();
 
     assert_eq!(*host.authorised.lock().unwrap(), vec![expected.clone()]);
+    let on_disk = host.on_disk_when_called.lock().unwrap();
+    assert_eq!(on_disk.len(), 1);
     assert_eq!(
-        *host.on_disk_when_called.lock().unwrap(),
-        vec![vec![("awaiting_answer".to_owned(), expected)]],
+        on_disk[0].last(),
+        Some(&("awaiting_answer".to_owned(), expected)),
         "the request was on disk, awaiting its answer, when the host got it"
     );
 }
@@ -290,7 +216,11 @@ fn a_lost_answer_whose_reversal_fails_too_blocks_voids_until_reconciled_after_a_
     assert_eq!(work.len(), 1);
     assert_eq!(work[0].state, LegState::AwaitingReversal);
     assert_eq!(work[0].attempts, 1);
-    assert_eq!(work[0].original_voucher_no, lunch.voucher_no);
+    assert_eq!(
+        work[0].original_voucher_no.as_ref(),
+        Some(&lunch.voucher_no)
+    );
+    assert_eq!(work[0].reversal_reason, Some(ReversalReason::NoAnswer));
     assert_eq!(f.terminal.status().unwrap().pending_host_work, 1);
     assert_eq!(
         f.terminal.begin_void(void_of(&coffee)),
@@ -321,8 +251,8 @@ fn a_lost_answer_whose_reversal_fails_too_blocks_voids_until_reconciled_after_a_
     assert_eq!(host.calls(), (1, 2));
     assert_eq!(
         host.reversed.lock().unwrap().last(),
-        Some(&work[0].request),
-        "the reversal names exactly the void that was sent"
+        Some(&(work[0].request.clone(), ReversalReason::NoAnswer)),
+        "the reversal names exactly the void that was sent, and why (98: no answer)"
     );
     assert!(f.terminal.pending_host_work().unwrap().is_empty());
     assert_eq!(status_of(&f, &lunch), TransactionStatus::Approved);
@@ -350,7 +280,11 @@ fn a_void_left_awaiting_its_answer_by_a_crashed_session_is_reversed_on_reconcile
     );
     host.will_reverse(Ok(ReversalReply::Reversed));
     assert_eq!(f.terminal.reconcile().unwrap().reversed, 1);
-    assert_eq!(*host.reversed.lock().unwrap(), vec![pending.request]);
+    // Left awaiting its answer by a process that died: a terminal fault (96).
+    assert_eq!(
+        *host.reversed.lock().unwrap(),
+        vec![(pending.request, ReversalReason::TerminalFault)]
+    );
     assert_eq!(host.calls(), (0, 1));
     assert_eq!(status_of(&f, &sale), TransactionStatus::Approved);
     assert!(f.terminal.pending_host_work().unwrap().is_empty());
@@ -406,7 +340,7 @@ fn a_reversal_answered_void_approved_confirms_the_void_on_reconcile() {
     assert_eq!(status_of(&f, &sale), TransactionStatus::Voided);
     let voids = void_rows(&f);
     assert_eq!(voids.len(), 1);
-    assert_eq!(voids[0].voucher_no, pending.void_voucher_no);
+    assert_eq!(voids[0].voucher_no, pending.voucher_no.clone().unwrap());
     assert_eq!(
         (voids[0].rrn.as_str(), voids[0].auth_code.as_str()),
         ("998877665544", "Z9Y8X7")
@@ -650,11 +584,20 @@ struct SlowReversals {
 }
 
 impl HostLink for SlowReversals {
-    fn authorise_void(&self, _request: HostRequest) -> Result<HostReply, HostError> {
-        Err(HostError::Timeout)
+    fn send(&self, request: HostRequest) -> Result<HostReply, HostError> {
+        match request.detail {
+            LegDetail::Sale { voucher_no, .. } => {
+                Ok(approved(&format!("{voucher_no:0>12}"), &voucher_no))
+            }
+            _ => Err(HostError::Timeout),
+        }
     }
 
-    fn reverse_void(&self, _request: HostRequest) -> Result<ReversalReply, HostError> {
+    fn reverse(
+        &self,
+        _request: HostRequest,
+        _reason: ReversalReason,
+    ) -> Result<ReversalReply, HostError> {
         // The first reversal, sent by the void itself, is lost too.
         if self.reversals.fetch_add(1, Ordering::SeqCst) == 0 {
             return Err(HostError::Timeout);
