@@ -489,7 +489,24 @@ fn settlement_tries_to_reverse_first_and_refuses_while_the_reversal_fails() {
 
     host.will_reverse(Ok(ReversalReply::Reversed));
     let report = f.terminal.settle().unwrap();
-    assert_eq!(host.calls(), (1, 3));
+    assert_eq!(
+        host.calls(),
+        (2, 3),
+        "the reversal, then the settlement itself"
+    );
+    let sent = host.authorised.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(sent.processing_code, "900000");
+    assert_eq!(
+        sent.detail,
+        LegDetail::Settlement {
+            totals: voidguard::BatchTotals {
+                sale_count: 1,
+                sale_total: Fen(8_800),
+                void_count: 0,
+                void_total: Fen(0),
+            }
+        }
+    );
     assert_eq!((report.sale_count, report.void_count), (1, 0));
     assert_eq!(report.batch_no, "000001");
     assert_eq!(status_of(&f, &sale), TransactionStatus::Settled);

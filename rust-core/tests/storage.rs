@@ -274,7 +274,7 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
     let t = &f.terminal;
     let sale = f.sale("42.00");
     let voided = f.sale("7.50");
-    t.void_transaction(void_of(&voided)).unwrap();
+    let void_leg = t.void_transaction(void_of(&voided)).unwrap().leg_id;
     let before = snapshot(&f.db);
     assert!(before.wal.is_some(), "an open terminal writes ahead");
     let rows_before = all_rows(t);
@@ -613,13 +613,18 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
         auth_code: auth_code.into(),
     };
     check(
-        "answer to an unknown pending void",
+        "answer to an unknown host leg",
         t.complete_void(999, HostReply::NoAnswer).map(drop),
+        VoidGuardError::UnknownHostLeg,
+    );
+    check(
+        "a sale's leg answered as a void",
+        t.complete_void(1, HostReply::NoAnswer).map(drop),
         VoidGuardError::UnknownHostLeg,
     );
     // A malformed host answer is no answer; to a void already resolved it returns the
     // recorded outcome and changes nothing, like any repeated answer.
-    let recorded = t.complete_void(1, HostReply::NoAnswer).unwrap();
+    let recorded = t.complete_void(void_leg, HostReply::NoAnswer).unwrap();
     for reply in [
         approved("1", "123456"),
         approved("12345678901!", "123456"),
@@ -633,7 +638,7 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
         },
     ] {
         assert_eq!(
-            t.complete_void(1, reply.clone()).as_ref(),
+            t.complete_void(void_leg, reply.clone()).as_ref(),
             Ok(&recorded),
             "{reply:.40?}"
         );

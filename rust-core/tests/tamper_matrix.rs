@@ -26,7 +26,7 @@ const CRITICAL: &[&str] = &[
     "approval_guard",
     "operators",
 ];
-const OTHERS: &[&str] = &["requests", "pending_voids", "journal", "settlements"];
+const OTHERS: &[&str] = &["requests", "host_legs", "journal", "settlements"];
 
 /// The files of a closed terminal after a merchant day, an older copy of the database
 /// from the middle of it, and a sale of the open batch that can still be voided.
@@ -50,6 +50,7 @@ fn merchant_day() -> Day {
     t.void_transaction(void_of(&coffee)).unwrap();
     t.set_simulator_mode(SimulatorMode::Decline).unwrap();
     assert!(t.void_transaction(void_of(&lunch)).is_err());
+    t.set_simulator_mode(SimulatorMode::Approve).unwrap();
     let mut wrong = void_of(&snack);
     wrong.password = WRONG_PASSWORD.into();
     assert!(t.begin_void(wrong).is_err());
@@ -303,8 +304,8 @@ fn forge(conn: &Connection, table: &str, row_id: i64) -> i64 {
             ("requests", "status") => "'closed'".into(),
             ("operators", "operator_no") => "'77'".into(),
             ("journal", "voucher_no") => "999998".into(),
-            ("pending_voids", "resolved_at_ms") => "coalesce(resolved_at_ms, 1)".into(),
-            ("pending_voids", "state") => "'declined'".into(),
+            ("host_legs", "resolved_at_ms") => "coalesce(resolved_at_ms, 1)".into(),
+            ("host_legs", "state") => "'declined'".into(),
             _ => c.clone(),
         })
         .collect();
@@ -409,7 +410,7 @@ fn an_older_copy_of_a_row_written_back_is_caught() {
         "approval_guard",
         "operators",
         "requests",
-        "pending_voids",
+        "host_legs",
         "journal",
     ] {
         assert!(

@@ -1,9 +1,10 @@
-//! A database made by the first release (schema version 1, committed with its key file
-//! under `tests/fixtures/v1/`) opens with this code: every row is still there, the old
-//! audit entries still verify, every row is covered by the chain from then on, and the
-//! features work on it. The fixture's day: activation, permission, a password, sales,
-//! a wrong password, a void, settlement, a declined void, and a void whose answer was
-//! lost (left awaiting its reversal).
+//! Databases made by earlier releases (schema versions 1 and 2, committed with their
+//! key files under `tests/fixtures/`) open with this code: every row is still there,
+//! the old audit entries still verify, every row is covered by the chain from then on,
+//! and the features work on them. The version 1 day: activation, permission, a
+//! password, sales, a wrong password, a void, settlement, a declined void, and a void
+//! whose answer was lost (left awaiting its reversal). The version 2 day adds
+//! operators and a void resolved by hand (see `fixtures/v2/README.md`).
 
 mod common;
 
@@ -14,8 +15,8 @@ use std::sync::Arc;
 use common::*;
 use rusqlite::Connection;
 use voidguard::{
-    AuditProblem, KeyFileWrapper, LegState, MarkFile, RollbackMark, Terminal, TransactionKind,
-    VoidGuardError, VoidRequest,
+    AuditProblem, KeyFileWrapper, LegKind, LegState, MarkFile, RollbackMark, Terminal,
+    TransactionKind, VoidGuardError, VoidRequest,
 };
 
 const FIXTURE_PASSWORD: &str = "258369";
@@ -31,13 +32,18 @@ fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1")
 }
 
-/// A copy of the fixture (git keeps no file modes: the key file is made 0600 again).
 fn copy_of_v1() -> Upgraded {
+    copy_of(1)
+}
+
+/// A copy of a fixture (git keeps no file modes: the key file is made 0600 again).
+fn copy_of(version: u32) -> Upgraded {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/v{version}"));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("voidguard.db");
     let key_file = dir.path().join("voidguard.key");
-    std::fs::copy(fixture_dir().join("v1.db"), &db).unwrap();
-    std::fs::copy(fixture_dir().join("v1.key"), &key_file).unwrap();
+    std::fs::copy(from.join(format!("v{version}.db")), &db).unwrap();
+    std::fs::copy(from.join(format!("v{version}.key")), &key_file).unwrap();
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
     // The clock stands a minute after the fixture's last act, on its business day.
     let last_ms: i64 = Connection::open(&db)
@@ -78,7 +84,7 @@ fn a_version_1_database_opens_with_every_row_and_is_covered_from_then_on() {
     let entries_before = count(&u.db, "SELECT count(*) FROM audit");
     let t = open(&u);
     let status = t.status().unwrap();
-    assert_eq!(status.schema_version, 2);
+    assert_eq!(status.schema_version, 3);
     assert!(status.activated && status.void_permitted && status.vault.password_set);
     assert_eq!(status.batch_no, "000002");
     assert_eq!(status.pending_host_work, 1);
@@ -104,7 +110,7 @@ fn a_version_1_database_opens_with_every_row_and_is_covered_from_then_on() {
         "void_limits",
         "counters",
         "requests",
-        "pending_voids",
+        "host_legs",
         "journal",
         "settlements",
     ]
@@ -161,7 +167,7 @@ fn the_upgrade_is_one_step_a_crash_cannot_half_do() {
         entries,
         "the upgrade ran twice"
     );
-    assert_eq!(count(&u.db, "PRAGMA user_version"), 2);
+    assert_eq!(count(&u.db, "PRAGMA user_version"), 3);
 }
 
 #[test]
@@ -176,4 +182,133 @@ fn a_version_1_database_opened_with_another_key_is_refused_before_the_upgrade() 
     assert_eq!(refused, Err(VoidGuardError::WrongKey));
     assert_eq!(std::fs::read(&u.db).unwrap(), before);
     assert_eq!(count(&u.db, "PRAGMA user_version"), 1);
+}
+
+/// The void password, the administrator's and the cashiers' of the version 2 day.
+const V2_ADMIN_PASSWORD: &str = "58204719";
+const V2_CASHIER_02_PASSWORD: &str = "4926";
+
+#[test]
+fn the_second_fixture_is_a_version_2_database() {
+    let u = copy_of(2);
+    assert_eq!(count(&u.db, "PRAGMA user_version"), 2);
+    assert_eq!(count(&u.db, "SELECT count(*) FROM journal"), 9);
+    assert_eq!(count(&u.db, "SELECT count(*) FROM pending_voids"), 4);
+}
+
+#[test]
+fn a_version_2_database_moves_its_pending_voids_into_host_legs() {
+    let u = copy_of(2);
+    let t = open(&u);
+    let status = t.status().unwrap();
+    assert_eq!(status.schema_version, 3);
+    assert_eq!(
+        (status.batch_no.as_str(), status.next_voucher_no.as_str()),
+        ("000002", "000013")
+    );
+    assert_eq!(status.pending_host_work, 1);
+    assert_eq!(all_rows(&t).len(), 9);
+    let report = t.verify_audit().unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(
+        count(
+            &u.db,
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'pending_voids'"
+        ),
+        0
+    );
+    // Every void moved with its id, state and numbers, dated by the day it was begun.
+    let moved: Vec<(i64, String, String, String)> = {
+        let conn = Connection::open(&u.db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id, kind, state, business_date FROM host_legs ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let day = "2026-12-09".to_owned();
+    assert_eq!(
+        moved,
+        vec![
+            (1, "void".into(), "approved".into(), day.clone()),
+            (2, "void".into(), "declined".into(), day.clone()),
+            (3, "void".into(), "reversed".into(), day.clone()),
+            (4, "void".into(), "awaiting_reversal".into(), day),
+        ]
+    );
+    let open = t.pending_host_work().unwrap();
+    assert_eq!(open.len(), 1);
+    let leg = &open[0];
+    assert_eq!(
+        (leg.leg_id, leg.kind, leg.state),
+        (4, LegKind::Void, LegState::AwaitingReversal)
+    );
+    assert_eq!(
+        (
+            leg.voucher_no.as_deref(),
+            leg.original_voucher_no.as_deref()
+        ),
+        (Some("000012"), Some("000008"))
+    );
+    assert_eq!(leg.request.operator_no, "02");
+    assert_eq!(leg.request.processing_code, "200000");
+
+    // The features work on it: the lost void is reversed, cashier 02 voids the sale
+    // anew, and the supervisor settles through the host leg.
+    assert_eq!(t.reconcile().unwrap().reversed, 1);
+    t.sign_in("02".into(), V2_CASHIER_02_PASSWORD.into())
+        .unwrap();
+    let sale = t.find_transaction("000008".into()).unwrap().unwrap();
+    let outcome = t
+        .void_transaction(VoidRequest {
+            password: FIXTURE_PASSWORD.into(),
+            ..void_of(&sale)
+        })
+        .unwrap();
+    assert_eq!(outcome.state, LegState::Approved);
+    t.sign_out().unwrap();
+    t.sign_in("00".into(), FIXTURE_PASSWORD.into()).unwrap();
+    let report = t.settle().unwrap();
+    assert_eq!(
+        (
+            report.batch_no.as_str(),
+            report.sale_count,
+            report.void_count
+        ),
+        ("000002", 4, 1)
+    );
+    t.sign_out().unwrap();
+    t.sign_in("99".into(), V2_ADMIN_PASSWORD.into()).unwrap();
+    assert!(t.verify_audit().unwrap().ok);
+}
+
+/// A pending void edited before the upgrade is not blessed by the move: the upgrade
+/// refuses, names the row, and leaves the file as it was.
+#[test]
+fn a_version_2_pending_void_edited_before_the_upgrade_is_refused() {
+    let u = copy_of(2);
+    let conn = Connection::open(&u.db).unwrap();
+    conn.execute(
+        "UPDATE pending_voids SET state = 'reversed', resolved_at_ms = 1 WHERE id = 4",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let before = std::fs::read(&u.db).unwrap();
+    let keys = KeyFileWrapper::open(&u.key_file).unwrap();
+    let refused = Terminal::open_with(config(&u.db), &keys, None, u.clock.clone())
+        .map(drop)
+        .map_err(VoidGuardError::from);
+    assert_eq!(
+        refused,
+        Err(VoidGuardError::TamperedRow {
+            table: "pending_voids".into(),
+            row_id: 4,
+            problem: AuditProblem::RowAltered,
+        })
+    );
+    assert_eq!(std::fs::read(&u.db).unwrap(), before);
+    assert_eq!(count(&u.db, "PRAGMA user_version"), 2);
 }

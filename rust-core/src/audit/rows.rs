@@ -96,10 +96,20 @@ tables! {
 /// stay in the chain (and are authenticated with it) but name no row to check. Each
 /// upgrade that retires one checks its rows against their entries before moving them
 /// ([`check_retired`]), and covers them anew where they land.
-const RETIRED: &[&str] = &["pending_voids"];
+/// Each with the kind its entries carry.
+const RETIRED: &[(&str, &str)] = &[("pending_voids", "row.pending_voids")];
 
 pub fn is_retired(name: &[u8]) -> bool {
-    RETIRED.iter().any(|r| r.as_bytes() == name)
+    RETIRED.iter().any(|(r, _)| r.as_bytes() == name)
+}
+
+fn exists(conn: &Connection, name: &str) -> Result<bool> {
+    Ok(crate::store::row(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
+        [name],
+        |r| r.get(0),
+    )?)
 }
 
 impl Table {
@@ -217,22 +227,59 @@ pub fn cover(
     Ok(seq)
 }
 
-/// Covers every row of every covered table: only when the schema first gains
-/// coverage, with the key in hand (never for rows found later without an entry).
+/// Covers every row of every covered table the schema has at the time — a table a
+/// later version retired included, under its own name: only when the schema first
+/// gains coverage, with the key in hand (never for rows found later without an entry).
 pub(crate) fn cover_everything(tx: &Transaction<'_>, key: &SecretKey, at_ms: i64) -> Result<u64> {
     let mut count = 0;
     for table in Table::ALL {
-        let ids: Vec<i64> = {
-            let mut stmt = tx.prepare(table.select_all())?;
-            let ids = stmt.query_map([], |r| r.get(0))?;
-            ids.collect::<rusqlite::Result<_>>()?
-        };
-        for id in ids {
+        if !exists(tx, table.name())? {
+            continue;
+        }
+        for id in row_ids(tx, table.name())? {
             cover(tx, key, at_ms, *table, id)?;
             count += 1;
         }
     }
+    for (name, kind) in RETIRED {
+        if !exists(tx, name)? {
+            continue;
+        }
+        for row_id in row_ids(tx, name)? {
+            let digest = crate::store::row(
+                tx,
+                &format!("SELECT rowid, * FROM {name} WHERE rowid = ?1"),
+                [row_id],
+                |r| digest_named(name, row_id, r),
+            )?;
+            let seq = super::push(
+                tx,
+                key,
+                at_ms,
+                kind,
+                None,
+                "{}",
+                Some(RowRef {
+                    table: name.as_bytes(),
+                    row_id,
+                    digest: &digest,
+                }),
+            )?;
+            crate::store::exec(
+                tx,
+                &format!("UPDATE {name} SET audit_seq = ?1 WHERE rowid = ?2"),
+                params![super::seq_sql(seq), row_id],
+            )?;
+            count += 1;
+        }
+    }
     Ok(count)
+}
+
+fn row_ids(conn: &Connection, name: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(&format!("SELECT rowid FROM {name} ORDER BY rowid"))?;
+    let ids = stmt.query_map([], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The rows a void depends on, with the entry each records: every row of the critical
