@@ -678,3 +678,272 @@ fn a_reversal_left_from_an_earlier_day_that_fails_again_goes_to_manual_handling_
         (LegState::NeedsManualHandling, 2)
     );
 }
+
+fn sale_rows(f: &Fixture) -> Vec<Transaction> {
+    all_rows(&f.terminal)
+        .into_iter()
+        .filter(|t| t.kind == TransactionKind::Sale)
+        .collect()
+}
+
+#[test]
+fn a_sale_is_journaled_with_the_hosts_numbers_only_when_the_host_approves() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    *host.spy_on.lock().unwrap() = Some(f.db.clone());
+    host.will_answer(LegKind::Sale, Ok(approved("202612020001", "Z9Y8X7")));
+    let sale = f.sale("18.80");
+    assert_eq!(
+        (sale.rrn.as_str(), sale.auth_code.as_str()),
+        ("202612020001", "Z9Y8X7")
+    );
+    // The request was on disk before it left, with the card as the journal keeps it.
+    let on_disk = host.on_disk_when_called.lock().unwrap().clone();
+    let (state, request) = on_disk[0].last().unwrap().clone();
+    assert_eq!(state, "awaiting_answer");
+    assert_eq!(request.processing_code, "000000");
+    assert_eq!(
+        request.detail,
+        LegDetail::Sale {
+            voucher_no: sale.voucher_no.clone(),
+            masked_pan: "622202*********0123".into(),
+            card_scheme: "UnionPay".into(),
+        }
+    );
+
+    host.will_answer(LegKind::Sale, Ok(declined("51")));
+    assert_eq!(
+        f.terminal.record_sale(sale_request("9.90")),
+        Err(VoidGuardError::HostDeclined {
+            response_code: "51".into()
+        })
+    );
+    assert_eq!(sale_rows(&f).len(), 1, "a declined sale leaves no row");
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+    let trail: Vec<String> = f
+        .terminal
+        .audit(None, 50)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .filter(|k| k.starts_with("sale."))
+        .collect();
+    assert_eq!(
+        trail,
+        ["sale.declined", "sale.begun", "sale.approved", "sale.begun"],
+        "newest first"
+    );
+}
+
+#[test]
+fn a_sale_whose_answer_was_lost_is_reversed_and_leaves_no_row() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    host.will_answer(LegKind::Sale, Err(HostError::Timeout));
+    host.will_reverse(Ok(ReversalReply::Reversed));
+    assert_eq!(
+        f.terminal.record_sale(sale_request("66.00")),
+        Err(VoidGuardError::HostUnreachable)
+    );
+    assert!(sale_rows(&f).is_empty());
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+    let reversed = host.reversed.lock().unwrap().clone();
+    assert_eq!(reversed.len(), 1);
+    assert_eq!(reversed[0].0.processing_code, "000000");
+    assert_eq!(reversed[0].1, ReversalReason::NoAnswer);
+
+    // Lost again, and the reversal too: the sale waits for reconciliation, which the
+    // next sale runs first.
+    host.will_answer(
+        LegKind::Sale,
+        Err(HostError::Protocol {
+            reason: "garbled".into(),
+        }),
+    );
+    host.will_reverse(Err(HostError::Timeout));
+    assert_eq!(
+        f.terminal.record_sale(sale_request("66.00")),
+        Err(VoidGuardError::HostUnreachable)
+    );
+    let work = f.terminal.pending_host_work().unwrap();
+    assert_eq!(
+        (
+            work.len(),
+            work[0].kind,
+            work[0].state,
+            work[0].reversal_reason
+        ),
+        (
+            1,
+            LegKind::Sale,
+            LegState::AwaitingReversal,
+            Some(ReversalReason::Other)
+        )
+    );
+    host.will_reverse(Ok(ReversalReply::Approved {
+        rrn: "202612020077".into(),
+        auth_code: "CONF01".into(),
+    }));
+    let next = f.sale("12.00");
+    // The host said the lost sale went through: it is journaled before the next one.
+    let rows = sale_rows(&f);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].rrn, "202612020077");
+    assert_eq!(rows[0].amount, Fen(6_600));
+    assert_eq!(rows[1].id, next.id);
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
+    assert!(f.terminal.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn a_settlement_the_host_declines_leaves_the_local_batch_open() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let sale = f.sale("88.00");
+    f.sign_in_as("00");
+    host.will_answer(LegKind::Settlement, Ok(declined("95")));
+    assert_eq!(
+        f.terminal.settle(),
+        Err(VoidGuardError::HostDeclined {
+            response_code: "95".into()
+        })
+    );
+    assert_eq!(f.terminal.status().unwrap().batch_no, "000001");
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Approved);
+    // Still the open batch: the sale can be voided, then the batch settled.
+    host.will_authorise(Ok(approved("202612020002", "B2C3D4")));
+    f.terminal.void_transaction(void_of(&sale)).unwrap();
+    let report = f.terminal.settle().unwrap();
+    assert_eq!(
+        (report.batch_no.as_str(), report.next_batch_no.as_str()),
+        ("000001", "000002")
+    );
+    assert_eq!(
+        (report.sale_count, report.void_count, report.net_total),
+        (1, 1, Fen(0))
+    );
+    assert_eq!(f.terminal.status().unwrap().batch_no, "000002");
+}
+
+#[test]
+fn a_settlement_whose_answer_was_lost_closes_the_batch_only_when_the_host_says_it_settled() {
+    let host = ScriptedHost::new();
+    let mut f = ready_with(&host);
+    let sale = f.sale("88.00");
+    f.sign_in_as("00");
+    host.will_answer(LegKind::Settlement, Err(HostError::Timeout));
+    host.will_reverse(Err(HostError::Timeout));
+    assert_eq!(f.terminal.settle(), Err(VoidGuardError::HostUnreachable));
+    assert_eq!(f.terminal.status().unwrap().batch_no, "000001");
+    // While the settlement is open nothing may change its totals: the sale tries the
+    // reversal first, and it fails again.
+    f.sign_in_as("01");
+    host.will_reverse(Err(HostError::Timeout));
+    assert_eq!(
+        f.terminal.record_sale(sale_request("1.00")),
+        Err(VoidGuardError::PendingHostWork { count: 1 })
+    );
+    f.reopen();
+    // Asked again, the host says the batch is closed there: it closes here too.
+    host.will_reverse(Ok(ReversalReply::Approved {
+        rrn: String::new(),
+        auth_code: String::new(),
+    }));
+    assert_eq!(f.terminal.reconcile().unwrap().confirmed, 1);
+    assert_eq!(f.terminal.status().unwrap().batch_no, "000002");
+    assert_eq!(status_of(&f, &sale), TransactionStatus::Settled);
+    let reasons: Vec<ReversalReason> = host
+        .reversed
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, r)| *r)
+        .collect();
+    assert_eq!(reasons, [ReversalReason::NoAnswer; 3]);
+    f.sale("2.00");
+    assert!(f.terminal.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn a_sale_and_a_settlement_in_manual_handling_are_resolved_by_the_supervisor() {
+    let host = ScriptedHost::new();
+    let f = ready_with(&host);
+    let max = config(&f.db).max_reversal_attempts;
+    host.will_answer(LegKind::Sale, Err(HostError::Timeout));
+    for _ in 0..max {
+        host.will_reverse(Err(HostError::Timeout));
+    }
+    assert_eq!(
+        f.terminal.record_sale(sale_request("30.00")),
+        Err(VoidGuardError::HostUnreachable)
+    );
+    while f.terminal.pending_host_work().unwrap()[0].state != LegState::NeedsManualHandling {
+        f.terminal.reconcile().unwrap();
+    }
+    // Sales go on; settlement waits for the books to agree.
+    let later = f.sale("5.00");
+    f.sign_in_as("00");
+    assert_eq!(
+        f.terminal.settle(),
+        Err(VoidGuardError::PendingHostWork { count: 1 })
+    );
+    let leg = f.terminal.pending_host_work().unwrap()[0].clone();
+    assert_eq!(leg.kind, LegKind::Sale);
+    let resolved = f
+        .terminal
+        .resolve_leg(
+            leg.leg_id,
+            Resolution::Approved {
+                rrn: "202612020099".into(),
+                auth_code: "MAN001".into(),
+            },
+            PASSWORD.into(),
+            "acquirer hotline".into(),
+        )
+        .unwrap();
+    assert_eq!(resolved.state, LegState::Approved);
+    let journaled = f
+        .terminal
+        .find_transaction(leg.voucher_no.clone().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            journaled.rrn.as_str(),
+            journaled.amount,
+            journaled.operator_no.as_str()
+        ),
+        ("202612020099", Fen(3_000), CASHIER)
+    );
+
+    // A settlement stuck the same way, closed by what the acquirer says.
+    host.will_answer(LegKind::Settlement, Err(HostError::Timeout));
+    for _ in 0..max {
+        host.will_reverse(Err(HostError::Timeout));
+    }
+    assert_eq!(f.terminal.settle(), Err(VoidGuardError::HostUnreachable));
+    while f.terminal.pending_host_work().unwrap()[0].state != LegState::NeedsManualHandling {
+        f.terminal.reconcile().unwrap();
+    }
+    let leg = f.terminal.pending_host_work().unwrap()[0].clone();
+    assert_eq!(
+        (leg.kind, leg.voucher_no.as_deref()),
+        (LegKind::Settlement, None)
+    );
+    let resolved = f
+        .terminal
+        .resolve_leg(
+            leg.leg_id,
+            Resolution::Approved {
+                rrn: String::new(),
+                auth_code: String::new(),
+            },
+            PASSWORD.into(),
+            "batch closed at the host".into(),
+        )
+        .unwrap();
+    assert_eq!(resolved.state, LegState::Approved);
+    assert_eq!(f.terminal.status().unwrap().batch_no, "000002");
+    assert_eq!(status_of(&f, &later), TransactionStatus::Settled);
+    assert!(f.terminal.verify_audit().unwrap().ok);
+}
