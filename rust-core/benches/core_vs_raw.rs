@@ -229,7 +229,7 @@ fn wal_frames(db: &Path, page_size: u64) -> u64 {
 /// WAL frames one void appends, the core's through the simulator and the raw one,
 /// over 40 voids each on a freshly opened file (the fixture closed checkpointed, so
 /// the logs start empty and stay below the autocheckpoint's 1,000 frames).
-fn frames_per_void(f: &Fixture) -> (f64, f64) {
+fn frames_per_void(f: &Fixture, counter: &RawCounter) -> (f64, f64) {
     const VOIDS: u32 = 40;
     let page_size: i64 = open_raw(&f.raw)
         .query_row("PRAGMA page_size", [], |r| r.get(0))
@@ -248,13 +248,10 @@ fn frames_per_void(f: &Fixture) -> (f64, f64) {
     };
     let raw = {
         let conn = open_raw(&f.raw);
-        let counter = raw_counter(&conn);
-        let sales: Vec<i64> = (0..VOIDS)
-            .map(|_| raw_sale(&conn, &counter, 1234))
-            .collect();
+        let sales: Vec<i64> = (0..VOIDS).map(|_| raw_sale(&conn, counter, 1234)).collect();
         let before = wal_frames(&f.raw, page_size);
         for sale in sales {
-            raw_void(&conn, &counter, sale);
+            raw_void(&conn, counter, sale);
         }
         wal_frames(&f.raw, page_size) - before
     };
@@ -307,11 +304,13 @@ fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
 
 fn benches(c: &mut Criterion) {
     let f = build();
-    let (ours_frames, raw_frames) = frames_per_void(&f);
+    // One counter for the raw side's voucher numbers throughout, so no two of its
+    // rows share a number (the journal's unique index would refuse the second).
+    let counter = raw_counter(&open_raw(&f.raw));
+    let (ours_frames, raw_frames) = frames_per_void(&f, &counter);
     eprintln!("frames: a void writes {ours_frames:.1} WAL frames, the raw void {raw_frames:.1}");
     let ours = open(&f);
     let raw = open_raw(&f.raw);
-    let counter = raw_counter(&raw);
     let sale_no = AtomicU32::new(0);
 
     let mut p1 = c.benchmark_group("p1_void");

@@ -30,14 +30,14 @@ pub fn parse(amount: &str, card_number: &str, card_scheme: &str, cap: Fen) -> Re
     })
 }
 
-/// Starts the sale's host leg, keyed by `operator_no`, in the open batch.
+/// The sale's host leg, keyed by `operator_no`, in the open batch, ready to persist.
 pub fn begin(
     tx: &SqlTx<'_>,
     ctx: &Ctx<'_>,
     sale: &Keyed,
     operator_no: &str,
     in_flight: &dyn Fn(i64) -> bool,
-) -> Result<Stored> {
+) -> Result<NewLeg> {
     let profile = profile::require(tx)?;
     host_leg::check_clear(tx, LegKind::Sale, in_flight)?;
     let request = HostRequest {
@@ -55,13 +55,12 @@ pub fn begin(
             card_scheme: sale.card_scheme.clone(),
         },
     };
-    let leg = NewLeg {
+    Ok(NewLeg {
         request,
         original_id: None,
         authoriser_no: None,
         reason: None,
-    };
-    host_leg::begin(tx, ctx, &leg)
+    })
 }
 
 /// Journals an approved sale with the host's numbers, dated by the day it was keyed.

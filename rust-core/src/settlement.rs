@@ -34,7 +34,7 @@ fn net(totals: &journal::BatchTotals) -> Fen {
     Fen(totals.sale_total.0.saturating_sub(totals.void_total.0))
 }
 
-/// Starts the settlement's host leg with the open batch's totals. It waits for every
+/// The settlement's host leg with the open batch's totals, ready to persist. It waits for every
 /// other leg (`host_leg::check_clear`), so no sale or void can change the totals
 /// while it is open.
 pub fn begin(
@@ -42,7 +42,7 @@ pub fn begin(
     ctx: &Ctx<'_>,
     operator_no: &str,
     in_flight: &dyn Fn(i64) -> bool,
-) -> Result<Stored> {
+) -> Result<NewLeg> {
     let profile = profile::require(tx)?;
     host_leg::check_clear(tx, LegKind::Settlement, in_flight)?;
     let batch = numbering::current_batch(tx)?;
@@ -58,13 +58,12 @@ pub fn begin(
         operator_no: operator_no.to_owned(),
         detail: LegDetail::Settlement { totals },
     };
-    let leg = NewLeg {
+    Ok(NewLeg {
         request,
         original_id: None,
         authoriser_no: None,
         reason: None,
-    };
-    host_leg::begin(tx, ctx, &leg)
+    })
 }
 
 /// Closes the batch the host approved the settlement of. Returns the settlement's

@@ -719,6 +719,13 @@ fn a_sale_is_journaled_with_the_hosts_numbers_only_when_the_host_approves() {
         })
     );
     assert_eq!(sale_rows(&f).len(), 1, "a declined sale leaves no row");
+    // The first leg is the sale's: no answer to a void can close it.
+    assert_eq!(
+        f.terminal
+            .complete_void(1, approved("202612020003", "C3D4E5"))
+            .map(drop),
+        Err(VoidGuardError::UnknownHostLeg)
+    );
     assert!(f.terminal.pending_host_work().unwrap().is_empty());
     let trail: Vec<String> = f
         .terminal

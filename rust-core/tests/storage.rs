@@ -274,7 +274,13 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
     let t = &f.terminal;
     let sale = f.sale("42.00");
     let voided = f.sale("7.50");
-    let void_leg = t.void_transaction(void_of(&voided)).unwrap().leg_id;
+    // In two phases, so the void's leg has its row for the repeated answers below.
+    let void_leg = t.begin_void(void_of(&voided)).unwrap().leg_id;
+    let approval = HostReply::Approved {
+        rrn: "202611300001".into(),
+        auth_code: "A1B2C3".into(),
+    };
+    t.complete_void(void_leg, approval).unwrap();
     let before = snapshot(&f.db);
     assert!(before.wal.is_some(), "an open terminal writes ahead");
     let rows_before = all_rows(t);
@@ -617,11 +623,84 @@ fn bad_input_is_refused_with_typed_errors_and_changes_no_byte() {
         t.complete_void(999, HostReply::NoAnswer).map(drop),
         VoidGuardError::UnknownHostLeg,
     );
-    check(
-        "a sale's leg answered as a void",
-        t.complete_void(1, HostReply::NoAnswer).map(drop),
-        VoidGuardError::UnknownHostLeg,
-    );
+    // Manual resolutions: the supervisor's password, a well-formed answer, a note,
+    // and a leg that is in manual handling.
+    let resolve = |leg_id: i64, rrn: &str, auth_code: &str, password: &str, note: &str| {
+        t.resolve_leg(
+            leg_id,
+            voidguard::Resolution::Approved {
+                rrn: rrn.into(),
+                auth_code: auth_code.into(),
+            },
+            password.into(),
+            note.into(),
+        )
+        .map(drop)
+    };
+    for (what, leg_id, rrn, auth_code, password, note, expected) in [
+        (
+            "resolve an unknown leg",
+            999,
+            "202612020001",
+            "A1B2C3",
+            PASSWORD,
+            "hotline",
+            VoidGuardError::UnknownHostLeg,
+        ),
+        (
+            "resolve with a short rrn",
+            void_leg,
+            "2026",
+            "A1B2C3",
+            PASSWORD,
+            "hotline",
+            bad(Rrn, WrongLength),
+        ),
+        (
+            "resolve with a punctuated auth code",
+            void_leg,
+            "202612020001",
+            "A1B2C!",
+            PASSWORD,
+            "hotline",
+            bad(AuthCode, Malformed),
+        ),
+        (
+            "resolve without a note",
+            void_leg,
+            "202612020001",
+            "A1B2C3",
+            PASSWORD,
+            "",
+            bad(ResolutionNote, Empty),
+        ),
+        (
+            "resolve without the password",
+            void_leg,
+            "202612020001",
+            "A1B2C3",
+            "",
+            "hotline",
+            bad(Password, Empty),
+        ),
+        (
+            "resolve a leg that is not in manual handling",
+            void_leg,
+            "202612020001",
+            "A1B2C3",
+            PASSWORD,
+            "hotline",
+            VoidGuardError::NotInManualHandling {
+                state: voidguard::LegState::Approved,
+            },
+        ),
+    ] {
+        check(
+            what,
+            resolve(leg_id, rrn, auth_code, password, note),
+            expected,
+        );
+    }
     // A malformed host answer is no answer; to a void already resolved it returns the
     // recorded outcome and changes nothing, like any repeated answer.
     let recorded = t.complete_void(void_leg, HostReply::NoAnswer).unwrap();

@@ -77,9 +77,31 @@ pub struct Stored {
     pub original_id: Option<i64>,
     /// What the approval produced: a journal row, or for a settlement its row.
     pub result_id: Option<i64>,
+    /// Whether the leg has its row. One the built-in simulator answered in the
+    /// commit that began it has none: nothing left the terminal, so there is nothing
+    /// to reverse and the audit entry of its end says everything.
+    pub saved: bool,
 }
 
 impl Stored {
+    /// A leg about to be sent in the commit that begins it, before any row is written.
+    pub fn unsaved(new: &NewLeg, ctx: &Ctx<'_>) -> Self {
+        Self {
+            public: public(
+                0,
+                new.request.clone(),
+                LegState::AwaitingAnswer,
+                new.request.operator_no.clone(),
+                new.authoriser_no.map(str::to_owned),
+                new.reason.clone(),
+                ctx.now_ms,
+            ),
+            original_id: new.original_id,
+            result_id: None,
+            saved: false,
+        }
+    }
+
     pub fn begun_on(&self) -> Result<BusinessDate> {
         BusinessDate::from_iso(&self.public.business_date)
             .ok_or(Error::Corrupt("host leg business date"))
@@ -105,35 +127,62 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
             "kind differs from the request's".into(),
         ));
     }
-    let original_voucher_no = match &request.detail {
-        LegDetail::Void { original, .. } => Some(original.voucher_no.clone()),
-        _ => None,
-    };
     let reversal_reason = match r.get_ref(9)?.as_str_or_null()? {
         Some(code) => Some(ReversalReason::from_db(code)?),
         None => None,
     };
+    let mut public = public(
+        r.get(0)?,
+        request,
+        LegState::from_db(r.get_ref(7)?.as_str()?)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(11)?,
+    );
+    public.attempts = r.get(8)?;
+    public.reversal_reason = reversal_reason;
+    public.business_date = r.get(10)?;
+    public.response_code = r.get(12)?;
     Ok(Stored {
-        public: HostLeg {
-            leg_id: r.get(0)?,
-            kind,
-            state: LegState::from_db(r.get_ref(7)?.as_str()?)?,
-            amount: request.amount,
-            voucher_no: request.voucher_no().map(str::to_owned),
-            original_voucher_no,
-            request,
-            operator_no: r.get(4)?,
-            authoriser_no: r.get(5)?,
-            reason: r.get(6)?,
-            attempts: r.get(8)?,
-            reversal_reason,
-            business_date: r.get(10)?,
-            created_at_ms: r.get(11)?,
-            response_code: r.get(12)?,
-        },
+        public,
         original_id: r.get(3)?,
         result_id: r.get(13)?,
+        saved: true,
     })
+}
+
+/// The leg as shown, with what follows from its request.
+fn public(
+    leg_id: i64,
+    request: HostRequest,
+    state: LegState,
+    operator_no: String,
+    authoriser_no: Option<String>,
+    reason: Option<String>,
+    created_at_ms: i64,
+) -> HostLeg {
+    let original_voucher_no = match &request.detail {
+        LegDetail::Void { original, .. } => Some(original.voucher_no.clone()),
+        _ => None,
+    };
+    HostLeg {
+        leg_id,
+        kind: request.kind(),
+        state,
+        amount: request.amount,
+        voucher_no: request.voucher_no().map(str::to_owned),
+        original_voucher_no,
+        business_date: request.business_date.clone(),
+        request,
+        operator_no,
+        authoriser_no,
+        reason,
+        attempts: 0,
+        reversal_reason: None,
+        created_at_ms,
+        response_code: None,
+    }
 }
 
 /// A stored request that no longer decodes was edited outside VoidGuard.

@@ -59,17 +59,63 @@ fn blocks(kind: LegKind, leg: &Stored, in_flight: bool) -> bool {
 /// Persists a new leg with its exact request and audits its start.
 pub fn begin(tx: &SqlTx<'_>, ctx: &Ctx<'_>, new: &NewLeg) -> Result<Stored> {
     let stored = legs::insert(tx, ctx, new)?;
-    let mut extra = json!({ "batch_no": stored.public.request.batch_no });
+    audit_leg(tx, ctx, &stored, LegEvent::Begun, begun_facts(&stored))?;
+    Ok(stored)
+}
+
+/// What the start of a leg is audited with, beyond what every entry of it says.
+fn begun_facts(leg: &Stored) -> serde_json::Value {
+    let mut facts = json!({ "batch_no": leg.public.request.batch_no });
     if let (Some(d), Some(authoriser), Some(reason)) = (
-        extra.as_object_mut(),
-        &stored.public.authoriser_no,
-        &stored.public.reason,
+        facts.as_object_mut(),
+        &leg.public.authoriser_no,
+        &leg.public.reason,
     ) {
         d.insert("authoriser_no".into(), json!(authoriser));
         d.insert("reason".into(), json!(reason));
     }
-    audit_leg(tx, ctx, &stored, LegEvent::Begun, extra)?;
-    Ok(stored)
+    facts
+}
+
+/// Ends a leg that has no row yet with an answer that came in the commit that began
+/// it (the built-in simulator's): an approval or a decline well-formed. One audit
+/// entry says what the start and the end would have. Returns false, changing
+/// nothing, for an answer that does not end it — none, or malformed — after which the
+/// caller persists the leg and records that answer as for any other.
+pub fn close_unsaved(
+    tx: &SqlTx<'_>,
+    ctx: &Ctx<'_>,
+    leg: &mut Stored,
+    reply: &HostReply,
+) -> Result<bool> {
+    if leg.saved || check_reply(leg.public.kind, reply).is_err() {
+        return Ok(false);
+    }
+    let mut facts = begun_facts(leg);
+    let event = match reply {
+        HostReply::Approved { rrn, auth_code } => {
+            let result_id = effect(tx, ctx, leg, rrn, auth_code)?;
+            leg.public.state = LegState::Approved;
+            leg.result_id = Some(result_id);
+            merge(&mut facts, json!({ "result_id": result_id }));
+            LegEvent::Approved
+        }
+        HostReply::Declined { response_code } => {
+            leg.public.state = LegState::Declined;
+            leg.public.response_code = Some(response_code.clone());
+            merge(&mut facts, json!({ "response_code": response_code }));
+            LegEvent::Declined
+        }
+        HostReply::NoAnswer => return Ok(false),
+    };
+    audit_leg(tx, ctx, leg, event, facts)?;
+    Ok(true)
+}
+
+fn merge(into: &mut serde_json::Value, more: serde_json::Value) {
+    if let (Some(d), serde_json::Value::Object(more)) = (into.as_object_mut(), more) {
+        d.extend(more);
+    }
 }
 
 /// An answer out of shape: an RRN or auth code that is not 12 or 6 letters and
@@ -221,13 +267,18 @@ pub fn record_reversal(
     Ok(load(tx, leg_id)?.public.state)
 }
 
-/// What an approval does, by kind, in the transaction that records it.
+/// What an approval does, by kind: returns the record it made.
+fn effect(tx: &SqlTx<'_>, ctx: &Ctx<'_>, leg: &Stored, rrn: &str, auth_code: &str) -> Result<i64> {
+    match &leg.public.request.detail {
+        LegDetail::Sale { .. } => crate::sales::apply(tx, ctx, leg, rrn, auth_code),
+        LegDetail::Void { .. } => void_flow::apply_void(tx, ctx, leg, rrn, auth_code),
+        LegDetail::Settlement { .. } => settlement::apply(tx, ctx, leg),
+    }
+}
+
+/// An approval of a leg with its row, in the transaction that records it.
 fn apply(tx: &SqlTx<'_>, ctx: &Ctx<'_>, leg: &Stored, rrn: &str, auth_code: &str) -> Result<()> {
-    let result_id = match &leg.public.request.detail {
-        LegDetail::Sale { .. } => crate::sales::apply(tx, ctx, leg, rrn, auth_code)?,
-        LegDetail::Void { .. } => void_flow::apply_void(tx, ctx, leg, rrn, auth_code)?,
-        LegDetail::Settlement { .. } => settlement::apply(tx, ctx, leg)?,
-    };
+    let result_id = effect(tx, ctx, leg, rrn, auth_code)?;
     legs::resolve(
         tx,
         ctx,
@@ -266,8 +317,11 @@ fn audit_leg_by(
     operator_no: &str,
 ) -> Result<()> {
     let p = &leg.public;
-    let mut detail = json!({ "leg_id": p.leg_id, "amount_fen": p.amount.0 });
+    let mut detail = json!({ "amount_fen": p.amount.0 });
     if let Some(d) = detail.as_object_mut() {
+        if leg.saved {
+            d.insert("leg_id".into(), json!(p.leg_id));
+        }
         if let Some(voucher) = &p.voucher_no {
             d.insert("voucher_no".into(), json!(voucher));
         }

@@ -7,8 +7,8 @@ use serde_json::json;
 use super::Terminal;
 use crate::audit::{self, Act};
 use crate::error::VoidGuardError;
-use crate::host::{HostReply, ReversalReason};
-use crate::host_leg;
+use crate::host::HostReply;
+use crate::host_leg::{self, legs::Stored};
 use crate::journal::{self, numbering, NewEntry, TransactionKind};
 use crate::money::Fen;
 use crate::settlement;
@@ -26,15 +26,15 @@ impl Terminal {
             self.write(|tx, ctx| {
                 for i in done..done + chunk {
                     if i > 0 && i % per_batch == 0 {
-                        // The settlement's own leg, approved at once: the same rules
-                        // and rows as a settlement the host approved.
-                        let leg = settlement::begin(tx, ctx, "00", &|_| false)?;
+                        // The settlement's own leg, approved at once as the built-in
+                        // simulator approves it: the same rules and rows.
+                        let new = settlement::begin(tx, ctx, "00", &|_| false)?;
+                        let mut leg = Stored::unsaved(&new, ctx);
                         let approval = HostReply::Approved {
                             rrn: String::new(),
                             auth_code: String::new(),
                         };
-                        let reason = ReversalReason::NoAnswer;
-                        host_leg::complete(tx, ctx, leg.public.leg_id, &approval, reason)?;
+                        host_leg::close_unsaved(tx, ctx, &mut leg, &approval)?;
                     }
                     let entry = NewEntry {
                         kind: TransactionKind::Sale,

@@ -10,7 +10,7 @@ use super::Terminal;
 use crate::context::Ctx;
 use crate::error::{Error, Result, VoidGuardError};
 use crate::host::{HostError, HostLink, HostReply, LegKind, ReversalReason, ReversalReply};
-use crate::host_leg::legs::{HostLeg, LegState, Stored};
+use crate::host_leg::legs::{HostLeg, LegState, NewLeg, Stored};
 use crate::host_leg::manual::{self, Resolution};
 use crate::host_leg::{self};
 use crate::journal::{self, Transaction};
@@ -22,7 +22,7 @@ type Verdict<T> = std::result::Result<T, VoidGuardError>;
 
 /// What starts a leg: the act's local checks and request, given which legs are in
 /// flight in this process.
-type Start<'s> = dyn Fn(&SqlTx<'_>, &Ctx<'_>, &dyn Fn(i64) -> bool) -> Result<Verdict<Stored>> + 's;
+type Start<'s> = dyn Fn(&SqlTx<'_>, &Ctx<'_>, &dyn Fn(i64) -> bool) -> Result<Verdict<NewLeg>> + 's;
 
 #[uniffi::export]
 impl Terminal {
@@ -188,7 +188,7 @@ fn answer(
 /// The steps of a leg, each committed on its own or all in one transaction.
 trait Steps {
     fn begin(&mut self, start: &Start<'_>) -> Result<Verdict<Stored>>;
-    fn complete(&mut self, leg_id: i64, reply: &HostReply, lost: ReversalReason) -> Result<Stored>;
+    fn complete(&mut self, leg: Stored, reply: &HostReply, lost: ReversalReason) -> Result<Stored>;
     fn record_reversal(
         &mut self,
         leg_id: i64,
@@ -206,9 +206,8 @@ fn drive(
         Ok(leg) => leg,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let id = leg.public.leg_id;
-    let (reply, lost) = answer(host.send(leg.public.request.clone()), id);
-    let done = steps.complete(id, &reply, lost)?;
+    let (reply, lost) = answer(host.send(leg.public.request.clone()), leg.public.leg_id);
+    let done = steps.complete(leg, &reply, lost)?;
     if done.public.state.is_resolved() {
         return Ok(Ok(done));
     }
@@ -216,23 +215,41 @@ fn drive(
         done.public.request.clone(),
         host_leg::reversal_reason(&done.public),
     );
-    Ok(Ok(steps.record_reversal(id, &reversal)?))
+    Ok(Ok(steps.record_reversal(done.public.leg_id, &reversal)?))
 }
 
-/// Every step in the caller's transaction.
+/// Every step in the caller's transaction. The leg gets its row only if the answer
+/// does not end it at once: an approval or decline in the same commit leaves nothing
+/// to reverse, so the row would only cost pages.
 struct OneCommit<'a, 'c> {
     terminal: &'a Terminal,
     tx: &'a SqlTx<'c>,
     ctx: &'a Ctx<'a>,
+    new: Option<NewLeg>,
 }
 
 impl Steps for OneCommit<'_, '_> {
     fn begin(&mut self, start: &Start<'_>) -> Result<Verdict<Stored>> {
-        start(self.tx, self.ctx, &|id| self.terminal.is_claimed(id))
+        Ok(
+            start(self.tx, self.ctx, &|id| self.terminal.is_claimed(id))?.map(|new| {
+                let leg = Stored::unsaved(&new, self.ctx);
+                self.new = Some(new);
+                leg
+            }),
+        )
     }
 
-    fn complete(&mut self, leg_id: i64, reply: &HostReply, lost: ReversalReason) -> Result<Stored> {
-        host_leg::complete(self.tx, self.ctx, leg_id, reply, lost)
+    fn complete(&mut self, leg: Stored, reply: &HostReply, lost: ReversalReason) -> Result<Stored> {
+        let mut leg = leg;
+        if host_leg::close_unsaved(self.tx, self.ctx, &mut leg, reply)? {
+            return Ok(leg);
+        }
+        let new = self
+            .new
+            .take()
+            .ok_or(Error::Corrupt("a leg answered twice in one commit"))?;
+        let saved = host_leg::begin(self.tx, self.ctx, &new)?;
+        host_leg::complete(self.tx, self.ctx, saved.public.leg_id, reply, lost)
     }
 
     fn record_reversal(
@@ -262,7 +279,8 @@ impl Steps for CommitEach<'_> {
         Ok(begun)
     }
 
-    fn complete(&mut self, leg_id: i64, reply: &HostReply, lost: ReversalReason) -> Result<Stored> {
+    fn complete(&mut self, leg: Stored, reply: &HostReply, lost: ReversalReason) -> Result<Stored> {
+        let leg_id = leg.public.leg_id;
         Ok(self
             .terminal
             .write(|tx, ctx| host_leg::complete(tx, ctx, leg_id, reply, lost))?)
@@ -294,6 +312,7 @@ impl Terminal {
                     terminal: self,
                     tx,
                     ctx,
+                    new: None,
                 };
                 drive(&mut steps, simulator.as_ref(), start)
             }),
@@ -319,12 +338,14 @@ impl Terminal {
     fn begin_claimed(&self, start: &Start<'_>) -> Result<Stored, VoidGuardError> {
         let mut claimed = None;
         let result = self.write_verdict(|tx, ctx| {
-            let verdict = start(tx, ctx, &|id| self.is_claimed(id))?;
-            if let Ok(leg) = &verdict {
-                claimed = Some(leg.public.leg_id);
-                self.claim(leg.public.leg_id);
-            }
-            Ok(verdict)
+            let new = match start(tx, ctx, &|id| self.is_claimed(id))? {
+                Ok(new) => new,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let leg = host_leg::begin(tx, ctx, &new)?;
+            claimed = Some(leg.public.leg_id);
+            self.claim(leg.public.leg_id);
+            Ok(Ok(leg))
         });
         if let (Err(_), Some(id)) = (&result, claimed) {
             self.release(id);

@@ -58,7 +58,9 @@ pub struct VoidPreview {
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VoidOutcome {
-    pub leg_id: i64,
+    /// The void's host leg; `None` when it ended in the commit that began it (the
+    /// built-in simulator), leaving no row.
+    pub leg_id: Option<i64>,
     pub state: LegState,
     pub original: Transaction,
     /// The void row, when the host approved it.
@@ -97,7 +99,7 @@ pub fn preview(
 }
 
 /// Phase one, keyed by `operator_no` (the session's): every local check and the
-/// void password, then the host leg with the exact request. The outer `Result` is
+/// void password, then the exact request of the host leg (`host_leg::begin`). The outer `Result` is
 /// for failures; the inner one is the verdict, which is committed either way (a
 /// wrong password must count even though it is refused).
 pub fn begin(
@@ -106,7 +108,7 @@ pub fn begin(
     req: &VoidRequest,
     operator_no: &str,
     in_flight: &dyn Fn(i64) -> bool,
-) -> Result<std::result::Result<Stored, VoidGuardError>> {
+) -> Result<std::result::Result<NewLeg, VoidGuardError>> {
     let lookup = VoidLookup {
         voucher_no: req.voucher_no.clone(),
         date: req.date.clone(),
@@ -152,14 +154,13 @@ pub fn begin(
             },
         },
     };
-    let leg = NewLeg {
+    Ok(Ok(NewLeg {
         request,
         original_id: Some(original.id),
         // The void password is the supervisor's: whoever keys, 00 authorises.
         authoriser_no: Some(operators::SUPERVISOR),
         reason: Some(reason),
-    };
-    Ok(Ok(host_leg::begin(tx, ctx, &leg)?))
+    }))
 }
 
 /// The void password (the supervisor's) checked against its lockout: a lock refuses
@@ -224,7 +225,7 @@ pub fn outcome(conn: &Connection, stored: &Stored) -> Result<VoidOutcome> {
         None => None,
     };
     Ok(VoidOutcome {
-        leg_id: stored.public.leg_id,
+        leg_id: stored.saved.then_some(stored.public.leg_id),
         state: stored.public.state,
         original,
         void_transaction,
