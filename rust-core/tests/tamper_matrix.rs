@@ -58,17 +58,26 @@ fn merchant_day() -> Day {
     // Left open across the older copy, so each of these rows changes after it.
     f.sign_in_as("03");
     let tea = f.sale("6.60");
+    let late = f.sale("3.30");
     let lift = t
         .apply_for(RequestKind::LiftRestriction, application())
         .unwrap();
+    // 23:58: the void of the late sale is sent; its answer comes after midnight.
+    let to_late_evening = 13 * 60 * MINUTE_MS + 58 * MINUTE_MS;
+    f.clock.advance(to_late_evening);
+    let late_void = t.begin_void(void_of(&late)).unwrap();
     t.set_simulator_mode(SimulatorMode::Timeout).unwrap();
     assert_eq!(
         t.void_transaction(void_of(&tea)),
         Err(VoidGuardError::HostUnreachable)
     );
     t.set_simulator_mode(SimulatorMode::Approve).unwrap();
+    // The next day: its first void moves the first day's totals to void_limits.
+    f.clock.advance(10 * MINUTE_MS);
+    let morning = f.sale("4.40");
+    t.void_transaction(void_of(&morning)).unwrap();
 
-    // The older copy: taken while the terminal is closed, mid-day.
+    // The older copy: taken while the terminal is closed.
     let closed = f.close();
     let older = tempfile::NamedTempFile::new().unwrap();
     copy_db(&closed.db, older.path());
@@ -77,8 +86,13 @@ fn merchant_day() -> Day {
     f.sign_in_as("03");
 
     f.clock.advance(MINUTE_MS);
-    assert_eq!(t.reconcile().unwrap().reversed, 1);
-    t.void_transaction(void_of(&tea)).unwrap();
+    // The late answer: the void counts against the day it was begun on.
+    let approved = voidguard::HostReply::Approved {
+        rrn: "202611300099".into(),
+        auth_code: "LATE01".into(),
+    };
+    let outcome = t.complete_void(late_void.leg_id, approved).unwrap();
+    assert_eq!(outcome.state, voidguard::LegState::Approved);
     t.redeem_approval(
         lift.request_code.clone(),
         approval_for(RequestKind::LiftRestriction, &lift.request_code),
@@ -524,6 +538,22 @@ fn permission_and_limit_edits_are_caught_before_a_void() {
         })
     );
     // Today's void count wiped.
+    let f = case(&day, |conn| {
+        conn.execute(
+            "UPDATE counters SET void_day = NULL, void_count = NULL, void_amount_fen = NULL",
+            [],
+        )
+        .unwrap();
+    });
+    assert_eq!(
+        f.terminal.void_transaction(void_of(sale)).map(drop),
+        Err(VoidGuardError::TamperedRow {
+            table: "counters".into(),
+            row_id: 1,
+            problem: AuditProblem::RowAltered
+        })
+    );
+    // An earlier day's wiped.
     let f = case(&day, |conn| {
         conn.execute("DELETE FROM void_limits", []).unwrap();
     });

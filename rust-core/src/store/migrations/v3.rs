@@ -1,7 +1,8 @@
 //! Schema version 3: one table of host legs for every online act (sale, void,
 //! settlement; room for refund and sign-on) replaces `pending_voids`. The pending
 //! voids move over with their ids; their requests are rewritten in the new shape and
-//! dated by the business day they were begun on. Frozen once released.
+//! dated by the business day they were begun on. The day's void totals move into the
+//! counters row. Frozen once released.
 
 use rusqlite::{params, Transaction};
 use serde::Deserialize;
@@ -51,6 +52,12 @@ INSERT INTO host_legs (id, kind, request, original_id, operator_no, authoriser_n
         attempts, '', created_at_ms, resolved_at_ms, response_code, void_id, audit_seq
     FROM pending_voids;
 DROP TABLE pending_voids;
+
+-- The day's void count and amount ride in the counters row every void writes anyway
+-- (for its voucher number), one page instead of two; void_limits keeps earlier days.
+ALTER TABLE counters ADD COLUMN void_day TEXT;
+ALTER TABLE counters ADD COLUMN void_count INTEGER;
+ALTER TABLE counters ADD COLUMN void_amount_fen INTEGER;
 "];
 
 /// A void request as version 2 stored it.
