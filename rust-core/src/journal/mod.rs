@@ -172,12 +172,20 @@ pub fn by_voucher(
         return Ok(current);
     }
     Ok(conn
-        .prepare_cached(select!(
-            "WHERE j.voucher_no = ?1 ORDER BY j.id DESC LIMIT 1"
-        ))?
+        .prepare_cached(&format!("{EARLIER_BATCHES} ORDER BY j.id DESC LIMIT 1"))?
         .query_row(params![voucher.get()], from_row)
         .optional()?)
 }
+
+/// Rows of a voucher number in closed batches. Every closed batch has its settlement
+/// row, so the journal is probed once per batch through `journal_voucher` (batch,
+/// voucher): no index on the voucher alone, which every sale and void would write.
+const EARLIER_BATCHES: &str =
+    select!("WHERE j.voucher_no = ?1 AND j.batch_no IN (SELECT batch_no FROM settlements)");
+
+/// The batch numbers a voucher-only search probes: every closed one and the open one.
+pub const EVERY_BATCH: &str =
+    "(SELECT batch_no FROM settlements UNION ALL SELECT batch_no FROM counters)";
 
 /// The void that cancelled sale `original_id`, if any.
 pub fn void_of(conn: &Connection, original_id: i64) -> Result<Option<Transaction>> {
@@ -248,4 +256,36 @@ pub fn settle_batch(tx: &SqlTx<'_>, ctx: &Ctx<'_>, batch: BatchNo) -> Result<usi
 
 pub fn parse_voucher(input: &str) -> Result<VoucherNo> {
     SixDigits::parse(crate::error::Field::VoucherNo, input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Finding a voucher in any batch probes the (batch, voucher) index, never walks
+    /// the journal.
+    #[test]
+    fn a_voucher_in_earlier_batches_is_found_through_the_index() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::create_for_test(&mut conn);
+        let mut explain = conn
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN {EARLIER_BATCHES} ORDER BY j.id DESC LIMIT 1"
+            ))
+            .unwrap();
+        let plan: Vec<String> = explain
+            .query_map([1], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let journal: Vec<&String> = plan
+            .iter()
+            .filter(|d| d.contains(" j ") || d.ends_with(" j"))
+            .collect();
+        assert!(!journal.is_empty(), "{plan:?}");
+        assert!(
+            journal.iter().all(|d| d.contains("journal_voucher")),
+            "the journal is walked: {plan:?}"
+        );
+    }
 }

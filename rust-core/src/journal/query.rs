@@ -69,6 +69,11 @@ pub fn page(conn: &Connection, q: &JournalQuery, today: BusinessDate) -> Result<
         let voucher = SixDigits::parse(Field::VoucherNo, voucher)?;
         sql.push_str(" AND j.voucher_no = ?");
         args.push(Value::Integer(i64::from(voucher.get())));
+        if q.batch_no.is_none() {
+            // Probed batch by batch through the (batch, voucher) index.
+            sql.push_str(" AND j.batch_no IN ");
+            sql.push_str(super::EVERY_BATCH);
+        }
     }
     if let Some(cursor) = q.cursor {
         sql.push_str(" AND j.id < ?");
