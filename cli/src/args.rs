@@ -46,7 +46,8 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = Lang::En, env = "VOIDGUARD_LANG")]
     pub lang: Lang,
 
-    /// How the built-in host simulator answers the host leg of a void
+    /// How the built-in host simulator answers the online transactions of this run
+    /// (sales, voids, settlement) and their reversals
     #[arg(long, global = true, value_enum, default_value_t = HostMode::Approve,
           env = "VOIDGUARD_SIMULATOR", value_name = "MODE")]
     pub simulator: HostMode,
@@ -69,7 +70,8 @@ pub enum Command {
     /// Create the database and key file and activate the terminal (商户号, 终端号, secret)
     #[command(visible_alias = "activate")]
     Init(InitArgs),
-    /// Journal a card sale the card leg approved (消费); the operator signs in first
+    /// A card sale (消费) through the host, which issues its reference number and
+    /// authorisation code; the operator signs in first
     Sale(SaleArgs),
     /// Show the journal, newest first, one page at a time
     Journal(JournalArgs),
@@ -109,11 +111,12 @@ pub enum Command {
     Export(ExportArgs),
     /// Show the terminal's state
     Status(JsonFlag),
-    /// Reverse or confirm voids whose host answer was lost (冲正)
+    /// Reverse or confirm the online transactions (sales, voids, settlement) whose host
+    /// answer was lost (冲正)
     Reconcile,
-    /// List the voids that need manual handling, or close one with what the acquirer
-    /// says happened (人工处理): reads the signing-in operator's password, then the void
-    /// password
+    /// List the online transactions that need manual handling, or close one with what
+    /// the acquirer says happened (人工处理): reads the signing-in operator's password,
+    /// then the void password
     Resolve(ResolveArgs),
     /// Walk a scripted merchant day on a fresh database in a temporary folder
     Demo,
@@ -159,12 +162,6 @@ pub struct SaleArgs {
     pub operator: String,
     #[command(flatten)]
     pub password: PasswordSource,
-    /// Retrieval reference number from the host [default: issued by the simulator]
-    #[arg(long)]
-    pub rrn: Option<String>,
-    /// Authorisation code from the host [default: issued by the simulator]
-    #[arg(long)]
-    pub auth_code: Option<String>,
     #[command(flatten)]
     pub json: JsonFlag,
 }
@@ -262,17 +259,22 @@ pub struct VoidArgs {
 
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
-    /// The pending void to close; without it the voids that need manual handling are
-    /// listed
+    /// The online transaction to close (a sale, void or settlement); without it those
+    /// that need manual handling are listed
     #[arg(value_name = "ID")]
-    pub pending_id: Option<i64>,
-    /// The acquirer confirms the void went through: its reference number (参考号)
+    pub leg_id: Option<i64>,
+    /// The acquirer confirms it went through: its reference number (参考号)
     #[arg(long, requires = "auth_code", conflicts_with = "never_happened")]
     pub rrn: Option<String>,
-    /// The acquirer's authorisation code (授权码) for the void
+    /// The acquirer's authorisation code (授权码) for it
     #[arg(long, requires = "rrn")]
     pub auth_code: Option<String>,
-    /// The acquirer has no record of the void, or reversed it: the sale stands
+    /// The acquirer confirms it went through (with --rrn and --auth-code for a sale or
+    /// void; a settlement the acquirer closed may have neither)
+    #[arg(long, conflicts_with = "never_happened")]
+    pub approved: bool,
+    /// The acquirer has no record of it, or reversed it: a sale is not journaled, a
+    /// voided sale stands, a batch stays open
     #[arg(long)]
     pub never_happened: bool,
     /// Who at the acquirer said so, and when (kept in the audit trail)

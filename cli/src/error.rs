@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use voidguard::{AuditReport, VoidGuardError};
+use voidguard::{AuditReport, LegKind, VoidGuardError};
 
 /// Exit codes, as documented in `--help`.
 pub const EXIT_REFUSED: u8 = 1;
@@ -13,6 +13,12 @@ pub const EXIT_STORAGE: u8 = 3;
 pub enum CliError {
     /// The core refused or failed.
     Core(VoidGuardError),
+    /// The host declined an online act of this kind, or its answer was lost
+    /// (`HostDeclined`, `HostUnreachable`): the message says what became of the act.
+    Host {
+        kind: LegKind,
+        error: VoidGuardError,
+    },
     /// The key file could not open the database's key.
     Key {
         path: PathBuf,
@@ -113,7 +119,7 @@ pub enum Answer {
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Core(e) => core_exit_code(e),
+            Self::Core(e) | Self::Host { error: e, .. } => core_exit_code(e),
             Self::Usage(_) => EXIT_USAGE,
             Self::Key { .. } | Self::NoDatabase(_) | Self::Io { .. } | Self::AuditBroken(_) => {
                 EXIT_STORAGE
@@ -126,6 +132,16 @@ impl CliError {
         Self::Io {
             path: path.map(std::path::Path::to_path_buf),
             kind: e.kind(),
+        }
+    }
+
+    /// Names the online act a host's refusal or silence is about.
+    pub fn of_leg(self, kind: LegKind) -> Self {
+        match self {
+            Self::Core(
+                error @ (VoidGuardError::HostDeclined { .. } | VoidGuardError::HostUnreachable),
+            ) => Self::Host { kind, error },
+            other => other,
         }
     }
 

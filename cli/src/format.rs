@@ -2,7 +2,9 @@
 
 use serde_json::{json, Value};
 use voidguard::dates::BusinessDate;
-use voidguard::{Fen, TerminalConfig, Transaction};
+use voidguard::{Fen, HostLeg, LegDetail, TerminalConfig, Transaction};
+
+use crate::messages::Lang;
 
 /// The offset business dates and slips use (the shipped configuration's, +08:00).
 fn utc_offset_minutes() -> i32 {
@@ -116,6 +118,75 @@ pub fn transaction_json(t: &Transaction) -> Value {
         "status": t.status.as_str(),
         "original_voucher_no": t.original_voucher_no,
     })
+}
+
+/// An online transaction (host leg) as stored, for `--json`: kinds and states as
+/// their stable codes, whatever the language.
+pub fn leg_json(leg: &HostLeg) -> Value {
+    let original_rrn = match &leg.request.detail {
+        LegDetail::Void { original, .. } => Some(&original.rrn),
+        _ => None,
+    };
+    json!({
+        "leg_id": leg.leg_id,
+        "kind": leg.kind.as_str(),
+        "state": leg.state.as_str(),
+        "voucher_no": leg.voucher_no,
+        "original_voucher_no": leg.original_voucher_no,
+        "original_rrn": original_rrn,
+        "batch_no": leg.request.batch_no,
+        "amount": leg.amount.to_decimal_string(),
+        "amount_fen": leg.amount.0,
+        "operator_no": leg.operator_no,
+        "authoriser_no": leg.authoriser_no,
+        "business_date": leg.business_date,
+        "created_at_ms": leg.created_at_ms,
+        "attempts": leg.attempts,
+        "reversal_reason": leg.reversal_reason.map(|r| r.code()),
+        "response_code": leg.response_code,
+    })
+}
+
+/// One line per online transaction, with what the acquirer will ask about: its kind,
+/// its voucher (a void's original and RRN too), amount, batch, who keyed it, where it
+/// stands.
+pub fn leg_line(lang: Lang, leg: &HostLeg) -> String {
+    let (id, amount, batch) = (leg.leg_id, money(leg.amount), &leg.request.batch_no);
+    let (kind, state) = (lang.leg_kind(leg.kind), lang.leg_state(leg.state));
+    let voucher = leg.voucher_no.as_deref().unwrap_or("-");
+    let what = match (&leg.request.detail, lang) {
+        (LegDetail::Sale { masked_pan, .. }, Lang::En) => {
+            format!("{kind} voucher {voucher} · {amount} · card {masked_pan} · batch {batch}")
+        }
+        (LegDetail::Sale { masked_pan, .. }, Lang::Zh) => {
+            format!("{kind} 凭证号 {voucher} · {amount} · 卡号 {masked_pan} · 批次号 {batch}")
+        }
+        (LegDetail::Void { original, .. }, Lang::En) => format!(
+            "{kind} of voucher {} (RRN {}) · void voucher {voucher} · {amount} · batch {batch}",
+            original.voucher_no, original.rrn
+        ),
+        (LegDetail::Void { original, .. }, Lang::Zh) => format!(
+            "{kind} 原凭证号 {}（参考号 {}）· 撤销凭证号 {voucher} · {amount} · 批次号 {batch}",
+            original.voucher_no, original.rrn
+        ),
+        (LegDetail::Settlement { .. }, Lang::En) => {
+            format!("{kind} of batch {batch} · net {amount}")
+        }
+        (LegDetail::Settlement { .. }, Lang::Zh) => {
+            format!("{kind} 批次号 {batch} · 净额 {amount}")
+        }
+    };
+    let (operator, attempts) = (&leg.operator_no, leg.attempts);
+    match lang {
+        Lang::En if attempts > 0 => format!(
+            "{id}: {what} · operator {operator} · {state}, {attempts} reversal attempt(s) failed"
+        ),
+        Lang::En => format!("{id}: {what} · operator {operator} · {state}"),
+        Lang::Zh if attempts > 0 => {
+            format!("{id}：{what} · 操作员 {operator} · {state}，冲正失败 {attempts} 次")
+        }
+        Lang::Zh => format!("{id}：{what} · 操作员 {operator} · {state}"),
+    }
 }
 
 #[cfg(test)]

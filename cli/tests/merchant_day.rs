@@ -310,7 +310,7 @@ fn export_streams_the_whole_journal_as_csv() {
 fn status_in_text_json_and_chinese() {
     let shop = Shop::ready();
     let text = shop.ok(&["status"]);
-    assert!(text.contains("Void permission          yes"), "{text}");
+    assert!(text.contains("Void permission           yes"), "{text}");
     assert!(text.contains("5 left before a lockout"), "{text}");
     let zh = shop.ok(&["--lang", "zh", "status"]);
     assert!(zh.contains("撤销权限") && zh.contains("已设置"), "{zh}");

@@ -1,7 +1,7 @@
 //! The day's books: a sale, the slip of a voucher, closing the batch.
 
 use serde_json::json;
-use voidguard::{SaleRequest, Terminal};
+use voidguard::{LegKind, SaleRequest, Terminal};
 
 use super::{out, out_json, outln, sign_in, Ctx};
 use crate::args::{ReceiptArgs, SaleArgs, SettleArgs};
@@ -11,7 +11,8 @@ use crate::messages::Lang;
 use crate::secrets::Secrets;
 use crate::session;
 
-/// A sale the card leg approved, keyed by the operator who signs in for it. The
+/// A sale through the host, keyed by the operator who signs in for it: journaled with
+/// the RRN and auth code the host issues, only once it approves. The
 /// operator's password is read first, then the card number, each asked without echo
 /// or read from stdin or a file (from one stdin, in that order); both are checked
 /// before anyone signs in. A card number given as an argument is refused before
@@ -37,10 +38,9 @@ pub fn sale(ctx: &mut Ctx, args: &SaleArgs) -> Result<(), CliError> {
             amount: args.amount.clone(),
             card_number: String::clone(&card),
             card_scheme: args.scheme.clone(),
-            rrn: args.rrn.clone(),
-            auth_code: args.auth_code.clone(),
         })
-    })?;
+    })
+    .map_err(|e| e.of_leg(LegKind::Sale))?;
     drop((password, card));
     if args.json.json {
         return out_json(&format::transaction_json(&t));
@@ -65,14 +65,16 @@ pub fn receipt(ctx: &Ctx, args: &ReceiptArgs) -> Result<(), CliError> {
 }
 
 /// Closes the open batch as the operator who signs in for it (the supervisor by
-/// default, with the void password).
+/// default, with the void password): the totals go to the host first, and the batch
+/// closes only when the host approves.
 pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<(), CliError> {
     let lang = ctx.lang;
     let operator_no = sign_in::operator_no(&args.operator)?;
     let terminal = session::open_existing(&ctx.global)?;
     let mut secrets = Secrets::new(&args.password, &ctx.input)?;
     let password = sign_in::read_password(&mut secrets, &mut ctx.input, lang, &operator_no)?;
-    let r = sign_in::signed_in(&terminal, &operator_no, &password, Terminal::settle)?;
+    let r = sign_in::signed_in(&terminal, &operator_no, &password, Terminal::settle)
+        .map_err(|e| e.of_leg(LegKind::Settlement))?;
     drop(password);
     if args.json.json {
         return out_json(&json!({

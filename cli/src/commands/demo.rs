@@ -7,8 +7,8 @@
 use voidguard::backoffice::{self, Action};
 use voidguard::operators::{SUPERVISOR, SYSTEM_ADMIN};
 use voidguard::{
-    Application, KeyFileWrapper, RequestKind, SaleRequest, SimulatorMode, Terminal, Transaction,
-    VoidGuardError, VoidRequest,
+    Application, KeyFileWrapper, LegKind, RequestKind, SaleRequest, SimulatorMode, Terminal,
+    Transaction, VoidGuardError, VoidRequest,
 };
 
 use super::{outln, Ctx};
@@ -182,8 +182,6 @@ fn sale_of(amount: &str, card: &str) -> SaleRequest {
         amount: amount.into(),
         card_number: card.into(),
         card_scheme: "UnionPay".into(),
-        rrn: None,
-        auth_code: None,
     }
 }
 
@@ -200,12 +198,36 @@ fn sell(terminal: &Terminal, say: &Say) -> Result<Vec<Transaction>, CliError> {
     ] {
         let sale = terminal.record_sale(sale_of(amount, card))?;
         let (v, a, p) = (&sale.voucher_no, money(sale.amount), &sale.masked_pan);
-        let op = &sale.operator_no;
+        let (op, rrn, auth) = (&sale.operator_no, &sale.rrn, &sale.auth_code);
         say.line(
-            &format!("voucher {v} · {a} · card {p} · operator {op}"),
-            &format!("凭证号 {v} · {a} · 卡号 {p} · 操作员 {op}"),
+            &format!("voucher {v} · {a} · card {p} · operator {op} · host RRN {rrn} auth {auth}"),
+            &format!("凭证号 {v} · {a} · 卡号 {p} · 操作员 {op} · 主机参考号 {rrn} 授权码 {auth}"),
         )?;
         sales.push(sale);
+    }
+    say.line(
+        "[host, simulated] declines the next sale",
+        "[主机，模拟] 拒绝下一笔消费",
+    )?;
+    terminal.set_simulator_mode(SimulatorMode::Decline)?;
+    let declined = terminal.record_sale(sale_of("66", "4111111111111111"));
+    terminal.set_simulator_mode(SimulatorMode::Approve)?;
+    match declined {
+        Err(e @ VoidGuardError::HostDeclined { .. }) => {
+            let text = messages::error(
+                say.lang,
+                &CliError::Host {
+                    kind: LegKind::Sale,
+                    error: e,
+                },
+            );
+            say.line(&format!("refused: {text}"), &format!("被拒绝：{text}"))?;
+        }
+        other => {
+            return Err(failed(format!(
+                "expected the host to decline the sale, got {other:?}"
+            )))
+        }
     }
     Ok(sales)
 }

@@ -1,33 +1,27 @@
-//! `resolve` (人工处理): the way out of a void whose answer was lost and whose
-//! reversals kept failing. Without an id it lists such voids; with one it records
-//! what the acquirer says happened — approved with its RRN and auth code, or never
+//! `resolve` (人工处理): the way out of an online transaction — a sale, void or
+//! settlement — whose answer was lost and whose reversals kept failing. Without an id
+//! it lists such transactions; with one it records what the acquirer says happened —
+//! approved (with its RRN and auth code; a settlement may have none), or never
 //! happened — signed in as `--operator` and authorised by the void password, with a
 //! note that goes into the audit trail. Secrets, one per line from `--password-stdin`
 //! or `--password-file`: the operator's password, then the void password.
 
 use serde_json::json;
-use voidguard::{PendingState, PendingVoid, Resolution, Terminal};
+use voidguard::{HostLeg, LegKind, LegState, Resolution, Terminal};
 
 use super::{out_json, outln, sign_in, Ctx};
 use crate::args::ResolveArgs;
 use crate::error::{CliError, Usage};
-use crate::format::money;
+use crate::format;
 use crate::messages::Lang;
 use crate::secrets::Secrets;
 use crate::session;
 
 pub fn run(ctx: &mut Ctx, args: &ResolveArgs) -> Result<(), CliError> {
-    let Some(pending_id) = args.pending_id else {
+    let Some(leg_id) = args.leg_id else {
         return list(ctx, args);
     };
-    let resolution = match (&args.rrn, &args.auth_code, args.never_happened) {
-        (Some(rrn), Some(auth_code), false) => Resolution::Approved {
-            rrn: rrn.clone(),
-            auth_code: auth_code.clone(),
-        },
-        (None, None, true) => Resolution::NeverHappened,
-        _ => return Err(Usage::ResolutionIncomplete.into()),
-    };
+    let resolution = resolution(args)?;
     let note = args.note.clone().ok_or(Usage::ResolutionIncomplete)?;
     let lang = ctx.lang;
     let operator_no = sign_in::operator_no(&args.operator)?;
@@ -35,94 +29,115 @@ pub fn run(ctx: &mut Ctx, args: &ResolveArgs) -> Result<(), CliError> {
     let mut secrets = Secrets::new(&args.password, &ctx.input)?;
     let password = sign_in::read_password(&mut secrets, &mut ctx.input, lang, &operator_no)?;
     let void_password = sign_in::read_void_password(&mut secrets, &mut ctx.input, lang)?;
-    let outcome = sign_in::signed_in(&terminal, &operator_no, &password, |t: &Terminal| {
-        t.resolve_void(pending_id, resolution, String::clone(&void_password), note)
+    let leg = sign_in::signed_in(&terminal, &operator_no, &password, |t: &Terminal| {
+        t.resolve_leg(leg_id, resolution, String::clone(&void_password), note)
     })?;
     drop((password, void_password));
     if args.json.json {
-        return out_json(&json!({
-            "pending_id": outcome.pending_id,
-            "state": lang.pending_state(outcome.state),
-            "original_voucher_no": outcome.original.voucher_no,
-            "void_voucher_no": outcome.void_transaction.as_ref().map(|v| v.voucher_no.clone()),
-        }));
+        return out_json(&format::leg_json(&leg));
     }
-    let original = &outcome.original.voucher_no;
-    outln(&match (&outcome.void_transaction, lang) {
-        (Some(v), Lang::En) => format!(
-            "Resolved: void voucher {} cancels voucher {original}; voids and settlement go on",
-            v.voucher_no
-        ),
-        (Some(v), Lang::Zh) => format!(
-            "已处理：撤销凭证号 {} 撤销了原凭证号 {original}；可继续撤销与结算",
-            v.voucher_no
-        ),
-        (None, Lang::En) => format!(
-            "Resolved: the void never happened; voucher {original} stands and can be voided again"
-        ),
-        (None, Lang::Zh) => {
-            format!("已处理：该撤销未发生，原凭证号 {original} 仍有效，可重新撤销")
-        }
-    })
+    let next_batch = terminal.status()?.batch_no;
+    outln(&resolved_line(lang, &leg, &next_batch))
 }
 
-/// The voids waiting for manual handling, with what the acquirer will ask about.
+/// What the acquirer said, from the flags: `--rrn R --auth-code A` (with or without
+/// `--approved`), `--approved` alone (a settlement's approval carries no numbers), or
+/// `--never-happened`.
+fn resolution(args: &ResolveArgs) -> Result<Resolution, CliError> {
+    match (
+        &args.rrn,
+        &args.auth_code,
+        args.approved,
+        args.never_happened,
+    ) {
+        (Some(rrn), Some(auth_code), _, false) => Ok(Resolution::Approved {
+            rrn: rrn.clone(),
+            auth_code: auth_code.clone(),
+        }),
+        (None, None, true, false) => Ok(Resolution::Approved {
+            rrn: String::new(),
+            auth_code: String::new(),
+        }),
+        (None, None, false, true) => Ok(Resolution::NeverHappened),
+        _ => Err(Usage::ResolutionIncomplete.into()),
+    }
+}
+
+/// What the resolution did, by kind: what is journaled or stands, and what goes on.
+fn resolved_line(lang: Lang, leg: &HostLeg, next_batch: &str) -> String {
+    let approved = leg.state == LegState::Approved;
+    let voucher = leg.voucher_no.as_deref().unwrap_or("-");
+    let original = leg.original_voucher_no.as_deref().unwrap_or("-");
+    let batch = &leg.request.batch_no;
+    match (leg.kind, approved, lang) {
+        (LegKind::Sale, true, Lang::En) => {
+            format!("Resolved: the sale went through and is journaled as voucher {voucher}")
+        }
+        (LegKind::Sale, true, Lang::Zh) => format!("已处理：该笔消费已成功，记为凭证号 {voucher}"),
+        (LegKind::Sale, false, Lang::En) => format!(
+            "Resolved: the sale (voucher {voucher}) never happened; nothing is journaled, \
+             the customer was not charged"
+        ),
+        (LegKind::Sale, false, Lang::Zh) => {
+            format!("已处理：该笔消费（凭证号 {voucher}）未发生，未记账，持卡人未被扣款")
+        }
+        (LegKind::Void, true, Lang::En) => format!(
+            "Resolved: void voucher {voucher} cancels voucher {original}; voids and settlement go on"
+        ),
+        (LegKind::Void, true, Lang::Zh) => format!(
+            "已处理：撤销凭证号 {voucher} 撤销了原凭证号 {original}；可继续撤销与结算"
+        ),
+        (LegKind::Void, false, Lang::En) => format!(
+            "Resolved: the void never happened; voucher {original} stands and can be voided again"
+        ),
+        (LegKind::Void, false, Lang::Zh) => {
+            format!("已处理：该撤销未发生，原凭证号 {original} 仍有效，可重新撤销")
+        }
+        (LegKind::Settlement, true, Lang::En) => {
+            format!("Resolved: batch {batch} is settled; the next batch is {next_batch}")
+        }
+        (LegKind::Settlement, true, Lang::Zh) => {
+            format!("已处理：批次 {batch} 已结算，下一批次 {next_batch}")
+        }
+        (LegKind::Settlement, false, Lang::En) => format!(
+            "Resolved: the settlement never happened; batch {batch} stays open, settle it again"
+        ),
+        (LegKind::Settlement, false, Lang::Zh) => {
+            format!("已处理：该次结算未发生，批次 {batch} 仍未结算，请重新结算")
+        }
+    }
+}
+
+/// The online transactions waiting for manual handling, with what the acquirer will
+/// ask about.
 fn list(ctx: &Ctx, args: &ResolveArgs) -> Result<(), CliError> {
     let lang = ctx.lang;
     let terminal = session::open_existing(&ctx.global)?;
-    let manual: Vec<PendingVoid> = terminal
+    let manual: Vec<HostLeg> = terminal
         .pending_host_work()?
         .into_iter()
-        .filter(|p| p.state == PendingState::NeedsManualHandling)
+        .filter(|p| p.state == LegState::NeedsManualHandling)
         .collect();
     if args.json.json {
-        let rows: Vec<_> = manual
+        return out_json(&json!(manual
             .iter()
-            .map(|p| {
-                json!({
-                    "pending_id": p.pending_id,
-                    "original_voucher_no": p.original_voucher_no,
-                    "original_rrn": p.request.original_rrn,
-                    "void_voucher_no": p.void_voucher_no,
-                    "batch_no": p.request.batch_no,
-                    "amount": p.amount.to_decimal_string(),
-                    "attempts": p.attempts,
-                })
-            })
-            .collect();
-        return out_json(&json!(rows));
+            .map(format::leg_json)
+            .collect::<Vec<_>>()));
     }
     if manual.is_empty() {
-        return outln(lang.pick("No void needs manual handling.", "没有需要人工处理的撤销。"));
+        return outln(lang.pick(
+            "No online transaction needs manual handling.",
+            "没有需要人工处理的联机交易。",
+        ));
     }
-    for p in &manual {
-        outln(&match lang {
-            Lang::En => format!(
-                "{}: void of voucher {} (RRN {}), {}, void voucher {} batch {}, {} reversal attempts failed",
-                p.pending_id,
-                p.original_voucher_no,
-                p.request.original_rrn,
-                money(p.amount),
-                p.void_voucher_no,
-                p.request.batch_no,
-                p.attempts
-            ),
-            Lang::Zh => format!(
-                "{}：撤销原凭证号 {}（参考号 {}），{}，撤销凭证号 {}，批次号 {}，冲正失败 {} 次",
-                p.pending_id,
-                p.original_voucher_no,
-                p.request.original_rrn,
-                money(p.amount),
-                p.void_voucher_no,
-                p.request.batch_no,
-                p.attempts
-            ),
-        })?;
+    for leg in &manual {
+        outln(&format::leg_line(lang, leg))?;
     }
     outln(lang.pick(
         "Ask the acquirer what happened to each, then: voidguard resolve ID \
-         (--rrn R --auth-code A | --never-happened) --note \"who said so\"",
+         (--rrn R --auth-code A | --approved for a settlement | --never-happened) \
+         --note \"who said so\"",
         "向收单机构核实每笔结果后运行：voidguard resolve 编号 \
-         （--rrn 参考号 --auth-code 授权码 | --never-happened）--note \"答复人\"",
+         （--rrn 参考号 --auth-code 授权码 | 结算用 --approved | --never-happened）--note \"答复人\"",
     ))
 }

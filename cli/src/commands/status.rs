@@ -1,5 +1,5 @@
-//! `status` and `reconcile`: the terminal's state, and settling voids whose host
-//! answer was lost.
+//! `status` and `reconcile`: the terminal's state with the online transactions (sales,
+//! voids, settlement) still open, and settling those whose host answer was lost.
 
 use serde_json::json;
 use voidguard::{ReconcileReport, Terminal, TerminalStatus};
@@ -15,6 +15,7 @@ pub fn show(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
     let paths = session::paths(&ctx.global)?;
     let terminal = session::open_existing(&ctx.global)?;
     let s = terminal.status()?;
+    let legs = terminal.pending_host_work()?;
     if args.json {
         let v = &s.vault;
         return out_json(&json!({
@@ -35,11 +36,16 @@ pub fn show(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
             "locked_until_ms": v.locked_until_ms,
             "locked_until_lifted": v.locked_until_lifted,
             "pending_host_work": s.pending_host_work,
+            "host_legs": legs.iter().map(format::leg_json).collect::<Vec<_>>(),
             "schema_version": s.schema_version,
         }));
     }
     let db = paths.db.display().to_string();
-    out(&format::pairs(&lines(ctx.lang, &s, db)))
+    out(&format::pairs(&lines(ctx.lang, &s, db)))?;
+    for leg in &legs {
+        outln(&format!("  {}", format::leg_line(ctx.lang, leg)))?;
+    }
+    Ok(())
 }
 
 fn lines(lang: Lang, s: &TerminalStatus, db: String) -> Vec<(&'static str, String)> {
@@ -106,7 +112,7 @@ fn lines(lang: Lang, s: &TerminalStatus, db: String) -> Vec<(&'static str, Strin
         (lang.pick("Wrong passwords", "密码错误次数"), failures),
         (lang.pick("Voiding locked", "撤销锁定"), locked),
         (
-            lang.pick("Voids awaiting the host", "待主机处理的撤销"),
+            lang.pick("Online transactions open", "待主机处理的联机交易"),
             s.pending_host_work.to_string(),
         ),
         (
@@ -135,7 +141,7 @@ pub fn reconcile(ctx: &Ctx) -> Result<(), CliError> {
     if report == ReconcileReport::default() {
         return outln(
             ctx.lang
-                .pick("Nothing to reconcile.", "没有需要冲正的撤销。"),
+                .pick("Nothing to reconcile.", "没有需要冲正的联机交易。"),
         );
     }
     outln(&report_line(ctx.lang, &report))

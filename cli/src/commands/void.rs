@@ -12,7 +12,7 @@
 //! terminal's screens. With every answer given as flags both passwords are read and
 //! checked before anyone signs in, so a malformed one writes nothing.
 
-use voidguard::{Terminal, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
+use voidguard::{LegKind, Terminal, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
 
 use super::{outln, sign_in, Ctx};
 use crate::args::VoidArgs;
@@ -41,7 +41,8 @@ pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
     super::status::reconcile_quietly(&terminal, lang)?;
     let outcome = sign_in::signed_in(&terminal, &operator_no, &password, |t| {
         keyed(t, ctx, args, &mut secrets, void_password)
-    })?;
+    })
+    .map_err(|e| e.of_leg(LegKind::Void))?;
     drop(password);
     let original = &outcome.original;
     match &outcome.void_transaction {
@@ -71,7 +72,7 @@ pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
         None => outln(&format!(
             "{}: {}",
             lang.pick("Void state", "撤销状态"),
-            lang.pending_state(outcome.state)
+            lang.leg_state(outcome.state)
         ))?,
     }
     remind_change_due(&terminal, lang)

@@ -3,7 +3,7 @@
 
 use voidguard::{AuditProblem, Role};
 
-use super::refusals::{core, problem};
+use super::refusals::{core, host, problem};
 use super::Lang;
 use crate::error::{Answer, CliError, SecretKind, Usage};
 use crate::input::MAX_LINE;
@@ -13,6 +13,7 @@ pub fn error(lang: Lang, e: &CliError) -> String {
     let zh = lang == Lang::Zh;
     match e {
         CliError::Core(e) => core(lang, e),
+        CliError::Host { kind, error } => host(lang, *kind, error),
         CliError::Usage(u) => usage(lang, u),
         CliError::Key { path, error } if zh => {
             format!("{}（密钥文件 {}）", core(lang, error), path.display())
@@ -218,10 +219,12 @@ fn usage(lang: Lang, u: &Usage) -> String {
             .to_owned(),
         Usage::ResolutionIncomplete => lang
             .pick(
-                "say what the acquirer said happened — `--rrn R --auth-code A` (the void was \
-                 approved) or `--never-happened` — and who said it with `--note`",
-                "请说明收单机构核实的结果：--rrn 参考号 --auth-code 授权码（撤销已成功）\
-                 或 --never-happened（撤销未发生），并用 --note 注明答复人",
+                "say what the acquirer said happened — `--rrn R --auth-code A` (it was \
+                 approved; `--approved` alone for a settlement without numbers) or \
+                 `--never-happened` — and who said it with `--note`",
+                "请说明收单机构核实的结果：--rrn 参考号 --auth-code 授权码（交易已成功；\
+                 结算无参考号时只用 --approved）或 --never-happened（交易未发生），\
+                 并用 --note 注明答复人",
             )
             .to_owned(),
         Usage::CardOnCommandLine => lang

@@ -7,7 +7,7 @@ mod refusals;
 pub use errors::error;
 
 use voidguard::{
-    PendingState, RequestKind, RequestStatus, Role, TransactionKind, TransactionStatus,
+    LegKind, LegState, RequestKind, RequestStatus, Role, TransactionKind, TransactionStatus,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -66,14 +66,23 @@ impl Lang {
         }
     }
 
-    pub fn pending_state(self, state: PendingState) -> &'static str {
+    pub fn leg_state(self, state: LegState) -> &'static str {
         match state {
-            PendingState::AwaitingAnswer => self.pick("awaiting answer", "等待应答"),
-            PendingState::AwaitingReversal => self.pick("awaiting reversal", "等待冲正"),
-            PendingState::NeedsManualHandling => self.pick("needs manual handling", "需人工处理"),
-            PendingState::Approved => self.pick("approved", "成功"),
-            PendingState::Declined => self.pick("declined", "被拒绝"),
-            PendingState::Reversed => self.pick("reversed", "已冲正"),
+            LegState::AwaitingAnswer => self.pick("awaiting answer", "等待应答"),
+            LegState::AwaitingReversal => self.pick("awaiting reversal", "等待冲正"),
+            LegState::NeedsManualHandling => self.pick("needs manual handling", "需人工处理"),
+            LegState::Approved => self.pick("approved", "成功"),
+            LegState::Declined => self.pick("declined", "被拒绝"),
+            LegState::Reversed => self.pick("reversed", "已冲正"),
+        }
+    }
+
+    /// An online transaction's kind as the terminal's menu names it.
+    pub fn leg_kind(self, kind: LegKind) -> &'static str {
+        match kind {
+            LegKind::Sale => self.pick("sale", "消费"),
+            LegKind::Void => self.pick("void", "消费撤销"),
+            LegKind::Settlement => self.pick("settlement", "结算"),
         }
     }
 

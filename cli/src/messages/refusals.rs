@@ -2,7 +2,7 @@
 //! new refusal in the core does not compile until it has a message here. No message
 //! carries a secret.
 
-use voidguard::{Fen, Field, Problem, VoidGuardError};
+use voidguard::{Fen, Field, LegKind, Problem, VoidGuardError};
 
 use super::Lang;
 use crate::format;
@@ -105,8 +105,8 @@ fn field(lang: Lang, f: Field) -> (&'static str, &'static str) {
         Field::BatchNo => ("batch number", "批次号", "6 digits", "6 位数字"),
         Field::Config => ("configuration", "配置", "see --help", "见 --help"),
         Field::PendingId => (
-            "pending void id",
-            "待处理撤销编号",
+            "online transaction id",
+            "联机交易编号",
             "a listed id",
             "列出的编号",
         ),
@@ -167,30 +167,33 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "尚未设置撤销密码：请用 voidguard password set 设置",
         ),
         E::PendingHostWork { count } if zh => format!(
-            "有 {count} 笔撤销等待主机应答或冲正：请运行 voidguard reconcile；\
-             冲正不成功、需人工处理的，向收单机构核实后用 voidguard resolve 处理"
+            "有 {count} 笔联机交易（消费、消费撤销或结算）等待主机应答、冲正或人工处理：\
+             请运行 voidguard reconcile（voidguard status 列出这些交易）；冲正不成功、\
+             需人工处理的，向收单机构核实后用 voidguard resolve 处理"
         ),
         E::PendingHostWork { count } => format!(
-            "{count} void(s) await the host's answer or a reversal: run `voidguard reconcile`; \
-             one that needs manual handling is closed with `voidguard resolve` once the \
+            "{count} online transaction(s) (sale, void or settlement) await the host's answer, \
+             a reversal or manual handling: run `voidguard reconcile` (`voidguard status` lists \
+             them); one that needs manual handling is closed with `voidguard resolve` once the \
              acquirer says what happened"
         ),
         E::AnswerTooLate { state } if zh => format!(
-            "该撤销已转入冲正（{}）：迟到的主机应答不能再处理，请用 voidguard resolve",
-            Lang::Zh.pending_state(*state)
+            "该联机交易已转入冲正（{}）：迟到的主机应答不能再处理，请用 voidguard resolve",
+            Lang::Zh.leg_state(*state)
         ),
         E::AnswerTooLate { state } => format!(
-            "that void was handed to reversal ({}): a late host answer cannot close it; \
-             use `voidguard resolve`",
-            Lang::En.pending_state(*state)
+            "that online transaction was handed to reversal ({}): a late host answer cannot \
+             close it; use `voidguard resolve`",
+            Lang::En.leg_state(*state)
         ),
         E::NotInManualHandling { state } if zh => format!(
-            "该撤销不在人工处理中（{}）",
-            Lang::Zh.pending_state(*state)
+            "该联机交易不在人工处理中（{}）：只有需人工处理的才能用 voidguard resolve 处理",
+            Lang::Zh.leg_state(*state)
         ),
         E::NotInManualHandling { state } => format!(
-            "that void is not waiting for manual handling ({})",
-            Lang::En.pending_state(*state)
+            "that online transaction is not waiting for manual handling ({}): only one that \
+             needs it is closed with `voidguard resolve`",
+            Lang::En.leg_state(*state)
         ),
         E::TransactionNotFound { voucher_no: v } if zh => format!("流水中没有凭证号 {v}"),
         E::TransactionNotFound { voucher_no: v } => format!("voucher {v} is not in the journal"),
@@ -256,13 +259,13 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "voiding is locked until the back office lifts the restriction: apply with `voidguard request lift`",
             "撤销已锁定，须后台审批解除：请用 voidguard request lift 申请",
         ),
-        E::HostDeclined { response_code: rc } if zh => format!("主机拒绝了撤销（应答码 {rc}）"),
+        E::HostDeclined { response_code: rc } if zh => format!("主机拒绝了该交易（应答码 {rc}）"),
         E::HostDeclined { response_code: rc } => {
-            format!("the host declined the void (response code {rc})")
+            format!("the host declined it (response code {rc})")
         }
         E::HostUnreachable => s(
-            "the host did not answer: the void will be reversed or confirmed (`voidguard reconcile`)",
-            "主机无应答：该撤销将被冲正或确认（voidguard reconcile）",
+            "the host did not answer: it will be reversed or confirmed (`voidguard reconcile`)",
+            "主机无应答：该交易将被冲正或确认（voidguard reconcile）",
         ),
         E::TrivialPassword => s(
             "the password is too easy to guess (repeated digits, runs and 123456 are refused)",
@@ -361,7 +364,10 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "the administrator's password is set already",
             "系统管理员密码已设置",
         ),
-        E::UnknownPendingVoid => s("no pending void with that id", "没有该待处理撤销"),
+        E::UnknownHostLeg => s(
+            "no online transaction with that id: `voidguard resolve` lists those that need manual handling",
+            "没有该编号的联机交易：voidguard resolve 列出需人工处理的交易",
+        ),
         E::NotSimulated => s(
             "the built-in simulator is not the host link in use",
             "当前未使用内置模拟主机",
@@ -416,5 +422,56 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
         E::Storage { code } => format!("storage error ({code})"),
         E::Internal { reason } if zh => format!("内部错误：{reason}"),
         E::Internal { reason } => format!("internal error: {reason}"),
+    }
+}
+
+/// The host's refusal or silence, said of the act it was about and what became of it.
+pub fn host(lang: Lang, kind: LegKind, e: &VoidGuardError) -> String {
+    use LegKind as K;
+    let zh = lang == Lang::Zh;
+    match (e, kind) {
+        (VoidGuardError::HostDeclined { response_code: rc }, K::Sale) if zh => {
+            format!("主机拒绝了该笔消费（应答码 {rc}）：未记账，请换卡或改用其他方式付款")
+        }
+        (VoidGuardError::HostDeclined { response_code: rc }, K::Sale) => format!(
+            "the host declined the sale (response code {rc}): nothing was journaled; \
+             ask for another card or another way to pay"
+        ),
+        (VoidGuardError::HostDeclined { response_code: rc }, K::Void) if zh => {
+            format!("主机拒绝了撤销（应答码 {rc}）：原消费仍有效")
+        }
+        (VoidGuardError::HostDeclined { response_code: rc }, K::Void) => {
+            format!("the host declined the void (response code {rc}): the sale stands")
+        }
+        (VoidGuardError::HostDeclined { response_code: rc }, K::Settlement) if zh => {
+            format!("主机拒绝了结算（应答码 {rc}）：批次仍未结算，可继续撤销，稍后请重新结算")
+        }
+        (VoidGuardError::HostDeclined { response_code: rc }, K::Settlement) => format!(
+            "the host declined the settlement (response code {rc}): the batch stays open and \
+             its sales can still be voided; settle again later"
+        ),
+        (VoidGuardError::HostUnreachable, K::Sale) => lang
+            .pick(
+                "the host did not answer the sale: it is not journaled and will be reversed \
+                 or confirmed (`voidguard reconcile`); do not hand over the goods on it",
+                "主机未应答该笔消费：未记账，将被冲正或确认（voidguard reconcile）；\
+                 请勿凭此笔交付商品",
+            )
+            .to_owned(),
+        (VoidGuardError::HostUnreachable, K::Void) => lang
+            .pick(
+                "the host did not answer the void: it will be reversed or confirmed \
+                 (`voidguard reconcile`)",
+                "主机未应答该笔撤销：将被冲正或确认（voidguard reconcile）",
+            )
+            .to_owned(),
+        (VoidGuardError::HostUnreachable, K::Settlement) => lang
+            .pick(
+                "the host did not answer the settlement: the batch stays open until \
+                 `voidguard reconcile` confirms or reverses it",
+                "主机未应答该次结算：批次保持未结算，直到 voidguard reconcile 确认或冲正",
+            )
+            .to_owned(),
+        (other, _) => core(lang, other),
     }
 }

@@ -51,6 +51,9 @@ pub struct Shop {
     pub db: PathBuf,
     pub key: PathBuf,
     pub secret_file: PathBuf,
+    /// How the built-in host answers the commands run from now on
+    /// (`VOIDGUARD_SIMULATOR`); `None` is the tool's default, approve.
+    host: std::cell::Cell<Option<&'static str>>,
 }
 
 impl Shop {
@@ -64,6 +67,7 @@ impl Shop {
             key: dir.path().join("shop.key"),
             secret_file,
             dir,
+            host: std::cell::Cell::new(None),
         }
     }
 
@@ -127,6 +131,11 @@ impl Shop {
             .success();
     }
 
+    /// From now on the built-in host answers `approve`, `decline` or `timeout`.
+    pub fn host_answers(&self, mode: &'static str) {
+        self.host.set(Some(mode));
+    }
+
     /// The tool working on this shop's database.
     pub fn cmd(&self) -> Command {
         Command::from_std(self.process())
@@ -137,6 +146,9 @@ impl Shop {
         let mut cmd = voidguard_process();
         cmd.current_dir(self.dir.path())
             .env("VOIDGUARD_DB", &self.db);
+        if let Some(mode) = self.host.get() {
+            cmd.env("VOIDGUARD_SIMULATOR", mode);
+        }
         cmd
     }
 
@@ -302,6 +314,25 @@ impl Shop {
             .as_array()
             .unwrap()
             .clone()
+    }
+
+    /// The online transactions still open, as `status --json` lists them.
+    pub fn open_legs(&self) -> Vec<Value> {
+        self.json(&["status", "--json"])["host_legs"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// `reconcile` until it reports a leg handed to manual handling; fails if none is
+    /// after `most` runs.
+    pub fn reconcile_until_manual(&self, most: usize) {
+        for _ in 0..most {
+            if self.ok(&["reconcile"]).contains("1 need manual handling") {
+                return;
+            }
+        }
+        panic!("no leg went to manual handling after {most} reconciliations");
     }
 
     pub fn audit_len(&self) -> u64 {
