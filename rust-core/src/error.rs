@@ -105,9 +105,9 @@ pub enum VoidGuardError {
     LockedUntil { until_ms: i64 },
     #[error("voiding is locked until the back office lifts the restriction")]
     LockedUntilLifted,
-    #[error("the host declined the void (response code {response_code})")]
+    #[error("the host declined it (response code {response_code})")]
     HostDeclined { response_code: String },
-    #[error("the host did not answer; the void will be reversed or confirmed")]
+    #[error("the host did not answer; it will be reversed or confirmed before the next online transaction")]
     HostUnreachable,
 
     // Password lifecycle.
