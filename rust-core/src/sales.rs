@@ -82,20 +82,15 @@ pub fn apply(
         return Err(Error::Corrupt("a sale applied from another kind of leg"));
     };
     let entry = NewEntry {
-        kind: TransactionKind::Sale,
-        voucher_no: numbering::SixDigits::parse(crate::error::Field::VoucherNo, voucher_no)?,
-        batch_no: numbering::SixDigits::parse(crate::error::Field::BatchNo, &req.batch_no)?,
-        rrn: rrn.to_owned(),
-        auth_code: auth_code.to_owned(),
-        amount: req.amount,
         masked_pan: masked_pan.clone(),
         card_scheme: card_scheme.clone(),
-        operator_no: leg.public.operator_no.clone(),
-        authoriser_no: None,
-        void_reason: None,
-        business_date: leg.begun_on()?,
-        created_at_ms: ctx.now_ms,
-        original_id: None,
+        ..host_leg::journal_entry(
+            leg,
+            TransactionKind::Sale,
+            voucher_no,
+            (rrn, auth_code),
+            ctx.now_ms,
+        )?
     };
     Ok(journal::insert(tx, ctx, &entry)?.id)
 }

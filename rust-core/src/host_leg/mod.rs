@@ -16,6 +16,8 @@ use crate::audit::{self, Act, LegEvent};
 use crate::context::Ctx;
 use crate::error::{invalid, Error, Field, Problem, Result, VoidGuardError};
 use crate::host::{HostError, HostReply, LegDetail, LegKind, ReversalReason, ReversalReply};
+use crate::journal::numbering::SixDigits;
+use crate::journal::{NewEntry, TransactionKind};
 use crate::{settlement, text, void_flow};
 use legs::{LegState, NewLeg, Stored, Unanswered};
 
@@ -366,6 +368,36 @@ pub fn unresolved(conn: &Connection) -> Result<Vec<HostLeg>> {
 /// terminal fault.
 pub fn reversal_reason(leg: &HostLeg) -> ReversalReason {
     leg.reversal_reason.unwrap_or(ReversalReason::TerminalFault)
+}
+
+/// The journal row an approved sale or void leg makes, as far as the leg says: its
+/// voucher and batch, the host's numbers, who keyed it and why, dated by the day it
+/// was begun (a leg keyed at 23:59 and answered at 00:00 belongs to the first day's
+/// books). The kind's module fills in the card.
+pub fn journal_entry(
+    leg: &Stored,
+    kind: TransactionKind,
+    voucher_no: &str,
+    (rrn, auth_code): (&str, &str),
+    now_ms: i64,
+) -> Result<NewEntry> {
+    let req = &leg.public.request;
+    Ok(NewEntry {
+        kind,
+        voucher_no: SixDigits::parse(Field::VoucherNo, voucher_no)?,
+        batch_no: SixDigits::parse(Field::BatchNo, &req.batch_no)?,
+        rrn: rrn.to_owned(),
+        auth_code: auth_code.to_owned(),
+        amount: req.amount,
+        masked_pan: String::new(),
+        card_scheme: String::new(),
+        operator_no: leg.public.operator_no.clone(),
+        authoriser_no: leg.public.authoriser_no.clone(),
+        void_reason: leg.public.reason.clone(),
+        business_date: leg.begun_on()?,
+        created_at_ms: now_ms,
+        original_id: leg.original_id,
+    })
 }
 
 /// The record an approved leg produced is the caller's to read back.

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::audit::{self, Act};
 use crate::context::Ctx;
-use crate::error::{Error, Field, Result, VoidGuardError};
+use crate::error::{Error, Result, VoidGuardError};
 use crate::host::{HostRequest, LegDetail, LegKind, OriginalSale};
 use crate::host_leg::{self, legs::LegState, legs::NewLeg, legs::Stored};
 use crate::journal::{self, numbering, NewEntry, Transaction, TransactionKind};
@@ -255,28 +255,21 @@ pub fn apply_void(
             "the sale changed while its void was pending",
         ));
     }
-    let req = &leg.public.request;
-    // Dated and charged to the day the void was begun — keyed, checked against that
-    // day's limits — not the day its answer arrived: a void keyed at 23:59 and
-    // answered at 00:00 belongs to the first day's books.
+    // Charged to the day the void was begun — keyed, checked against that day's
+    // limits — not the day its answer arrived.
     let begun_on = leg.begun_on()?;
     let entry = NewEntry {
-        kind: TransactionKind::Void,
-        voucher_no: numbering::SixDigits::parse(Field::VoucherNo, voucher_no)?,
-        batch_no: numbering::SixDigits::parse(Field::BatchNo, &req.batch_no)?,
-        rrn: rrn.to_owned(),
-        auth_code: auth_code.to_owned(),
-        amount: req.amount,
         masked_pan: original.masked_pan.clone(),
         card_scheme: original.card_scheme.clone(),
-        operator_no: leg.public.operator_no.clone(),
-        authoriser_no: leg.public.authoriser_no.clone(),
-        void_reason: leg.public.reason.clone(),
-        business_date: begun_on,
-        created_at_ms: ctx.now_ms,
-        original_id: Some(original.id),
+        ..host_leg::journal_entry(
+            leg,
+            TransactionKind::Void,
+            voucher_no,
+            (rrn, auth_code),
+            ctx.now_ms,
+        )?
     };
     let void = journal::insert(tx, ctx, &entry)?;
-    limits::add(tx, ctx, begun_on, req.amount)?;
+    limits::add(tx, ctx, begun_on, leg.public.amount)?;
     Ok(void.id)
 }
