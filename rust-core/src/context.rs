@@ -14,9 +14,6 @@ pub struct Ctx<'a> {
     pub keys: &'a Keys,
     pub now_ms: i64,
     pub today: BusinessDate,
-    /// Identifies this opening of the database, to tell voids in flight from voids a
-    /// crashed process left behind.
-    pub session: &'a str,
 }
 
 impl Ctx<'_> {
@@ -70,7 +67,6 @@ pub mod test_env {
                 keys: &self.keys,
                 now_ms,
                 today: BusinessDate::from_instant(now_ms, self.config.utc_offset_minutes),
-                session: "unit-test",
             }
         }
     }

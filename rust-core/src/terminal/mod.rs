@@ -19,7 +19,6 @@ use rusqlite::{Connection, Transaction};
 
 use crate::config::TerminalConfig;
 use crate::context::Ctx;
-use crate::crypto;
 use crate::dates::BusinessDate;
 use crate::error::{Error, Result, VoidGuardError};
 use crate::host::simulator::{HostSimulator, SimulatorMode};
@@ -41,7 +40,6 @@ pub struct Terminal {
     host: Arc<dyn HostLink>,
     simulator: Option<Arc<HostSimulator>>,
     clock: Arc<dyn Clock>,
-    session: String,
     /// Where the high-water mark lives outside the file; `None` leaves a whole-file
     /// rollback to the acquirer to notice.
     mark: Option<Arc<dyn RollbackMark>>,
@@ -187,8 +185,6 @@ impl Terminal {
             Err(e) => return Err(e),
         };
         let open_batch = AtomicU32::new(open_batch);
-        let mut session = [0u8; 8];
-        platform::fill_random(&mut session)?;
         log::info!(
             "terminal database opened at schema version {}",
             store::CURRENT_VERSION
@@ -201,7 +197,6 @@ impl Terminal {
             host,
             simulator,
             clock,
-            session: crypto::to_hex(&session),
             mark,
             marked_seq: AtomicU64::new(0),
             bind_mark: AtomicBool::new(bind_mark),
@@ -272,7 +267,6 @@ impl Terminal {
             keys: &self.keys,
             now_ms,
             today: BusinessDate::from_instant(now_ms, self.config.utc_offset_minutes),
-            session: &self.session,
         }
     }
 
