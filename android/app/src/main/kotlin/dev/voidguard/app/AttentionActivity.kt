@@ -7,14 +7,17 @@ import dev.voidguard.app.flow.AttentionFlow
 import dev.voidguard.app.flow.AttentionFlow.Answer
 import dev.voidguard.app.flow.AttentionFlow.Event
 import dev.voidguard.app.flow.AttentionFlow.State
-import dev.voidguard.core.PendingVoid
+import dev.voidguard.core.HostLeg
+import dev.voidguard.core.LegDetail
+import dev.voidguard.core.LegKind
+import dev.voidguard.core.LegState
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.Role
 
 /**
- * Needs attention (需人工处理): record what the acquirer says happened to a void whose
- * host answer was lost. Every step is a state of [AttentionFlow]; this screen only draws
- * it and forwards taps.
+ * Needs attention (需人工处理): record what the acquirer says happened to a sale, void
+ * or settlement whose host answer was lost. Every step is a state of [AttentionFlow];
+ * this screen only draws it and forwards taps.
  */
 class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
     // The void password is keyed here.
@@ -48,24 +51,24 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
         val ctx = this@AttentionActivity
         when (state) {
             State.Loading -> text(str(R.string.loading))
-            is State.Voids -> {
+            is State.Legs -> {
                 heading(str(R.string.attention_list_title))
                 notice(state.notice?.let { Texts.explain(ctx, it) })
-                if (state.voids.isEmpty()) {
+                if (state.legs.isEmpty()) {
                     info(str(R.string.attention_none), R.id.attention_empty)
                 } else {
                     text(str(R.string.attention_list_help))
                 }
-                for (p in state.voids) {
-                    pendingRows(p, ids = false)
-                    button(str(R.string.action_resolve_void, p.originalVoucherNo), View.NO_ID) { send(Event.Choose(p.pendingId)) }
-                        .apply { tag = pendingTag(p.pendingId) }
+                for (leg in state.legs) {
+                    legRows(leg, ids = false)
+                    button(str(R.string.action_resolve_leg, Texts.legTitle(ctx, leg)), View.NO_ID) { send(Event.Choose(leg.legId)) }
+                        .apply { tag = legTag(leg.legId) }
                 }
                 back()
             }
             is State.AnswerChoice -> {
                 heading(str(R.string.attention_step_answer))
-                pendingRows(state.pending)
+                legRows(state.leg)
                 text(str(R.string.attention_answer_help))
                 button(str(R.string.attention_answer_approved), R.id.action_answer_approved) { send(Event.ChooseAnswer(Answer.APPROVED)) }
                 button(str(R.string.attention_answer_never_happened), R.id.action_answer_never_happened) {
@@ -75,7 +78,7 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
             }
             is State.ApprovalEntry -> {
                 heading(str(R.string.attention_step_approval))
-                row(str(R.string.label_original_voucher_no), state.pending.originalVoucherNo)
+                row(str(R.string.label_kind), Texts.legTitle(ctx, state.leg))
                 text(str(R.string.attention_approval_help))
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 val rrn = field(str(R.string.field_rrn), R.id.field_rrn, FieldKind.CODE, state.rrn, RRN_LENGTH)
@@ -85,7 +88,7 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
             }
             is State.NoteEntry -> {
                 heading(str(R.string.attention_step_note))
-                row(str(R.string.label_original_voucher_no), state.pending.originalVoucherNo)
+                row(str(R.string.label_kind), Texts.legTitle(ctx, state.leg))
                 row(str(R.string.label_acquirer_says), says(state.answer))
                 text(str(R.string.attention_note_help))
                 notice(state.notice?.let { Texts.explain(ctx, it) })
@@ -95,10 +98,10 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
             }
             is State.Confirm -> {
                 heading(str(R.string.attention_step_confirm))
-                pendingRows(state.pending)
+                legRows(state.leg)
                 row(str(R.string.label_acquirer_says), says(state.answer), R.id.attention_answer)
-                state.rrn?.let { row(str(R.string.label_rrn), it) }
-                state.authCode?.let { row(str(R.string.label_auth_code), it) }
+                state.rrn?.takeIf { it.isNotEmpty() }?.let { row(str(R.string.label_rrn), it) }
+                state.authCode?.takeIf { it.isNotEmpty() }?.let { row(str(R.string.label_auth_code), it) }
                 row(str(R.string.field_resolution_note), state.note, R.id.attention_note)
                 state.operatorNo?.let { row(str(R.string.label_keyed_by), it, R.id.attention_keyed_by) }
                 row(
@@ -111,7 +114,7 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
             }
             is State.PasswordEntry -> {
                 heading(str(R.string.void_step_password))
-                row(str(R.string.label_original_voucher_no), state.pending.originalVoucherNo)
+                row(str(R.string.label_kind), Texts.legTitle(ctx, state.leg))
                 row(str(R.string.label_acquirer_says), says(state.answer))
                 text(str(R.string.attention_password_help))
                 notice(state.notice?.let { Texts.explain(ctx, it) })
@@ -119,18 +122,11 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
                 back()
             }
             is State.Resolved -> {
-                val o = state.outcome
+                val leg = state.leg
                 heading(str(R.string.attention_resolved), R.id.attention_result)
-                val void = o.voidTransaction
-                if (void != null) {
-                    info(str(R.string.attention_resolved_voided, void.voucherNo, o.original.voucherNo), R.id.attention_resolved)
-                    row(str(R.string.label_void_voucher_no), void.voucherNo, R.id.attention_void_voucher_no)
-                } else {
-                    info(str(R.string.attention_resolved_stands, o.original.voucherNo), R.id.attention_resolved)
-                }
-                row(str(R.string.label_original_voucher_no), o.original.voucherNo, R.id.attention_original_voucher_no)
-                row(str(R.string.label_status), Texts.status(ctx, o.original.status))
-                row(str(R.string.label_amount), Texts.money(ctx, o.original.amount))
+                info(resolvedText(leg), R.id.attention_resolved)
+                legRows(leg)
+                row(str(R.string.label_status), Texts.pending(ctx, leg.state), R.id.attention_state)
                 button(str(R.string.action_done), R.id.action_done) { send(Event.Back) }
             }
             is State.Refused -> {
@@ -151,17 +147,36 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
         }
     }
 
-    /** What the acquirer will ask about: the void, the sale it cancels, and how it got here. */
-    private fun Screen.pendingRows(p: PendingVoid, ids: Boolean = true) {
+    /** What the acquirer will ask about: the leg, what it points at, and how it got here. */
+    private fun Screen.legRows(leg: HostLeg, ids: Boolean = true) {
         val ctx = this@AttentionActivity
-        row(str(R.string.label_original_voucher_no), p.originalVoucherNo, if (ids) R.id.attention_original_voucher_no else View.NO_ID)
-        row(str(R.string.label_rrn), p.request.originalRrn)
-        figure(Texts.money(ctx, p.amount))
-        row(str(R.string.label_void_voucher_no), p.voidVoucherNo, if (ids) R.id.attention_void_voucher_no else View.NO_ID)
-        row(str(R.string.label_batch_no), p.request.batchNo)
-        row(str(R.string.label_failed_attempts), p.attempts.toString())
-        row(str(R.string.label_original_date), p.request.originalBusinessDate)
-        row(str(R.string.label_time), Texts.time(p.createdAtMs))
+        fun id(id: Int) = if (ids) id else View.NO_ID
+        row(str(R.string.label_kind), Texts.legKind(ctx, leg.kind), id(R.id.attention_kind))
+        leg.voucherNo?.let { row(str(R.string.label_voucher_no), it, id(R.id.attention_voucher_no)) }
+        leg.originalVoucherNo?.let { row(str(R.string.label_original_voucher_no), it, id(R.id.attention_original_voucher_no)) }
+        (leg.request.detail as? LegDetail.Void)?.let { row(str(R.string.label_rrn), it.original.rrn) }
+        figure(Texts.money(ctx, leg.amount))
+        row(str(R.string.label_batch_no), leg.request.batchNo)
+        row(str(R.string.label_business_date), leg.businessDate)
+        row(str(R.string.label_failed_attempts), leg.attempts.toString())
+        row(str(R.string.label_time), Texts.time(leg.createdAtMs))
+    }
+
+    /** What the recorded answer did, in the leg's own terms. */
+    private fun Screen.resolvedText(leg: HostLeg): String {
+        val approved = leg.state == LegState.APPROVED
+        return when (leg.kind) {
+            LegKind.SALE -> str(if (approved) R.string.attention_resolved_sale_approved else R.string.attention_resolved_sale_never, leg.voucherNo.orEmpty())
+            LegKind.VOID -> if (approved) {
+                str(R.string.attention_resolved_voided, leg.voucherNo.orEmpty(), leg.originalVoucherNo.orEmpty())
+            } else {
+                str(R.string.attention_resolved_stands, leg.originalVoucherNo.orEmpty())
+            }
+            LegKind.SETTLEMENT -> str(
+                if (approved) R.string.attention_resolved_settled else R.string.attention_resolved_settlement_never,
+                leg.request.batchNo,
+            )
+        }
     }
 
     private fun Screen.says(answer: Answer): String = str(
@@ -180,7 +195,7 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
         const val AUTH_CODE_LENGTH = 6
         const val NOTE_LENGTH = 200
 
-        /** The tag of the button that opens the void [pendingId] on the list. */
-        fun pendingTag(pendingId: Long): String = "pending_$pendingId"
+        /** The tag of the button that opens the leg [legId] on the list. */
+        fun legTag(legId: Long): String = "leg_$legId"
     }
 }

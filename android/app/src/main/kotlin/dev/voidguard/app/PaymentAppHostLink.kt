@@ -4,24 +4,23 @@ import android.content.ComponentName
 import android.content.Context
 import android.content.Intent
 import android.os.Looper
-import dev.voidguard.app.flow.CardLeg
-import dev.voidguard.app.flow.CardSale
-import dev.voidguard.app.flow.CardSettlement
 import dev.voidguard.app.flow.PaymentAppExchange
+import dev.voidguard.app.flow.PaymentAppLink
 import dev.voidguard.app.flow.PaymentAppProtocol
 import dev.voidguard.core.HostException
 import dev.voidguard.core.HostLink
 import dev.voidguard.core.HostReply
 import dev.voidguard.core.HostRequest
+import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.ReversalReply
-import java.util.concurrent.atomic.AtomicLong
 
 /**
- * The host leg through the acquirer's payment app: the request goes by explicit Intent
- * to [component] (processing code 200000 void, 000000 sale, 900000 settle) and the
- * result code and extras come back through [PaymentAppBridgeActivity]. The mapping is
- * [PaymentAppProtocol]'s; this class only moves Intents. The core calls it on its own
- * thread, which waits here while the merchant is in the payment app.
+ * Every host leg — sale, void, settlement — through the acquirer's payment app: the
+ * request goes by explicit Intent to [component] (processing code 000000 sale, 200000
+ * void, 900000 settle) and the result code and extras come back through
+ * [PaymentAppBridgeActivity]. The mapping, reversals included, is [PaymentAppLink]'s
+ * and [PaymentAppProtocol]'s, in plain Kotlin; this class only moves Intents. The core
+ * calls it on its own thread, which waits here while the merchant is in the payment app.
  */
 class PaymentAppHostLink(
     private val context: Context,
@@ -29,20 +28,12 @@ class PaymentAppHostLink(
     private val exchange: PaymentAppExchange,
     private val protocol: PaymentAppProtocol,
     private val timeoutMs: Long = TIMEOUT_MS,
-) : HostLink, CardLeg {
-    private val orders = AtomicLong(System.currentTimeMillis())
+) : HostLink {
+    private val link = PaymentAppLink(protocol) { outgoing -> exchange(outgoing) }
 
-    override fun authoriseVoid(request: HostRequest): HostReply =
-        protocol.readVoid(exchange(protocol.voidRequest(request, orderNo())))
+    override fun send(request: HostRequest): HostReply = link.send(request)
 
-    override fun reverseVoid(request: HostRequest): ReversalReply =
-        protocol.readReversal(exchange(protocol.reversalRequest(request, orderNo())))
-
-    override fun sale(amountFen: Long, orderNo: String): CardSale =
-        protocol.readSale(exchange(protocol.saleRequest(amountFen, orderNo)))
-
-    override fun settle(batchNo: String): CardSettlement =
-        protocol.readSettle(exchange(protocol.settleRequest(batchNo, orderNo())))
+    override fun reverse(request: HostRequest, reason: ReversalReason): ReversalReply = link.reverse(request, reason)
 
     private fun exchange(outgoing: PaymentAppProtocol.Outgoing): PaymentAppProtocol.Incoming {
         check(Looper.myLooper() != Looper.getMainLooper()) { "the payment app is awaited off the main thread" }
@@ -59,8 +50,6 @@ class PaymentAppHostLink(
         )
         return exchange.await(id, timeoutMs) ?: throw HostException.Timeout()
     }
-
-    private fun orderNo(): String = "VG${orders.incrementAndGet()}"
 
     companion object {
         /** How long the merchant may spend in the payment app before the leg counts as unanswered. */

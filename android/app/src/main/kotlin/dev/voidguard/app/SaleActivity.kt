@@ -6,8 +6,9 @@ import dev.voidguard.app.flow.SaleFlow.Event
 import dev.voidguard.app.flow.SaleFlow.State
 
 /**
- * Record a sale. With the simulated host the card number is keyed (the core masks it at
- * once), so the screen is secure; with the payment app, the app reads the card.
+ * Record a sale. The card number is keyed (the core masks it at once), so the screen is
+ * secure; the core then asks the host — the simulator, or the payment app, which reads
+ * the card — and journals the sale only when it is approved.
  */
 class SaleActivity : ScreenActivity() {
     // The keyed card number is a full PAN until the core masks it (PCI DSS 3.4).
@@ -18,7 +19,7 @@ class SaleActivity : ScreenActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_sale)
-        onCore({ t -> SaleFlow(t, app.cardLeg()).also { flow = it }.state }, ::render)
+        onCore({ t -> SaleFlow(t, app.viaPaymentApp()).also { flow = it }.state }, ::render)
     }
 
     private fun send(event: Event) {
@@ -31,22 +32,14 @@ class SaleActivity : ScreenActivity() {
         when (state) {
             is State.Form -> {
                 state.operatorNo?.let { row(str(R.string.label_keyed_by), it, R.id.sale_operator) }
-                text(str(if (state.keyedCard) R.string.sale_simulated_help else R.string.sale_payment_app_help))
+                text(str(if (state.viaPaymentApp) R.string.sale_payment_app_help else R.string.sale_simulated_help))
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 val amount = field(str(R.string.field_amount_hint), R.id.field_amount, FieldKind.AMOUNT, state.amount, 16)
-                val card = if (state.keyedCard) {
-                    field(str(R.string.field_card_number), R.id.field_card_number, FieldKind.SECRET_DIGITS, maxLength = 19)
-                } else {
-                    null
-                }
-                val scheme = if (state.keyedCard) {
-                    field(str(R.string.field_card_scheme), R.id.field_card_scheme, FieldKind.TEXT, state.cardScheme, 20)
-                } else {
-                    null
-                }
+                val card = field(str(R.string.field_card_number), R.id.field_card_number, FieldKind.SECRET_DIGITS, maxLength = 19)
+                val scheme = field(str(R.string.field_card_scheme), R.id.field_card_scheme, FieldKind.TEXT, state.cardScheme, 20)
                 button(str(R.string.action_record_sale), R.id.action_record_sale) {
-                    val event = Event.Submit(amount.text.toString(), card?.text?.toString().orEmpty(), scheme?.text?.toString().orEmpty())
-                    card?.text?.clear()
+                    val event = Event.Submit(amount.text.toString(), card.text.toString(), scheme.text.toString())
+                    card.text.clear()
                     send(event)
                 }
             }

@@ -16,7 +16,7 @@ class SettlementActivity : ScreenActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_settlement)
-        onCore({ t -> SettlementFlow(t, app.cardLeg()).also { flow = it }.on(Event.Load) }, ::render)
+        onCore({ t -> SettlementFlow(t).also { flow = it }.on(Event.Load) }, ::render)
     }
 
     private fun send(event: Event) {

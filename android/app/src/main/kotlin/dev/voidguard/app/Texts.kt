@@ -7,8 +7,9 @@ import dev.voidguard.app.flow.Notice
 import dev.voidguard.app.flow.VoidFlow
 import dev.voidguard.core.AuditProblem
 import dev.voidguard.core.Field
-import dev.voidguard.core.HostException
-import dev.voidguard.core.PendingState
+import dev.voidguard.core.HostLeg
+import dev.voidguard.core.LegKind
+import dev.voidguard.core.LegState
 import dev.voidguard.core.Problem
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.RequestStatus
@@ -29,18 +30,6 @@ object Texts {
         is Notice.Refused -> refusal(context, notice.error)
         Notice.PasswordsDiffer -> context.getString(R.string.notice_passwords_differ)
         Notice.NotACashierNumber -> context.getString(R.string.notice_not_a_cashier_number)
-        is Notice.CardLegFailed -> context.getString(
-            when (notice.error) {
-                is HostException.Timeout -> R.string.notice_card_leg_timeout
-                is HostException.Unreachable -> R.string.notice_card_leg_unreachable
-                is HostException.Protocol -> R.string.notice_card_leg_failed
-            },
-        )
-        is Notice.SaleNotJournaled -> context.getString(
-            R.string.notice_sale_not_journaled,
-            notice.rrn,
-            refusal(context, notice.error),
-        )
         Notice.Unexpected -> context.getString(R.string.notice_unexpected)
     }
 
@@ -107,7 +96,7 @@ object Texts {
             is VoidGuardException.OperatorExists -> c.getString(R.string.refusal_operator_exists, e.operatorNo)
             is VoidGuardException.CannotRemove -> c.getString(R.string.refusal_cannot_remove, e.operatorNo)
             is VoidGuardException.AdminPasswordAlreadySet -> c.getString(R.string.refusal_admin_password_already_set)
-            is VoidGuardException.UnknownPendingVoid -> c.getString(R.string.refusal_unknown_pending_void)
+            is VoidGuardException.UnknownHostLeg -> c.getString(R.string.refusal_unknown_host_leg)
             is VoidGuardException.AnswerTooLate -> c.getString(R.string.refusal_answer_too_late, pending(c, e.state))
             is VoidGuardException.NotInManualHandling ->
                 c.getString(R.string.refusal_not_in_manual_handling, pending(c, e.state))
@@ -202,16 +191,30 @@ object Texts {
         },
     )
 
-    fun pending(context: Context, state: PendingState): String = context.getString(
+    fun pending(context: Context, state: LegState): String = context.getString(
         when (state) {
-            PendingState.AWAITING_ANSWER -> R.string.pending_awaiting_answer
-            PendingState.AWAITING_REVERSAL -> R.string.pending_awaiting_reversal
-            PendingState.NEEDS_MANUAL_HANDLING -> R.string.pending_needs_manual_handling
-            PendingState.APPROVED -> R.string.pending_approved
-            PendingState.DECLINED -> R.string.pending_declined
-            PendingState.REVERSED -> R.string.pending_reversed
+            LegState.AWAITING_ANSWER -> R.string.pending_awaiting_answer
+            LegState.AWAITING_REVERSAL -> R.string.pending_awaiting_reversal
+            LegState.NEEDS_MANUAL_HANDLING -> R.string.pending_needs_manual_handling
+            LegState.APPROVED -> R.string.pending_approved
+            LegState.DECLINED -> R.string.pending_declined
+            LegState.REVERSED -> R.string.pending_reversed
         },
     )
+
+    /** A host leg's kind in words: 消费 / 消费撤销 / 结算. */
+    fun legKind(context: Context, kind: LegKind): String = context.getString(
+        when (kind) {
+            LegKind.SALE -> R.string.leg_kind_sale
+            LegKind.VOID -> R.string.leg_kind_void
+            LegKind.SETTLEMENT -> R.string.leg_kind_settlement
+        },
+    )
+
+    /** A leg as the acquirer finds it: its kind and voucher no., or a settlement's batch no. */
+    fun legTitle(context: Context, leg: HostLeg): String = leg.voucherNo
+        ?.let { context.getString(R.string.leg_title_voucher, legKind(context, leg.kind), it) }
+        ?: context.getString(R.string.leg_title_batch, legKind(context, leg.kind), leg.request.batchNo)
 
     fun requestKind(context: Context, kind: RequestKind): String = context.getString(
         when (kind) {
@@ -296,6 +299,20 @@ object Texts {
         "void.reversed" to R.string.audit_void_reversed,
         "void.manual" to R.string.audit_void_needs_manual_handling,
         "void.resolved_manually" to R.string.audit_void_resolved_manually,
+        "sale.begun" to R.string.audit_sale_begun,
+        "sale.approved" to R.string.audit_sale_approved,
+        "sale.declined" to R.string.audit_sale_declined,
+        "sale.unanswered" to R.string.audit_sale_unanswered,
+        "sale.reversed" to R.string.audit_sale_reversed,
+        "sale.manual" to R.string.audit_sale_needs_manual_handling,
+        "sale.resolved_manually" to R.string.audit_sale_resolved_manually,
+        "settlement.begun" to R.string.audit_settlement_begun,
+        "settlement.approved" to R.string.audit_settlement_approved,
+        "settlement.declined" to R.string.audit_settlement_declined,
+        "settlement.unanswered" to R.string.audit_settlement_unanswered,
+        "settlement.reversed" to R.string.audit_settlement_reversed,
+        "settlement.manual" to R.string.audit_settlement_needs_manual_handling,
+        "settlement.resolved_manually" to R.string.audit_settlement_resolved_manually,
         "batch.settled" to R.string.audit_batch_settled,
         "schema.upgraded" to R.string.audit_schema_upgraded,
         "approvals.blocked" to R.string.audit_approvals_blocked,

@@ -4,7 +4,6 @@ import android.app.Application
 import android.content.ComponentName
 import android.content.pm.PackageManager
 import android.os.Build
-import dev.voidguard.app.flow.CardLeg
 import dev.voidguard.app.flow.HostChoice
 import dev.voidguard.app.flow.PaymentAppExchange
 import dev.voidguard.app.flow.PaymentAppProtocol
@@ -53,8 +52,8 @@ class VoidGuardApp : Application() {
     /** The configured void reasons of the open terminal. Core thread only. */
     fun voidReasons(): List<String> = current().voidReasons
 
-    /** The payment app doing the card legs of sales and settlements, when chosen. Core thread only. */
-    fun cardLeg(): CardLeg? = current().host as? CardLeg
+    /** Whether the acquirer's payment app does the host legs (else the built-in simulator). Core thread only. */
+    fun viaPaymentApp(): Boolean = current().host != null
 
     /** Saves the settings; the terminal is reopened with them on next use. Core thread only. */
     fun saveSettings(settings: Settings) {

@@ -1,6 +1,7 @@
 package dev.voidguard.jvmtests
 
-import dev.voidguard.core.PendingState
+import dev.voidguard.core.LegKind
+import dev.voidguard.core.LegState
 import dev.voidguard.core.Transaction
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.TransactionStatus
@@ -48,7 +49,7 @@ class ConcurrencyTest {
                 repeat(10_000) {
                     try {
                         val outcome = t.voidTransaction(voidOf(target))
-                        assertEquals(PendingState.APPROVED, outcome.state)
+                        assertEquals(LegState.APPROVED, outcome.state)
                         val void = requireNotNull(outcome.voidTransaction)
                         if (approvedVoids.putIfAbsent(target.voucherNo, void.voucherNo) != null) {
                             doubleApprovals += target.voucherNo
@@ -124,7 +125,8 @@ class ConcurrencyTest {
             assertEquals(originals.toSet(), salesRows.filter { it.status == TransactionStatus.VOIDED }.map { it.voucherNo }.toSet())
             // Every host leg was answered; nothing is left pending.
             assertTrue(t.pendingHostWork().isEmpty())
-            assertEquals(voidRows.size, host.authorised.size)
+            assertEquals(voidRows.size, host.sent(LegKind.VOID).size)
+            assertEquals(salesRows.size, host.sent(LegKind.SALE).size)
             assertTrue(t.verifyAudit().ok)
             val report = t.settle()
             assertEquals((threads * rounds).toUInt(), report.saleCount)

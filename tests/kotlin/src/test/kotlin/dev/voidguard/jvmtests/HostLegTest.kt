@@ -1,7 +1,10 @@
 package dev.voidguard.jvmtests
 
+import dev.voidguard.core.Field
 import dev.voidguard.core.HostReply
-import dev.voidguard.core.PendingState
+import dev.voidguard.core.LegKind
+import dev.voidguard.core.LegState
+import dev.voidguard.core.Resolution
 import dev.voidguard.core.SimulatorMode
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.TransactionStatus
@@ -14,14 +17,14 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 
 /**
- * The host leg through a Kotlin [ScriptedHostLink]: the core calls Kotlin for the
+ * The void's host leg through a Kotlin [ScriptedHostLink]: the core calls Kotlin for the
  * authorisation and the reversal (冲正), and Kotlin's HostException comes back to the
- * core as its HostError.
+ * core as its HostError. (Sales and settlement: SaleLegTest, SettlementLegTest.)
  */
 class HostLegTest {
     @Test
     fun `a declining host is reported with its response code and the sale stands`() {
-        val host = ScriptedHostLink(onAuthorise = Answer.Decline("51"))
+        val host = ScriptedHostLink(onVoid = Answer.Decline("51"))
         TerminalFixture.ready(host = host).use { f ->
             val sale = f.sale("42.00")
             val declined = assertThrows<VoidGuardException.HostDeclined> { f.terminal.voidTransaction(voidOf(sale)) }
@@ -30,23 +33,23 @@ class HostLegTest {
             assertTrue(f.terminal.pendingHostWork().isEmpty())
             assertEquals("void.declined", f.terminal.audit(null, 1u).single().kind)
 
-            host.onAuthorise = Answer.Approve
-            assertEquals(PendingState.APPROVED, f.terminal.voidTransaction(voidOf(sale)).state)
+            host.onVoid = Answer.Approve
+            assertEquals(LegState.APPROVED, f.terminal.voidTransaction(voidOf(sale)).state)
         }
     }
 
     @Test
     fun `a host timeout leaves a pending void that blocks voids until a restart reverses it`() {
-        val host = ScriptedHostLink(onAuthorise = Answer.Timeout, onReverse = Answer.Timeout)
+        val host = ScriptedHostLink(onVoid = Answer.Timeout, onReverse = Answer.Timeout)
         TerminalFixture.ready(host = host).use { f ->
             val shoes = f.sale("230.00")
             val socks = f.sale("19.90")
             assertThrows<VoidGuardException.HostUnreachable> { f.terminal.voidTransaction(voidOf(shoes)) }
-            assertEquals(1, host.authorised.size)
+            assertEquals(1, host.sent(LegKind.VOID).size)
             assertEquals(1, host.reversed.size, "a lost answer is reversed at once")
 
             val pending = f.terminal.pendingHostWork().single()
-            assertEquals(PendingState.AWAITING_REVERSAL, pending.state)
+            assertEquals(LegState.AWAITING_REVERSAL, pending.state)
             assertEquals(shoes.voucherNo, pending.originalVoucherNo)
             assertEquals(23_000L, pending.amount)
             assertEquals(1u, pending.attempts)
@@ -60,7 +63,7 @@ class HostLegTest {
             assertEquals(shoes.voucherNo, inProgress.voucherNo)
 
             // The terminal restarts; the acquirer is reachable again.
-            host.onAuthorise = Answer.Approve
+            host.onVoid = Answer.Approve
             host.onReverse = Answer.Approve
             f.reopen()
             assertEquals(1, f.terminal.pendingHostWork().size, "a restart alone changes nothing")
@@ -76,15 +79,15 @@ class HostLegTest {
 
             // The sale stands and can be voided now; so can the other one.
             assertEquals(TransactionStatus.APPROVED, f.terminal.findTransaction(shoes.voucherNo)?.status)
-            assertEquals(PendingState.APPROVED, f.terminal.voidTransaction(voidOf(socks)).state)
-            assertEquals(PendingState.APPROVED, f.terminal.voidTransaction(voidOf(shoes)).state)
+            assertEquals(LegState.APPROVED, f.terminal.voidTransaction(voidOf(socks)).state)
+            assertEquals(LegState.APPROVED, f.terminal.voidTransaction(voidOf(shoes)).state)
             assertTrue(f.terminal.verifyAudit().ok)
         }
     }
 
     @Test
     fun `reversals that keep failing put the void up for manual handling`() {
-        val host = ScriptedHostLink(onAuthorise = Answer.Timeout, onReverse = Answer.Unreachable("no signal"))
+        val host = ScriptedHostLink(onVoid = Answer.Timeout, onReverse = Answer.Unreachable("no signal"))
         TerminalFixture.ready(host = host).use { f ->
             val sale = f.sale("12.00")
             assertThrows<VoidGuardException.HostUnreachable> { f.terminal.voidTransaction(voidOf(sale)) }
@@ -93,9 +96,40 @@ class HostLegTest {
             val last = f.terminal.reconcile()
             assertEquals(1u, last.needsManualHandling)
             val pending = f.terminal.pendingHostWork().single()
-            assertEquals(PendingState.NEEDS_MANUAL_HANDLING, pending.state)
+            assertEquals(LegState.NEEDS_MANUAL_HANDLING, pending.state)
             assertEquals(3u, pending.attempts)
+            assertEquals(LegKind.VOID, pending.kind)
             assertThrows<VoidGuardException.PendingHostWork> { f.terminal.settle() }
+
+            // The acquirer says the void never reached it: the sale stands and can be voided again.
+            val resolved = f.terminal.resolveLeg(pending.legId, Resolution.NeverHappened, PASSWORD, "hotline, agent 0451")
+            assertEquals(LegState.REVERSED, resolved.state)
+            assertEquals("void.resolved_manually", f.terminal.audit(null, 1u).single().kind)
+            assertEquals(TransactionStatus.APPROVED, f.terminal.findTransaction(sale.voucherNo)?.status)
+            host.onVoid = Answer.Approve
+            assertEquals(LegState.APPROVED, f.terminal.voidTransaction(voidOf(sale)).state)
+        }
+    }
+
+    @Test
+    fun `the acquirer's approval of a void in manual handling voids the sale with its numbers`() {
+        val host = ScriptedHostLink(onVoid = Answer.Timeout, onReverse = Answer.Timeout)
+        TerminalFixture.ready(host = host, adjust = { it.copy(maxReversalAttempts = 1u) }).use { f ->
+            val sale = f.sale("21.00")
+            assertThrows<VoidGuardException.HostUnreachable> { f.terminal.voidTransaction(voidOf(sale)) }
+            val leg = f.terminal.pendingHostWork().single()
+            assertEquals(LegState.NEEDS_MANUAL_HANDLING, leg.state)
+            assertEquals(sale.voucherNo, leg.originalVoucherNo)
+
+            val refused = assertThrows<VoidGuardException.InvalidInput> {
+                f.terminal.resolveLeg(leg.legId, Resolution.Approved("", ""), PASSWORD, "hotline")
+            }
+            assertEquals(Field.RRN, refused.field, "only a settlement's approval may come without numbers")
+            f.terminal.resolveLeg(leg.legId, Resolution.Approved("509876543210", "XY34ZZ"), PASSWORD, "hotline")
+            val void = f.terminal.allRows().single { it.kind == TransactionKind.VOID }
+            assertEquals(leg.voucherNo, void.voucherNo)
+            assertEquals("509876543210", void.rrn)
+            assertEquals(TransactionStatus.VOIDED, f.terminal.findTransaction(sale.voucherNo)?.status)
         }
     }
 
@@ -105,7 +139,7 @@ class HostLegTest {
         TerminalFixture.ready(host = host).use { f ->
             val sale = f.sale("77.70")
             val pending = f.terminal.beginVoid(voidOf(sale))
-            assertEquals(PendingState.AWAITING_ANSWER, pending.state)
+            assertEquals(LegState.AWAITING_ANSWER, pending.state)
             assertEquals("200000", pending.request.processingCode)
             // This process may still get its answer (the void is claimed while it waits): reconcile leaves it alone.
             assertEquals(0u, f.terminal.reconcile().reversed)
@@ -115,8 +149,8 @@ class HostLegTest {
             assertEquals(1u, f.terminal.reconcile().reversed)
             assertEquals(pending.request, host.reversed.single())
             // A late answer for the reversed void changes nothing.
-            val late = f.terminal.completeVoid(pending.pendingId, HostReply.Approved("HOST00000001", "A00001"))
-            assertEquals(PendingState.REVERSED, late.state)
+            val late = f.terminal.completeVoid(pending.legId, HostReply.Approved("HOST00000001", "A00001"))
+            assertEquals(LegState.REVERSED, late.state)
             assertNull(late.voidTransaction)
             assertEquals(TransactionStatus.APPROVED, late.original.status)
         }
@@ -124,11 +158,11 @@ class HostLegTest {
 
     @Test
     fun `a reversal answered with the void's approval confirms the void`() {
-        val host = ScriptedHostLink(onAuthorise = Answer.Timeout, onReverse = Answer.Timeout)
+        val host = ScriptedHostLink(onVoid = Answer.Timeout, onReverse = Answer.Timeout)
         TerminalFixture.ready(host = host).use { f ->
             val sale = f.sale("64.00")
             assertThrows<VoidGuardException.HostUnreachable> { f.terminal.voidTransaction(voidOf(sale)) }
-            host.onReverse = Answer.ConfirmVoid
+            host.onReverse = Answer.Confirm
             val report = f.terminal.reconcile()
             assertEquals(1u, report.confirmed)
             assertEquals(0u, report.reversed)
@@ -145,21 +179,21 @@ class HostLegTest {
             val sale = f.sale("25.00")
             val pending = f.terminal.beginVoid(voidOf(sale))
             val reply = HostReply.Approved("HOST12345678", "A12345")
-            val first = f.terminal.completeVoid(pending.pendingId, reply)
-            val again = f.terminal.completeVoid(pending.pendingId, HostReply.Declined("05"))
+            val first = f.terminal.completeVoid(pending.legId, reply)
+            val again = f.terminal.completeVoid(pending.legId, HostReply.Declined("05"))
             assertEquals(first, again)
-            assertEquals(pending.voidVoucherNo, first.voidTransaction?.voucherNo)
+            assertEquals(pending.voucherNo, first.voidTransaction?.voucherNo)
             assertEquals("HOST12345678", first.voidTransaction?.rrn)
             assertEquals(1, f.terminal.allRows().count { it.kind == TransactionKind.VOID })
-            assertThrows<VoidGuardException.UnknownPendingVoid> {
-                f.terminal.completeVoid(pending.pendingId + 1000, reply)
+            assertThrows<VoidGuardException.UnknownHostLeg> {
+                f.terminal.completeVoid(pending.legId + 1000, reply)
             }
         }
     }
 
     @Test
     fun `an adapter that throws something else is treated as a lost answer`() {
-        val host = ScriptedHostLink(onAuthorise = Answer.Crash, onReverse = Answer.Approve)
+        val host = ScriptedHostLink(onVoid = Answer.Crash, onReverse = Answer.Approve)
         TerminalFixture.ready(host = host).use { f ->
             val sale = f.sale("33.00")
             // The answer was lost; the immediate reversal succeeded, so nothing is pending.
@@ -177,7 +211,7 @@ class HostLegTest {
             f.terminal.setSimulatorMode(SimulatorMode.DECLINE)
             assertEquals("05", assertThrows<VoidGuardException.HostDeclined> { f.terminal.voidTransaction(voidOf(sale)) }.responseCode)
             f.terminal.setSimulatorMode(SimulatorMode.APPROVE)
-            assertEquals(PendingState.APPROVED, f.terminal.voidTransaction(voidOf(sale)).state)
+            assertEquals(LegState.APPROVED, f.terminal.voidTransaction(voidOf(sale)).state)
         }
         TerminalFixture.ready(host = ScriptedHostLink()).use { f ->
             assertThrows<VoidGuardException.NotSimulated> { f.terminal.setSimulatorMode(SimulatorMode.TIMEOUT) }

@@ -3,7 +3,9 @@ package dev.voidguard.jvmtests
 import dev.voidguard.core.AuditProblem
 import dev.voidguard.core.Field
 import dev.voidguard.core.Locale
-import dev.voidguard.core.PendingState
+import dev.voidguard.core.LegDetail
+import dev.voidguard.core.LegKind
+import dev.voidguard.core.LegState
 import dev.voidguard.core.Problem
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.RequestStatus
@@ -177,7 +179,7 @@ class MerchantDayTest {
         assertEquals(20u, preview.voidCountLeftToday)
 
         val outcome = t.voidTransaction(voidOf(lunch))
-        assertEquals(PendingState.APPROVED, outcome.state)
+        assertEquals(LegState.APPROVED, outcome.state)
         assertEquals(TransactionStatus.VOIDED, outcome.original.status)
         lunchVoid = requireNotNull(outcome.voidTransaction)
         assertEquals(TransactionKind.VOID, lunchVoid.kind)
@@ -189,16 +191,20 @@ class MerchantDayTest {
         assertEquals(8800L, lunchVoid.amount)
 
         // What crossed to the Kotlin host link is the exact ISO 8583-style request.
-        val sent = host.authorised.single()
+        val sent = host.sent(LegKind.VOID).single()
         assertEquals("200000", sent.processingCode)
         assertEquals(8800L, sent.amount)
         assertEquals(156.toUShort(), sent.currency)
-        assertEquals(lunchVoid.voucherNo, sent.voucherNo)
-        assertEquals("000002", sent.originalVoucherNo)
-        assertEquals(lunch.rrn, sent.originalRrn)
-        assertEquals(lunch.authCode, sent.originalAuthCode)
         assertEquals(MERCHANT_NO, sent.merchantNo)
         assertEquals(TERMINAL_ID, sent.terminalId)
+        assertEquals(CASHIER, sent.operatorNo)
+        val detail = sent.detail as LegDetail.Void
+        assertEquals(lunchVoid.voucherNo, detail.voucherNo)
+        assertEquals("000002", detail.original.voucherNo)
+        assertEquals(lunch.rrn, detail.original.rrn)
+        assertEquals(lunch.authCode, detail.original.authCode)
+        assertEquals(lunch.batchNo, detail.original.batchNo)
+        assertEquals(lunch.businessDate, detail.original.businessDate)
         assertTrue(lunchVoid.rrn.startsWith("HOST"), "the void row keeps the host's RRN")
         assertTrue(t.pendingHostWork().isEmpty())
     }
@@ -273,7 +279,7 @@ class MerchantDayTest {
         // While locked even the right password is refused, and nothing reached the host.
         val still = assertThrows<VoidGuardException.LockedUntil> { t.voidTransaction(voidOf(books)) }
         assertEquals(lockedUntil, still.untilMs)
-        assertEquals(1, host.authorised.size)
+        assertEquals(1, host.sent(LegKind.VOID).size)
         val vault = t.vaultStatus()
         assertEquals(5u, vault.consecutiveFailures)
         assertEquals(0u, vault.attemptsLeft)
@@ -306,7 +312,7 @@ class MerchantDayTest {
             t.applyFor(RequestKind.LIFT_RESTRICTION, application())
         }
         val outcome = t.voidTransaction(voidOf(books))
-        assertEquals(PendingState.APPROVED, outcome.state)
+        assertEquals(LegState.APPROVED, outcome.state)
         assertEquals("000005", outcome.voidTransaction?.voucherNo)
     }
 
@@ -350,7 +356,7 @@ class MerchantDayTest {
         val old = assertThrows<VoidGuardException.WrongPassword> { t.voidTransaction(voidOf(tea)) }
         assertEquals(4u, old.attemptsLeft)
         val outcome = t.voidTransaction(voidOf(tea, password = NEW_PASSWORD))
-        assertEquals(PendingState.APPROVED, outcome.state)
+        assertEquals(LegState.APPROVED, outcome.state)
         assertEquals(0u, t.vaultStatus().consecutiveFailures)
     }
 

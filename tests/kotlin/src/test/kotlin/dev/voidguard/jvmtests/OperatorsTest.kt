@@ -1,7 +1,7 @@
 package dev.voidguard.jvmtests
 
 import dev.voidguard.core.Field
-import dev.voidguard.core.PendingState
+import dev.voidguard.core.LegState
 import dev.voidguard.core.Problem
 import dev.voidguard.core.Role
 import dev.voidguard.core.TransactionKind
@@ -126,7 +126,7 @@ class OperatorsTest {
             val preview = f.terminal.voidPreview(lookupOf(sale))
             assertEquals(sale.id, preview.original.id)
             val outcome = f.terminal.voidTransaction(voidOf(sale))
-            assertEquals(PendingState.APPROVED, outcome.state)
+            assertEquals(LegState.APPROVED, outcome.state)
             val void = requireNotNull(outcome.voidTransaction)
             assertEquals("03", void.operatorNo, "the void row names the cashier who keyed it")
             assertEquals("00", void.authoriserNo, "and the supervisor whose password authorised it")

@@ -1,7 +1,7 @@
 package dev.voidguard.jvmtests
 
 import dev.voidguard.core.Field
-import dev.voidguard.core.PendingState
+import dev.voidguard.core.LegState
 import dev.voidguard.core.Problem
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.TransactionStatus
@@ -51,7 +51,7 @@ class VoidRefusalsTest {
             assertEquals("03", sale.operatorNo)
             f.signInAs("00")
             val outcome = f.terminal.voidTransaction(voidOf(sale))
-            assertEquals(PendingState.APPROVED, outcome.state)
+            assertEquals(LegState.APPROVED, outcome.state)
             val void = requireNotNull(outcome.voidTransaction)
             assertEquals("00", void.operatorNo)
             assertEquals("00", void.authoriserNo)
@@ -84,7 +84,7 @@ class VoidRefusalsTest {
             }
             assertEquals(2u, limit.limit)
             f.redeem(RequestKind.LIFT_RESTRICTION)
-            assertEquals(PendingState.APPROVED, f.terminal.voidTransaction(voidOf(third)).state)
+            assertEquals(LegState.APPROVED, f.terminal.voidTransaction(voidOf(third)).state)
         }
     }
 
@@ -174,7 +174,7 @@ class VoidRefusalsTest {
             assertEquals(0u, vault.consecutiveFailures)
             val sale = f.sale("8.00")
             assertThrows<VoidGuardException.WrongPassword> { t.voidTransaction(voidOf(sale)) }
-            assertEquals(PendingState.APPROVED, t.voidTransaction(voidOf(sale, password = NEW_PASSWORD)).state)
+            assertEquals(LegState.APPROVED, t.voidTransaction(voidOf(sale, password = NEW_PASSWORD)).state)
         }
     }
 
@@ -185,7 +185,7 @@ class VoidRefusalsTest {
             val vault = f.terminal.vaultStatus()
             assertTrue(vault.changeDue)
             val sale = f.sale("15.00")
-            assertEquals(PendingState.APPROVED, f.terminal.voidTransaction(voidOf(sale)).state)
+            assertEquals(LegState.APPROVED, f.terminal.voidTransaction(voidOf(sale)).state)
             assertFalse(f.terminal.changeVoidPassword(PASSWORD, NEW_PASSWORD).changeDue)
         }
     }

@@ -7,9 +7,10 @@ import android.widget.Button
 import dev.voidguard.app.AttentionActivity
 import dev.voidguard.app.HomeActivity
 import dev.voidguard.app.R
+import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettlementActivity
 import dev.voidguard.app.VoidActivity
-import dev.voidguard.core.PendingState
+import dev.voidguard.core.LegState
 import dev.voidguard.core.SimulatorMode
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
@@ -18,9 +19,9 @@ import org.junit.Assume.assumeTrue
 import org.junit.Test
 
 /**
- * Needs attention (需人工处理) through the screens: a void whose answer was lost and whose
- * reversals kept failing is closed with what the acquirer says, from home or from the
- * void and settlement screens that it blocks.
+ * Needs attention (需人工处理) through the screens: a void or a sale whose answer was lost
+ * and whose reversals kept failing is closed with what the acquirer says, from home or
+ * from the void and settlement screens that it blocks.
  */
 class AttentionTest : MerchantTest() {
     /**
@@ -43,18 +44,18 @@ class AttentionTest : MerchantTest() {
         return sale
     }
 
-    private fun onlyPendingId(): Long {
+    private fun onlyLegId(): Long {
         var id = 0L
         d.onCoreThread {
-            val manual = d.app.terminal().pendingHostWork().filter { it.state == PendingState.NEEDS_MANUAL_HANDLING }
-            id = manual.single().pendingId
+            val manual = d.app.terminal().pendingHostWork().filter { it.state == LegState.NEEDS_MANUAL_HANDLING }
+            id = manual.single().legId
         }
         return id
     }
 
     /** On the list: the only void, then "never happened", the note, the confirmation and the void password. */
     private fun neverHappened(a: Activity) {
-        d.tapView(a, d.findTagged(a, AttentionActivity.pendingTag(onlyPendingId())))
+        d.tapView(a, d.findTagged(a, AttentionActivity.legTag(onlyLegId())))
         d.tap(a, R.id.action_answer_never_happened)
         d.type(a, R.id.field_resolution_note, NOTE)
         d.tap(a, R.id.action_next)
@@ -76,7 +77,7 @@ class AttentionTest : MerchantTest() {
         assertEquals(home.getString(R.string.menu_attention, 1), d.text(home, R.id.menu_attention))
         val a = d.expect(AttentionActivity::class.java) { d.tap(home, R.id.menu_attention) }
         assertTrue("the needs-attention screen forbids screenshots", secure(a))
-        d.tapView(a, d.findTagged(a, AttentionActivity.pendingTag(onlyPendingId())))
+        d.tapView(a, d.findTagged(a, AttentionActivity.legTag(onlyLegId())))
         assertEquals(sale.voucherNo, d.text(a, R.id.attention_original_voucher_no))
 
         // A reference no. of the wrong length comes back to its step once the core has checked it.
@@ -105,7 +106,8 @@ class AttentionTest : MerchantTest() {
         assertTrue("still on the PIN pad", d.has(a, R.id.pin_dots))
         d.pin(a, PASSWORD)
 
-        val voidVoucher = d.text(a, R.id.attention_void_voucher_no)
+        assertEquals(a.getString(R.string.leg_kind_void), d.text(a, R.id.attention_kind))
+        val voidVoucher = d.text(a, R.id.attention_voucher_no)
         assertEquals(a.getString(R.string.attention_resolved_voided, voidVoucher, sale.voucherNo), d.text(a, R.id.attention_resolved))
         d.tap(a, R.id.action_done)
         d.find(a, R.id.attention_empty)
@@ -156,13 +158,49 @@ class AttentionTest : MerchantTest() {
     }
 
     @Test
+    fun aSaleWhoseAnswerWasLostIsShownAsASaleAndTheAcquirersApprovalJournalsIt() {
+        d.onCoreThread { d.app.terminal().setSimulatorMode(SimulatorMode.TIMEOUT) }
+        val s = d.launch(SaleActivity::class.java)
+        d.type(s, R.id.field_amount, "66.60")
+        d.type(s, R.id.field_card_number, FULL_PAN)
+        d.tap(s, R.id.action_record_sale)
+        assertEquals(s.getString(R.string.refusal_host_unreachable), d.text(s, R.id.notice))
+        assertEquals("the form keeps the amount", "66.60", d.text(s, R.id.field_amount))
+        d.finishAll()
+        d.onCoreThread {
+            val t = d.app.terminal()
+            t.reconcile()
+            t.reconcile()
+            t.setSimulatorMode(SimulatorMode.APPROVE)
+        }
+        var voucher = ""
+        d.onCoreThread { voucher = checkNotNull(d.app.terminal().pendingHostWork().single().voucherNo) }
+
+        val a = d.launch(AttentionActivity::class.java)
+        d.tapView(a, d.findTagged(a, AttentionActivity.legTag(onlyLegId())))
+        assertEquals(a.getString(R.string.leg_kind_sale), d.text(a, R.id.attention_kind))
+        assertEquals(voucher, d.text(a, R.id.attention_voucher_no))
+        d.tap(a, R.id.action_answer_approved)
+        d.type(a, R.id.field_rrn, RRN)
+        d.type(a, R.id.field_auth_code, AUTH_CODE)
+        d.tap(a, R.id.action_next)
+        d.type(a, R.id.field_resolution_note, NOTE)
+        d.tap(a, R.id.action_next)
+        d.tap(a, R.id.action_confirm_resolution)
+        d.pin(a, PASSWORD)
+        assertEquals(a.getString(R.string.attention_resolved_sale_approved, voucher), d.text(a, R.id.attention_resolved))
+        assertEquals(a.getString(R.string.pending_approved), d.text(a, R.id.attention_state))
+        d.onCoreThread { assertEquals(RRN, d.app.terminal().findTransaction(voucher)?.rrn) }
+    }
+
+    @Test
     fun everyStepSpeaksSimplifiedChinese() {
         stuck()
         assumeTrue("this host cannot switch the app's language", d.setLanguage("zh-CN"))
         try {
             val a = d.launch(AttentionActivity::class.java)
             assertChinese(a, "list")
-            d.tapView(a, d.findTagged(a, AttentionActivity.pendingTag(onlyPendingId())))
+            d.tapView(a, d.findTagged(a, AttentionActivity.legTag(onlyLegId())))
             assertChinese(a, "answer")
             d.tap(a, R.id.action_answer_approved)
             assertChinese(a, "approval")

@@ -1,20 +1,22 @@
 package dev.voidguard.app.flow
 
 import dev.voidguard.core.Field
-import dev.voidguard.core.PendingState
-import dev.voidguard.core.PendingVoid
+import dev.voidguard.core.HostLeg
+import dev.voidguard.core.LegState
 import dev.voidguard.core.Resolution
 import dev.voidguard.core.Role
 import dev.voidguard.core.TerminalInterface
 import dev.voidguard.core.VoidGuardException
-import dev.voidguard.core.VoidOutcome
 
 /**
- * Needs attention (需人工处理): the way out of a void whose host answer was lost and
- * whose reversals kept failing. Until it is closed every void and settlement is refused.
- * The merchant asks the acquirer what happened, then: list → the void → what the
- * acquirer says (approved, with its reference no. and auth code; or never happened) →
- * who at the acquirer said so → confirm → void password → result.
+ * Needs attention (需人工处理): the way out of a host leg — a sale, a void or a
+ * settlement — whose answer was lost and whose reversals kept failing. Until it is
+ * closed every void and settlement is refused (sales go on, unless the leg is a
+ * settlement: then every act waits). The merchant asks the
+ * acquirer what happened, then: list → the leg → what the acquirer says (approved, with
+ * its reference no. and auth code; or never happened) → who at the acquirer said so →
+ * confirm → void password → result. An approved sale is journaled, an approved void
+ * voids its sale, an approved settlement closes the batch.
  *
  * The resolution is keyed by whoever is signed in and authorised by the void password
  * (the supervisor's). The core checks every field; a refusal comes back on the step that
@@ -22,7 +24,7 @@ import dev.voidguard.core.VoidOutcome
  * password on the PIN pad with the attempts left.
  */
 class AttentionFlow(private val terminal: TerminalInterface) {
-    /** What the acquirer says happened to the void. */
+    /** What the acquirer says happened to the leg. */
     enum class Answer { APPROVED, NEVER_HAPPENED }
 
     /** What the refusal screen offers besides going back to the list. */
@@ -31,25 +33,28 @@ class AttentionFlow(private val terminal: TerminalInterface) {
     sealed interface State {
         data object Loading : State
 
-        /** The voids waiting for manual handling; empty when none is. */
-        data class Voids(val voids: List<PendingVoid>, val notice: Notice? = null) : State
+        /** The legs waiting for manual handling, oldest first; empty when none is. */
+        data class Legs(val legs: List<HostLeg>, val notice: Notice? = null) : State
 
-        data class AnswerChoice(val pending: PendingVoid) : State
+        data class AnswerChoice(val leg: HostLeg) : State
 
-        /** The acquirer confirms the void: its reference no. (12) and auth code (6), letters or digits. */
+        /**
+         * The acquirer confirms the leg: its reference no. (12) and auth code (6), letters
+         * or digits; a settlement's may both be left empty.
+         */
         data class ApprovalEntry(
-            val pending: PendingVoid,
+            val leg: HostLeg,
             val rrn: String = "",
             val authCode: String = "",
             val notice: Notice? = null,
         ) : State
 
         /** Who at the acquirer said so, and how; kept in the audit trail. */
-        data class NoteEntry(val pending: PendingVoid, val answer: Answer, val note: String = "", val notice: Notice? = null) : State
+        data class NoteEntry(val leg: HostLeg, val answer: Answer, val note: String = "", val notice: Notice? = null) : State
 
         /** Everything about to be recorded, with who keys it and who authorises it. */
         data class Confirm(
-            val pending: PendingVoid,
+            val leg: HostLeg,
             val answer: Answer,
             val rrn: String?,
             val authCode: String?,
@@ -59,15 +64,15 @@ class AttentionFlow(private val terminal: TerminalInterface) {
         ) : State
 
         data class PasswordEntry(
-            val pending: PendingVoid,
+            val leg: HostLeg,
             val answer: Answer,
             val filled: Int,
             val length: Int,
             val notice: Notice? = null,
         ) : State
 
-        /** 已处理: voided ([VoidOutcome.voidTransaction] set) or the sale stands. */
-        data class Resolved(val outcome: VoidOutcome) : State
+        /** 已处理: the leg as recorded, [LegState.APPROVED] or [LegState.REVERSED] (never happened). */
+        data class Resolved(val leg: HostLeg) : State
 
         data class Refused(val notice: Notice, val retry: Retry) : State
 
@@ -82,7 +87,7 @@ class AttentionFlow(private val terminal: TerminalInterface) {
     }
 
     sealed interface Event {
-        data class Choose(val pendingId: Long) : Event
+        data class Choose(val legId: Long) : Event
         data class ChooseAnswer(val answer: Answer) : Event
         data class SubmitApproval(val rrn: String, val authCode: String) : Event
         data class SubmitNote(val note: String) : Event
@@ -118,15 +123,15 @@ class AttentionFlow(private val terminal: TerminalInterface) {
 
     fun on(event: Event): State = move(
         when (val s = state) {
-            is State.Voids -> when (event) {
-                is Event.Choose -> s.voids.firstOrNull { it.pendingId == event.pendingId }?.let(::choose) ?: s
+            is State.Legs -> when (event) {
+                is Event.Choose -> s.legs.firstOrNull { it.legId == event.legId }?.let(::choose) ?: s
                 Event.Back -> State.Exit
                 else -> s
             }
             is State.AnswerChoice -> when (event) {
                 is Event.ChooseAnswer -> when (event.answer) {
-                    Answer.APPROVED -> State.ApprovalEntry(s.pending, rrn, authCode)
-                    Answer.NEVER_HAPPENED -> State.NoteEntry(s.pending, event.answer, note)
+                    Answer.APPROVED -> State.ApprovalEntry(s.leg, rrn, authCode)
+                    Answer.NEVER_HAPPENED -> State.NoteEntry(s.leg, event.answer, note)
                 }
                 Event.Back -> list(null)
                 else -> s
@@ -135,29 +140,29 @@ class AttentionFlow(private val terminal: TerminalInterface) {
                 is Event.SubmitApproval -> {
                     rrn = event.rrn.trim()
                     authCode = event.authCode.trim()
-                    State.NoteEntry(s.pending, Answer.APPROVED, note)
+                    State.NoteEntry(s.leg, Answer.APPROVED, note)
                 }
-                Event.Back -> State.AnswerChoice(s.pending)
+                Event.Back -> State.AnswerChoice(s.leg)
                 else -> s
             }
             is State.NoteEntry -> when (event) {
                 is Event.SubmitNote -> {
                     note = event.note.trim()
-                    confirm(s.pending, s.answer)
+                    confirm(s.leg, s.answer)
                 }
-                Event.Back -> if (s.answer == Answer.APPROVED) State.ApprovalEntry(s.pending, rrn, authCode) else State.AnswerChoice(s.pending)
+                Event.Back -> if (s.answer == Answer.APPROVED) State.ApprovalEntry(s.leg, rrn, authCode) else State.AnswerChoice(s.leg)
                 else -> s
             }
             is State.Confirm -> when (event) {
-                Event.ConfirmResolution -> passwordEntry(s.pending, s.answer, null)
-                Event.Back -> State.NoteEntry(s.pending, s.answer, note)
+                Event.ConfirmResolution -> passwordEntry(s.leg, s.answer, null)
+                Event.Back -> State.NoteEntry(s.leg, s.answer, note)
                 else -> s
             }
             is State.PasswordEntry -> when (event) {
                 is Event.Key -> if (pad.press(event.key)) submit(s) else s.copy(filled = pad.filled)
                 Event.Back -> {
                     pad.wipe()
-                    confirm(s.pending, s.answer)
+                    confirm(s.leg, s.answer)
                 }
                 else -> s
             }
@@ -172,18 +177,18 @@ class AttentionFlow(private val terminal: TerminalInterface) {
         },
     )
 
-    private fun choose(p: PendingVoid): State {
+    private fun choose(p: HostLeg): State {
         forget()
         return State.AnswerChoice(p)
     }
 
-    private fun confirm(p: PendingVoid, a: Answer): State {
+    private fun confirm(p: HostLeg, a: Answer): State {
         val keyer = (attempt { terminal.session() } as? Attempt.Done)?.value?.operatorNo
         val approved = a == Answer.APPROVED
         return State.Confirm(p, a, rrn.takeIf { approved }, authCode.takeIf { approved }, note, keyer)
     }
 
-    private fun passwordEntry(p: PendingVoid, a: Answer, notice: Notice?): State {
+    private fun passwordEntry(p: HostLeg, a: Answer, notice: Notice?): State {
         pad.wipe()
         return State.PasswordEntry(p, a, 0, pad.length, notice)
     }
@@ -195,7 +200,7 @@ class AttentionFlow(private val terminal: TerminalInterface) {
         }
         val password = pad.take()
         val result = try {
-            attempt { terminal.resolveVoid(s.pending.pendingId, resolution, String(password), note) }
+            attempt { terminal.resolveLeg(s.leg.legId, resolution, String(password), note) }
         } finally {
             password.wipe()
         }
@@ -205,15 +210,15 @@ class AttentionFlow(private val terminal: TerminalInterface) {
                 State.Resolved(result.value)
             }
             is Attempt.Failed -> when (val e = result.notice.refusal) {
-                is VoidGuardException.WrongPassword -> passwordEntry(s.pending, s.answer, result.notice)
+                is VoidGuardException.WrongPassword -> passwordEntry(s.leg, s.answer, result.notice)
                 is VoidGuardException.InvalidInput -> when (e.field) {
-                    Field.RRN, Field.AUTH_CODE -> State.ApprovalEntry(s.pending, rrn, authCode, result.notice)
-                    Field.RESOLUTION_NOTE -> State.NoteEntry(s.pending, s.answer, note, result.notice)
-                    else -> passwordEntry(s.pending, s.answer, result.notice)
+                    Field.RRN, Field.AUTH_CODE -> State.ApprovalEntry(s.leg, rrn, authCode, result.notice)
+                    Field.RESOLUTION_NOTE -> State.NoteEntry(s.leg, s.answer, note, result.notice)
+                    else -> passwordEntry(s.leg, s.answer, result.notice)
                 }
                 // Closed meanwhile (by the desktop tool, say): the list as it now is.
                 is VoidGuardException.NotInManualHandling,
-                is VoidGuardException.UnknownPendingVoid,
+                is VoidGuardException.UnknownHostLeg,
                 -> list(result.notice)
                 is VoidGuardException.LockedUntil,
                 is VoidGuardException.LockedUntilLifted,
@@ -231,7 +236,7 @@ class AttentionFlow(private val terminal: TerminalInterface) {
     private fun list(notice: Notice?): State {
         forget()
         return when (val result = attempt { manualHandling(terminal) }) {
-            is Attempt.Done -> State.Voids(result.value, notice)
+            is Attempt.Done -> State.Legs(result.value, notice)
             is Attempt.Failed -> State.Blocked(result.notice)
         }
     }
@@ -246,8 +251,8 @@ class AttentionFlow(private val terminal: TerminalInterface) {
     private fun move(next: State): State = next.also { state = it }
 
     companion object {
-        /** The voids only the acquirer's word can close, oldest first. */
-        fun manualHandling(terminal: TerminalInterface): List<PendingVoid> =
-            terminal.pendingHostWork().filter { it.state == PendingState.NEEDS_MANUAL_HANDLING }.sortedBy { it.pendingId }
+        /** The legs of every kind only the acquirer's word can close, oldest first. */
+        fun manualHandling(terminal: TerminalInterface): List<HostLeg> =
+            terminal.pendingHostWork().filter { it.state == LegState.NEEDS_MANUAL_HANDLING }.sortedBy { it.legId }
     }
 }

@@ -100,7 +100,7 @@ class HomeFlow(private val terminal: TerminalInterface) {
     }
 
     companion object {
-        /** [manualHandling]: how many of the terminal's pending voids need the acquirer's answer. */
+        /** [manualHandling]: how many of the terminal's host legs need the acquirer's answer. */
         fun alertsFor(status: TerminalStatus, manualHandling: Int = 0): List<Alert> = buildList {
             val vault = status.vault
             if (manualHandling > 0) add(Alert.NeedsAttention(manualHandling))

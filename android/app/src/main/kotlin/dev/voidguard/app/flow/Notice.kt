@@ -1,6 +1,5 @@
 package dev.voidguard.app.flow
 
-import dev.voidguard.core.HostException
 import dev.voidguard.core.InternalException
 import dev.voidguard.core.VoidGuardException
 
@@ -17,12 +16,6 @@ sealed interface Notice {
 
     /** A number the administrator may not give a cashier: cashiers are 01–98. */
     data object NotACashierNumber : Notice
-
-    /** The acquirer's payment app did not complete the card leg. */
-    data class CardLegFailed(val error: HostException) : Notice
-
-    /** The payment app approved a sale the journal then refused: the merchant must act. */
-    data class SaleNotJournaled(val rrn: String, val error: VoidGuardException) : Notice
 
     /** The core failed in a way no refusal covers (a bug); the screen says to call support. */
     data object Unexpected : Notice

@@ -3,6 +3,8 @@ package dev.voidguard.app.flow
 import dev.voidguard.core.HostException
 import dev.voidguard.core.HostReply
 import dev.voidguard.core.HostRequest
+import dev.voidguard.core.LegDetail
+import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.ReversalReply
 
 /**
@@ -32,11 +34,19 @@ class PaymentAppProtocol(
         val batchNo: String = "batch_no",
         val voucherNo: String = "voucher_no",
         val originalVoucherNo: String = "orig_voucher_no",
+        val originalBatchNo: String = "orig_batch_no",
         val originalRrn: String = "orig_refer_no",
         val originalAuthCode: String = "orig_auth_code",
         val originalDate: String = "orig_date",
         val merchantNo: String = "merchant_no",
         val terminalId: String = "terminal_id",
+        val operatorNo: String = "oper_no",
+        val businessDate: String = "trans_date",
+        val reversalReason: String = "reversal_rsn",
+        val saleCount: String = "sale_cnt",
+        val saleTotal: String = "sale_amt",
+        val voidCount: String = "void_cnt",
+        val voidTotal: String = "void_amt",
         val responseCode: String = "rsp_cd",
         val rrn: String = "refer_no",
         val authCode: String = "auth_code",
@@ -50,109 +60,157 @@ class PaymentAppProtocol(
     /** What came back: the activity result code and the result Intent's string extras. */
     data class Incoming(val resultCode: Int, val extras: Map<String, String>)
 
-    fun voidRequest(request: HostRequest, orderNo: String): Outgoing =
-        financial(MSG_FINANCIAL, VOID, request, orderNo)
-
-    /** The reversal (冲正) of a void whose answer was lost: an 0400 for the same void. */
-    fun reversalRequest(request: HostRequest, orderNo: String): Outgoing =
-        financial(MSG_REVERSAL, VOID, request, orderNo)
-
-    fun saleRequest(amountFen: Long, orderNo: String): Outgoing {
-        require(amountFen > 0) { "a sale has a positive amount" }
-        return Outgoing(
-            SALE,
-            common(MSG_FINANCIAL, SALE, orderNo) + (keys.amount to field4(amountFen)),
+    /**
+     * The request for the host leg the core persisted: a sale (0200, 000000), a void
+     * (0200, 200000, with the original's references) or a settlement (0500, 900000,
+     * with the terminal's totals for the host to compare). The card goes masked: the
+     * payment app reads the card itself.
+     */
+    fun request(request: HostRequest, orderNo: String): Outgoing = when (val d = request.detail) {
+        is LegDetail.Sale -> outgoing(
+            MSG_FINANCIAL,
+            request,
+            orderNo,
+            mapOf(keys.voucherNo to d.voucherNo, keys.cardNo to d.maskedPan, keys.cardScheme to d.cardScheme),
+        )
+        is LegDetail.Void -> outgoing(
+            MSG_FINANCIAL,
+            request,
+            orderNo,
+            mapOf(
+                keys.voucherNo to d.voucherNo,
+                keys.originalVoucherNo to d.original.voucherNo,
+                keys.originalBatchNo to d.original.batchNo,
+                keys.originalRrn to d.original.rrn,
+                keys.originalAuthCode to d.original.authCode,
+                keys.originalDate to d.original.businessDate,
+            ),
+        )
+        is LegDetail.Settlement -> outgoing(
+            MSG_SETTLEMENT,
+            request,
+            orderNo,
+            mapOf(
+                keys.saleCount to d.totals.saleCount.toString(),
+                keys.saleTotal to field4(d.totals.saleTotal),
+                keys.voidCount to d.totals.voidCount.toString(),
+                keys.voidTotal to field4(d.totals.voidTotal),
+            ),
         )
     }
 
-    fun settleRequest(batchNo: String, orderNo: String): Outgoing =
-        Outgoing(SETTLE, common(MSG_SETTLEMENT, SETTLE, orderNo) + (keys.batchNo to batchNo))
-
     /**
-     * The void's answer. Approved needs the RRN and auth code; a response code other
-     * than 00 is a decline. A result with no response code — the app was closed, crashed
-     * or timed out — is not a decline: nobody knows whether the host voided, so it is
-     * reported as a failure and the core reverses the void.
+     * The reversal (冲正) of a sale or void whose answer was lost: an 0400 for the same
+     * request with the UnionPay reason code (98, 96, A0, 06). A settlement cannot be
+     * undone: it is asked again (the host closes a batch once), and [readReversal] says
+     * whether the host's batch is closed.
      */
-    fun readVoid(incoming: Incoming): HostReply {
-        val code = responseCodeOf(incoming)
-        return when {
-            code == null -> throw noAnswer(incoming)
-            code == APPROVED && incoming.resultCode == RESULT_OK -> HostReply.Approved(
-                rrn = required(incoming, keys.rrn),
-                authCode = required(incoming, keys.authCode),
-            )
-            code == APPROVED -> throw HostException.Protocol("approval with result code ${incoming.resultCode}")
-            else -> HostReply.Declined(code)
+    fun reversal(request: HostRequest, reason: ReversalReason, orderNo: String): Outgoing = when (request.detail) {
+        is LegDetail.Settlement -> request(request, orderNo)
+        is LegDetail.Sale, is LegDetail.Void -> request(request, orderNo).let { sent ->
+            sent.copy(extras = sent.extras + mapOf(keys.messageType to MSG_REVERSAL, keys.reversalReason to reasonCode(reason)))
         }
     }
 
     /**
-     * The reversal's answer. 00 means the host undid the void; 25 (original not found)
-     * means the host never had it — either way the sale stands. Anything else leaves the
-     * void pending, and the core retries or shows it for manual handling.
+     * The answer to a sale, void or settlement. Approved needs the RRN and auth code (a
+     * settlement's may come without); a response code other than 00 is a decline. A
+     * result with no response code — the app was closed, crashed or timed out — is not a
+     * decline: nobody knows whether the host acted, so it is reported as a failure and
+     * the core reverses the leg. A sale approved for a card other than the one the leg
+     * carries is a failure too: the journal would name the wrong card, so it is reversed.
      */
-    fun readReversal(incoming: Incoming): ReversalReply {
+    fun readReply(request: HostRequest, incoming: Incoming): HostReply {
         val code = responseCodeOf(incoming) ?: throw noAnswer(incoming)
+        return when {
+            code != APPROVED -> HostReply.Declined(code)
+            incoming.resultCode != RESULT_OK -> throw HostException.Protocol("approval with result code ${incoming.resultCode}")
+            else -> when (val d = request.detail) {
+                is LegDetail.Settlement -> settlementApproval(incoming)
+                is LegDetail.Sale -> {
+                    checkCard(d, incoming)
+                    approval(incoming)
+                }
+                is LegDetail.Void -> approval(incoming)
+            }
+        }
+    }
+
+    /**
+     * The reversal's answer. For a sale or void: 00 means the host undid it; 25
+     * (original not found) means the host never had it — either way nothing stands.
+     * Anything else leaves the leg unresolved, and the core retries or shows it for
+     * manual handling. For a settlement asked again: 00 means the host's batch is
+     * closed (the settlement stands); another response code means the host has not
+     * closed it, so nothing happened.
+     */
+    fun readReversal(request: HostRequest, incoming: Incoming): ReversalReply {
+        val code = responseCodeOf(incoming) ?: throw noAnswer(incoming)
+        if (request.detail is LegDetail.Settlement) {
+            return when {
+                code != APPROVED -> ReversalReply.Reversed
+                incoming.resultCode != RESULT_OK -> throw HostException.Protocol("approval with result code ${incoming.resultCode}")
+                else -> settlementApproval(incoming).let { ReversalReply.Approved(it.rrn, it.authCode) }
+            }
+        }
         return when (code) {
             APPROVED, ORIGINAL_NOT_FOUND -> ReversalReply.Reversed
             else -> throw HostException.Unreachable("reversal answered $code")
         }
     }
 
-    fun readSale(incoming: Incoming): CardSale {
-        val code = responseCodeOf(incoming) ?: throw noAnswer(incoming)
-        if (code != APPROVED || incoming.resultCode != RESULT_OK) {
-            throw HostException.Protocol("sale not approved ($code)")
+    /** The extras every request carries, then the kind's own [extra]. */
+    private fun outgoing(messageType: String, r: HostRequest, orderNo: String, extra: Map<String, String>): Outgoing {
+        val expected = when (r.detail) {
+            is LegDetail.Sale -> SALE
+            is LegDetail.Void -> VOID
+            is LegDetail.Settlement -> SETTLE
         }
-        return CardSale(
-            maskedPan = required(incoming, keys.cardNo),
-            cardScheme = incoming.extras[keys.cardScheme]?.takeIf { it.isNotBlank() } ?: SaleFlow.DEFAULT_SCHEME,
-            rrn = required(incoming, keys.rrn),
-            authCode = required(incoming, keys.authCode),
+        require(r.processingCode == expected) { "the core asked for ${r.processingCode} with a ${r.detail::class.simpleName}" }
+        val extras = mapOf(
+            keys.messageType to messageType,
+            keys.payType to PAY_TYPE_BANK_CARD,
+            keys.processingCode to r.processingCode,
+            keys.orderNo to orderNo,
+            keys.appId to callerPackage,
+            keys.amount to field4(r.amount),
+            keys.batchNo to r.batchNo,
+            keys.businessDate to r.businessDate,
+            keys.merchantNo to r.merchantNo,
+            keys.terminalId to r.terminalId,
+            keys.operatorNo to r.operatorNo,
         )
+        return Outgoing(r.processingCode, extras + extra)
     }
 
-    fun readSettle(incoming: Incoming): CardSettlement {
-        val code = responseCodeOf(incoming) ?: throw noAnswer(incoming)
-        if (code != APPROVED || incoming.resultCode != RESULT_OK) {
-            throw HostException.Protocol("settlement not accepted ($code)")
-        }
-        return CardSettlement(code)
-    }
-
-    private fun financial(messageType: String, processingCode: String, r: HostRequest, orderNo: String): Outgoing {
-        require(r.processingCode == processingCode) { "the core asked for ${r.processingCode}" }
-        return Outgoing(
-            processingCode,
-            common(messageType, processingCode, orderNo) + mapOf(
-                keys.amount to field4(r.amount),
-                keys.batchNo to r.batchNo,
-                keys.voucherNo to r.voucherNo,
-                keys.originalVoucherNo to r.originalVoucherNo,
-                keys.originalRrn to r.originalRrn,
-                keys.originalAuthCode to r.originalAuthCode,
-                keys.originalDate to r.originalBusinessDate,
-                keys.merchantNo to r.merchantNo,
-                keys.terminalId to r.terminalId,
-            ),
-        )
-    }
-
-    private fun common(messageType: String, processingCode: String, orderNo: String) = mapOf(
-        keys.messageType to messageType,
-        keys.payType to PAY_TYPE_BANK_CARD,
-        keys.processingCode to processingCode,
-        keys.orderNo to orderNo,
-        keys.appId to callerPackage,
+    private fun approval(incoming: Incoming) = HostReply.Approved(
+        rrn = required(incoming, keys.rrn),
+        authCode = required(incoming, keys.authCode),
     )
+
+    /** A batch close has no reference numbers of its own; when the app gives both, they are kept. */
+    private fun settlementApproval(incoming: Incoming): HostReply.Approved {
+        val rrn = optional(incoming, keys.rrn)
+        val authCode = optional(incoming, keys.authCode)
+        return if (rrn != null && authCode != null) HostReply.Approved(rrn, authCode) else HostReply.Approved("", "")
+    }
+
+    /** PCI DSS 3.4.1: the app reports the card masked; its BIN and last four must be the leg's. */
+    private fun checkCard(sale: LegDetail.Sale, incoming: Incoming) {
+        val read = optional(incoming, keys.cardNo) ?: return
+        if (read.take(6) != sale.maskedPan.take(6) || read.takeLast(4) != sale.maskedPan.takeLast(4)) {
+            throw HostException.Protocol("the payment app read another card")
+        }
+    }
 
     private fun responseCodeOf(incoming: Incoming): String? =
         incoming.extras[keys.responseCode]?.trim()?.takeIf { it.isNotEmpty() }
 
-    private fun required(incoming: Incoming, key: String): String =
+    private fun optional(incoming: Incoming, key: String): String? =
         incoming.extras[key]?.trim()?.takeIf { it.isNotEmpty() }
-            ?: throw HostException.Protocol("the answer lacks $key")
+
+    private fun required(incoming: Incoming, key: String): String =
+        optional(incoming, key) ?: throw HostException.Protocol("the answer lacks $key")
 
     private fun noAnswer(incoming: Incoming): HostException = when (incoming.resultCode) {
         RESULT_CANCELED -> HostException.Unreachable("the payment app returned no answer")
@@ -180,6 +238,14 @@ class PaymentAppProtocol(
         /** The acquirer app most Lakala smart POS ship; changeable in the settings. */
         const val DEFAULT_PACKAGE = "com.lkl.cloudpos.payment"
         const val DEFAULT_ACTIVITY = "com.lkl.cloudpos.payment.activity.MainMenuActivity"
+
+        /** The F39 reason code a reversal carries (UnionPay terminal specification). */
+        fun reasonCode(reason: ReversalReason): String = when (reason) {
+            ReversalReason.NO_ANSWER -> "98"
+            ReversalReason.TERMINAL_FAULT -> "96"
+            ReversalReason.MAC_ERROR -> "A0"
+            ReversalReason.OTHER -> "06"
+        }
 
         /** Amount as ISO 8583 field 4: twelve digits of minor units. */
         fun field4(fen: Long): String {

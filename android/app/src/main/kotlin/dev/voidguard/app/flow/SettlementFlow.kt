@@ -1,6 +1,5 @@
 package dev.voidguard.app.flow
 
-import dev.voidguard.core.HostException
 import dev.voidguard.core.OperatorVoids
 import dev.voidguard.core.SettlementReport
 import dev.voidguard.core.TerminalInterface
@@ -8,20 +7,18 @@ import dev.voidguard.core.TerminalStatus
 
 /**
  * Settlement (结算): closes the open batch and shows its totals and the voids per
- * operator. With a payment app doing the card legs, its batch is closed first (900000);
- * if that fails the journal's batch stays open. The signed-in operator settles. A void
- * in manual handling blocks settlement; the screen then points to where it is resolved.
+ * operator. The core sends the totals to the host first (900000) and closes the batch
+ * only when the host approves; a decline or a lost answer leaves it open, and the form
+ * says why. The signed-in operator settles. A host leg of any kind in manual handling
+ * blocks settlement; the screen then points to where it is resolved.
  */
-class SettlementFlow(
-    private val terminal: TerminalInterface,
-    private val cardLeg: CardLeg? = null,
-) {
+class SettlementFlow(private val terminal: TerminalInterface) {
     sealed interface State {
         data object Loading : State
 
         /**
          * [operatorNo]: who is signed in and would settle (null: nobody, the core refuses).
-         * [needsAttention]: voids in manual handling, which the core refuses to settle past.
+         * [needsAttention]: host legs in manual handling, which the core refuses to settle past.
          */
         data class Ready(
             val status: TerminalStatus,
@@ -63,14 +60,7 @@ class SettlementFlow(
     }
 
     private fun settle(): State {
-        val ready = state as? State.Ready ?: return state
-        cardLeg?.let { leg ->
-            try {
-                leg.settle(ready.status.batchNo)
-            } catch (e: HostException) {
-                return load(Notice.CardLegFailed(e))
-            }
-        }
+        if (state !is State.Ready) return state
         val result = attempt {
             val report = terminal.settle()
             report to terminal.voidsByOperator(report.batchNo)

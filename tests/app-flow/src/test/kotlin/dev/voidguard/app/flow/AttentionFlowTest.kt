@@ -4,7 +4,9 @@ import dev.voidguard.app.flow.AttentionFlow.Answer
 import dev.voidguard.app.flow.AttentionFlow.Event
 import dev.voidguard.app.flow.AttentionFlow.State
 import dev.voidguard.core.Field
-import dev.voidguard.core.PendingState
+import dev.voidguard.core.LegDetail
+import dev.voidguard.core.LegKind
+import dev.voidguard.core.LegState
 import dev.voidguard.core.Problem
 import dev.voidguard.core.SimulatorMode
 import dev.voidguard.core.Transaction
@@ -50,8 +52,8 @@ class AttentionFlowTest {
 
     /** Start → the only void → the answer, up to the note step. */
     private fun upToNote(flow: AttentionFlow, answer: Answer, rrn: String = RRN, authCode: String = AUTH_CODE): State.NoteEntry {
-        val list = flow.start().must<State.Voids>()
-        flow.on(Event.Choose(list.voids.single().pendingId)).must<State.AnswerChoice>()
+        val list = flow.start().must<State.Legs>()
+        flow.on(Event.Choose(list.legs.single().legId)).must<State.AnswerChoice>()
         return when (answer) {
             Answer.APPROVED -> {
                 flow.on(Event.ChooseAnswer(answer)).must<State.ApprovalEntry>()
@@ -70,21 +72,23 @@ class AttentionFlowTest {
     @Test
     fun `the list shows what the acquirer will ask about`() {
         val sale = stuck()
-        val list = AttentionFlow(fx.terminal).start().must<State.Voids>()
-        val p = list.voids.single()
-        assertEquals(PendingState.NEEDS_MANUAL_HANDLING, p.state)
+        val list = AttentionFlow(fx.terminal).start().must<State.Legs>()
+        val p = list.legs.single()
+        assertEquals(LegKind.VOID, p.kind)
+        assertEquals(LegState.NEEDS_MANUAL_HANDLING, p.state)
         assertEquals(sale.voucherNo, p.originalVoucherNo)
-        assertEquals(sale.rrn, p.request.originalRrn)
+        val original = p.request.detail.must<LegDetail.Void>().original
+        assertEquals(sale.rrn, original.rrn)
         assertEquals(8800L, p.amount)
         assertEquals(sale.batchNo, p.request.batchNo)
         assertEquals(3u, p.attempts, "the reversal right away and two reconciliations")
-        assertEquals(fx.today, p.request.originalBusinessDate)
-        assertTrue(p.voidVoucherNo != sale.voucherNo)
+        assertEquals(fx.today, original.businessDate)
+        assertTrue(p.voucherNo != sale.voucherNo)
     }
 
     @Test
     fun `nothing in manual handling is an empty list`() {
-        assertEquals(State.Voids(emptyList()), AttentionFlow(fx.terminal).start())
+        assertEquals(State.Legs(emptyList()), AttentionFlow(fx.terminal).start())
         assertEquals(State.Exit, AttentionFlow(fx.terminal).also { it.start() }.on(Event.Back))
     }
 
@@ -106,12 +110,13 @@ class AttentionFlowTest {
         flow.on(Event.ConfirmResolution).must<State.PasswordEntry>()
         val resolved = typePin(PASSWORD) { flow.on(Event.Key(it)) }.must<State.Resolved>()
 
-        val void = checkNotNull(resolved.outcome.voidTransaction) { "an approved resolution has its void row" }
-        assertEquals(PendingState.APPROVED, resolved.outcome.state)
-        assertEquals(sale.voucherNo, resolved.outcome.original.voucherNo)
-        assertEquals(TransactionStatus.VOIDED, resolved.outcome.original.status)
+        assertEquals(LegState.APPROVED, resolved.leg.state)
+        assertEquals(sale.voucherNo, resolved.leg.originalVoucherNo)
+        val void = checkNotNull(fx.terminal.findTransaction(checkNotNull(resolved.leg.voucherNo))) { "an approved resolution has its void row" }
+        assertEquals(sale.voucherNo, void.originalVoucherNo)
+        assertEquals(TransactionStatus.VOIDED, fx.terminal.findTransaction(sale.voucherNo)?.status)
         assertEquals(RRN to AUTH_CODE, void.rrn to void.authCode)
-        assertEquals(State.Voids(emptyList()), flow.on(Event.Back))
+        assertEquals(State.Legs(emptyList()), flow.on(Event.Back))
 
         fx.terminal.voidTransaction(voidOf(next))
         val report = fx.terminal.settle()
@@ -129,9 +134,9 @@ class AttentionFlowTest {
         assertNull(confirm.authCode)
         flow.on(Event.ConfirmResolution)
         val resolved = typePin(PASSWORD) { flow.on(Event.Key(it)) }.must<State.Resolved>()
-        assertEquals(PendingState.REVERSED, resolved.outcome.state)
-        assertNull(resolved.outcome.voidTransaction)
-        assertEquals(TransactionStatus.APPROVED, resolved.outcome.original.status)
+        assertEquals(LegState.REVERSED, resolved.leg.state)
+        assertNull(fx.terminal.findTransaction(checkNotNull(resolved.leg.voucherNo)), "no void row")
+        assertEquals(TransactionStatus.APPROVED, fx.terminal.findTransaction(sale.voucherNo)?.status)
 
         fx.terminal.voidTransaction(voidOf(sale))
         assertEquals(TransactionStatus.VOIDED, fx.terminal.findTransaction(sale.voucherNo)?.status)
@@ -147,7 +152,7 @@ class AttentionFlowTest {
         assertEquals(0, again.filled)
         assertEquals(4u, again.notice?.refusal.must<VoidGuardException.WrongPassword>().attemptsLeft)
         assertEquals(1u, fx.terminal.vaultStatus().consecutiveFailures)
-        assertEquals(PendingState.NEEDS_MANUAL_HANDLING, fx.terminal.pendingHostWork().single().state)
+        assertEquals(LegState.NEEDS_MANUAL_HANDLING, fx.terminal.pendingHostWork().single().state)
 
         typePin(PASSWORD) { flow.on(Event.Key(it)) }.must<State.Resolved>()
         assertEquals(0u, fx.terminal.vaultStatus().consecutiveFailures)
@@ -206,10 +211,10 @@ class AttentionFlowTest {
         stuck()
         val flow = AttentionFlow(fx.terminal)
         upToPassword(flow, Answer.NEVER_HAPPENED)
-        val id = fx.terminal.pendingHostWork().single().pendingId
-        fx.terminal.resolveVoid(id, dev.voidguard.core.Resolution.NeverHappened, PASSWORD, "desktop tool")
-        val list = typePin(PASSWORD) { flow.on(Event.Key(it)) }.must<State.Voids>()
-        assertTrue(list.voids.isEmpty())
+        val id = fx.terminal.pendingHostWork().single().legId
+        fx.terminal.resolveLeg(id, dev.voidguard.core.Resolution.NeverHappened, PASSWORD, "desktop tool")
+        val list = typePin(PASSWORD) { flow.on(Event.Key(it)) }.must<State.Legs>()
+        assertTrue(list.legs.isEmpty())
         list.notice?.refusal.must<VoidGuardException.NotInManualHandling>()
     }
 
@@ -225,7 +230,7 @@ class AttentionFlowTest {
         flow.on(Event.Back).must<State.NoteEntry>().also { assertEquals(NOTE, it.note) }
         flow.on(Event.Back).must<State.ApprovalEntry>().also { assertEquals(RRN, it.rrn) }
         flow.on(Event.Back).must<State.AnswerChoice>()
-        flow.on(Event.Back).must<State.Voids>()
+        flow.on(Event.Back).must<State.Legs>()
         assertEquals(State.Exit, flow.on(Event.Back))
     }
 
@@ -239,7 +244,7 @@ class AttentionFlowTest {
         fx.signInAs(Operators.ADMINISTRATOR)
         AttentionFlow(fx.terminal).start().must<State.Blocked>().notice.refusal.must<VoidGuardException.NotPermitted>()
         fx.signInAs(Operators.SUPERVISOR)
-        AttentionFlow(fx.terminal).start().must<State.Voids>().voids.single()
+        AttentionFlow(fx.terminal).start().must<State.Legs>().legs.single()
     }
 
     @Test
@@ -283,7 +288,7 @@ class AttentionFlowTest {
         val sale = fx.sale()
         fx.terminal.setSimulatorMode(SimulatorMode.TIMEOUT)
         assertThrows<VoidGuardException.HostUnreachable> { fx.terminal.voidTransaction(voidOf(sale)) }
-        assertEquals(State.Voids(emptyList()), AttentionFlow(fx.terminal).start())
+        assertEquals(State.Legs(emptyList()), AttentionFlow(fx.terminal).start())
         val ready = HomeFlow(fx.terminal).refresh().must<HomeFlow.State.Ready>()
         assertEquals(listOf<HomeFlow.Alert>(HomeFlow.Alert.PendingHostWork(1)), ready.alerts)
     }

@@ -1,6 +1,7 @@
 package dev.voidguard.app.flow
 
 import dev.voidguard.core.Locale
+import dev.voidguard.core.SimulatorMode
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
 import org.junit.jupiter.api.AfterEach
@@ -97,17 +98,20 @@ class BooksFlowTest {
     }
 
     @Test
-    fun `a payment app that cannot settle keeps the batch open`() {
-        fx.sale()
-        val failing = object : CardLeg {
-            override fun sale(amountFen: Long, orderNo: String) = error("not used")
-            override fun settle(batchNo: String): CardSettlement = throw dev.voidguard.core.HostException.Timeout()
-        }
-        val flow = SettlementFlow(fx.terminal, failing)
+    fun `a settlement the host declines keeps the batch open and its sales voidable`() {
+        val sale = fx.sale()
+        val flow = SettlementFlow(fx.terminal)
         flow.on(SettlementFlow.Event.Load)
+        fx.terminal.setSimulatorMode(SimulatorMode.DECLINE)
         val after = flow.on(SettlementFlow.Event.Settle).must<SettlementFlow.State.Ready>()
-        after.notice.must<Notice.CardLegFailed>()
+        assertEquals("05", after.notice?.refusal.must<VoidGuardException.HostDeclined>().responseCode)
+        assertEquals("000001", after.status.batchNo)
         assertEquals("000001", fx.terminal.status().batchNo)
+
+        fx.terminal.setSimulatorMode(SimulatorMode.APPROVE)
+        voidOf(sale.voucherNo, "12.34")
+        assertEquals(TransactionStatus.VOIDED, fx.terminal.findTransaction(sale.voucherNo)?.status)
+        flow.on(SettlementFlow.Event.Settle).must<SettlementFlow.State.Settled>()
     }
 
     @Test

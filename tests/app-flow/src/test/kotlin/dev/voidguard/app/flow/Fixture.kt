@@ -2,12 +2,14 @@ package dev.voidguard.app.flow
 
 import dev.voidguard.core.Application
 import dev.voidguard.core.Clock
+import dev.voidguard.core.HostLink
 import dev.voidguard.core.KeyWrapper
 import dev.voidguard.core.KeyWrapperException
 import dev.voidguard.core.Locale
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.SaleRequest
 import dev.voidguard.core.Terminal
+import dev.voidguard.core.TerminalConfig
 import dev.voidguard.core.Transaction
 import dev.voidguard.core.defaultConfig
 import java.nio.ByteBuffer
@@ -93,15 +95,15 @@ object BackOffice {
 }
 
 /**
- * A terminal on a real SQLite file in its own temporary folder, with the simulated host
- * and a clock the test moves.
+ * A terminal on a real SQLite file in its own temporary folder, with [host] as its host
+ * link (null: the core's simulator) and a clock the test moves.
  */
-class Fixture : AutoCloseable {
+class Fixture(host: HostLink? = null, adjust: (TerminalConfig) -> TerminalConfig = { it }) : AutoCloseable {
     val dir: Path = Files.createTempDirectory("voidguard-app-flow")
     val clock = TestClock()
     val keys = MemoryKeyWrapper()
-    val config = defaultConfig(dir.resolve("voidguard.db").toString()).copy(kdfIterations = 1000u)
-    val terminal: Terminal = Terminal.openWithClock(config, keys, null, clock)
+    val config = adjust(defaultConfig(dir.resolve("voidguard.db").toString()).copy(kdfIterations = 1000u))
+    val terminal: Terminal = Terminal.openWithClock(config, keys, host, clock)
 
     fun activate(): Fixture = apply { terminal.activate(MERCHANT_NO, TERMINAL_ID, SECRET_HEX) }
 

@@ -1,6 +1,5 @@
 package dev.voidguard.app.flow
 
-import dev.voidguard.core.HostException
 import dev.voidguard.core.Locale
 import dev.voidguard.core.SimulatorMode
 import dev.voidguard.core.VoidGuardException
@@ -59,7 +58,7 @@ class SetupFlowTest {
         fx.activate()
         fx.signInAs(CASHIER)
         val flow = SaleFlow(fx.terminal)
-        assertTrue(flow.state.must<SaleFlow.State.Form>().keyedCard)
+        assertFalse(flow.state.must<SaleFlow.State.Form>().viaPaymentApp)
         val refused = flow.on(SaleFlow.Event.Submit("12.345", FULL_PAN, "UnionPay")).must<SaleFlow.State.Form>()
         refused.notice?.refusal.must<VoidGuardException.InvalidInput>()
         assertFalse(refused.toString().contains(FULL_PAN))
@@ -71,35 +70,20 @@ class SetupFlowTest {
     }
 
     @Test
-    fun `a sale through the payment app is journaled with the host's RRN and auth code`() {
+    fun `a sale the host declines stays on the form with the response code and journals nothing`() {
         fx.activate()
         fx.signInAs(CASHIER)
-        var asked: Long? = null
-        val leg = object : CardLeg {
-            override fun sale(amountFen: Long, orderNo: String): CardSale {
-                asked = amountFen
-                return CardSale("622202******0123", "UnionPay", "123456789012", "A1B2C3")
-            }
-            override fun settle(batchNo: String) = CardSettlement("00")
-        }
-        val flow = SaleFlow(fx.terminal, leg)
-        assertFalse(flow.state.must<SaleFlow.State.Form>().keyedCard)
-        val t = flow.on(SaleFlow.Event.Submit("８.８０", "", "")).must<SaleFlow.State.Recorded>().transaction
-        assertEquals(880L, asked)
-        assertEquals("123456789012", t.rrn)
-        assertEquals("A1B2C3", t.authCode)
-    }
+        fx.terminal.setSimulatorMode(SimulatorMode.DECLINE)
+        val flow = SaleFlow(fx.terminal)
+        val form = flow.on(SaleFlow.Event.Submit("1.00", FULL_PAN, "UnionPay")).must<SaleFlow.State.Form>()
+        assertEquals("05", form.notice?.refusal.must<VoidGuardException.HostDeclined>().responseCode)
+        assertTrue(fx.terminal.journal(dev.voidguard.core.JournalQuery()).items.isEmpty())
+        assertFalse(form.toString().contains(FULL_PAN))
 
-    @Test
-    fun `a payment app that declines the sale journals nothing`() {
-        fx.activate()
-        val leg = object : CardLeg {
-            override fun sale(amountFen: Long, orderNo: String): CardSale = throw HostException.Protocol("declined")
-            override fun settle(batchNo: String) = CardSettlement("00")
-        }
-        val flow = SaleFlow(fx.terminal, leg)
-        flow.on(SaleFlow.Event.Submit("1.00", "", "")).must<SaleFlow.State.Form>().notice.must<Notice.CardLegFailed>()
-        assertEquals("000001", fx.terminal.status().nextVoucherNo)
+        fx.terminal.setSimulatorMode(SimulatorMode.TIMEOUT)
+        flow.on(SaleFlow.Event.Submit("1.00", FULL_PAN, "UnionPay")).must<SaleFlow.State.Form>()
+            .notice?.refusal.must<VoidGuardException.HostUnreachable>()
+        assertTrue(fx.terminal.journal(dev.voidguard.core.JournalQuery()).items.isEmpty())
     }
 
     @Test

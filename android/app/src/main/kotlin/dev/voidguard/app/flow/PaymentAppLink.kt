@@ -1,0 +1,31 @@
+package dev.voidguard.app.flow
+
+import dev.voidguard.core.HostLink
+import dev.voidguard.core.HostReply
+import dev.voidguard.core.HostRequest
+import dev.voidguard.core.ReversalReason
+import dev.voidguard.core.ReversalReply
+import java.util.concurrent.atomic.AtomicLong
+
+/**
+ * The host link through the acquirer's payment app, without the platform: every leg the
+ * core sends or reverses is mapped by [protocol] and handed to [transport], which starts
+ * the app and waits for its answer (throwing [dev.voidguard.core.HostException] when none
+ * comes). On Android the transport moves Intents (`PaymentAppHostLink`); the JVM tests
+ * give it a scripted payment app.
+ */
+class PaymentAppLink(
+    private val protocol: PaymentAppProtocol,
+    private val transport: (PaymentAppProtocol.Outgoing) -> PaymentAppProtocol.Incoming,
+) : HostLink {
+    private val orders = AtomicLong(System.currentTimeMillis())
+
+    override fun send(request: HostRequest): HostReply =
+        protocol.readReply(request, transport(protocol.request(request, orderNo())))
+
+    override fun reverse(request: HostRequest, reason: ReversalReason): ReversalReply =
+        protocol.readReversal(request, transport(protocol.reversal(request, reason, orderNo())))
+
+    /** Each exchange gets its own order number, a reversal too: the app pairs answers by it. */
+    private fun orderNo(): String = "VG${orders.incrementAndGet()}"
+}
