@@ -625,8 +625,6 @@ impl Ledger {
         self.failures = failures;
     }
 
-    /// Every void left awaiting an answer or a reversal is reversed or confirmed by a
-
     /// Every leg left awaiting an answer or a reversal — sale, void or settlement —
     /// is reversed or confirmed by a host that answers; those handed over for manual
     /// handling stay, as they are. A confirmed sale or void is journaled, a reversed
