@@ -8,21 +8,30 @@
 //! `ack <result> …` only after the call returned. What it acknowledged the core must
 //! keep, whenever the kill lands.
 //!
-//! Usage: `crash_child <db> <key file> <seed> <start ms> <simulator|scripted>`
-//! (`scripted`: a host in this process that approves, declines or times out at random).
+//! Usage: `crash_child <db> <key file> <seed> <start ms> simulator` (the built-in
+//! simulator, told to approve, decline or time out at random), or
+//! `crash_child <db> <key file> <seed> <start ms> flaky <acquirer ledger>`: a host in
+//! this process that approves, declines, loses the request or loses the answer at
+//! random, for every kind of leg, and files what it did in the acquirer's ledger
+//! (`tests/common/acquirer.rs`) before it answers, so the test can compare the two
+//! ledgers after the kill.
+
+#[path = "../tests/common/acquirer.rs"]
+mod acquirer;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use acquirer::{Acquirer, Decision, Standing};
 use voidguard::backoffice::{self, Action};
 use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
-    Application, Clock, Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery,
-    KeyFileWrapper, LegState, RequestKind, Resolution, ReversalReply, SaleRequest, SimulatorMode,
-    Terminal, TerminalConfig, Transaction, TransactionKind, VoidGuardError, VoidOutcome,
-    VoidRequest,
+    Application, Clock, Fen, HostError, HostLeg, HostLink, HostReply, HostRequest, JournalQuery,
+    KeyFileWrapper, LegDetail, LegKind, LegState, RequestKind, Resolution, ReversalReason,
+    ReversalReply, SaleRequest, SimulatorMode, Terminal, TerminalConfig, Transaction,
+    TransactionKind, VoidGuardError, VoidOutcome, VoidRequest,
 };
 
 // The test's fixtures use the same values (tests/common/mod.rs, tests/crash_kill.rs).
@@ -91,43 +100,82 @@ impl Clock for StepClock {
         self.0.load(Ordering::SeqCst)
     }
 }
-
-/// An acquirer that approves, declines or does not answer, at random, after a
-/// moment on the network (so kills land in the host leg too).
-struct FlakyHost(Mutex<Rng>);
+/// The acquirer, reached after a moment on the network (so kills land in the host leg
+/// too): approves, declines, never gets the request or loses its answer, at random,
+/// for sales, voids and settlements alike, and answers reversals from its ledger
+/// (or not at all, half the time, so legs go on to manual handling too).
+struct FlakyHost {
+    acquirer: Acquirer,
+    rng: Mutex<Rng>,
+}
 
 /// Up to 15 ms, as the host leg or the payment app takes.
 fn latency(rng: &mut Rng) {
     std::thread::sleep(Duration::from_micros(rng.below(15_000)));
 }
 
-impl HostLink for FlakyHost {
-    fn authorise_void(&self, _request: HostRequest) -> Result<HostReply, HostError> {
-        let mut rng = self.0.lock().unwrap();
-        latency(&mut rng);
+impl FlakyHost {
+    fn decision(rng: &mut Rng) -> Decision {
         match rng.below(10) {
-            0..=6 => Ok(HostReply::Approved {
-                rrn: rng.digits(12),
-                auth_code: rng.digits(6),
-            }),
-            7 => Ok(HostReply::Declined {
-                response_code: "51".into(),
-            }),
-            _ => Err(HostError::Timeout),
+            0..=5 => Decision::Approve,
+            6 => Decision::Decline,
+            7 => Decision::ApproveAnswerLost,
+            _ => Decision::Lost,
         }
     }
 
-    fn reverse_void(&self, _request: HostRequest) -> Result<ReversalReply, HostError> {
-        let mut rng = self.0.lock().unwrap();
-        latency(&mut rng);
-        match rng.below(10) {
-            0..=5 => Ok(ReversalReply::Reversed),
-            6 | 7 => Ok(ReversalReply::Approved {
-                rrn: rng.digits(12),
-                auth_code: rng.digits(6),
-            }),
-            _ => Err(HostError::Timeout),
+    /// What the acquirer says on the phone about a leg in manual handling: an
+    /// approval it holds is confirmed, or (sales and voids, now and then) reversed
+    /// there and then; anything else never happened.
+    fn by_phone(&self, request: &HostRequest) -> Resolution {
+        let undo = self.rng.lock().unwrap().below(3) == 0;
+        match self.acquirer.reverse(request, undo) {
+            ReversalReply::Approved { rrn, auth_code } => Resolution::Approved { rrn, auth_code },
+            ReversalReply::Reversed => Resolution::NeverHappened,
         }
+    }
+
+    /// The answer the payment app hands back late, after a restart, for a request the
+    /// killed process sent: what the acquirer decided, or decides now if the request
+    /// is only arriving; none once it was reversed.
+    fn late_answer(&self, request: &HostRequest) -> HostReply {
+        match self.acquirer.standing(request) {
+            Some(Standing::Approved { rrn, auth_code, .. }) => {
+                HostReply::Approved { rrn, auth_code }
+            }
+            Some(Standing::Declined) => HostReply::Declined {
+                response_code: acquirer::DECLINE_CODE.into(),
+            },
+            Some(Standing::Reversed) => HostReply::NoAnswer,
+            None => self.send(request.clone()).unwrap_or(HostReply::NoAnswer),
+        }
+    }
+}
+
+impl HostLink for FlakyHost {
+    fn send(&self, request: HostRequest) -> Result<HostReply, HostError> {
+        let decision = {
+            let mut rng = self.rng.lock().unwrap();
+            latency(&mut rng);
+            Self::decision(&mut rng)
+        };
+        self.acquirer.receive(&request, decision)
+    }
+
+    fn reverse(
+        &self,
+        request: HostRequest,
+        _reason: ReversalReason,
+    ) -> Result<ReversalReply, HostError> {
+        let (lost, undo) = {
+            let mut rng = self.rng.lock().unwrap();
+            latency(&mut rng);
+            (rng.below(2) == 0, rng.below(2) == 0)
+        };
+        if lost {
+            return Err(HostError::Timeout);
+        }
+        Ok(self.acquirer.reverse(&request, undo))
     }
 }
 
@@ -165,9 +213,11 @@ struct Day {
     terminal: Terminal,
     clock: Arc<StepClock>,
     rng: Rng,
-    simulated: bool,
+    /// The acquirer behind the host link; `None` on the built-in simulator.
+    host: Option<Arc<FlakyHost>>,
     secret: Vec<u8>,
-    /// Sales of the open batch as far as this process knows.
+    /// The open batch and its sales as far as this process knows.
+    batch_no: String,
     sales: Vec<Transaction>,
     /// The cashier signed in now.
     signed_in: &'static str,
@@ -179,26 +229,35 @@ impl Day {
     }
 
     /// After a restart: the sales of the open batch, a lockout to wait out or lift,
-    /// and voids left waiting for the host.
+    /// and legs left waiting for the host.
     fn pick_up(&mut self) {
+        self.staff();
+        self.be_unlocked();
+        self.late_answers();
+        self.host_chores();
+        self.read_batch();
+    }
+
+    /// The sales of the open batch, read again when it may have been closed.
+    fn read_batch(&mut self) {
         let batch = match self.terminal.status() {
             Ok(status) => status.batch_no,
             Err(e) => fail("status", e),
         };
+        if batch == self.batch_no {
+            return;
+        }
         let page = self
             .terminal
             .journal(JournalQuery {
-                batch_no: Some(batch),
+                batch_no: Some(batch.clone()),
                 kind: Some(TransactionKind::Sale),
                 limit: 500,
                 ..Default::default()
             })
             .unwrap_or_else(|e| fail("journal", e));
         self.sales = page.items;
-        self.staff();
-        self.be_unlocked();
-        self.late_answers();
-        self.host_chores();
+        self.batch_no = batch;
     }
 
     /// A void the killed process sent may still get its answer from the payment app
@@ -210,17 +269,22 @@ impl Day {
             .pending_host_work()
             .unwrap_or_else(|e| fail("pending host work", e));
         for pending in work {
-            if pending.state != LegState::AwaitingAnswer || self.rng.below(2) == 0 {
+            let late = pending.state == LegState::AwaitingAnswer && pending.kind == LegKind::Void;
+            if !late || self.rng.below(2) == 0 {
                 continue;
             }
-            let reply = self.host_reply();
+            let reply = match &self.host {
+                Some(host) => host.late_answer(&pending.request),
+                None => self.host_reply(),
+            };
             say!("try late {} @{}", pending.leg_id, self.now());
             let outcome = self
                 .terminal
                 .complete_void(pending.leg_id, reply)
                 .unwrap_or_else(|e| fail("late answer", e));
-            self.ack_outcome(&outcome, &pending.void_voucher_no);
+            self.ack_outcome(&outcome, voucher_of(&pending));
             if outcome.state.is_resolved() {
+                // Whatever it says, a second answer is ignored.
                 let reply = self.host_reply();
                 say!("try retry {} @{}", pending.leg_id, self.now());
                 let again = self
@@ -233,6 +297,7 @@ impl Day {
         }
     }
 
+    /// A random answer, for the simulated host and for repeated answers.
     fn host_reply(&mut self) -> HostReply {
         match self.rng.below(20) {
             0..=12 => HostReply::Approved {
@@ -265,25 +330,49 @@ impl Day {
         }
     }
 
+    /// Tells the simulator how to answer the next leg; the flaky host decides itself.
+    fn set_host(&mut self) {
+        let mode = match self.rng.below(20) {
+            0..=14 => SimulatorMode::Approve,
+            15 | 16 => SimulatorMode::Decline,
+            _ => SimulatorMode::Timeout,
+        };
+        self.set_mode(mode);
+    }
+
+    fn set_mode(&self, mode: SimulatorMode) {
+        if self.host.is_none() {
+            self.terminal
+                .set_simulator_mode(mode)
+                .unwrap_or_else(|e| fail("simulator mode", e));
+        }
+    }
+
     fn sale(&mut self) {
         let fen = self.rng.range(1, 500_000);
+        self.set_host();
         say!("try sale @{}", self.now());
-        let sale = self
-            .terminal
-            .record_sale(SaleRequest {
-                amount: Fen(fen).to_decimal_string(),
-                card_number: "6222021234567890123".into(),
-                card_scheme: "UnionPay".into(),
-            })
-            .unwrap_or_else(|e| fail("sale", e));
-        say!(
-            "ack sale {} {} {} {}",
-            sale.batch_no,
-            sale.voucher_no,
-            sale.amount.0,
-            self.signed_in
-        );
-        self.sales.push(sale);
+        let result = self.terminal.record_sale(SaleRequest {
+            amount: Fen(fen).to_decimal_string(),
+            card_number: "6222021234567890123".into(),
+            card_scheme: "UnionPay".into(),
+        });
+        self.set_mode(SimulatorMode::Approve);
+        match result {
+            Ok(sale) => {
+                say!(
+                    "ack sale {} {} {} {}",
+                    sale.batch_no,
+                    sale.voucher_no,
+                    sale.amount.0,
+                    self.signed_in
+                );
+                self.sales.push(sale);
+            }
+            Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined sale"),
+            Err(VoidGuardError::HostUnreachable) => say!("ack unanswered sale"),
+            Err(e) => self.refused("sale", e),
+        }
     }
 
     fn pick(&mut self) -> Option<Transaction> {
@@ -353,25 +442,12 @@ impl Day {
         say!("ack lifted");
     }
 
-    fn set_host(&self, mode: SimulatorMode) {
-        if self.simulated {
-            self.terminal
-                .set_simulator_mode(mode)
-                .unwrap_or_else(|e| fail("simulator mode", e));
-        }
-    }
-
     fn void_in_one_call(&mut self) {
         let Some(sale) = self.pick() else {
             return self.sale();
         };
         self.be_unlocked();
-        let mode = match self.rng.below(20) {
-            0..=14 => SimulatorMode::Approve,
-            15 | 16 => SimulatorMode::Decline,
-            _ => SimulatorMode::Timeout,
-        };
-        self.set_host(mode);
+        self.set_host();
         let request = self.request(&sale, PASSWORD);
         say!(
             "try void1 {} {} @{}",
@@ -380,7 +456,7 @@ impl Day {
             self.now()
         );
         let result = self.terminal.void_transaction(request);
-        self.set_host(SimulatorMode::Approve);
+        self.set_mode(SimulatorMode::Approve);
         match result {
             Ok(outcome) => self.ack_outcome(&outcome, "-"),
             Err(VoidGuardError::HostDeclined { .. }) => {
@@ -389,10 +465,12 @@ impl Day {
             Err(VoidGuardError::HostUnreachable) => {
                 say!("ack unanswered {} {} -", sale.batch_no, sale.voucher_no)
             }
-            Err(e) => self.refused(e),
+            Err(e) => self.refused("void", e),
         }
     }
 
+    /// The payment app's way: the terminal persists the void, the app takes the
+    /// request to the acquirer, and its answer is recorded by a second call.
     fn void_in_two_phases(&mut self) {
         let Some(sale) = self.pick() else {
             return self.sale();
@@ -407,23 +485,30 @@ impl Day {
         );
         let pending = match self.terminal.begin_void(request) {
             Ok(pending) => pending,
-            Err(e) => return self.refused(e),
+            Err(e) => return self.refused("begin void", e),
         };
         say!(
             "ack begun {} {} {} {}",
             pending.leg_id,
             sale.batch_no,
             sale.voucher_no,
-            pending.void_voucher_no
+            voucher_of(&pending)
         );
-        latency(&mut self.rng);
-        let reply = self.host_reply();
+        let reply = match &self.host {
+            Some(host) => host
+                .send(pending.request.clone())
+                .unwrap_or(HostReply::NoAnswer),
+            None => {
+                latency(&mut self.rng);
+                self.host_reply()
+            }
+        };
         say!("try complete {} @{}", pending.leg_id, self.now());
         let outcome = self
             .terminal
             .complete_void(pending.leg_id, reply)
             .unwrap_or_else(|e| fail("complete", e));
-        self.ack_outcome(&outcome, &pending.void_voucher_no);
+        self.ack_outcome(&outcome, voucher_of(&pending));
     }
 
     fn ack_outcome(&mut self, outcome: &VoidOutcome, void_voucher_no: &str) {
@@ -444,9 +529,9 @@ impl Day {
     }
 
     /// A refusal the merchant is shown; waiting host work is then seen to.
-    fn refused(&mut self, e: VoidGuardError) {
+    fn refused(&mut self, what: &str, e: VoidGuardError) {
         let Some(name) = refusal_name(&e) else {
-            fail("void", e);
+            fail(what, e);
         };
         say!("ack refused {name}");
         if name == "PendingHostWork" {
@@ -486,13 +571,16 @@ impl Day {
                 say!("ack wrong {failures}");
             }
             Ok(()) => panic!("a wrong password was accepted"),
-            Err(e) => self.refused(e),
+            Err(e) => self.refused("wrong password", e),
         }
     }
 
     fn settle(&mut self) {
+        self.set_host();
         say!("try settle @{}", self.now());
-        match self.terminal.settle() {
+        let result = self.terminal.settle();
+        self.set_mode(SimulatorMode::Approve);
+        match result {
             Ok(r) => {
                 say!(
                     "ack settled {} {} {} {} {}",
@@ -503,8 +591,11 @@ impl Day {
                     r.void_total.0
                 );
                 self.sales.clear();
+                self.batch_no = r.next_batch_no;
             }
-            Err(e) => self.refused(e),
+            Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined settlement"),
+            Err(VoidGuardError::HostUnreachable) => say!("ack unanswered settlement"),
+            Err(e) => self.refused("settle", e),
         }
     }
 
@@ -521,9 +612,11 @@ impl Day {
             r.still_pending,
             r.needs_manual_handling
         );
+        // A settlement confirmed by its reversal's answer closed the batch.
+        self.read_batch();
     }
 
-    /// Reversals due are retried; voids handed over for manual handling are closed
+    /// Reversals due are retried; legs handed over for manual handling are closed
     /// with the answer the acquirer gives on the phone.
     fn host_chores(&mut self) {
         self.reconcile();
@@ -535,17 +628,20 @@ impl Day {
             if pending.state != LegState::NeedsManualHandling {
                 continue;
             }
+            // The supervisor's password is the void password: a lock is waited out or
+            // lifted first.
+            self.be_unlocked();
             // What the acquirer says on the phone, recorded by the supervisor.
-            let resolution = if self.rng.below(2) == 0 {
-                Resolution::Approved {
+            let resolution = match &self.host {
+                Some(host) => host.by_phone(&pending.request),
+                None if self.rng.below(2) == 0 => Resolution::Approved {
                     rrn: self.rng.digits(12),
                     auth_code: self.rng.digits(6),
-                }
-            } else {
-                Resolution::NeverHappened
+                },
+                None => Resolution::NeverHappened,
             };
             say!("try manual {} @{}", pending.leg_id, self.now());
-            let outcome = self
+            let leg = self
                 .terminal
                 .resolve_leg(
                     pending.leg_id,
@@ -554,7 +650,45 @@ impl Day {
                     "acquirer hotline".into(),
                 )
                 .unwrap_or_else(|e| fail("manual resolution", e));
-            self.ack_outcome(&outcome, &pending.void_voucher_no);
+            self.ack_resolved(&leg);
+        }
+        self.read_batch();
+    }
+
+    /// Acknowledges a leg closed by hand as the act it was.
+    fn ack_resolved(&mut self, leg: &HostLeg) {
+        let batch = &leg.request.batch_no;
+        let voucher = voucher_of(leg);
+        let original = leg.original_voucher_no.as_deref().unwrap_or("-");
+        match (leg.state, &leg.request.detail) {
+            (LegState::Approved, LegDetail::Sale { .. }) => {
+                let sale = self
+                    .terminal
+                    .find_transaction(voucher.into())
+                    .unwrap_or_else(|e| fail("find", e))
+                    .expect("a sale approved by hand is journaled");
+                say!(
+                    "ack sale {batch} {voucher} {} {}",
+                    sale.amount.0,
+                    sale.operator_no
+                );
+                self.sales.push(sale);
+            }
+            (LegState::Approved, LegDetail::Void { .. }) => {
+                say!("ack void {batch} {original} {voucher} {}", leg.amount.0)
+            }
+            (LegState::Approved, LegDetail::Settlement { totals: t }) => {
+                say!(
+                    "ack settled {batch} {} {} {} {}",
+                    t.sale_count,
+                    t.sale_total.0,
+                    t.void_count,
+                    t.void_total.0
+                );
+                self.sales.clear();
+            }
+            (LegState::Reversed, _) => say!("ack reversed {batch} {original} {voucher}"),
+            (state, _) => panic!("a leg resolved by hand is {state:?}"),
         }
     }
 
@@ -623,39 +757,52 @@ impl Day {
     }
 }
 
+/// A leg's voucher number as the protocol writes it (`-` for a settlement).
+fn voucher_of(leg: &HostLeg) -> &str {
+    leg.voucher_no.as_deref().unwrap_or("-")
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let [_, db, key_file, seed, start_ms, host] = args.as_slice() else {
-        eprintln!("usage: crash_child <db> <key file> <seed> <start ms> <simulator|scripted>");
-        std::process::exit(2);
+    let usage = "usage: crash_child <db> <key file> <seed> <start ms> \
+                 <simulator | flaky <acquirer ledger>>";
+    let (db, key_file, seed, start_ms, host) = match args.as_slice() {
+        [_, db, key, seed, start, mode] if mode == "simulator" => (db, key, seed, start, None),
+        [_, db, key, seed, start, mode, ledger] if mode == "flaky" => {
+            (db, key, seed, start, Some(ledger))
+        }
+        _ => {
+            eprintln!("{usage}");
+            std::process::exit(2);
+        }
     };
     let seed: u64 = seed.parse().expect("seed");
     let clock = Arc::new(StepClock(AtomicI64::new(
         start_ms.parse().expect("start ms"),
     )));
-    let (host, simulated): (Option<Arc<dyn HostLink>>, bool) = match host.as_str() {
-        "simulator" => (None, true),
-        "scripted" => (
-            Some(Arc::new(FlakyHost(Mutex::new(Rng(seed ^ 0x0f0f_f0f0))))),
-            false,
-        ),
-        other => panic!("unknown host {other}"),
-    };
+    let host = host.map(|ledger| {
+        Arc::new(FlakyHost {
+            acquirer: Acquirer::open(std::path::Path::new(ledger)),
+            rng: Mutex::new(Rng(seed ^ 0x0f0f_f0f0)),
+        })
+    });
+    let link = host.clone().map(|h| h as Arc<dyn HostLink>);
     let keys = KeyFileWrapper::open_or_create(key_file).expect("key file");
     // The mark beside the key file, as the desktop keeps it: a kill between a commit
     // and the mark's update must leave a database that opens (ahead of its mark).
     let mark: Arc<dyn voidguard::RollbackMark> = Arc::new(voidguard::MarkFile::beside_key_file(
         std::path::Path::new(key_file),
     ));
-    let terminal = Terminal::open_marked(config(db), &keys, host, clock.clone(), Some(mark))
+    let terminal = Terminal::open_marked(config(db), &keys, link, clock.clone(), Some(mark))
         .unwrap_or_else(|e| fail("open", e.into()));
     say!("ready");
     let mut day = Day {
         terminal,
         clock,
         rng: Rng(seed),
-        simulated,
+        host,
         secret: voidguard::crypto::from_hex(SECRET_HEX).expect("secret"),
+        batch_no: String::new(),
         sales: Vec::new(),
         signed_in: CASHIERS[0],
     };

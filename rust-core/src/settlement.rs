@@ -84,9 +84,27 @@ pub fn apply(tx: &Transaction<'_>, ctx: &Ctx<'_>, leg: &Stored) -> Result<i64> {
             "the batch changed while its settlement was open",
         ));
     }
+    close(
+        tx,
+        ctx,
+        &totals,
+        &req.business_date,
+        &leg.public.operator_no,
+    )
+}
+
+/// Closes the open batch with its `totals`: rows settled, the next batch number, the
+/// settlement row and its audit entry. Returns the settlement's row id.
+pub(crate) fn close(
+    tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
+    totals: &journal::BatchTotals,
+    business_date: &str,
+    operator_no: &str,
+) -> Result<i64> {
+    let batch = numbering::current_batch(tx)?;
     journal::settle_batch(tx, ctx, batch)?;
     let next = numbering::advance_batch(tx, ctx)?;
-    let operator_no = &leg.public.operator_no;
     crate::store::exec(
         tx,
         "INSERT INTO settlements (batch_no, settled_at_ms, business_date, operator_no, sale_count,
@@ -95,7 +113,7 @@ pub fn apply(tx: &Transaction<'_>, ctx: &Ctx<'_>, leg: &Stored) -> Result<i64> {
         params![
             batch.get(),
             ctx.now_ms,
-            req.business_date,
+            business_date,
             operator_no,
             totals.sale_count,
             totals.sale_total.0,

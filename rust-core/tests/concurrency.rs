@@ -1,11 +1,14 @@
 //! One terminal, many callers: the app calls the core from its UI thread, background
 //! work and the payment app's callback at once. Eight threads share one `Terminal`
-//! (an `Arc`, as UniFFI hands it out) and run sales, voids, look-ups, journal pages
-//! and status reads, while one of them also settles, troubles the host now and then
-//! and closes voids handed over for manual handling. Every answer is either a result
-//! or a refusal a merchant can be shown; `Busy`, storage or internal errors never
-//! reach a caller. Afterwards the books keep their invariants and hold everything
-//! the threads were told.
+//! (an `Arc`, as UniFFI hands it out) and run sales, voids, settlements, look-ups,
+//! journal pages and status reads, while one of them also troubles the host now and
+//! then (declines, lost requests, lost answers) and closes legs handed over for
+//! manual handling. Every answer is either a result or a refusal a merchant can be
+//! shown (a declined or unanswered leg, host work pending, a sale already voided or
+//! settled), counted by act; `Busy`, storage or internal errors never reach a caller.
+//! Afterwards the books keep their invariants, hold everything the threads were
+//! told, agree with the legs of every kind and, with the payment app as host, with
+//! the acquirer's ledger leg by leg.
 //!
 //! `VOIDGUARD_CONCURRENCY_OPS` sets the operations per thread (default 500;
 //! `scripts/soak` runs 10000). `VOIDGUARD_CONCURRENCY_SEED` replays the choices.
@@ -17,11 +20,12 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::acquirer::{Acquirer, Decision};
 use common::*;
 use voidguard::{
-    Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery, KeyFileWrapper, LegKind,
-    LegState, Resolution, ReversalReason, ReversalReply, SaleRequest, SimulatorMode, Terminal,
-    Transaction, TransactionKind, VoidGuardError, VoidRequest,
+    Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery, KeyFileWrapper, LegDetail,
+    LegKind, LegState, Resolution, ReversalReason, ReversalReply, SaleRequest, SimulatorMode,
+    Terminal, Transaction, TransactionKind, VoidGuardError, VoidRequest,
 };
 
 const THREADS: u64 = 8;
@@ -32,20 +36,23 @@ fn eight_threads_on_one_terminal_never_see_busy_and_keep_the_books() {
     let files = Fixture::ready_with_config(unlimited_voids).close();
     let terminal = Arc::new(open_shared(&files, None));
     let simulator = terminal.clone();
-    eight_threads("built-in simulator", &terminal, move |mode| {
+    eight_threads("built-in simulator", &files, &terminal, None, move |mode| {
         simulator.set_simulator_mode(mode).unwrap()
     });
 }
 
 /// The same day with the payment app as the host link, as on a real terminal: each
-/// void commits its pending row, waits for the host, then commits the answer, while
-/// the other threads go on.
+/// leg commits its pending row, waits for the host, then commits the answer, while
+/// the other threads go on; the acquirer behind the app keeps its ledger.
 #[test]
 fn eight_threads_with_the_payment_app_as_host_never_see_busy_and_keep_the_books() {
     let files = Fixture::ready_with_config(unlimited_voids).close();
     let app = Arc::new(PaymentApp::new());
     let terminal = Arc::new(open_shared(&files, Some(app.clone())));
-    eight_threads("payment app", &terminal, move |mode| app.set_mode(mode));
+    let modes = app.clone();
+    eight_threads("payment app", &files, &terminal, Some(app), move |mode| {
+        modes.set_mode(mode)
+    });
 }
 
 fn open_shared(files: &ClosedFixture, host: Option<Arc<dyn HostLink>>) -> Terminal {
@@ -62,12 +69,14 @@ fn open_shared(files: &ClosedFixture, host: Option<Arc<dyn HostLink>>) -> Termin
     terminal
 }
 
-/// The acquirer's payment app: answers after a moment, and declines or does not
-/// answer while the supervising thread says so.
+/// The acquirer's payment app: answers after a moment, and declines, or loses the
+/// request or the answer, while the supervising thread says so. The acquirer behind
+/// it keeps its ledger and answers reversals from it.
 struct PaymentApp {
     /// 0 approve, 1 decline, 2 time out.
     mode: AtomicU8,
     rng: Mutex<Rng>,
+    acquirer: Acquirer,
 }
 
 impl PaymentApp {
@@ -75,6 +84,16 @@ impl PaymentApp {
         Self {
             mode: AtomicU8::new(0),
             rng: Mutex::new(Rng(0x5eed)),
+            acquirer: Acquirer::in_memory(),
+        }
+    }
+
+    /// What the acquirer says on the phone about a leg in manual handling: what it
+    /// holds (a sale or void it approved now and then reversed there and then).
+    fn by_phone(&self, request: &HostRequest, undo: bool) -> Resolution {
+        match self.acquirer.reverse(request, undo) {
+            ReversalReply::Approved { rrn, auth_code } => Resolution::Approved { rrn, auth_code },
+            ReversalReply::Reversed => Resolution::NeverHappened,
         }
     }
 
@@ -96,37 +115,38 @@ impl PaymentApp {
 }
 
 impl HostLink for PaymentApp {
-    fn send(&self, _request: HostRequest) -> Result<HostReply, HostError> {
+    fn send(&self, request: HostRequest) -> Result<HostReply, HostError> {
         let mut rng = self.moment();
-        match self.mode.load(Ordering::SeqCst) {
-            0 => Ok(HostReply::Approved {
-                rrn: rng.digits(12),
-                auth_code: rng.digits(6),
-            }),
-            1 => Ok(HostReply::Declined {
-                response_code: "05".into(),
-            }),
-            _ => Err(HostError::Timeout),
-        }
+        let decision = match self.mode.load(Ordering::SeqCst) {
+            0 => Decision::Approve,
+            1 => Decision::Decline,
+            // A timeout: the request or the answer is lost.
+            _ if rng.below(2) == 0 => Decision::Lost,
+            _ => Decision::ApproveAnswerLost,
+        };
+        self.acquirer.receive(&request, decision)
     }
 
     fn reverse(
         &self,
-        _request: HostRequest,
+        request: HostRequest,
         _reason: ReversalReason,
     ) -> Result<ReversalReply, HostError> {
-        self.moment();
+        let mut rng = self.moment();
         match self.mode.load(Ordering::SeqCst) {
             2 => Err(HostError::Timeout),
-            _ => Ok(ReversalReply::Reversed),
+            _ => Ok(self.acquirer.reverse(&request, rng.below(2) == 0)),
         }
     }
 }
 
-/// Eight threads on `terminal`; `set_host` makes the host approve, decline or time out.
+/// Eight threads on `terminal`; `set_host` makes the host approve, decline or time
+/// out; `app` is the payment app when it is the host.
 fn eight_threads(
     host: &str,
+    files: &ClosedFixture,
     terminal: &Arc<Terminal>,
+    app: Option<Arc<PaymentApp>>,
     set_host: impl Fn(SimulatorMode) + Send + Sync + 'static,
 ) {
     let ops = count_from_env("VOIDGUARD_CONCURRENCY_OPS", DEFAULT_OPS);
@@ -141,6 +161,7 @@ fn eight_threads(
                 supervisor: id == 0,
                 terminal: terminal.clone(),
                 set_host: set_host.clone(),
+                app: app.clone(),
                 sales: sales.clone(),
                 rng: Rng(seed ^ id.wrapping_mul(0x2545_f491_4f6c_dd1d)),
                 trouble_left: 0,
@@ -162,25 +183,40 @@ fn eight_threads(
         &all.failures[..all.failures.len().min(10)]
     );
 
-    // The host comes back: what is left is reversed or closed by hand, then the last
-    // batch is settled, and the books hold every answer the threads were given.
+    // The host comes back: what is left is reversed or confirmed, or closed by hand
+    // with what the acquirer says; then the last batch is settled, and the books hold
+    // every answer the threads were given and agree with the acquirer's.
     set_host(SimulatorMode::Approve);
     let report = terminal.reconcile().unwrap();
     assert_eq!(report.still_pending, 0, "{report:?}");
     for pending in terminal.pending_host_work().unwrap() {
         assert_eq!(pending.state, LegState::NeedsManualHandling);
-        terminal
+        let resolution = match &app {
+            Some(app) => app.by_phone(&pending.request, false),
+            None => Resolution::NeverHappened,
+        };
+        let leg = terminal
             .resolve_leg(
                 pending.leg_id,
-                Resolution::NeverHappened,
+                resolution,
                 PASSWORD.into(),
-                "acquirer: never reached the host".into(),
+                "acquirer hotline".into(),
             )
             .unwrap();
+        all.closed_by_hand(&leg);
     }
     let books = check_books(terminal);
     assert!(books.pending.is_empty(), "{:?}", books.pending);
     check_acknowledged(&books, &all.acked);
+    let check_host_legs = |books: &Books| {
+        let legs = leg_history(&files.db);
+        check_legs(books, &legs);
+        if let Some(app) = &app {
+            check_with_acquirer(&legs, &app.acquirer, true);
+        }
+        legs.len()
+    };
+    check_host_legs(&books);
 
     let open_batch = format!("{:06}", books.batch_no);
     let last = terminal.settle().unwrap();
@@ -200,11 +236,12 @@ fn eight_threads(
         in_batch(TransactionKind::Void)
     );
     assert!(terminal.verify_audit().unwrap().ok);
+    let legs = check_host_legs(&check_books(terminal));
 
     eprintln!(
-        "concurrency ({host}): {THREADS} threads × {ops} operations: sales {}, voids approved {}, \
-         settlements {}, reads {}, manual voids closed {}, refusals {:?}; journal rows {}, \
-         no Busy",
+        "concurrency ({host}): {THREADS} threads × {ops} operations: sales approved {}, \
+         voids approved {}, settlements {}, reads {}, legs closed by hand {}, refusals {:?}; \
+         journal rows {}, host legs {legs}, no Busy",
         all.acked.sales.len(),
         all.acked.voids.len(),
         all.acked.settlements.len(),
@@ -213,8 +250,8 @@ fn eight_threads(
         all.refusals,
         books.rows.len(),
     );
-    // Settling while others void is mostly refused (a void is in flight), so only
-    // the last settlement above is sure to happen.
+    // Settling while others sell and void is mostly refused (a leg is in flight),
+    // so only the last settlement above is sure to happen.
     if ops >= 100 {
         assert!(
             !all.acked.sales.is_empty() && !all.acked.voids.is_empty(),
@@ -226,7 +263,8 @@ fn eight_threads(
 #[derive(Default)]
 struct Tally {
     acked: Acknowledged,
-    refusals: BTreeMap<&'static str, u64>,
+    /// By act and refusal: `sale HostDeclined`, `settle PendingHostWork` …
+    refusals: BTreeMap<String, u64>,
     reads: u64,
     manual_closed: u64,
     failures: Vec<String>,
@@ -244,6 +282,37 @@ impl Tally {
         self.reads += other.reads;
         self.manual_closed += other.manual_closed;
         self.failures.extend(other.failures);
+    }
+
+    /// Tallies what a manual resolution closed: an approved sale or void is owed its
+    /// row, an approved settlement its closed batch; one that never happened must
+    /// leave no row.
+    fn closed_by_hand(&mut self, leg: &voidguard::HostLeg) {
+        self.manual_closed += 1;
+        let approved = leg.state == LegState::Approved;
+        let batch = leg.request.batch_no.clone();
+        let voucher = leg.voucher_no.clone().unwrap_or_default();
+        match (&leg.request.detail, approved) {
+            (LegDetail::Void { original, .. }, true) => {
+                self.acked
+                    .voids
+                    .push((batch, original.voucher_no.clone(), voucher, leg.amount))
+            }
+            (LegDetail::Sale { .. }, true) => {
+                self.acked
+                    .sales
+                    .push((batch, voucher, leg.amount, leg.operator_no.clone()))
+            }
+            (LegDetail::Settlement { totals }, true) => self.acked.settlements.push(Settled {
+                batch_no: batch,
+                sale_count: totals.sale_count,
+                sale_total: totals.sale_total,
+                void_count: totals.void_count,
+                void_total: totals.void_total,
+            }),
+            (LegDetail::Settlement { .. }, false) => {}
+            (_, false) => self.acked.declined.push((batch, voucher)),
+        }
     }
 }
 
@@ -265,6 +334,8 @@ struct Worker {
     supervisor: bool,
     terminal: Arc<Terminal>,
     set_host: Arc<dyn Fn(SimulatorMode) + Send + Sync>,
+    /// The payment app, when it is the host: the supervisor phones its acquirer.
+    app: Option<Arc<PaymentApp>>,
     /// Every sale any thread recorded, for the others to void and look up.
     sales: Arc<Mutex<Vec<Transaction>>>,
     rng: Rng,
@@ -279,7 +350,8 @@ impl Worker {
             match self.rng.below(100) {
                 0..=34 => self.sale(),
                 35..=59 => self.void(),
-                60..=69 => self.find(),
+                60 => self.settle(),
+                61..=69 => self.find(),
                 70..=84 => self.journal_page(),
                 _ => self.status(),
             }
@@ -302,37 +374,17 @@ impl Worker {
             Ok(v) => Some(v),
             Err(e) => {
                 match business_refusal(&e) {
-                    Some(name) if refusals => *self.tally.refusals.entry(name).or_default() += 1,
+                    Some(name) if refusals => {
+                        *self
+                            .tally
+                            .refusals
+                            .entry(format!("{what} {name}"))
+                            .or_default() += 1
+                    }
                     _ => self.tally.failures.push(format!("{what}: {e:?}")),
                 }
                 None
             }
-        }
-    }
-
-    /// Tallies what a manual resolution closed: an approved void or sale is owed its
-    /// row; one that never happened must leave none.
-    fn resolved(&mut self, leg: voidguard::HostLeg) {
-        let approved = leg.state == LegState::Approved;
-        let Some(voucher) = leg.voucher_no.clone() else {
-            return;
-        };
-        let batch = leg.request.batch_no.clone();
-        match (leg.kind, approved) {
-            (LegKind::Void, true) => self.tally.acked.voids.push((
-                batch,
-                leg.original_voucher_no.unwrap_or_default(),
-                voucher,
-                leg.amount,
-            )),
-            (LegKind::Sale, true) => {
-                self.tally
-                    .acked
-                    .sales
-                    .push((batch, voucher, leg.amount, leg.operator_no))
-            }
-            (_, false) => self.tally.acked.declined.push((batch, voucher)),
-            (LegKind::Settlement, true) => {}
         }
     }
 
@@ -385,6 +437,14 @@ impl Worker {
                 void.voucher_no,
                 void.amount,
             ));
+        }
+    }
+
+    /// Any thread may close the batch; with others selling it mostly waits.
+    fn settle(&mut self) {
+        let result = self.terminal.settle();
+        if let Some(report) = self.answer("settle", result, true) {
+            self.tally.acked.settlements.push(Settled::from(&report));
         }
     }
 
@@ -459,10 +519,7 @@ impl Worker {
             (self.set_host)(mode);
         }
         if self.rng.below(100) < 3 {
-            let result = self.terminal.settle();
-            if let Some(report) = self.answer("settle", result, true) {
-                self.tally.acked.settlements.push(Settled::from(&report));
-            }
+            self.settle();
         }
         let result = self.terminal.pending_host_work();
         let Some(work) = self.answer("pending host work", result, false) else {
@@ -472,14 +529,16 @@ impl Worker {
             if pending.state != LegState::NeedsManualHandling {
                 continue;
             }
-            // What the acquirer says on the phone, recorded by the supervisor.
-            let resolution = if self.rng.below(2) == 0 {
-                Resolution::Approved {
+            // What the acquirer says on the phone, recorded by the supervisor; the
+            // simulator keeps no ledger, so any answer is its word.
+            let undo = self.rng.below(3) == 0;
+            let resolution = match &self.app {
+                Some(app) => app.by_phone(&pending.request, undo),
+                None if pending.kind == LegKind::Settlement || undo => Resolution::NeverHappened,
+                None => Resolution::Approved {
                     rrn: self.rng.digits(12),
                     auth_code: self.rng.digits(6),
-                }
-            } else {
-                Resolution::NeverHappened
+                },
             };
             let result = self.terminal.resolve_leg(
                 pending.leg_id,
@@ -487,9 +546,8 @@ impl Worker {
                 PASSWORD.into(),
                 "acquirer hotline".into(),
             );
-            if let Some(leg) = self.answer("manual completion", result, false) {
-                self.tally.manual_closed += 1;
-                self.resolved(leg);
+            if let Some(leg) = self.answer("manual resolution", result, false) {
+                self.tally.closed_by_hand(&leg);
             }
         }
     }

@@ -3,6 +3,8 @@
 //! office's side of approvals.
 #![allow(dead_code)]
 
+pub mod acquirer;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -490,7 +492,8 @@ pub struct Acknowledged {
     /// (batch, original voucher, void voucher, amount)
     pub voids: Vec<(String, String, String, voidguard::Fen)>,
     pub settlements: Vec<Settled>,
-    /// (batch, void voucher) of voids the host declined: the number is spent, no row.
+    /// (batch, voucher) of sales and voids the host declined or that were reversed:
+    /// the number is spent, no row.
     pub declined: Vec<(String, String)>,
 }
 
@@ -731,7 +734,7 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
     for (batch, voucher) in &acked.declined {
         assert!(
             !by_number.contains_key(&(batch.as_str(), voucher.as_str())),
-            "declined void {voucher} of batch {batch} left a row"
+            "declined or reversed leg {voucher} of batch {batch} left a row"
         );
     }
 }
@@ -865,5 +868,253 @@ impl HostLink for ScriptedHost {
             .unwrap()
             .pop_front()
             .expect("a reversal sent more often than scripted")
+    }
+}
+
+/// One host leg as the file holds it, resolved or not.
+#[derive(Debug, Clone)]
+pub struct LegRecord {
+    pub leg_id: i64,
+    pub state: String,
+    pub request: voidguard::HostRequest,
+    /// The journal row (or settlement row) an approval produced.
+    pub result_id: Option<i64>,
+}
+
+impl LegRecord {
+    pub fn kind(&self) -> voidguard::LegKind {
+        self.request.kind()
+    }
+
+    pub fn approved(&self) -> bool {
+        self.state == "approved"
+    }
+
+    pub fn resolved(&self) -> bool {
+        matches!(self.state.as_str(), "approved" | "declined" | "reversed")
+    }
+}
+
+/// Every host leg in the terminal's database `db`, oldest first (read beside the open
+/// terminal: the public API lists only the open ones).
+pub fn leg_history(db: &std::path::Path) -> Vec<LegRecord> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, state, request, result_id FROM host_legs ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok(LegRecord {
+            leg_id: r.get(0)?,
+            state: r.get(1)?,
+            request: serde_json::from_str(&r.get::<_, String>(2)?).unwrap(),
+            result_id: r.get(3)?,
+        })
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// Holds the journal to the host legs of every kind: a sale's or void's voucher is a
+/// row exactly when its leg was approved (the row the leg names, with the leg's
+/// amount, operator and sale); no two legs share a voucher; every row was made by
+/// its approved leg; every closed batch was closed by exactly one approved
+/// settlement leg whose totals are the batch's, and no batch still open by any.
+pub fn check_legs(books: &Books, legs: &[LegRecord]) {
+    use std::collections::{HashMap, HashSet};
+    use voidguard::{LegDetail, TransactionKind as Kind};
+
+    let by_number: HashMap<(&str, &str), &Transaction> = books
+        .rows
+        .iter()
+        .map(|r| ((r.batch_no.as_str(), r.voucher_no.as_str()), r))
+        .collect();
+    let mut vouchers = HashSet::new();
+    let mut made = HashSet::new();
+    let mut closed_by: HashMap<u32, i64> = HashMap::new();
+    for leg in legs {
+        let what = format!("{:?} leg {} ({})", leg.kind(), leg.leg_id, leg.state);
+        let batch = leg.request.batch_no.as_str();
+        let (voucher, kind, original) = match &leg.request.detail {
+            LegDetail::Sale { voucher_no, .. } => (voucher_no, Kind::Sale, None),
+            LegDetail::Void {
+                voucher_no,
+                original,
+            } => (voucher_no, Kind::Void, Some(&original.voucher_no)),
+            LegDetail::Settlement { totals } => {
+                if leg.approved() {
+                    let number: u32 = batch.parse().unwrap();
+                    assert!(
+                        number < books.batch_no,
+                        "{what}: batch {batch} is still open"
+                    );
+                    let earlier = closed_by.insert(number, leg.leg_id);
+                    assert_eq!(earlier, None, "{what}: batch {batch} was closed twice");
+                    let in_batch = |k| {
+                        books
+                            .rows
+                            .iter()
+                            .filter(|r| r.batch_no == batch && r.kind == k)
+                            .fold((0u32, 0i64), |(n, sum), r| (n + 1, sum + r.amount.0))
+                    };
+                    assert_eq!(
+                        (in_batch(Kind::Sale), in_batch(Kind::Void)),
+                        (
+                            (totals.sale_count, totals.sale_total.0),
+                            (totals.void_count, totals.void_total.0)
+                        ),
+                        "{what}: the totals sent are the batch's"
+                    );
+                }
+                continue;
+            }
+        };
+        assert!(
+            vouchers.insert((batch.to_owned(), voucher.clone())),
+            "{what}: voucher {voucher} of batch {batch} was taken by two legs"
+        );
+        let row = by_number.get(&(batch, voucher.as_str()));
+        match (leg.approved(), row) {
+            (true, Some(row)) => {
+                assert_eq!(Some(row.id), leg.result_id, "{what}: the row it made");
+                assert_eq!(
+                    (row.kind, row.amount, &row.operator_no),
+                    (kind, leg.request.amount, &leg.request.operator_no),
+                    "{what}"
+                );
+                assert_eq!(row.original_voucher_no.as_ref(), original, "{what}");
+                made.insert(row.id);
+            }
+            (true, None) => panic!("{what}: approved, yet voucher {voucher} is no row"),
+            (false, Some(_)) => panic!("{what}: not approved, yet voucher {voucher} is a row"),
+            (false, None) => {}
+        }
+    }
+    for row in &books.rows {
+        assert!(
+            made.contains(&row.id),
+            "{:?} {} of batch {} was made by no approved leg",
+            row.kind,
+            row.voucher_no,
+            row.batch_no
+        );
+    }
+    for batch in 1..books.batch_no {
+        assert!(
+            closed_by.contains_key(&batch),
+            "batch {batch} is closed without an approved settlement"
+        );
+    }
+}
+
+/// Holds the terminal's legs to the acquirer's ledger, transaction by transaction:
+/// the acquirer received nothing the terminal had not persisted first; a sale or
+/// void approved here was approved there with the same numbers, a declined one was
+/// declined there, a reversed one stands nowhere; a batch closed here was settled
+/// there with the same totals, and a batch the acquirer settled is closed here (or
+/// its settlement leg is still open); what the acquirer approved has its leg approved
+/// or still open here; and at the acquirer too no sale is voided twice, nor a sale
+/// voided that it does not hold. With `reconciled`, still open means in manual
+/// handling.
+pub fn check_with_acquirer(legs: &[LegRecord], acquirer: &acquirer::Acquirer, reconciled: bool) {
+    use acquirer::{Key, Standing};
+    use std::collections::HashMap;
+
+    let ledger = acquirer.ledger();
+    let mut legs_of: HashMap<Key, Vec<&LegRecord>> = HashMap::new();
+    for leg in legs {
+        legs_of.entry(Key::of(&leg.request)).or_default().push(leg);
+    }
+    for (key, amount) in acquirer.received() {
+        let legs = legs_of
+            .get(&key)
+            .unwrap_or_else(|| panic!("the acquirer received {key:?}, which no leg persisted"));
+        assert!(
+            legs.iter().any(|l| l.request.amount == amount),
+            "the acquirer received {key:?} for {amount:?}, no leg of it was"
+        );
+    }
+    for leg in legs {
+        let key = Key::of(&leg.request);
+        let what = format!("{key:?}, leg {} ({})", leg.leg_id, leg.state);
+        let standing = ledger.get(&key);
+        let open_ok = !reconciled || leg.state == "manual";
+        match (leg.state.as_str(), standing) {
+            ("approved", Some(Standing::Approved { amount, .. })) => {
+                assert_eq!(*amount, leg.request.amount, "{what}")
+            }
+            ("approved", other) => panic!("{what} is approved here, at the acquirer {other:?}"),
+            ("declined", Some(Standing::Approved { .. }))
+                if key.kind() == voidguard::LegKind::Settlement =>
+            {
+                // A settlement declined here may have been asked for again and
+                // approved then: that later leg is checked on its own.
+                assert!(
+                    legs_of[&key].iter().any(|l| l.leg_id > leg.leg_id),
+                    "{what}: declined here, settled at the acquirer"
+                );
+            }
+            ("declined", other) => {
+                assert_eq!(other, Some(&Standing::Declined), "{what}: declined here")
+            }
+            ("reversed", Some(Standing::Approved { .. }))
+                if key.kind() == voidguard::LegKind::Settlement =>
+            {
+                assert!(
+                    legs_of[&key].iter().any(|l| l.leg_id > leg.leg_id),
+                    "{what}: reversed here, settled at the acquirer"
+                );
+            }
+            ("reversed", other) => assert!(
+                !matches!(other, Some(Standing::Approved { .. })),
+                "{what}: reversed here, {other:?} at the acquirer"
+            ),
+            (_, _) => assert!(open_ok, "{what} is left without an outcome"),
+        }
+    }
+    let mut voids_of: HashMap<(String, String), u32> = HashMap::new();
+    for (key, standing) in &ledger {
+        let Standing::Approved {
+            original_voucher_no,
+            amount,
+            totals,
+            ..
+        } = standing
+        else {
+            continue;
+        };
+        let legs = &legs_of[key];
+        assert!(
+            legs.iter()
+                .any(|l| l.approved() || (!l.resolved() && (!reconciled || l.state == "manual"))),
+            "the acquirer approved {key:?}; here its legs are {:?}",
+            legs.iter().map(|l| &l.state).collect::<Vec<_>>()
+        );
+        if let (Key::Settlement { .. }, Some(totals)) = (key, totals) {
+            for leg in legs.iter().filter(|l| l.approved()) {
+                let voidguard::LegDetail::Settlement { totals: sent } = &leg.request.detail else {
+                    unreachable!()
+                };
+                assert_eq!(sent, totals, "{key:?}: the totals settled at the acquirer");
+            }
+        }
+        if let Key::Void { batch_no, .. } = key {
+            let original = original_voucher_no.clone().unwrap();
+            let sale = Key::Sale {
+                batch_no: batch_no.clone(),
+                voucher_no: original.clone(),
+            };
+            match ledger.get(&sale) {
+                Some(Standing::Approved { amount: sold, .. }) => {
+                    assert_eq!(sold, amount, "{key:?} voids its sale's amount")
+                }
+                other => panic!("the acquirer voided {sale:?}, which stands {other:?} there"),
+            }
+            let n = voids_of.entry((batch_no.clone(), original)).or_default();
+            *n += 1;
+            assert_eq!(*n, 1, "the acquirer voided {sale:?} twice");
+        }
     }
 }
