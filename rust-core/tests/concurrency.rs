@@ -210,7 +210,7 @@ fn eight_threads(
     check_acknowledged(&books, &all.acked);
     let check_host_legs = |books: &Books| {
         let legs = leg_history(&files.db);
-        check_legs(books, &legs);
+        check_legs(books, &legs, &legless(&files.db));
         if let Some(app) = &app {
             check_with_acquirer(&legs, &app.acquirer, true);
         }

@@ -588,7 +588,7 @@ impl Ledger {
         let books = check_books(&terminal);
         check_acknowledged(&books, &self.acked);
         let legs = leg_history(&files.db);
-        check_legs(&books, &legs);
+        check_legs(&books, &legs, &legless(&files.db));
         if let Some(acquirer) = &acquirer {
             check_with_acquirer(&legs, acquirer, false);
         }
@@ -659,7 +659,7 @@ impl Ledger {
 
         let after = check_books(terminal);
         let legs = leg_history(db);
-        check_legs(&after, &legs);
+        check_legs(&after, &legs, &legless(db));
         if let Some(acquirer) = acquirer {
             check_with_acquirer(&legs, acquirer, true);
         }

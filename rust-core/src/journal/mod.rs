@@ -177,11 +177,15 @@ pub fn by_voucher(
         .optional()?)
 }
 
-/// Rows of a voucher number in closed batches. Every closed batch has its settlement
-/// row, so the journal is probed once per batch through `journal_voucher` (batch,
-/// voucher): no index on the voucher alone, which every sale and void would write.
-const EARLIER_BATCHES: &str =
-    select!("WHERE j.voucher_no = ?1 AND j.batch_no IN (SELECT batch_no FROM settlements)");
+/// Rows of a voucher number in any batch: every closed batch has its settlement row
+/// and the open one is the counters', so the journal is probed once per batch through
+/// `journal_voucher` (batch, voucher): no index on the voucher alone, which every sale
+/// and void would write. (The open batch is read from the file, not from the caller's
+/// cached number, which may lag a settlement another thread just committed.)
+const EARLIER_BATCHES: &str = concat!(
+    select!("WHERE j.voucher_no = ?1 AND j.batch_no IN "),
+    "(SELECT batch_no FROM settlements UNION ALL SELECT batch_no FROM counters)"
+);
 
 /// The batch numbers a voucher-only search probes: every closed one and the open one.
 pub const EVERY_BATCH: &str =
