@@ -5,6 +5,7 @@ import android.content.ComponentName
 import android.content.pm.PackageManager
 import android.os.Build
 import dev.voidguard.app.flow.HostChoice
+import dev.voidguard.app.flow.Leftovers
 import dev.voidguard.app.flow.PaymentAppExchange
 import dev.voidguard.app.flow.PaymentAppProtocol
 import dev.voidguard.app.flow.Settings
@@ -90,6 +91,9 @@ class VoidGuardApp : Application() {
         val mark = NoBackupMark(File(noBackupFilesDir, "$databaseName.mark"))
         val terminal = Terminal.open(config, KeystoreKeyWrapper(strongBox), host, mark)
         if (host == null) terminal.setSimulatorMode(settings.simulatorMode)
+        // After whatever asked for the terminal, on the same thread: what the last run
+        // left with the host is reversed or confirmed first.
+        core.execute { Leftovers.reconcileAtStart(terminal) }
         return Opened(terminal, host, config.voidReasons)
     }
 
