@@ -14,7 +14,8 @@ pub enum CliError {
     /// The core refused or failed.
     Core(VoidGuardError),
     /// The host declined an online act of this kind, or its answer was lost
-    /// (`HostDeclined`, `HostUnreachable`): the message says what became of the act.
+    /// (`HostDeclined`, `HostUnreachable`, `HostReversed`): the message says what
+    /// became of the act.
     Host {
         kind: LegKind,
         error: VoidGuardError,
@@ -139,7 +140,9 @@ impl CliError {
     pub fn of_leg(self, kind: LegKind) -> Self {
         match self {
             Self::Core(
-                error @ (VoidGuardError::HostDeclined { .. } | VoidGuardError::HostUnreachable),
+                error @ (VoidGuardError::HostDeclined { .. }
+                | VoidGuardError::HostUnreachable
+                | VoidGuardError::HostReversed),
             ) => Self::Host { kind, error },
             other => other,
         }

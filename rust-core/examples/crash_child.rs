@@ -370,7 +370,9 @@ impl Day {
                 self.sales.push(sale);
             }
             Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined sale"),
-            Err(VoidGuardError::HostUnreachable) => say!("ack unanswered sale"),
+            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
+                say!("ack unanswered sale")
+            }
             Err(e) => self.refused("sale", e),
         }
     }
@@ -462,7 +464,7 @@ impl Day {
             Err(VoidGuardError::HostDeclined { .. }) => {
                 say!("ack declined {} {} -", sale.batch_no, sale.voucher_no)
             }
-            Err(VoidGuardError::HostUnreachable) => {
+            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
                 say!("ack unanswered {} {} -", sale.batch_no, sale.voucher_no)
             }
             Err(e) => self.refused("void", e),
@@ -594,7 +596,9 @@ impl Day {
                 self.batch_no = r.next_batch_no;
             }
             Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined settlement"),
-            Err(VoidGuardError::HostUnreachable) => say!("ack unanswered settlement"),
+            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
+                say!("ack unanswered settlement")
+            }
             Err(e) => self.refused("settle", e),
         }
     }

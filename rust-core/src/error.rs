@@ -109,6 +109,8 @@ pub enum VoidGuardError {
     HostDeclined { response_code: String },
     #[error("the host did not answer; it will be reversed or confirmed before the next online transaction")]
     HostUnreachable,
+    #[error("the host did not answer and the transaction was reversed: nothing happened, it may be tried again")]
+    HostReversed,
 
     // Password lifecycle.
     #[error("the password is too easy to guess")]

@@ -325,6 +325,7 @@ fn business_refusal(e: &VoidGuardError) -> Option<&'static str> {
         VoidGuardError::PendingHostWork { .. } => "PendingHostWork",
         VoidGuardError::HostDeclined { .. } => "HostDeclined",
         VoidGuardError::HostUnreachable => "HostUnreachable",
+        VoidGuardError::HostReversed => "HostReversed",
         _ => return None,
     })
 }

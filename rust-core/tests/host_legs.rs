@@ -750,7 +750,7 @@ fn a_sale_whose_answer_was_lost_is_reversed_and_leaves_no_row() {
     host.will_reverse(Ok(ReversalReply::Reversed));
     assert_eq!(
         f.terminal.record_sale(sale_request("66.00")),
-        Err(VoidGuardError::HostUnreachable)
+        Err(VoidGuardError::HostReversed)
     );
     assert!(sale_rows(&f).is_empty());
     assert!(f.terminal.pending_host_work().unwrap().is_empty());

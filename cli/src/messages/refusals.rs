@@ -267,6 +267,10 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "the host did not answer: it will be reversed or confirmed (`voidguard reconcile`)",
             "主机无应答：该交易将被冲正或确认（voidguard reconcile）",
         ),
+        E::HostReversed => s(
+            "the host did not answer and the transaction was reversed: nothing happened; try again",
+            "主机无应答，该交易已冲正：未发生任何交易，可重试",
+        ),
         E::TrivialPassword => s(
             "the password is too easy to guess (repeated digits, runs and 123456 are refused)",
             "密码过于简单（相同数字、连续数字和 123456 不可用）",
@@ -456,6 +460,27 @@ pub fn host(lang: Lang, kind: LegKind, e: &VoidGuardError) -> String {
                  or confirmed (`voidguard reconcile`); do not hand over the goods on it",
                 "主机未应答该笔消费：未记账，将被冲正或确认（voidguard reconcile）；\
                  请勿凭此笔交付商品",
+            )
+            .to_owned(),
+        (VoidGuardError::HostReversed, K::Sale) => lang
+            .pick(
+                "the host did not answer the sale and it was reversed: nothing was charged \
+                 or journaled; try the card again",
+                "主机未应答该笔消费，已冲正：未扣款、未记账，可重新刷卡",
+            )
+            .to_owned(),
+        (VoidGuardError::HostReversed, K::Void) => lang
+            .pick(
+                "the host did not answer the void and it was reversed: the sale stands; \
+                 void it again",
+                "主机未应答该笔撤销，已冲正：原消费仍有效，可重新撤销",
+            )
+            .to_owned(),
+        (VoidGuardError::HostReversed, K::Settlement) => lang
+            .pick(
+                "the host did not answer the settlement and has no such settlement: the \
+                 batch stays open; settle again",
+                "主机未应答该次结算，且无此结算：批次仍未结算，请重新结算",
             )
             .to_owned(),
         (VoidGuardError::HostUnreachable, K::Void) => lang

@@ -28,8 +28,8 @@ type Start<'s> = dyn Fn(&SqlTx<'_>, &Ctx<'_>, &dyn Fn(i64) -> bool) -> Result<Ve
 impl Terminal {
     /// A sale through the host link, keyed by the signed-in operator: journaled with
     /// the host's RRN and auth code once the host approves. A decline is
-    /// `HostDeclined`; an answer lost and not reversed is `HostUnreachable`, and the
-    /// leg stays for reconciliation.
+    /// `HostDeclined`; an answer lost and reversed at once is `HostReversed`; one lost
+    /// and not reversed is `HostUnreachable`, and the leg stays for reconciliation.
     pub fn record_sale(&self, sale: SaleRequest) -> Result<Transaction, VoidGuardError> {
         let parsed = sales::parse(
             &sale.amount,
@@ -60,8 +60,8 @@ impl Terminal {
     }
 
     /// Both phases through the configured host link. Earlier unanswered legs are
-    /// reconciled first. A lost answer is reversed at once; if that fails too the
-    /// void stays for reconciliation and `HostUnreachable` is returned.
+    /// reconciled first. A lost answer is reversed at once (`HostReversed`); if that
+    /// fails too the void stays for reconciliation and `HostUnreachable` is returned.
     pub fn void_transaction(&self, request: VoidRequest) -> Result<VoidOutcome, VoidGuardError> {
         let mut request = request;
         let result = self.transacting_operator().and_then(|operator_no| {
@@ -160,14 +160,18 @@ impl Terminal {
     }
 }
 
-/// A leg's end as the caller's answer: approved, or why not.
+/// A leg's end as the caller's answer: approved, or why not — declined, reversed at
+/// once after its answer was lost (nothing happened), or still open.
 fn approved(leg: &Stored) -> Result<(), VoidGuardError> {
     match leg.public.state {
         LegState::Approved => Ok(()),
         LegState::Declined => Err(VoidGuardError::HostDeclined {
             response_code: leg.public.response_code.clone().unwrap_or_default(),
         }),
-        _ => Err(VoidGuardError::HostUnreachable),
+        LegState::Reversed => Err(VoidGuardError::HostReversed),
+        LegState::AwaitingAnswer | LegState::AwaitingReversal | LegState::NeedsManualHandling => {
+            Err(VoidGuardError::HostUnreachable)
+        }
     }
 }
 

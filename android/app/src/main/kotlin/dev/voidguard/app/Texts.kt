@@ -63,6 +63,7 @@ object Texts {
             is VoidGuardException.LockedUntilLifted -> c.getString(R.string.refusal_locked_until_lifted)
             is VoidGuardException.HostDeclined -> c.getString(R.string.refusal_host_declined, e.responseCode)
             is VoidGuardException.HostUnreachable -> c.getString(R.string.refusal_host_unreachable)
+            is VoidGuardException.HostReversed -> c.getString(R.string.refusal_host_reversed)
             is VoidGuardException.TrivialPassword -> c.getString(R.string.refusal_trivial_password)
             is VoidGuardException.PasswordAlreadySet -> c.getString(R.string.refusal_password_already_set)
             is VoidGuardException.PasswordReused -> c.getString(R.string.refusal_password_reused)

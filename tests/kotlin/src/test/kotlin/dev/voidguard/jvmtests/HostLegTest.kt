@@ -197,7 +197,7 @@ class HostLegTest {
         TerminalFixture.ready(host = host).use { f ->
             val sale = f.sale("33.00")
             // The answer was lost; the immediate reversal succeeded, so nothing is pending.
-            assertThrows<VoidGuardException.HostUnreachable> { f.terminal.voidTransaction(voidOf(sale)) }
+            assertThrows<VoidGuardException.HostReversed> { f.terminal.voidTransaction(voidOf(sale)) }
             assertTrue(f.terminal.pendingHostWork().isEmpty())
             assertEquals(TransactionStatus.APPROVED, f.terminal.findTransaction(sale.voucherNo)?.status)
             assertEquals(1, host.reversed.size)

@@ -68,7 +68,7 @@ class SaleLegTest {
     fun `a sale whose answer was lost is reversed at once and leaves no journal row`() {
         val host = ScriptedHostLink(onSale = Answer.Timeout, onReverse = Answer.Approve)
         TerminalFixture.ready(host = host).use { f ->
-            assertThrows<VoidGuardException.HostUnreachable> { f.sale("19.90") }
+            assertThrows<VoidGuardException.HostReversed> { f.sale("19.90") }
             val (reversed, reason) = host.reversals.single()
             assertEquals(host.sent.single(), reversed, "the exact request sent is reversed")
             assertEquals(ReversalReason.NO_ANSWER, reason)
@@ -86,7 +86,7 @@ class SaleLegTest {
     fun `an answer failing its MAC check is reversed with reason A0`() {
         val host = ScriptedHostLink(onSale = Answer.BadMac)
         TerminalFixture.ready(host = host).use { f ->
-            assertThrows<VoidGuardException.HostUnreachable> { f.sale("5.00") }
+            assertThrows<VoidGuardException.HostReversed> { f.sale("5.00") }
             assertEquals(ReversalReason.MAC_ERROR, host.reversals.single().second)
             assertTrue(f.terminal.allRows().isEmpty())
         }

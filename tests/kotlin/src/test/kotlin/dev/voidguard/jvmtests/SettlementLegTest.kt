@@ -84,7 +84,7 @@ class SettlementLegTest {
         TerminalFixture.ready(host = host).use { f ->
             val sale = f.sale("12.00")
             val batch = f.terminal.status().batchNo
-            assertThrows<VoidGuardException.HostUnreachable> { f.terminal.settle() }
+            assertThrows<VoidGuardException.HostReversed> { f.terminal.settle() }
             val (asked, reason) = host.reversals.single()
             assertEquals("900000", asked.processingCode)
             assertEquals(ReversalReason.NO_ANSWER, reason)

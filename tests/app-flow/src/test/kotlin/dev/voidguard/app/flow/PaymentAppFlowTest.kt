@@ -77,7 +77,7 @@ class PaymentAppFlowTest {
         fixture().use { fx ->
             app.then(Incoming(PaymentAppProtocol.RESULT_CANCELED, emptyMap()))
             val form = sale(fx, "19.90").must<SaleFlow.State.Form>()
-            form.notice?.refusal.must<VoidGuardException.HostUnreachable>()
+            form.notice?.refusal.must<VoidGuardException.HostReversed>()
             val reversal = app.seen.last()
             assertEquals("0400", reversal.extras["msg_tp"])
             assertEquals("000000", reversal.processingCode)
