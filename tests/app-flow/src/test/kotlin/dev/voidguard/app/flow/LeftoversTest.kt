@@ -1,39 +1,18 @@
 package dev.voidguard.app.flow
 
-import dev.voidguard.app.flow.PaymentAppProtocol.Incoming
-import dev.voidguard.app.flow.PaymentAppProtocol.Outgoing
 import dev.voidguard.core.LegKind
 import dev.voidguard.core.LegState
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import java.util.concurrent.ConcurrentLinkedQueue
-import java.util.concurrent.CopyOnWriteArrayList
 
 /** What a run left with the host is reversed when the app opens its terminal again. */
 class LeftoversTest {
-    /** The payment app: each exchange takes the next scripted answer, else approves. */
-    private class App : (Outgoing) -> Incoming {
-        val seen = CopyOnWriteArrayList<Outgoing>()
-        private val script = ConcurrentLinkedQueue<Incoming>()
+    private val app = ScriptedPaymentApp()
+    private val silent = ScriptedPaymentApp.SILENT
 
-        fun then(vararg answers: Incoming) = apply { script.addAll(answers) }
-
-        override fun invoke(outgoing: Outgoing): Incoming {
-            seen += outgoing
-            return script.poll() ?: Incoming(
-                PaymentAppProtocol.RESULT_OK,
-                mapOf("rsp_cd" to "00", "refer_no" to "50%010d".format(seen.size), "auth_code" to "AU%04d".format(seen.size)),
-            )
-        }
-    }
-
-    private val app = App()
-    private val silent = Incoming(PaymentAppProtocol.RESULT_CANCELED, emptyMap())
-
-    private fun fixture(maxReversalAttempts: UInt = 3u) =
-        Fixture(PaymentAppLink(PaymentAppProtocol("dev.voidguard.app"), app), adjust = { it.copy(maxReversalAttempts = maxReversalAttempts) }).ready()
+    private fun fixture(maxReversalAttempts: UInt = 3u) = app.fixture(maxReversalAttempts)
 
     @Test
     fun `a sale whose answer and reversal were lost is reversed at the next start`() {

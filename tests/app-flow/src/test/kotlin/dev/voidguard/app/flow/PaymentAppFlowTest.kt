@@ -1,7 +1,5 @@
 package dev.voidguard.app.flow
 
-import dev.voidguard.app.flow.PaymentAppProtocol.Incoming
-import dev.voidguard.app.flow.PaymentAppProtocol.Outgoing
 import dev.voidguard.core.LegKind
 import dev.voidguard.core.LegState
 import dev.voidguard.core.TransactionStatus
@@ -10,8 +8,6 @@ import dev.voidguard.core.VoidRequest
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import java.util.concurrent.ConcurrentLinkedQueue
-import java.util.concurrent.CopyOnWriteArrayList
 
 /**
  * The sale, void, settlement and needs-attention screens against the real core, whose
@@ -19,28 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList
  * device) with a scripted app behind it instead of Intents.
  */
 class PaymentAppFlowTest {
-    /** The acquirer's payment app as a script: each exchange takes the next answer, else approves. */
-    private class ScriptedPaymentApp : (Outgoing) -> Incoming {
-        val seen = CopyOnWriteArrayList<Outgoing>()
-        private val script = ConcurrentLinkedQueue<Incoming>()
-
-        fun then(vararg answers: Incoming) = apply { script.addAll(answers) }
-
-        override fun invoke(outgoing: Outgoing): Incoming {
-            seen += outgoing
-            return script.poll() ?: approve(outgoing)
-        }
-
-        fun approve(outgoing: Outgoing): Incoming = when (outgoing.extras["msg_tp"]) {
-            PaymentAppProtocol.MSG_FINANCIAL -> ok("rsp_cd" to "00", "refer_no" to "50%010d".format(seen.size), "auth_code" to "AU%04d".format(seen.size))
-            else -> ok("rsp_cd" to "00")
-        }
-    }
-
     private val app = ScriptedPaymentApp()
 
-    private fun fixture(maxReversalAttempts: UInt = 3u) =
-        Fixture(PaymentAppLink(PaymentAppProtocol("dev.voidguard.app"), app), adjust = { it.copy(maxReversalAttempts = maxReversalAttempts) }).ready()
+    private fun fixture(maxReversalAttempts: UInt = 3u) = app.fixture(maxReversalAttempts)
 
     private fun sale(fx: Fixture, amount: String) = SaleFlow(fx.terminal, viaPaymentApp = true).on(SaleFlow.Event.Submit(amount, FULL_PAN, "UnionPay"))
 
@@ -75,7 +52,7 @@ class PaymentAppFlowTest {
     @Test
     fun `a sale the app returns no answer for is reversed with reason 98 and journals nothing`() {
         fixture().use { fx ->
-            app.then(Incoming(PaymentAppProtocol.RESULT_CANCELED, emptyMap()))
+            app.then(ScriptedPaymentApp.SILENT)
             val form = sale(fx, "19.90").must<SaleFlow.State.Form>()
             form.notice?.refusal.must<VoidGuardException.HostReversed>()
             val reversal = app.seen.last()
@@ -130,7 +107,7 @@ class PaymentAppFlowTest {
             sale(fx, "5.00").must<SaleFlow.State.Recorded>()
             val flow = SettlementFlow(fx.terminal)
             val batch = flow.on(SettlementFlow.Event.Load).must<SettlementFlow.State.Ready>().status.batchNo
-            app.then(Incoming(PaymentAppProtocol.RESULT_CANCELED, emptyMap()), ok("rsp_cd" to "00"))
+            app.then(ScriptedPaymentApp.SILENT, ok("rsp_cd" to "00"))
             val settled = flow.on(SettlementFlow.Event.Settle).must<SettlementFlow.State.Settled>()
             assertEquals(batch, settled.report.batchNo)
             assertEquals(listOf("900000", "900000"), app.seen.takeLast(2).map { it.processingCode })
@@ -140,7 +117,7 @@ class PaymentAppFlowTest {
     @Test
     fun `a sale whose reversal keeps failing is resolved on the needs-attention screen and journaled`() {
         fixture(maxReversalAttempts = 1u).use { fx ->
-            app.then(Incoming(PaymentAppProtocol.RESULT_CANCELED, emptyMap()), ok("rsp_cd" to "96"))
+            app.then(ScriptedPaymentApp.SILENT, ok("rsp_cd" to "96"))
             sale(fx, "66.60").must<SaleFlow.State.Form>().notice?.refusal.must<VoidGuardException.HostUnreachable>()
 
             val flow = AttentionFlow(fx.terminal)
@@ -167,4 +144,4 @@ class PaymentAppFlowTest {
     }
 }
 
-private fun ok(vararg extras: Pair<String, String>) = Incoming(PaymentAppProtocol.RESULT_OK, mapOf(*extras))
+private fun ok(vararg extras: Pair<String, String>) = ScriptedPaymentApp.ok(*extras)
