@@ -634,3 +634,28 @@ fn the_triggers_refuse_edits_that_no_rule_makes() {
         1
     );
 }
+
+/// The rows a void depends on are checked again before the next write whenever
+/// another connection committed to the file while the terminal had it open.
+#[test]
+fn an_edit_committed_by_another_connection_while_open_is_caught_at_the_next_write() {
+    let f = Fixture::ready();
+    let sale = f.sale("12.34");
+    f.sale("1.00");
+    let other = Connection::open(&f.db).unwrap();
+    other
+        .execute(
+            "UPDATE counters SET next_voucher_no = next_voucher_no + 5",
+            [],
+        )
+        .unwrap();
+    drop(other);
+    assert_eq!(
+        f.terminal.void_transaction(void_of(&sale)).map(drop),
+        Err(VoidGuardError::TamperedRow {
+            table: "counters".into(),
+            row_id: 1,
+            problem: AuditProblem::RowAltered
+        })
+    );
+}

@@ -12,7 +12,7 @@ mod security;
 mod setup;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction};
@@ -61,6 +61,9 @@ pub struct Terminal {
     /// The open batch number, cached: only this terminal can change it (the file is
     /// locked to it), and finding a voucher is the journal's hottest read.
     open_batch: AtomicU32,
+    /// The file's data version when the rows a void depends on were last checked
+    /// before a write (`i64::MIN`: not yet).
+    checked_version: AtomicI64,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -204,6 +207,7 @@ impl Terminal {
             signed_in: Mutex::new(None),
             claimed: Mutex::new(std::collections::BTreeSet::new()),
             open_batch,
+            checked_version: AtomicI64::new(i64::MIN),
         };
         Ok(terminal)
     }
@@ -302,10 +306,18 @@ impl Terminal {
             let mut conn = self.lock();
             let ctx = self.ctx(self.clock.now_ms());
             let tx = store::write(&mut conn).map_err(VoidGuardError::from)?;
-            if let Some(refusal) = integrity::before_write(&tx, &self.keys)? {
-                drop(tx);
-                self.refuse_from_now(&refusal);
-                return Err(refusal);
+            // The rows a void depends on were checked before this connection's last
+            // write and only this connection has written since (the file is locked
+            // to it): unless another connection committed meanwhile, they stand as
+            // checked. One that did bumps the data version, and the check runs.
+            let version = store::data_version(&tx)?;
+            if self.checked_version.load(Ordering::SeqCst) != version {
+                if let Some(refusal) = integrity::before_write(&tx, &self.keys)? {
+                    drop(tx);
+                    self.refuse_from_now(&refusal);
+                    return Err(refusal);
+                }
+                self.checked_version.store(version, Ordering::SeqCst);
             }
             let binding = self.bind_mark.load(Ordering::SeqCst);
             if binding {
