@@ -418,10 +418,15 @@ pub fn public_head(conn: &Connection, key: &SecretKey) -> Result<AuditHead> {
     })
 }
 
-/// Replaces the head's state digest (after a change of a row a void depends on).
-pub(crate) fn set_state(tx: &Transaction<'_>, key: &SecretKey, state: &[u8]) -> Result<()> {
+/// Changes the head's state digest (after a change of a row a void depends on) with
+/// `update`, which gets the state as it stands.
+pub(crate) fn update_state(
+    tx: &Transaction<'_>,
+    key: &SecretKey,
+    update: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+) -> Result<()> {
     let mut head = current_head(tx, key)?;
-    head.state = state.to_vec();
+    head.state = update(&head.state)?;
     write_head(tx, key, &head)
 }
 

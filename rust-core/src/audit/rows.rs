@@ -222,7 +222,19 @@ pub fn cover(
     )?;
     crate::store::exec(tx, table.set_seq(), params![super::seq_sql(seq), row_id])?;
     if table.is_critical() {
-        super::set_state(tx, key, &encode_state(&critical_rows(tx)?))?;
+        super::update_state(tx, key, |state| match (table, decode_state(state)) {
+            // Every row of the other critical tables is listed: this one's entry is
+            // the only change, with no need to read them all again.
+            (Table::VoidLimits, _) | (_, None) => Ok(encode_state(&critical_rows(tx)?)),
+            (_, Some(mut listed)) => {
+                listed.insert((table, row_id), seq);
+                let rows: Vec<_> = listed
+                    .into_iter()
+                    .map(|((t, id), s)| (t, id, Some(s)))
+                    .collect();
+                Ok(encode_state(&rows))
+            }
+        })?;
     }
     Ok(seq)
 }
