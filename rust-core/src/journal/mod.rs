@@ -81,6 +81,13 @@ pub struct NewEntry {
 }
 
 /// The row query with a tail, as one literal so statements can be cached.
+/// Every batch number: each closed one (its settlement row) and the open one.
+macro_rules! every_batch {
+    () => {
+        "(SELECT batch_no FROM settlements UNION ALL SELECT batch_no FROM counters)"
+    };
+}
+
 macro_rules! select {
     ($tail:literal) => {
         concat!(
@@ -184,12 +191,11 @@ pub fn by_voucher(
 /// cached number, which may lag a settlement another thread just committed.)
 const EARLIER_BATCHES: &str = concat!(
     select!("WHERE j.voucher_no = ?1 AND j.batch_no IN "),
-    "(SELECT batch_no FROM settlements UNION ALL SELECT batch_no FROM counters)"
+    every_batch!()
 );
 
 /// The batch numbers a voucher-only search probes: every closed one and the open one.
-pub const EVERY_BATCH: &str =
-    "(SELECT batch_no FROM settlements UNION ALL SELECT batch_no FROM counters)";
+pub const EVERY_BATCH: &str = every_batch!();
 
 /// The void that cancelled sale `original_id`, if any.
 pub fn void_of(conn: &Connection, original_id: i64) -> Result<Option<Transaction>> {

@@ -90,6 +90,36 @@ pub fn take_voucher(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> Result<VoucherNo> {
     Ok(voucher)
 }
 
+/// The day whose void totals the counters row runs, with its count and amount
+/// (`void_flow::limits` keeps the rules; the row is this module's).
+pub fn running_void_totals(conn: &Connection) -> Result<Option<(String, u32, i64)>> {
+    let row: (Option<String>, Option<u32>, Option<i64>) = crate::store::row(
+        conn,
+        "SELECT void_day, void_count, void_amount_fen FROM counters WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    match row {
+        (None, None, None) => Ok(None),
+        (Some(day), Some(count), Some(amount)) => Ok(Some((day, count, amount))),
+        _ => Err(Error::Corrupt("void totals")),
+    }
+}
+
+pub fn set_running_void_totals(
+    tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
+    (day, count, amount): (&str, u32, i64),
+) -> Result<()> {
+    crate::store::exec(
+        tx,
+        "UPDATE counters SET void_day = ?1, void_count = ?2, void_amount_fen = ?3 WHERE id = 1",
+        params![day, count, amount],
+    )?;
+    ctx.cover(tx, Table::Counters, 1)?;
+    Ok(())
+}
+
 /// Closes the batch number in use and opens the next.
 pub fn advance_batch(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> Result<BatchNo> {
     let next = current_batch(tx)?.next();

@@ -12,6 +12,7 @@ use crate::audit::rows::Table;
 use crate::context::Ctx;
 use crate::dates::BusinessDate;
 use crate::error::{Error, Result, VoidGuardError};
+use crate::journal::numbering;
 use crate::money::Fen;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,26 +23,17 @@ pub struct Used {
 
 /// The day the counters row is running, and its totals.
 fn running(conn: &Connection) -> Result<Option<(BusinessDate, Used)>> {
-    let row: (Option<String>, Option<u32>, Option<i64>) = crate::store::row(
-        conn,
-        "SELECT void_day, void_count, void_amount_fen FROM counters WHERE id = 1",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    match row {
-        (None, None, None) => Ok(None),
-        (Some(day), Some(count), Some(amount)) => {
-            let day = BusinessDate::from_iso(&day).ok_or(Error::Corrupt("void day"))?;
-            Ok(Some((
-                day,
-                Used {
-                    count,
-                    amount: Fen(amount),
-                },
-            )))
-        }
-        _ => Err(Error::Corrupt("void totals")),
-    }
+    let Some((day, count, amount)) = numbering::running_void_totals(conn)? else {
+        return Ok(None);
+    };
+    let day = BusinessDate::from_iso(&day).ok_or(Error::Corrupt("void day"))?;
+    Ok(Some((
+        day,
+        Used {
+            count,
+            amount: Fen(amount),
+        },
+    )))
 }
 
 fn kept(conn: &Connection, day: BusinessDate) -> Result<Used> {
@@ -82,13 +74,7 @@ pub fn check(used: Used, amount: Fen, count_limit: u32, amount_limit: Fen) -> Re
 }
 
 fn set_running(tx: &Transaction<'_>, ctx: &Ctx<'_>, day: BusinessDate, used: Used) -> Result<()> {
-    crate::store::exec(
-        tx,
-        "UPDATE counters SET void_day = ?1, void_count = ?2, void_amount_fen = ?3 WHERE id = 1",
-        params![day.iso(), used.count, used.amount.0],
-    )?;
-    ctx.cover(tx, Table::Counters, 1)?;
-    Ok(())
+    numbering::set_running_void_totals(tx, ctx, (&day.iso(), used.count, used.amount.0))
 }
 
 fn keep(tx: &Transaction<'_>, ctx: &Ctx<'_>, day: BusinessDate, used: Used) -> Result<()> {
