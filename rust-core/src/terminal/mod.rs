@@ -74,6 +74,19 @@ impl std::fmt::Debug for Terminal {
     }
 }
 
+/// The F39 code a reversal is sent with (98, 96, A0, 06), from the core's one table,
+/// for a host link that writes its own messages.
+#[uniffi::export]
+pub fn reversal_reason_code(reason: crate::host::ReversalReason) -> String {
+    reason.code().to_owned()
+}
+
+/// The processing code of a kind of online act, from the core's one table.
+#[uniffi::export]
+pub fn processing_code(kind: crate::host::LegKind) -> String {
+    kind.processing_code().to_owned()
+}
+
 /// The defaults a merchant terminal ships with, for the database at `db_path`.
 #[uniffi::export]
 pub fn default_config(db_path: String) -> TerminalConfig {

@@ -4,8 +4,11 @@ import dev.voidguard.core.HostException
 import dev.voidguard.core.HostReply
 import dev.voidguard.core.HostRequest
 import dev.voidguard.core.LegDetail
+import dev.voidguard.core.LegKind
 import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.ReversalReply
+import dev.voidguard.core.processingCode
+import dev.voidguard.core.reversalReasonCode
 
 /**
  * How VoidGuard talks to the acquirer's payment app on the terminal (DESIGN §2, "Host
@@ -161,12 +164,12 @@ class PaymentAppProtocol(
 
     /** The extras every request carries, then the kind's own [extra]. */
     private fun outgoing(messageType: String, r: HostRequest, orderNo: String, extra: Map<String, String>): Outgoing {
-        val expected = when (r.detail) {
-            is LegDetail.Sale -> SALE
-            is LegDetail.Void -> VOID
-            is LegDetail.Settlement -> SETTLE
+        val kind = when (r.detail) {
+            is LegDetail.Sale -> LegKind.SALE
+            is LegDetail.Void -> LegKind.VOID
+            is LegDetail.Settlement -> LegKind.SETTLEMENT
         }
-        require(r.processingCode == expected) { "the core asked for ${r.processingCode} with a ${r.detail::class.simpleName}" }
+        require(r.processingCode == processingCode(kind)) { "the core asked for ${r.processingCode} with a ${r.detail::class.simpleName}" }
         val extras = mapOf(
             keys.messageType to messageType,
             keys.payType to PAY_TYPE_BANK_CARD,
@@ -218,10 +221,6 @@ class PaymentAppProtocol(
     }
 
     companion object {
-        const val SALE = "000000"
-        const val VOID = "200000"
-        const val SETTLE = "900000"
-
         const val MSG_FINANCIAL = "0200"
         const val MSG_REVERSAL = "0400"
         const val MSG_SETTLEMENT = "0500"
@@ -239,13 +238,8 @@ class PaymentAppProtocol(
         const val DEFAULT_PACKAGE = "com.lkl.cloudpos.payment"
         const val DEFAULT_ACTIVITY = "com.lkl.cloudpos.payment.activity.MainMenuActivity"
 
-        /** The F39 reason code a reversal carries (UnionPay terminal specification). */
-        fun reasonCode(reason: ReversalReason): String = when (reason) {
-            ReversalReason.NO_ANSWER -> "98"
-            ReversalReason.TERMINAL_FAULT -> "96"
-            ReversalReason.MAC_ERROR -> "A0"
-            ReversalReason.OTHER -> "06"
-        }
+        /** The F39 reason code a reversal carries (UnionPay terminal specification), from the core's table. */
+        fun reasonCode(reason: ReversalReason): String = reversalReasonCode(reason)
 
         /** Amount as ISO 8583 field 4: twelve digits of minor units. */
         fun field4(fen: Long): String {
