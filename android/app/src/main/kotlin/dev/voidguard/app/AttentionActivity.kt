@@ -1,6 +1,5 @@
 package dev.voidguard.app
 
-import android.content.Intent
 import android.os.Bundle
 import android.view.View
 import dev.voidguard.app.flow.AttentionFlow
@@ -11,7 +10,6 @@ import dev.voidguard.core.HostLeg
 import dev.voidguard.core.LegDetail
 import dev.voidguard.core.LegKind
 import dev.voidguard.core.LegState
-import dev.voidguard.core.RequestKind
 import dev.voidguard.core.Role
 
 /**
@@ -37,12 +35,7 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
     override fun render(state: State) {
         when (state) {
             State.Exit -> return finish()
-            State.LiftRestriction -> {
-                startActivity(
-                    Intent(this, RequestsActivity::class.java).putExtra(RequestsActivity.EXTRA_FOCUS, RequestKind.LIFT_RESTRICTION.name),
-                )
-                return finish()
-            }
+            State.LiftRestriction -> return RequestsActivity.openLiftInstead(this)
             else -> show { draw(state) }
         }
     }

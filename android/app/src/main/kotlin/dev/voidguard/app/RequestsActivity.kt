@@ -1,5 +1,7 @@
 package dev.voidguard.app
 
+import android.app.Activity
+import android.content.Intent
 import android.os.Bundle
 import dev.voidguard.app.flow.RequestsFlow
 import dev.voidguard.app.flow.RequestsFlow.Event
@@ -145,5 +147,13 @@ class RequestsActivity : ScreenActivity() {
 
     companion object {
         const val EXTRA_FOCUS = "dev.voidguard.app.extra.REQUEST_KIND"
+
+        /** Opens the requests screen on a lift (解除限制) in place of [from], which closes. */
+        fun openLiftInstead(from: Activity) {
+            from.startActivity(
+                Intent(from, RequestsActivity::class.java).putExtra(EXTRA_FOCUS, RequestKind.LIFT_RESTRICTION.name),
+            )
+            from.finish()
+        }
     }
 }

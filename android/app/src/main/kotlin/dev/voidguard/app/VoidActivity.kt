@@ -6,7 +6,6 @@ import dev.voidguard.app.flow.Money
 import dev.voidguard.app.flow.VoidFlow
 import dev.voidguard.app.flow.VoidFlow.Event
 import dev.voidguard.app.flow.VoidFlow.State
-import dev.voidguard.core.RequestKind
 import dev.voidguard.core.Role
 import dev.voidguard.core.Transaction
 
@@ -33,12 +32,7 @@ class VoidActivity : FlowActivity<VoidFlow, Event, State>() {
     override fun render(state: State) {
         when (state) {
             State.Exit -> return finish()
-            State.LiftRestriction -> {
-                startActivity(
-                    Intent(this, RequestsActivity::class.java).putExtra(RequestsActivity.EXTRA_FOCUS, RequestKind.LIFT_RESTRICTION.name),
-                )
-                return finish()
-            }
+            State.LiftRestriction -> return RequestsActivity.openLiftInstead(this)
             State.NeedsAttention -> {
                 startActivity(Intent(this, AttentionActivity::class.java))
                 return finish()
