@@ -18,7 +18,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Binds a row just written to the audit chain (see `audit::rows`).
-    pub fn cover(&self, tx: &Transaction<'_>, table: Table, row_id: i64) -> Result<u64> {
+    pub fn cover(&self, tx: &Transaction<'_>, table: Table, row_id: i64) -> Result<()> {
         rows::cover(tx, &self.keys.audit, self.now_ms, table, row_id)
     }
 

@@ -105,32 +105,34 @@ impl MacKey {
     /// building the framed buffer.
     pub fn framed(&self, fields: &[&[u8]]) -> [u8; 32] {
         let mut mac = self.0.clone();
-        for f in fields {
-            mac.update(&(f.len() as u64).to_be_bytes());
-            mac.update(f);
-        }
+        // One update over the framed bytes: the same MAC as field by field, at a
+        // fraction of the calls (the audit chain MACs a few entries per void).
+        mac.update(&framed(fields));
         mac.finalize().into_bytes().into()
     }
 }
 
-/// SHA-256 over length-prefixed fields, fed one at a time (a row's columns).
-pub struct FramedHash(Sha256);
+/// SHA-256 over length-prefixed fields, added one at a time (a row's columns). The
+/// fields are framed into one buffer and hashed once at the end: the same digest
+/// as feeding them one by one, without a hasher call per column.
+pub struct FramedHash(Vec<u8>);
 
 impl FramedHash {
     pub fn new(domain: &[u8]) -> Self {
-        let mut h = Self(<Sha256 as sha2::Digest>::new());
+        let mut h = Self(Vec::with_capacity(512));
         h.field(domain);
         h
     }
 
     pub fn field(&mut self, bytes: &[u8]) -> &mut Self {
-        sha2::Digest::update(&mut self.0, (bytes.len() as u64).to_be_bytes());
-        sha2::Digest::update(&mut self.0, bytes);
+        self.0
+            .extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+        self.0.extend_from_slice(bytes);
         self
     }
 
     pub fn finish(self) -> [u8; 32] {
-        sha2::Digest::finalize(self.0).into()
+        <Sha256 as sha2::Digest>::digest(&self.0).into()
     }
 }
 

@@ -8,6 +8,7 @@
 //! and [`verify`] checks every covered row against its latest entry.
 
 pub mod mark;
+pub(crate) mod pending;
 pub mod rows;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -282,9 +283,21 @@ fn head_mac(key: &SecretKey, head: &Head) -> [u8; 32] {
     ])])
 }
 
-/// The head as stored, with whether its MAC verifies.
+/// The head as stored, with whether its MAC verifies; inside a write-behind scope,
+/// the head this transaction has advanced to (its own, so authentic).
 pub(crate) fn head(conn: &Connection, key: &SecretKey) -> Result<Option<(Head, bool)>> {
-    let row: Option<(Head, Vec<u8>)> = crate::store::row(
+    if let Some(held) = pending::head(conn) {
+        return Ok(Some((held, true)));
+    }
+    Ok(stored_head(conn)?.map(|(head, stored)| {
+        let ok = crypto::constant_time_eq(&stored, &head_mac(key, &head));
+        (head, ok)
+    }))
+}
+
+/// The head row and its stored MAC, unchecked.
+fn stored_head(conn: &Connection) -> Result<Option<(Head, Vec<u8>)>> {
+    Ok(crate::store::row(
         conn,
         "SELECT seq, mac, coalesce(state_digest, x''), marked, head_mac FROM audit_head WHERE id = 1",
         [],
@@ -300,11 +313,7 @@ pub(crate) fn head(conn: &Connection, key: &SecretKey) -> Result<Option<(Head, b
             ))
         },
     )
-    .optional()?;
-    Ok(row.map(|(head, stored)| {
-        let ok = crypto::constant_time_eq(&stored, &head_mac(key, &head));
-        (head, ok)
-    }))
+    .optional()?)
 }
 
 fn write_head(tx: &Transaction<'_>, key: &SecretKey, head: &Head) -> Result<()> {
@@ -323,15 +332,28 @@ fn write_head(tx: &Transaction<'_>, key: &SecretKey, head: &Head) -> Result<()> 
     Ok(())
 }
 
-/// The head as the writer trusts it: its own last write (the head is only read back
-/// inside a transaction that checks it where it matters, at open and in `verify`).
-fn current_head(tx: &Transaction<'_>, key: &SecretKey) -> Result<Head> {
-    Ok(head(tx, key)?.map(|(h, _)| h).unwrap_or(Head {
+/// The head as the writer trusts it: its own last write, held in memory inside a
+/// write-behind scope (the stored head's MAC is checked where it matters, at open,
+/// before a write another connection may have touched, and in `verify`).
+fn current_head(tx: &Transaction<'_>) -> Result<Head> {
+    if let Some(held) = pending::head(tx) {
+        return Ok(held);
+    }
+    Ok(stored_head(tx)?.map(|(h, _)| h).unwrap_or(Head {
         seq: 0,
         mac: vec![0u8; 32],
         state: Vec::new(),
         marked: false,
     }))
+}
+
+/// Records `head` as the chain's new head: at the end of the transaction inside a
+/// write-behind scope, at once outside one.
+fn advance_head(tx: &Transaction<'_>, key: &SecretKey, head: &Head) -> Result<()> {
+    if pending::keep_head(tx, head) {
+        return Ok(());
+    }
+    write_head(tx, key, head)
 }
 
 /// Appends one entry to the chain, inside the caller's transaction.
@@ -363,7 +385,7 @@ fn push(
     detail: &str,
     row: Option<RowRef<'_>>,
 ) -> Result<u64> {
-    let mut head = current_head(tx, key)?;
+    let mut head = current_head(tx)?;
     let seq = head.seq + 1;
     let mac = Link {
         prev: &head.mac,
@@ -392,7 +414,7 @@ fn push(
     ])?;
     head.seq = seq;
     head.mac = mac.to_vec();
-    write_head(tx, key, &head)?;
+    advance_head(tx, key, &head)?;
     Ok(seq)
 }
 
@@ -425,16 +447,16 @@ pub(crate) fn update_state(
     key: &SecretKey,
     update: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
 ) -> Result<()> {
-    let mut head = current_head(tx, key)?;
+    let mut head = current_head(tx)?;
     head.state = update(&head.state)?;
-    write_head(tx, key, &head)
+    advance_head(tx, key, &head)
 }
 
 /// Records that a high-water mark outside the file now follows this database.
 pub(crate) fn set_marked(tx: &Transaction<'_>, key: &SecretKey) -> Result<()> {
-    let mut head = current_head(tx, key)?;
+    let mut head = current_head(tx)?;
     head.marked = true;
-    write_head(tx, key, &head)
+    advance_head(tx, key, &head)
 }
 
 /// One stored entry with what its MAC covers.

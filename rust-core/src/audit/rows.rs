@@ -166,14 +166,21 @@ fn digest_named(name: &str, row_id: i64, r: &Row<'_>) -> rusqlite::Result<[u8; 3
             continue;
         }
         use rusqlite::types::ValueRef;
-        let (tag, bytes): (u8, Vec<u8>) = match r.get_ref(i)? {
+        let number;
+        let (tag, bytes): (&[u8], &[u8]) = match r.get_ref(i)? {
             ValueRef::Null => continue,
-            ValueRef::Integer(v) => (b'i', v.to_be_bytes().to_vec()),
-            ValueRef::Real(v) => (b'r', v.to_be_bytes().to_vec()),
-            ValueRef::Text(t) => (b't', t.to_vec()),
-            ValueRef::Blob(b) => (b'b', b.to_vec()),
+            ValueRef::Integer(v) => {
+                number = v.to_be_bytes();
+                (b"i", &number)
+            }
+            ValueRef::Real(v) => {
+                number = v.to_be_bytes();
+                (b"r", &number)
+            }
+            ValueRef::Text(t) => (b"t", t),
+            ValueRef::Blob(b) => (b"b", b),
         };
-        h.field(name.as_bytes()).field(&[tag]).field(&bytes);
+        h.field(name.as_bytes()).field(tag).field(bytes);
     }
     Ok(h.finish())
 }
@@ -197,8 +204,22 @@ fn current(
 }
 
 /// Records the row's new content in the chain and binds the row to that entry. Called
-/// after every insert or change of a covered row, in the same transaction.
+/// after every insert or change of a covered row, in the same transaction; inside a
+/// write-behind scope the row is covered once, as it stands at the end of it.
 pub fn cover(
+    tx: &Transaction<'_>,
+    key: &SecretKey,
+    at_ms: i64,
+    table: Table,
+    row_id: i64,
+) -> Result<()> {
+    if !super::pending::defer_cover(tx, table, row_id, at_ms) {
+        cover_now(tx, key, at_ms, table, row_id)?;
+    }
+    Ok(())
+}
+
+pub(super) fn cover_now(
     tx: &Transaction<'_>,
     key: &SecretKey,
     at_ms: i64,

@@ -152,7 +152,7 @@ pub use migrations::create_for_test;
 /// Changes whenever another connection commits to the file, never for this one's own
 /// commits (SQLite's `PRAGMA data_version`).
 pub fn data_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    Ok(row(conn, "PRAGMA data_version", [], |r| r.get(0))?)
 }
 
 /// Starts the write transaction every state change runs in. IMMEDIATE takes the

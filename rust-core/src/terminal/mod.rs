@@ -26,7 +26,7 @@ use crate::host::HostLink;
 use crate::journal::numbering::{self, BatchNo, SixDigits};
 use crate::keys::{self, Keys};
 use crate::platform::{self, Clock, KeyWrapper, RollbackMark, SystemClock};
-use crate::{integrity, store};
+use crate::{audit, integrity, store};
 
 pub use operators::Session;
 pub use records::{ReconcileReport, SaleRequest, TerminalStatus, VaultStatus};
@@ -319,6 +319,7 @@ impl Terminal {
             let mut conn = self.lock();
             let ctx = self.ctx(self.clock.now_ms());
             let tx = store::write(&mut conn).map_err(VoidGuardError::from)?;
+            let behind = audit::pending::Scope::open(&tx);
             // The rows a void depends on were checked before this connection's last
             // write and only this connection has written since (the file is locked
             // to it): unless another connection committed meanwhile, they stand as
@@ -337,6 +338,9 @@ impl Terminal {
                 integrity::bind_mark(&tx, &self.keys)?;
             }
             let verdict = f(&tx, &ctx).map_err(VoidGuardError::from)?;
+            behind
+                .finish(&tx, &self.keys.audit)
+                .map_err(VoidGuardError::from)?;
             tx.commit()
                 .map_err(|e| VoidGuardError::from(Error::from(e)))?;
             if binding {
