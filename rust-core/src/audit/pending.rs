@@ -23,11 +23,11 @@ use crate::error::Result;
 
 struct Held {
     db: String,
-    /// The head as this transaction has advanced it; `None` until first needed.
+    /// The head as this transaction has advanced it; `None` until it first does.
     head: Option<Head>,
-    changed: bool,
     /// Rows to cover at the end, in the order first changed.
     covers: Vec<(Table, i64)>,
+    /// The transaction's time (one per call), which the covers are dated with.
     at_ms: i64,
 }
 
@@ -62,7 +62,6 @@ impl Scope {
             *cell.borrow_mut() = Some(Held {
                 db: db_of(tx),
                 head: None,
-                changed: false,
                 covers: Vec::new(),
                 at_ms: 0,
             })
@@ -79,7 +78,7 @@ impl Scope {
         for (table, row_id) in covers {
             super::rows::cover_now(tx, key, at_ms, table, row_id)?;
         }
-        let head = with_held(tx, |h| h.head.take().filter(|_| h.changed)).flatten();
+        let head = with_held(tx, |h| h.head.take()).flatten();
         if let Some(head) = head {
             super::write_head(tx, key, &head)?;
         }
@@ -103,7 +102,6 @@ pub(super) fn head(conn: &Connection) -> Option<Head> {
 pub(super) fn keep_head(conn: &Connection, head: &Head) -> bool {
     with_held(conn, |h| {
         h.head = Some(head.clone());
-        h.changed = true;
     })
     .is_some()
 }
