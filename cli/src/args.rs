@@ -153,8 +153,8 @@ pub struct SaleArgs {
     #[arg(long = "card", hide = true, num_args = 0..=1, default_missing_value = "",
           value_name = "PAN")]
     pub card_on_argv: Option<String>,
-    /// Card scheme
-    #[arg(long, default_value = "UnionPay")]
+    /// Card scheme as the acquirer names it; left out, it is read off the card's BIN
+    #[arg(long, default_value = "")]
     pub scheme: String,
     /// Operator who signs in and keys the sale (01–98 a cashier, 00 the supervisor);
     /// their password is read first, then the card number

@@ -365,3 +365,30 @@ fn a_void_the_host_left_unanswered_is_reversed_by_reconcile() {
     shop.void(&voucher, "10", PASSWORD).success();
     assert_eq!(shop.rows()[1]["status"], "voided");
 }
+
+#[test]
+fn a_sale_without_a_scheme_is_named_by_its_bin_on_the_slip() {
+    let shop = Shop::trading();
+    let out = stdout(
+        shop.sell(&["--amount", "5.00", "--json"], "4111111111111111")
+            .success(),
+    );
+    let sale: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sale["card_scheme"], "Visa", "{out}");
+    let voucher = sale["voucher_no"].as_str().unwrap();
+    let slip = shop.ok(&["receipt", voucher]);
+    assert!(
+        slip.contains("Visa") && !slip.contains("UnionPay"),
+        "{slip}"
+    );
+    // A scheme the acquirer's side names is kept as named.
+    let out = stdout(
+        shop.sell(
+            &["--amount", "5.00", "--json", "--scheme", "UnionPay"],
+            CARD,
+        )
+        .success(),
+    );
+    let sale: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sale["card_scheme"], "UnionPay", "{out}");
+}

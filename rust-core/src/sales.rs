@@ -23,10 +23,11 @@ pub struct Keyed {
 /// Parses what the cashier keyed and the card leg read. A full card number is
 /// masked here; the caller wipes its copy.
 pub fn parse(amount: &str, card_number: &str, card_scheme: &str, cap: Fen) -> Result<Keyed> {
+    let masked_pan = card::mask_pan(card_number)?;
     Ok(Keyed {
         amount: money::parse_amount(amount, cap)?,
-        masked_pan: card::mask_pan(card_number)?,
-        card_scheme: card::parse_scheme(card_scheme)?,
+        card_scheme: card::parse_scheme(card_scheme, &masked_pan)?,
+        masked_pan,
     })
 }
 
