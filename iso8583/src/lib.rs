@@ -6,7 +6,10 @@
 pub mod crypto;
 pub mod error;
 pub mod fields;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod message;
+pub mod messages;
 
 pub use error::{IsoError, Place, Result};
 pub use message::Message;

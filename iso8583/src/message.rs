@@ -213,3 +213,71 @@ mod tests {
         );
     }
 }
+
+impl Message {
+    /// Packs with F64 set to the CUPS MAC of the frame under `key`.
+    pub fn pack_with_mac(&mut self, key: &crate::crypto::Key) -> Result<Vec<u8>> {
+        self.set(MAC_BIT, vec![0u8; 8]);
+        let mut frame = self.pack()?;
+        let end = frame.len() - 8;
+        let mac = crate::crypto::cups_mac(key, &frame[PREFIX..end]);
+        frame[end..].copy_from_slice(&mac);
+        self.set(MAC_BIT, mac.to_vec());
+        Ok(frame)
+    }
+
+    /// Unpacks a frame whose F64 must verify under `key` (constant-time compare).
+    pub fn unpack_verified(frame: &[u8], key: &crate::crypto::Key) -> Result<Self> {
+        use subtle::ConstantTimeEq;
+        let m = Self::unpack(frame)?;
+        let mac = m.get(MAC_BIT).ok_or(IsoError::Missing { bit: MAC_BIT })?;
+        let end = frame.len() - 8;
+        let want = crate::crypto::cups_mac(key, &frame[PREFIX..end]);
+        if bool::from(want.ct_eq(mac)) {
+            Ok(m)
+        } else {
+            Err(IsoError::BadMac)
+        }
+    }
+}
+
+#[cfg(test)]
+mod mac_tests {
+    use super::*;
+    use crate::crypto::Key;
+
+    #[test]
+    fn mac_verifies_and_any_flipped_bit_is_bad_mac() {
+        let key = Key::from_hex("0123456789ABCDEFFEDCBA9876543210").unwrap();
+        let mut m = Message::new("0200");
+        m.set(3, "000000").set(11, "000001").set(41, "10000001");
+        let frame = m.pack_with_mac(&key).unwrap();
+        assert_eq!(Message::unpack_verified(&frame, &key).unwrap(), m);
+        for i in PREFIX..frame.len() {
+            let mut bad = frame.clone();
+            bad[i] ^= 0x01;
+            // Either the frame no longer parses or its MAC fails; never accepted.
+            assert!(Message::unpack_verified(&bad, &key).is_err(), "byte {i}");
+        }
+        let mut bad = frame.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 0x01;
+        assert_eq!(Message::unpack_verified(&bad, &key), Err(IsoError::BadMac));
+        let other = Key::from_hex("00112233445566778899AABBCCDDEEFF").unwrap();
+        assert_eq!(
+            Message::unpack_verified(&frame, &other),
+            Err(IsoError::BadMac)
+        );
+        assert_eq!(
+            Message::unpack_verified(&m.clone().tap_remove_mac().pack().unwrap(), &key),
+            Err(IsoError::Missing { bit: 64 })
+        );
+    }
+
+    impl Message {
+        fn tap_remove_mac(mut self) -> Self {
+            self.fields.remove(&MAC_BIT);
+            self
+        }
+    }
+}
