@@ -3,6 +3,7 @@
 //! the built-in simulator, the acquirer's payment app on the terminal, or an ISO 8583
 //! client — and records the answer (`host_leg`).
 
+pub mod iso;
 pub mod simulator;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,54 @@
+//! `voidguard-host --listen 127.0.0.1:5000 --master-key-file PATH`: an acquirer host
+//! on loopback. The master key file holds 32 hex characters (the terminal master key
+//! shared with the terminals). Fault flags apply to the first answers:
+//! `--drop N`, `--corrupt-mac N`, `--decline CODE`.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use voidguard_host::{AcquirerHost, Faults};
+use voidguard_iso8583::crypto::Key;
+
+fn main() -> ExitCode {
+    let mut listen = "127.0.0.1:5000".to_owned();
+    let mut key_file = None;
+    let mut faults = Faults::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || args.next().unwrap_or_default();
+        match a.as_str() {
+            "--listen" => listen = value(),
+            "--master-key-file" => key_file = Some(value()),
+            "--drop" => faults.drop_answers = value().parse().unwrap_or(0),
+            "--corrupt-mac" => faults.corrupt_macs = value().parse().unwrap_or(0),
+            "--decline" => faults.decline_with = Some(value()),
+            other => {
+                eprintln!("voidguard-host: unknown argument {other}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(key_file) = key_file else {
+        eprintln!("voidguard-host: --master-key-file PATH is required");
+        return ExitCode::from(2);
+    };
+    let master = match std::fs::read_to_string(&key_file).map(|t| Key::from_hex(&t)) {
+        Ok(Ok(k)) => k,
+        _ => {
+            eprintln!("voidguard-host: {key_file} does not hold a 32-hex-character key");
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match TcpListener::bind(&listen) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("voidguard-host: cannot listen on {listen}: {}", e.kind());
+            return ExitCode::from(1);
+        }
+    };
+    let host = AcquirerHost::new(master);
+    host.set_faults(faults);
+    println!("voidguard-host: listening on {listen}");
+    host.serve(listener);
+    ExitCode::SUCCESS
+}

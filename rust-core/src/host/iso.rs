@@ -1,0 +1,444 @@
+//! `Iso8583HostLink`: the host link that talks ISO 8583 in the UnionPay POS dialect
+//! (crate `voidguard-iso8583`) to an acquirer host over TCP, one connection per
+//! exchange, with connect and read timeouts. It signs on by itself when it has no
+//! working keys or the host answers A0 (MAC error: keys out of step), MACs every
+//! request and verifies every answer; an answer whose MAC fails is `HostError::BadMac`,
+//! which the host-leg engine counts as unknown and reverses with reason A0.
+//!
+//! The terminal master key comes from the caller (a key file or the platform's key
+//! store); it is never part of the configuration.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use voidguard_iso8583::crypto::{Key, WorkingKeys};
+use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station, Totals};
+use voidguard_iso8583::{IsoError, Message};
+
+use super::{
+    HostError, HostLink, HostReply, HostRequest, LegDetail, ReversalReason, ReversalReply,
+};
+
+/// Where the host is and how long to wait for it.
+#[derive(Debug, Clone)]
+pub struct IsoLinkConfig {
+    /// `host:port`, or `tcp://host:port`.
+    pub address: String,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    /// The cashier reported in the sign-on (F63).
+    pub operator_no: String,
+}
+
+impl IsoLinkConfig {
+    pub fn new(address: impl Into<String>) -> Self {
+        Self {
+            address: address.into(),
+            connect_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_secs(30),
+            operator_no: "01".into(),
+        }
+    }
+}
+
+pub struct Iso8583HostLink {
+    config: IsoLinkConfig,
+    master: Key,
+    keys: Mutex<Option<WorkingKeys>>,
+    /// Trace numbers for network messages (sign-on, settlement), which have no
+    /// voucher of their own.
+    network_stan: AtomicU32,
+    /// The terminal's audit head for F59, when the caller supplies one.
+    audit_head: Mutex<Option<String>>,
+}
+
+impl std::fmt::Debug for Iso8583HostLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Iso8583HostLink")
+            .field("address", &self.config.address)
+            .finish_non_exhaustive()
+    }
+}
+
+fn protocol(e: IsoError) -> HostError {
+    match e {
+        IsoError::BadMac => HostError::BadMac,
+        other => HostError::Protocol {
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// Reads a master key file: 32 hex characters. The key never appears in an error.
+pub fn read_master_key(path: &std::path::Path) -> Result<Key, HostError> {
+    let text = std::fs::read_to_string(path).map_err(|e| HostError::Unreachable {
+        reason: format!("master key file: {}", e.kind()),
+    })?;
+    Key::from_hex(&text).map_err(|_| HostError::Unreachable {
+        reason: "master key file: not 32 hex characters".into(),
+    })
+}
+
+impl Iso8583HostLink {
+    pub fn new(config: IsoLinkConfig, master: Key) -> Self {
+        Self {
+            config,
+            master,
+            keys: Mutex::new(None),
+            network_stan: AtomicU32::new(900_000),
+            audit_head: Mutex::new(None),
+        }
+    }
+
+    /// Sets the audit head (sequence number and MAC) sent in F59 of later requests.
+    pub fn set_audit_head(&self, head: Option<String>) {
+        if let Ok(mut h) = self.audit_head.lock() {
+            *h = head;
+        }
+    }
+
+    pub fn is_signed_on(&self) -> bool {
+        self.keys.lock().map(|k| k.is_some()).unwrap_or(false)
+    }
+
+    fn address(&self) -> Result<SocketAddr, HostError> {
+        let a = self.config.address.trim_start_matches("tcp://");
+        a.to_socket_addrs()
+            .ok()
+            .and_then(|mut it| it.next())
+            .ok_or_else(|| HostError::Unreachable {
+                reason: "the host address does not resolve".into(),
+            })
+    }
+
+    fn next_network_stan(&self) -> String {
+        let n = self.network_stan.fetch_add(1, Ordering::Relaxed) % 1_000_000;
+        format!("{n:06}")
+    }
+
+    /// One request, one answer on a fresh connection.
+    fn exchange(&self, frame: &[u8]) -> Result<Vec<u8>, HostError> {
+        let addr = self.address()?;
+        let mut stream =
+            TcpStream::connect_timeout(&addr, self.config.connect_timeout).map_err(|e| {
+                HostError::Unreachable {
+                    reason: format!("connect: {}", e.kind()),
+                }
+            })?;
+        let io = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => HostError::Timeout,
+            kind => HostError::Unreachable {
+                reason: format!("connection: {kind}"),
+            },
+        };
+        stream
+            .set_read_timeout(Some(self.config.read_timeout))
+            .map_err(io)?;
+        stream
+            .set_write_timeout(Some(self.config.read_timeout))
+            .map_err(io)?;
+        stream.write_all(frame).map_err(io)?;
+        read_frame(&mut stream).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => HostError::Protocol {
+                reason: "the host closed the connection mid-frame".into(),
+            },
+            _ => io(e),
+        })
+    }
+
+    fn station(request: &HostRequest) -> Station {
+        Station {
+            terminal_id: request.terminal_id.clone(),
+            merchant_no: request.merchant_no.clone(),
+        }
+    }
+
+    fn sign_on(&self, station: &Station, batch_no: &str) -> Result<(), HostError> {
+        let request = Request {
+            station: station.clone(),
+            stan: self.next_network_stan(),
+            batch_no: batch_no.to_owned(),
+            amount: 0,
+            audit_head: None,
+            kind: Kind::SignOn {
+                operator_no: self.config.operator_no.clone(),
+            },
+        };
+        let frame = request.to_message().pack().map_err(protocol)?;
+        let answer = Message::unpack(&self.exchange(&frame)?).map_err(protocol)?;
+        let answer = Answer::from_message(&answer).map_err(protocol)?;
+        if answer.mti != "0810" || answer.stan != request.stan {
+            return Err(HostError::Protocol {
+                reason: "the sign-on answer does not match the request".into(),
+            });
+        }
+        if !answer.approved() {
+            return Err(HostError::Unreachable {
+                reason: format!("sign-on refused with {}", answer.response_code),
+            });
+        }
+        let f62 = answer.keys.ok_or(HostError::Protocol {
+            reason: "the sign-on answer has no working keys".into(),
+        })?;
+        let keys = WorkingKeys::from_f62(&self.master, &f62).map_err(protocol)?;
+        if let Ok(mut k) = self.keys.lock() {
+            *k = Some(keys);
+        }
+        Ok(())
+    }
+
+    fn mac_key(&self) -> Option<Key> {
+        self.keys
+            .lock()
+            .ok()
+            .and_then(|k| k.as_ref().map(|k| k.mac.clone()))
+    }
+
+    /// Sends a MACed request and returns its verified answer, signing on first when
+    /// there are no keys, and once more when the host reports a MAC error (A0).
+    fn send_request(&self, request: &Request) -> Result<Answer, HostError> {
+        for attempt in 0..2 {
+            let key = match self.mac_key() {
+                Some(k) => k,
+                None => {
+                    self.sign_on(&request.station, &request.batch_no)?;
+                    self.mac_key().ok_or(HostError::Protocol {
+                        reason: "no MAC key after sign-on".into(),
+                    })?
+                }
+            };
+            let mut request = request.clone();
+            if request.audit_head.is_none() {
+                request.audit_head = self.audit_head.lock().ok().and_then(|h| h.clone());
+            }
+            let mut message = request.to_message();
+            let frame = message.pack_with_mac(&key).map_err(protocol)?;
+            let reply = self.exchange(&frame)?;
+            let answer = Message::unpack_verified(&reply, &key).map_err(protocol)?;
+            let answer = Answer::from_message(&answer).map_err(protocol)?;
+            let expected =
+                voidguard_iso8583::messages::answer_mti(&message.mti).map_err(protocol)?;
+            if answer.mti != expected || answer.stan != request.stan {
+                return Err(HostError::Protocol {
+                    reason: "the answer does not match the request".into(),
+                });
+            }
+            if answer.response_code == "A0" && attempt == 0 {
+                if let Ok(mut k) = self.keys.lock() {
+                    *k = None;
+                }
+                continue;
+            }
+            return Ok(answer);
+        }
+        Err(HostError::BadMac)
+    }
+}
+
+/// Reads one length-prefixed frame (length included in the result).
+pub fn read_frame(stream: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut len = [0u8; 2];
+    stream.read_exact(&mut len)?;
+    let body = usize::from(u16::from_be_bytes(len));
+    let mut frame = vec![0u8; 2 + body];
+    frame[..2].copy_from_slice(&len);
+    stream.read_exact(&mut frame[2..])?;
+    Ok(frame)
+}
+
+fn amount(request: &HostRequest) -> Result<u64, HostError> {
+    u64::try_from(request.amount.0).map_err(|_| HostError::Protocol {
+        reason: "a negative amount cannot be sent".into(),
+    })
+}
+
+/// MMDD of a business date `YYYY-MM-DD`.
+fn mmdd(date: &str) -> String {
+    date.get(5..7).unwrap_or("00").to_owned() + date.get(8..10).unwrap_or("00")
+}
+
+/// The ISO request for a host request, and its F60.1.
+fn to_iso(request: &HostRequest) -> Result<(Request, &'static str), HostError> {
+    let (stan, kind, type_code) = match &request.detail {
+        LegDetail::Sale { voucher_no, .. } => (voucher_no.clone(), Kind::Sale, "22"),
+        LegDetail::Void {
+            voucher_no,
+            original,
+        } => (
+            voucher_no.clone(),
+            Kind::Void {
+                original: Original {
+                    rrn: original.rrn.clone(),
+                    auth_code: original.auth_code.clone(),
+                    batch_no: original.batch_no.clone(),
+                    voucher_no: original.voucher_no.clone(),
+                    date: mmdd(&original.business_date),
+                },
+            },
+            "23",
+        ),
+        LegDetail::Settlement { totals } => {
+            let fen = |f: crate::money::Fen| u64::try_from(f.0).unwrap_or(0);
+            (
+                // A settlement's trace number is its batch's: the same on a retry,
+                // so the host can answer it idempotently.
+                request.batch_no.clone(),
+                Kind::Settlement {
+                    totals: Totals {
+                        debit_count: totals.sale_count,
+                        debit_amount: fen(totals.sale_total),
+                        credit_count: totals.void_count,
+                        credit_amount: fen(totals.void_total),
+                    },
+                },
+                "00",
+            )
+        }
+    };
+    let amount = match kind {
+        Kind::Settlement { .. } => 0,
+        _ => amount(request)?,
+    };
+    Ok((
+        Request {
+            station: Iso8583HostLink::station(request),
+            stan,
+            batch_no: request.batch_no.clone(),
+            amount,
+            audit_head: None,
+            kind,
+        },
+        type_code,
+    ))
+}
+
+fn reply_of(answer: Answer) -> HostReply {
+    if answer.approved() {
+        HostReply::Approved {
+            rrn: answer.rrn.unwrap_or_default(),
+            auth_code: answer.auth_code.unwrap_or_default(),
+        }
+    } else {
+        HostReply::Declined {
+            response_code: answer.response_code,
+        }
+    }
+}
+
+impl HostLink for Iso8583HostLink {
+    fn send(&self, request: HostRequest) -> Result<HostReply, HostError> {
+        let (iso, _) = to_iso(&request)?;
+        self.send_request(&iso).map(reply_of)
+    }
+
+    fn reverse(
+        &self,
+        request: HostRequest,
+        reason: ReversalReason,
+    ) -> Result<ReversalReply, HostError> {
+        let (iso, type_code) = to_iso(&request)?;
+        if let Kind::Settlement { .. } = iso.kind {
+            // A settlement is not reversed: asked again, the host says whether the
+            // batch is closed.
+            return match self.send_request(&iso)? {
+                a if a.approved() => Ok(ReversalReply::Approved {
+                    rrn: a.rrn.unwrap_or_default(),
+                    auth_code: a.auth_code.unwrap_or_default(),
+                }),
+                _ => Ok(ReversalReply::Reversed),
+            };
+        }
+        let reversal = Request {
+            kind: Kind::Reversal {
+                original_type: type_code.to_owned(),
+                processing_code: request.processing_code.clone(),
+                reason: reason.code().to_owned(),
+            },
+            ..iso
+        };
+        // UnionPay terminals take any answer to a reversal as closing it.
+        self.send_request(&reversal)?;
+        Ok(ReversalReply::Reversed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::LegKind;
+    use crate::money::Fen;
+    use std::net::TcpListener;
+
+    fn sale() -> HostRequest {
+        HostRequest {
+            processing_code: LegKind::Sale.processing_code().into(),
+            amount: Fen(100),
+            currency: 156,
+            batch_no: "000001".into(),
+            business_date: "2026-12-02".into(),
+            merchant_no: "898000000000001".into(),
+            terminal_id: "10000001".into(),
+            operator_no: "01".into(),
+            detail: LegDetail::Sale {
+                voucher_no: "000001".into(),
+                masked_pan: "622202******0123".into(),
+                card_scheme: "CUP".into(),
+            },
+        }
+    }
+
+    fn link(addr: String) -> Iso8583HostLink {
+        let mut config = IsoLinkConfig::new(addr);
+        config.connect_timeout = Duration::from_millis(500);
+        config.read_timeout = Duration::from_millis(300);
+        Iso8583HostLink::new(config, Key::from_bytes(&[0x11; 16]).unwrap())
+    }
+
+    #[test]
+    fn nobody_listening_is_unreachable() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        drop(l);
+        assert!(matches!(
+            link(addr).send(sale()),
+            Err(HostError::Unreachable { .. })
+        ));
+    }
+
+    #[test]
+    fn a_host_that_never_answers_times_out() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        let held = std::thread::spawn(move || {
+            let (s, _) = l.accept().unwrap();
+            std::thread::sleep(Duration::from_millis(800));
+            drop(s);
+        });
+        assert_eq!(link(addr).send(sale()), Err(HostError::Timeout));
+        held.join().unwrap();
+    }
+
+    #[test]
+    fn a_connection_closed_mid_frame_is_a_protocol_error() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        let host = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let _ = read_frame(&mut s).unwrap();
+            s.write_all(&[0x00, 0x40, 0x60]).unwrap();
+        });
+        assert!(matches!(
+            link(addr).send(sale()),
+            Err(HostError::Protocol { .. })
+        ));
+        host.join().unwrap();
+    }
+
+    #[test]
+    fn business_dates_become_mmdd() {
+        assert_eq!(mmdd("2026-12-02"), "1202");
+    }
+}

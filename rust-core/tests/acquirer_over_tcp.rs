@@ -1,0 +1,175 @@
+//! The terminal against `voidguard-host` over loopback TCP in ISO 8583: sign-on with
+//! working keys, sales, a void, a bad answer MAC reversed with A0, a dropped answer
+//! reversed with 98, a decline, and settlement — and at the end the terminal's
+//! journal and the host's ledger agree transaction by transaction.
+
+mod common;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{void_of, Fixture};
+use voidguard::host::iso::{Iso8583HostLink, IsoLinkConfig};
+use voidguard::{HostLink, TransactionKind, TransactionStatus, VoidGuardError};
+use voidguard_host::{AcquirerHost, Faults, Status};
+use voidguard_iso8583::crypto::Key;
+
+const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
+
+fn start_host() -> (Arc<AcquirerHost>, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let host = AcquirerHost::new(Key::from_hex(MASTER_HEX).unwrap());
+    let serving = Arc::clone(&host);
+    std::thread::spawn(move || serving.serve(listener));
+    (host, addr)
+}
+
+fn terminal_on(addr: &str) -> (Fixture, Arc<Iso8583HostLink>) {
+    let mut config = IsoLinkConfig::new(format!("tcp://{addr}"));
+    config.read_timeout = Duration::from_millis(500);
+    let link = Arc::new(Iso8583HostLink::new(
+        config,
+        Key::from_hex(MASTER_HEX).unwrap(),
+    ));
+    let as_link: Arc<dyn HostLink> = link.clone();
+    let f = Fixture::with_host(Some(as_link));
+    f.make_ready();
+    (f, link)
+}
+
+#[test]
+fn merchant_day_against_the_acquirer_keeps_both_books_equal() {
+    let (host, addr) = start_host();
+    let (f, link) = terminal_on(&addr);
+
+    let first = f.sale("12.34");
+    assert!(link.is_signed_on(), "the first sale signed on by itself");
+    let second = f.sale("50.00");
+    let third = f.sale("8.00");
+    f.terminal.void_transaction(void_of(&second)).unwrap();
+
+    // The answer's MAC is corrupted: the sale is reversed at once with reason A0.
+    host.set_faults(Faults {
+        corrupt_macs: 1,
+        ..Faults::default()
+    });
+    assert!(matches!(
+        f.terminal.record_sale(common::sale_request("7.00")),
+        Err(VoidGuardError::HostReversed)
+    ));
+    // The answer is dropped: the sale is reversed with reason 98.
+    host.set_faults(Faults {
+        drop_answers: 1,
+        ..Faults::default()
+    });
+    assert!(matches!(
+        f.terminal.record_sale(common::sale_request("9.00")),
+        Err(VoidGuardError::HostReversed)
+    ));
+    // A decline leaves nothing on either side.
+    host.set_faults(Faults {
+        decline_with: Some("51".into()),
+        ..Faults::default()
+    });
+    assert!(matches!(
+        f.terminal.record_sale(common::sale_request("3.00")),
+        Err(VoidGuardError::HostDeclined { .. })
+    ));
+    host.set_faults(Faults::default());
+
+    let ledger = host.ledger();
+    let reasons: Vec<_> = ledger
+        .values()
+        .filter(|e| e.status == Status::Reversed)
+        .map(|e| e.reversal_reason.clone().unwrap())
+        .collect();
+    assert_eq!(reasons, vec!["A0".to_owned(), "98".to_owned()]);
+
+    // Transaction by transaction: every approved row of the terminal is in the host's
+    // ledger with the same RRN, auth code, amount and standing.
+    let rows = common::all_rows(&f.terminal);
+    let approved_rows: Vec<_> = rows
+        .iter()
+        .filter(|r| r.status != TransactionStatus::Reversed)
+        .collect();
+    let live: Vec<_> = ledger
+        .iter()
+        .filter(|(_, e)| e.status != Status::Reversed)
+        .collect();
+    assert_eq!(approved_rows.len(), live.len(), "{rows:?}\n{ledger:?}");
+    for row in &approved_rows {
+        let (_, entry) = live
+            .iter()
+            .find(|((_, _, stan), _)| *stan == row.voucher_no)
+            .unwrap_or_else(|| panic!("voucher {} unknown to the host", row.voucher_no));
+        assert_eq!(
+            (entry.rrn.as_str(), entry.auth_code.as_str()),
+            (row.rrn.as_str(), row.auth_code.as_str())
+        );
+        assert_eq!(entry.amount, row.amount.0 as u64);
+        let host_voided = entry.status == Status::Voided;
+        assert_eq!(
+            host_voided,
+            row.status == TransactionStatus::Voided,
+            "voucher {}",
+            row.voucher_no
+        );
+        assert_eq!(entry.type_code == "23", row.kind == TransactionKind::Void);
+    }
+    assert_eq!(
+        [&first, &third]
+            .iter()
+            .map(|t| t.status)
+            .collect::<Vec<_>>(),
+        vec![TransactionStatus::Approved, TransactionStatus::Approved]
+    );
+
+    let report = f.terminal.settle().unwrap();
+    let settlements = host.settlements();
+    assert_eq!(settlements.len(), 1);
+    let (totals, flag) = settlements.values().next().unwrap();
+    assert_eq!(
+        *flag, 1,
+        "the host's totals agree with the terminal's: {totals:?} {report:?}"
+    );
+    assert_eq!(totals.debit_count, 3);
+    assert_eq!(totals.debit_amount, 1234 + 5000 + 800);
+    assert_eq!((totals.credit_count, totals.credit_amount), (1, 5000));
+}
+
+#[test]
+fn a_void_the_host_cannot_match_is_declined_by_it() {
+    use voidguard::host::{LegDetail, OriginalSale};
+    let (host, addr) = start_host();
+    let (f, link) = terminal_on(&addr);
+    let sale = f.sale("10.00");
+    let request = |auth_code: &str| voidguard::HostRequest {
+        processing_code: "200000".into(),
+        amount: sale.amount,
+        currency: 156,
+        batch_no: sale.batch_no.clone(),
+        business_date: sale.business_date.clone(),
+        merchant_no: common::MERCHANT_NO.into(),
+        terminal_id: common::TERMINAL_ID.into(),
+        operator_no: "01".into(),
+        detail: LegDetail::Void {
+            voucher_no: "000900".into(),
+            original: OriginalSale {
+                voucher_no: sale.voucher_no.clone(),
+                batch_no: sale.batch_no.clone(),
+                rrn: sale.rrn.clone(),
+                auth_code: auth_code.into(),
+                business_date: sale.business_date.clone(),
+            },
+        },
+    };
+    assert_eq!(
+        link.send(request("999999")).unwrap(),
+        voidguard::HostReply::Declined {
+            response_code: "25".into()
+        }
+    );
+    assert!(host.ledger().values().all(|e| e.status == Status::Approved));
+}
