@@ -27,6 +27,7 @@ class ActivationActivity : ScreenActivity() {
                 text(str(R.string.activation_help))
                 notice(state.notice?.let { Texts.explain(this@ActivationActivity, it) })
                 val merchant = field(str(R.string.field_merchant_no), R.id.field_merchant_no, FieldKind.DIGITS, state.merchantNo, 15)
+                keypad()
                 val terminal = field(str(R.string.field_terminal_id), R.id.field_terminal_id, FieldKind.TEXT, state.terminalId, 8)
                 val secret = field(str(R.string.field_terminal_secret), R.id.field_terminal_secret, FieldKind.SECRET_TEXT, maxLength = 128)
                 button(str(R.string.action_activate), R.id.action_activate) {

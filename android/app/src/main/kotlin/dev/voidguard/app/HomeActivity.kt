@@ -63,10 +63,8 @@ class HomeActivity : ScreenActivity() {
                 terminalRows(state.status)
                 signedIn(state.session)
                 text(str(R.string.home_admin_help))
-                button(str(R.string.menu_operators), R.id.menu_operators) { open(OperatorsActivity::class.java) }
-                ownPassword()
-                button(str(R.string.menu_audit), R.id.menu_audit, primary = false) { open(AuditActivity::class.java) }
-                button(str(R.string.title_settings), R.id.menu_settings, primary = false) { open(SettingsActivity::class.java) }
+                tiles(HomeFlow.tilesFor(state.session.role).map(::tile))
+                administration()
                 signOut()
             }
             is HomeFlow.State.Ready -> {
@@ -100,18 +98,26 @@ class HomeActivity : ScreenActivity() {
                         is Alert.PendingHostWork -> Unit
                     }
                 }
-                button(str(R.string.menu_void), R.id.menu_void) { open(VoidActivity::class.java) }
-                button(str(R.string.menu_sale), R.id.menu_sale) { open(SaleActivity::class.java) }
-                button(str(R.string.menu_journal), R.id.menu_journal, primary = false) { open(JournalActivity::class.java) }
-                button(str(R.string.menu_settlement), R.id.menu_settlement, primary = false) { open(SettlementActivity::class.java) }
-                button(str(R.string.menu_requests), R.id.menu_requests, primary = false) { open(RequestsActivity::class.java) }
-                button(str(R.string.menu_password), R.id.menu_password, primary = false) { open(PasswordActivity::class.java) }
-                if (state.ownPassword) ownPassword()
-                button(str(R.string.menu_audit), R.id.menu_audit, primary = false) { open(AuditActivity::class.java) }
-                button(str(R.string.title_settings), R.id.menu_settings, primary = false) { open(SettingsActivity::class.java) }
+                tiles(HomeFlow.tilesFor(state.session.role).map(::tile))
+                administration()
                 signOut()
             }
         }
+    }
+
+    private fun tile(t: HomeFlow.Tile): Screen.Tile = when (t) {
+        HomeFlow.Tile.SALE -> Screen.Tile(str(R.string.menu_sale), R.id.menu_sale) { open(SaleActivity::class.java) }
+        HomeFlow.Tile.VOID -> Screen.Tile(str(R.string.menu_void), R.id.menu_void) { open(VoidActivity::class.java) }
+        HomeFlow.Tile.SETTLEMENT -> Screen.Tile(str(R.string.menu_settlement), R.id.menu_settlement) { open(SettlementActivity::class.java) }
+        HomeFlow.Tile.JOURNAL -> Screen.Tile(str(R.string.menu_journal), R.id.menu_journal) { open(JournalActivity::class.java) }
+        HomeFlow.Tile.OPERATORS -> Screen.Tile(str(R.string.menu_operators), R.id.menu_operators) { open(OperatorsActivity::class.java) }
+    }
+
+    private fun str(res: Int, vararg args: Any): String = getString(res, *args)
+
+    /** Requests, the void password, operators, audit and settings: one level down. */
+    private fun Screen.administration() {
+        button(str(R.string.menu_admin), R.id.menu_admin, primary = false) { open(AdminActivity::class.java) }
     }
 
     private fun Screen.terminalRows(s: TerminalStatus) {
@@ -127,11 +133,6 @@ class HomeActivity : ScreenActivity() {
             str(R.string.operator_line, session.operatorNo, Texts.role(this@HomeActivity, session.role)),
             R.id.signed_in_operator,
         )
-    }
-
-    /** A cashier's or the administrator's own password (the supervisor's is the void password). */
-    private fun Screen.ownPassword() {
-        button(str(R.string.menu_own_password), R.id.menu_own_password, primary = false) { open(OwnPasswordActivity::class.java) }
     }
 
     private fun Screen.signOut() {

@@ -24,6 +24,7 @@ class JournalActivity : ScreenActivity() {
         val ctx = this@JournalActivity
         heading(str(R.string.title_journal))
         val search = field(str(R.string.field_search_voucher), R.id.field_search_voucher, FieldKind.DIGITS, state.voucherFilter.orEmpty(), 6)
+        keypad()
         button(str(R.string.action_search), R.id.action_search) { send(Event.Search(search.text.toString())) }
         if (state.voucherFilter != null) {
             button(str(R.string.action_clear_search), R.id.action_clear_search, primary = false) { send(Event.ClearSearch) }

@@ -114,6 +114,7 @@ class RequestsActivity : ScreenActivity() {
                 text(str(R.string.requests_redeem_help))
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 val code = field(str(R.string.field_approval_code), R.id.field_approval_code, FieldKind.SECRET_DIGITS, maxLength = 8)
+                keypad()
                 button(str(R.string.action_redeem_code), R.id.action_redeem_code) {
                     val chars = CharArray(code.text.length).also { code.text.getChars(0, code.text.length, it, 0) }
                     code.text.clear()

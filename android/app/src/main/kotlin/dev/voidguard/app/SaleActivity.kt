@@ -36,6 +36,7 @@ class SaleActivity : ScreenActivity() {
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 val amount = field(str(R.string.field_amount_hint), R.id.field_amount, FieldKind.AMOUNT, state.amount, 16)
                 val card = field(str(R.string.field_card_number), R.id.field_card_number, FieldKind.SECRET_DIGITS, maxLength = 19)
+                keypad()
                 val scheme = field(str(R.string.field_card_scheme), R.id.field_card_scheme, FieldKind.TEXT, state.cardScheme, 20)
                 button(str(R.string.action_record_sale), R.id.action_record_sale) {
                     val event = Event.Submit(amount.text.toString(), card.text.toString(), scheme.text.toString())

@@ -4,9 +4,12 @@ import android.app.Activity
 import android.os.Bundle
 import android.util.Log
 import android.view.Gravity
+import android.text.InputType
 import android.view.View
+import android.view.ViewGroup
 import android.view.ViewGroup.LayoutParams.MATCH_PARENT
 import android.view.WindowManager
+import android.widget.EditText
 import android.widget.FrameLayout
 import android.widget.ProgressBar
 import dev.voidguard.app.flow.Notice
@@ -40,8 +43,12 @@ abstract class ScreenActivity : Activity() {
     val idle: Boolean
         get() = pending == 0
 
+    /** What the merchant had typed before the screen was recreated, put back as its fields appear. */
+    private var typed: Bundle? = null
+
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        typed = savedInstanceState?.getBundle(TYPED)
         if (secure) window.setFlags(WindowManager.LayoutParams.FLAG_SECURE, WindowManager.LayoutParams.FLAG_SECURE)
         frame = FrameLayout(this)
         overlay = FrameLayout(this).apply {
@@ -59,10 +66,48 @@ abstract class ScreenActivity : Activity() {
         if (idle) super.onBackPressed()
     }
 
+    /**
+     * Keeps what was typed into the fields across a recreation (a language or font-size
+     * change, the process ended in the background), except secrets: a password, the
+     * terminal secret, a card number or an approval code is never kept. The fields
+     * themselves save nothing ([Screen.field]); this is the only copy.
+     */
+    override fun onSaveInstanceState(outState: Bundle) {
+        super.onSaveInstanceState(outState)
+        val kept = Bundle()
+        if (::frame.isInitialized) forEachField(frame) { f -> if (f.id != View.NO_ID && !isSecret(f)) kept.putString(f.id.toString(), f.text.toString()) }
+        typed?.let { earlier -> for (k in earlier.keySet()) if (!kept.containsKey(k)) kept.putString(k, earlier.getString(k)) }
+        outState.putBundle(TYPED, kept)
+    }
+
+    private fun forEachField(v: View, action: (EditText) -> Unit) {
+        if (v is EditText) action(v)
+        if (v is ViewGroup) for (i in 0 until v.childCount) forEachField(v.getChildAt(i), action)
+    }
+
+    private fun isSecret(f: EditText): Boolean {
+        val variation = f.inputType and InputType.TYPE_MASK_VARIATION
+        val cls = f.inputType and InputType.TYPE_MASK_CLASS
+        return (cls == InputType.TYPE_CLASS_TEXT && (variation == InputType.TYPE_TEXT_VARIATION_PASSWORD ||
+            variation == InputType.TYPE_TEXT_VARIATION_VISIBLE_PASSWORD || variation == InputType.TYPE_TEXT_VARIATION_WEB_PASSWORD)) ||
+            (cls == InputType.TYPE_CLASS_NUMBER && variation == InputType.TYPE_NUMBER_VARIATION_PASSWORD)
+    }
+
     /** Replaces the screen's content with what [build] makes. */
     protected fun show(build: Screen.() -> Unit) {
         val screen = Screen(this)
         screen.build()
+        typed?.let { kept ->
+            forEachField(screen.root) { f ->
+                val key = f.id.toString()
+                if (kept.containsKey(key)) {
+                    f.setText(kept.getString(key))
+                    f.setSelection(f.text.length)
+                    kept.remove(key)
+                }
+            }
+            if (kept.isEmpty) typed = null
+        }
         frame.removeAllViews()
         frame.addView(screen.root, FrameLayout.LayoutParams(MATCH_PARENT, MATCH_PARENT))
         frame.addView(overlay, FrameLayout.LayoutParams(MATCH_PARENT, MATCH_PARENT))
@@ -126,5 +171,6 @@ abstract class ScreenActivity : Activity() {
         const val OVERLAY = 0x55FFFFFF
         const val OVERLAY_DELAY_MS = 150L
         const val TAG = "VoidGuard"
+        const val TYPED = "dev.voidguard.app.typed"
     }
 }

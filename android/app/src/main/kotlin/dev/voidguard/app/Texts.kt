@@ -4,6 +4,7 @@ import android.content.Context
 import dev.voidguard.app.flow.HomeFlow
 import dev.voidguard.app.flow.Money
 import dev.voidguard.app.flow.Notice
+import dev.voidguard.app.flow.TerminalTime
 import dev.voidguard.app.flow.VoidFlow
 import dev.voidguard.core.AuditProblem
 import dev.voidguard.core.Field
@@ -17,14 +18,13 @@ import dev.voidguard.core.Role
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
-import java.text.SimpleDateFormat
-import java.util.Date
 
 /** Words for what the flows report, all from the string resources. */
 object Texts {
     fun money(context: Context, fen: Long): String = context.getString(R.string.money_cny, Money.format(fen))
 
-    fun time(ms: Long): String = SimpleDateFormat(TIME_PATTERN, java.util.Locale.ROOT).format(Date(ms))
+    /** In the terminal's UTC offset, as the core prints slips ([TerminalTime]). */
+    fun time(ms: Long): String = TerminalTime.format(ms)
 
     fun explain(context: Context, notice: Notice): String = when (notice) {
         is Notice.Refused -> refusal(context, notice.error)
@@ -324,6 +324,4 @@ object Texts {
         "operator.removed" to R.string.audit_operator_removed,
         "operator.password_changed" to R.string.audit_operator_password_changed,
     )
-
-    private const val TIME_PATTERN = "yyyy-MM-dd HH:mm:ss"
 }

@@ -17,17 +17,34 @@ class VoidActivity : FlowActivity<VoidFlow, Event, State>() {
     // The password is keyed and the slip shown here.
     override val secure = true
 
+    /** The step reached, kept for a recreated screen; written on the core thread. */
+    @Volatile private var kept = VoidFlow.Progress()
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         title = getString(R.string.title_void)
         val locale = slipLocale
-        startFlow({ t -> VoidFlow(t, app.voidReasons(), locale) }) { state }
+        val saved = savedInstanceState?.getStringArray(KEPT)?.let(::progressOf)
+        startFlow({ t -> VoidFlow(t, app.voidReasons(), locale) }) {
+            (if (saved != null) resume(saved) else state).also { kept = progress() }
+        }
+    }
+
+    /** What was keyed to reach this step, never the password ([VoidFlow.Progress]). */
+    override fun onSaveInstanceState(outState: Bundle) {
+        super.onSaveInstanceState(outState)
+        val p = kept
+        outState.putStringArray(KEPT, arrayOf(p.step.toString(), p.voucherNo, p.date, p.amount, p.reason))
+    }
+
+    private fun progressOf(a: Array<String>): VoidFlow.Progress? {
+        if (a.size != 5) return null
+        return VoidFlow.Progress(a[0].toIntOrNull() ?: return null, a[1], a[2], a[3], a[4])
     }
 
     override val back = Event.Back
 
-    override fun VoidFlow.handle(event: Event): State = on(event)
+    override fun VoidFlow.handle(event: Event): State = on(event).also { kept = progress() }
 
     override fun render(state: State) {
         when (state) {
@@ -55,6 +72,7 @@ class VoidActivity : FlowActivity<VoidFlow, Event, State>() {
                 text(str(R.string.void_voucher_help))
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 val voucher = field(str(R.string.field_voucher_no), R.id.field_voucher_no, FieldKind.DIGITS, state.voucherNo, 6)
+                keypad()
                 button(str(R.string.action_next), R.id.action_next) { send(Event.SubmitVoucher(voucher.text.toString())) }
                 back()
             }
@@ -75,6 +93,7 @@ class VoidActivity : FlowActivity<VoidFlow, Event, State>() {
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 val date = field(str(R.string.field_date_hint), R.id.field_date, FieldKind.DATE, state.date, 10)
                 val amount = field(str(R.string.field_amount_hint), R.id.field_amount, FieldKind.AMOUNT, state.amount, 16)
+                keypad()
                 button(str(R.string.action_next), R.id.action_next) {
                     send(Event.SubmitDateAmount(date.text.toString(), amount.text.toString()))
                 }
@@ -155,6 +174,7 @@ class VoidActivity : FlowActivity<VoidFlow, Event, State>() {
     }
 
     companion object {
+        private const val KEPT = "dev.voidguard.app.void.progress"
         private val REASON_IDS = listOf(R.id.reason_0, R.id.reason_1, R.id.reason_2, R.id.reason_3, R.id.reason_4)
     }
 }

@@ -9,6 +9,8 @@ import dev.voidguard.app.flow.Leftovers
 import dev.voidguard.app.flow.PaymentAppExchange
 import dev.voidguard.app.flow.PaymentAppProtocol
 import dev.voidguard.app.flow.Settings
+import dev.voidguard.app.flow.TerminalTime
+import dev.voidguard.core.Clock
 import dev.voidguard.core.HostLink
 import dev.voidguard.core.Terminal
 import dev.voidguard.core.defaultConfig
@@ -56,6 +58,12 @@ class VoidGuardApp : Application() {
     /** Whether the acquirer's payment app does the host legs (else the built-in simulator). Core thread only. */
     fun viaPaymentApp(): Boolean = current().host != null
 
+    /**
+     * The core's clock from the next opening: null for the wall clock; the screen
+     * renders fix it so their images are the same on every run. Core thread only.
+     */
+    var clock: Clock? = null
+
     /** Saves the settings; the terminal is reopened with them on next use. Core thread only. */
     fun saveSettings(settings: Settings) {
         store.save(settings)
@@ -77,6 +85,7 @@ class VoidGuardApp : Application() {
     private fun open(): Opened {
         val settings = store.load()
         val config = defaultConfig(File(filesDir, databaseName).path)
+        TerminalTime.offsetMinutes = config.utcOffsetMinutes
         val host: HostLink? = when (settings.hostChoice) {
             HostChoice.SIMULATOR -> null
             HostChoice.PAYMENT_APP -> PaymentAppHostLink(
@@ -89,7 +98,9 @@ class VoidGuardApp : Application() {
         val strongBox = Build.VERSION.SDK_INT >= Build.VERSION_CODES.P &&
             packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
         val mark = NoBackupMark(File(noBackupFilesDir, "$databaseName.mark"))
-        val terminal = Terminal.open(config, KeystoreKeyWrapper(strongBox), host, mark)
+        val keys = KeystoreKeyWrapper(strongBox)
+        val fixed = clock
+        val terminal = if (fixed != null) Terminal.openWithClock(config, keys, host, fixed, mark) else Terminal.open(config, keys, host, mark)
         if (host == null) terminal.setSimulatorMode(settings.simulatorMode)
         // After whatever asked for the terminal, on the same thread: what the last run
         // left with the host is reversed or confirmed first.

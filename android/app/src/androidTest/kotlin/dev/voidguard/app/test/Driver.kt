@@ -226,6 +226,20 @@ class Driver(private val host: TestHost = TestHost.current) {
     /** Switches the app's language for the screens started next; false where the host cannot. */
     fun setLanguage(languageTag: String): Boolean = host.setLanguage(languageTag)
 
+    /** Scales the app's fonts for the screens started next; false where the host cannot. */
+    fun setFontScale(scale: Float): Boolean = host.setFontScale(scale)
+
+    /** [activity] recreated from its saved state after [change] (see [TestHost.recreate]); null where the host cannot. */
+    fun recreate(activity: Activity, change: () -> Unit = {}): Activity? = host.recreate(activity, change)?.also {
+        started += it
+        settle(it)
+    }
+
+    /** Keys [text] on the screen's numeric keypad, into the field that has the cursor. */
+    fun keys(activity: Activity, text: String) {
+        for (c in text) tap(activity, if (c == '.') dev.voidguard.app.R.id.entry_key_point else dev.voidguard.app.Screen.ENTRY_KEY_IDS[c - '0'])
+    }
+
     /** Keys [digits] on the on-screen PIN pad. */
     fun pin(activity: Activity, digits: String) {
         for (d in digits) tap(activity, PIN_KEYS[d - '0'])

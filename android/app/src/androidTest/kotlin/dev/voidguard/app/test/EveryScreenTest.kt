@@ -5,6 +5,7 @@ import android.view.View
 import android.view.ViewGroup
 import android.widget.Button
 import dev.voidguard.app.ActivationActivity
+import dev.voidguard.app.AdminActivity
 import dev.voidguard.app.AttentionActivity
 import dev.voidguard.app.AuditActivity
 import dev.voidguard.app.HomeActivity
@@ -64,7 +65,7 @@ class EveryScreenTest : MerchantTest() {
         assumeTrue("this host cannot switch the app's language", d.setLanguage("zh-TW"))
         for (language in listOf("zh-TW", "zh-HK")) {
             d.setLanguage(language)
-            for (screen in listOf(HomeActivity::class.java, VoidActivity::class.java, SlipActivity::class.java)) {
+            for (screen in listOf(HomeActivity::class.java, AdminActivity::class.java, VoidActivity::class.java, SlipActivity::class.java)) {
                 val a = open(screen, sale)
                 for (label in labels(a) + a.title.toString()) {
                     assertTrue("$language ${screen.simpleName}: '$label' is not Chinese", CJK.containsMatchIn(label))
@@ -97,7 +98,7 @@ class EveryScreenTest : MerchantTest() {
             File(d.app.filesDir, name).writeText("this is not a database, and must be kept as it is")
             d.app.useDatabase(name)
         }
-        for (screen in listOf(HomeActivity::class.java, VoidActivity::class.java, PasswordActivity::class.java, SettlementActivity::class.java,
+        for (screen in listOf(HomeActivity::class.java, AdminActivity::class.java, VoidActivity::class.java, PasswordActivity::class.java, SettlementActivity::class.java,
             SignInActivity::class.java, OperatorsActivity::class.java, AttentionActivity::class.java, OwnPasswordActivity::class.java)) {
             val a = d.launch(screen)
             assertTrue(d.screenText(a), d.screenText(a).contains(a.getString(R.string.terminal_unavailable_title)))
@@ -140,7 +141,7 @@ class EveryScreenTest : MerchantTest() {
         val CJK = Regex("[\\u4e00-\\u9fff]")
         val LETTER = Regex("[A-Za-z\\u4e00-\\u9fff]")
         val SCREENS = listOf(
-            HomeActivity::class.java, ActivationActivity::class.java, PasswordActivity::class.java,
+            HomeActivity::class.java, AdminActivity::class.java, ActivationActivity::class.java, PasswordActivity::class.java,
             VoidActivity::class.java, SaleActivity::class.java, JournalActivity::class.java,
             SettlementActivity::class.java, RequestsActivity::class.java, AuditActivity::class.java,
             SettingsActivity::class.java, SlipActivity::class.java, SignInActivity::class.java,

@@ -1,5 +1,6 @@
 package dev.voidguard.app.test
 
+import dev.voidguard.app.AdminActivity
 import dev.voidguard.app.HomeActivity
 import dev.voidguard.app.OwnPasswordActivity
 import dev.voidguard.app.R
@@ -10,14 +11,15 @@ import org.junit.Assert.assertTrue
 import org.junit.Test
 
 /**
- * An operator changes their own password (修改我的密码) from home: a cashier with the OK
+ * An operator changes their own password (修改我的密码) from administration: a cashier with the OK
  * key, the administrator's eight digits by themselves; the supervisor, whose password
  * is the void password, is not offered it.
  */
 class OwnPasswordTest : MerchantTest() {
     private fun fromHome(): OwnPasswordActivity {
         val home = d.launch(HomeActivity::class.java)
-        val a = d.expect(OwnPasswordActivity::class.java) { d.tap(home, R.id.menu_own_password) }
+        val admin = d.expect(AdminActivity::class.java) { d.tap(home, R.id.menu_admin) }
+        val a = d.expect(OwnPasswordActivity::class.java) { d.tap(admin, R.id.menu_own_password) }
         assertTrue("the own-password screen forbids screenshots", secure(a))
         return a
     }
@@ -84,9 +86,9 @@ class OwnPasswordTest : MerchantTest() {
         merchant.signIn(ADMINISTRATOR, "73920584")
 
         d.signInAs(SUPERVISOR, PASSWORD)
-        val home = d.launch(HomeActivity::class.java)
-        d.find(home, R.id.menu_password)
-        assertFalse("the supervisor's password is the void password: ${d.screenText(home)}", d.has(home, R.id.menu_own_password))
+        val admin = d.launch(AdminActivity::class.java)
+        d.find(admin, R.id.menu_password)
+        assertFalse("the supervisor's password is the void password: ${d.screenText(admin)}", d.has(admin, R.id.menu_own_password))
     }
 
     @Test

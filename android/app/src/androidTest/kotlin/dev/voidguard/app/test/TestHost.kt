@@ -23,6 +23,21 @@ abstract class TestHost {
      */
     open fun setLanguage(languageTag: String): Boolean = false
 
+    /**
+     * Scales the app's fonts (1.0 is the default) for the Activities started next;
+     * false where this host cannot (a device's font size belongs to its owner).
+     */
+    open fun setFontScale(scale: Float): Boolean = false
+
+    /**
+     * Saves [activity]'s instance state, finishes it, runs [change] (a language or font
+     * size for the next Activity, a new process), and starts a new one of its class from
+     * that state, as Android does after a configuration change or when the process was
+     * ended in the background; null where this host cannot hand a saved state to a new
+     * Activity.
+     */
+    open fun recreate(activity: Activity, change: () -> Unit): Activity? = null
+
     /** Runs [action] and returns the Activity of class [screen] it started. */
     abstract fun <A : Activity> startedBy(screen: Class<A>, timeoutMs: Long, action: () -> Unit): A
 

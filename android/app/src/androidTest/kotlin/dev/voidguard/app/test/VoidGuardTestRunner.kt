@@ -93,6 +93,8 @@ class VoidGuardTestRunner : Instrumentation() {
             EveryScreenTest::class.java,
             DoubleTapTest::class.java,
             FieldLabelTest::class.java,
+            CounterTest::class.java,
+            RecreationTest::class.java,
         )
     }
 }

@@ -17,6 +17,22 @@ import dev.voidguard.core.VoidGuardException
  * may change their own password; the supervisor's is the void password, on its own screen.
  */
 class HomeFlow(private val terminal: TerminalInterface) {
+    /**
+     * The large tiles on home, in the order a merchant looks for them: the money actions
+     * for a cashier or the supervisor, operator management for the administrator.
+     */
+    enum class Tile {
+        SALE,
+        VOID,
+        // 退货 (refund) takes its place here, right after the void.
+        SETTLEMENT,
+        JOURNAL,
+        OPERATORS,
+    }
+
+    /** What the administration screen (管理), one level below home, offers. */
+    enum class AdminEntry { REQUESTS, VOID_PASSWORD, OPERATORS, OWN_PASSWORD, AUDIT, SETTINGS }
+
     /** Things the home screen points out, most urgent first. */
     sealed interface Alert {
         /** [count] voids lost their host answer and could not be reversed: only the acquirer's word closes them. */
@@ -100,6 +116,29 @@ class HomeFlow(private val terminal: TerminalInterface) {
     }
 
     companion object {
+        /** The tiles on home for [role]: the administrator does not transact. */
+        fun tilesFor(role: Role): List<Tile> = when (role) {
+            Role.ADMINISTRATOR -> listOf(Tile.OPERATORS)
+            Role.CASHIER, Role.SUPERVISOR -> listOf(Tile.SALE, Tile.VOID, Tile.SETTLEMENT, Tile.JOURNAL)
+        }
+
+        /**
+         * The administration screen's entries for [role]: requests and the void password
+         * belong to those who void; operators to the administrator; each one's own
+         * password where [OwnPasswordFlow] offers it (the supervisor's is the void password).
+         */
+        fun adminEntriesFor(role: Role): List<AdminEntry> = buildList {
+            if (role != Role.ADMINISTRATOR) {
+                add(AdminEntry.REQUESTS)
+                add(AdminEntry.VOID_PASSWORD)
+            } else {
+                add(AdminEntry.OPERATORS)
+            }
+            if (OwnPasswordFlow.offeredTo(role)) add(AdminEntry.OWN_PASSWORD)
+            add(AdminEntry.AUDIT)
+            add(AdminEntry.SETTINGS)
+        }
+
         /** [manualHandling]: how many of the terminal's host legs need the acquirer's answer. */
         fun alertsFor(status: TerminalStatus, manualHandling: Int = 0): List<Alert> = buildList {
             val vault = status.vault

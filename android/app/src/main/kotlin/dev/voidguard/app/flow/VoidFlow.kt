@@ -92,6 +92,52 @@ class VoidFlow(
         data object Back : Event
     }
 
+    /**
+     * What the merchant keyed to reach the current step, as plain strings: enough to
+     * bring the step back when the screen is recreated (a language or font-size change)
+     * or the app's process was ended. Never the password: a step at or past it comes
+     * back as the password step with nothing keyed; a result comes back as the menu
+     * (the journal has it).
+     */
+    data class Progress(
+        val step: Int = 0,
+        val voucherNo: String = "",
+        val date: String = "",
+        val amount: String = "",
+        val reason: String = "",
+    )
+
+    /** The [Progress] of the current step. */
+    fun progress(): Progress = when (val s = state) {
+        is State.VoucherEntry -> Progress(VOUCHER)
+        is State.TransactionShown -> Progress(SHOWN, s.transaction.voucherNo)
+        is State.DateAmountEntry -> Progress(DATE_AMOUNT, s.transaction.voucherNo)
+        is State.ReasonChoice -> Progress(REASON, s.preview.original.voucherNo, lookup?.date.orEmpty(), lookup?.amount.orEmpty())
+        is State.PasswordEntry -> Progress(PASSWORD, s.transaction.voucherNo, lookup?.date.orEmpty(), lookup?.amount.orEmpty(), s.reason)
+        else -> Progress()
+    }
+
+    /**
+     * Brings back the step [saved] describes by replaying what was keyed, each step
+     * checked by the core again; stops at the first step that no longer goes through
+     * (the sale was voided meanwhile, nobody is signed in after a restart).
+     */
+    fun resume(saved: Progress): State {
+        move(reset())
+        val replay = listOf(
+            Event.ChooseVoid,
+            Event.SubmitVoucher(saved.voucherNo),
+            Event.ConfirmTransaction,
+            Event.SubmitDateAmount(saved.date, saved.amount),
+            Event.ChooseReason(saved.reason),
+        )
+        for ((i, event) in replay.take(saved.step).withIndex()) {
+            on(event)
+            if (progress().step != i + 1) break
+        }
+        return state
+    }
+
     private val pad = PinPad()
     private var lookup: VoidLookup? = null
     private var preview: VoidPreview? = null
@@ -243,6 +289,12 @@ class VoidFlow(
     private fun move(next: State): State = next.also { state = it }
 
     companion object {
+        private const val VOUCHER = 1
+        private const val SHOWN = 2
+        private const val DATE_AMOUNT = 3
+        private const val REASON = 4
+        private const val PASSWORD = 5
+
         /** Operator 00 holds the void password and so authorises every void. */
         const val SUPERVISOR = Operators.SUPERVISOR
 

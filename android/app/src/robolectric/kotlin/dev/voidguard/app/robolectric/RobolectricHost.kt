@@ -4,11 +4,13 @@ import android.app.Activity
 import android.app.Application
 import android.app.Instrumentation
 import android.content.Intent
+import android.os.Bundle
 import android.view.InputEvent
 import androidx.test.platform.app.InstrumentationRegistry
 import dev.voidguard.app.test.TestHost
 import dev.voidguard.app.test.flunk
 import java.util.concurrent.TimeUnit
+import org.robolectric.Robolectric
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
 
@@ -33,6 +35,27 @@ class RobolectricHost : TestHost() {
         val qualifier = if (region == null) language else "$language-r$region"
         instrumentation.runOnMainSync { RuntimeEnvironment.setQualifiers("+$qualifier") }
         return true
+    }
+
+    override fun setFontScale(scale: Float): Boolean {
+        instrumentation.runOnMainSync { RuntimeEnvironment.setFontScale(scale) }
+        return true
+    }
+
+    override fun recreate(activity: Activity, change: () -> Unit): Activity {
+        val saved = Bundle()
+        var next: Activity? = null
+        instrumentation.runOnMainSync {
+            instrumentation.callActivityOnSaveInstanceState(activity, saved)
+            activity.finish()
+        }
+        instrumentation.waitForIdleSync()
+        change()
+        instrumentation.runOnMainSync {
+            next = Robolectric.buildActivity(activity.javaClass, Intent(activity.intent)).setup(saved).get()
+        }
+        instrumentation.waitForIdleSync()
+        return checkNotNull(next)
     }
 
     override fun <A : Activity> startedBy(screen: Class<A>, timeoutMs: Long, action: () -> Unit): A {
