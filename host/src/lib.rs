@@ -46,6 +46,9 @@ pub struct Faults {
     pub corrupt_macs: u32,
     /// Decline the next transactions with this code.
     pub decline_with: Option<String>,
+    /// Answer A0 (MAC error) to this many requests whatever their MAC, as a host
+    /// whose keys for the terminal went out of step would.
+    pub reject_macs: u32,
 }
 
 #[derive(Default)]
@@ -54,6 +57,7 @@ struct State {
     ledger: BTreeMap<EntryKey, Entry>,
     settled: BTreeMap<(String, String), (Totals, u8)>,
     audit_heads: BTreeMap<String, u64>,
+    sign_ons: u32,
     next_rrn: u64,
     faults: Faults,
 }
@@ -101,6 +105,11 @@ impl AcquirerHost {
             .lock()
             .map(|s| s.settled.clone())
             .unwrap_or_default()
+    }
+
+    /// How many sign-ons were answered.
+    pub fn sign_ons(&self) -> u32 {
+        self.state.lock().map(|s| s.sign_ons).unwrap_or(0)
     }
 
     /// Listens until the listener fails; one thread per connection.
@@ -157,10 +166,14 @@ impl AcquirerHost {
             };
             answer.keys = Some(keys.to_f62(&self.master));
             state.keys.insert(tid, keys);
+            state.sign_ons += 1;
             return answer.to_message(&request.station).pack().ok();
         }
         let mac = state.keys.get(&tid)?.mac.clone();
-        if Message::unpack_verified(frame, &mac).is_err() {
+        if state.faults.reject_macs > 0 {
+            state.faults.reject_macs -= 1;
+            answer.response_code = "A0".into();
+        } else if Message::unpack_verified(frame, &mac).is_err() {
             answer.response_code = "A0".into();
         } else if let Some(code) = self.audit_head_refusal(&mut state, &request) {
             answer.response_code = code;

@@ -48,7 +48,11 @@ fn main() -> ExitCode {
     };
     let host = AcquirerHost::new(master);
     host.set_faults(faults);
-    println!("voidguard-host: listening on {listen}");
+    // The bound address, so `--listen 127.0.0.1:0` tells which port it got.
+    match listener.local_addr() {
+        Ok(addr) => println!("voidguard-host: listening on {addr}"),
+        Err(_) => println!("voidguard-host: listening on {listen}"),
+    }
     host.serve(listener);
     ExitCode::SUCCESS
 }

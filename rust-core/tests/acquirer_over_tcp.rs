@@ -173,3 +173,21 @@ fn a_void_the_host_cannot_match_is_declined_by_it() {
     );
     assert!(host.ledger().values().all(|e| e.status == Status::Approved));
 }
+
+#[test]
+fn a_host_reporting_a_mac_error_gets_a_fresh_sign_on_and_the_sale_goes_through() {
+    let (host, addr) = start_host();
+    let (f, _link) = terminal_on(&addr);
+    f.sale("1.00");
+    assert_eq!(host.sign_ons(), 1);
+    host.set_faults(Faults {
+        reject_macs: 1,
+        ..Faults::default()
+    });
+    let sale = f.sale("2.00");
+    assert_eq!(host.sign_ons(), 2, "A0 made the link sign on again");
+    let ledger = host.ledger();
+    let entry = ledger.values().find(|e| e.rrn == sale.rrn).unwrap();
+    assert_eq!((entry.amount, entry.status), (200, Status::Approved));
+    assert_eq!(ledger.len(), 2);
+}

@@ -438,6 +438,26 @@ mod tests {
     }
 
     #[test]
+    fn the_master_key_appears_in_no_debug_output_or_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tmk.key");
+        // One character short: refused without echoing what the file holds.
+        std::fs::write(&path, "0123456789ABCDEFFEDCBA987654321").unwrap();
+        let err = read_master_key(&path).unwrap_err().to_string();
+        assert!(!err.contains("0123456789"), "{err}");
+        std::fs::write(&path, "0123456789ABCDEFFEDCBA9876543210\n").unwrap();
+        let key = read_master_key(&path).unwrap();
+        let shown = format!(
+            "{:?}",
+            Iso8583HostLink::new(IsoLinkConfig::new("127.0.0.1:1"), key)
+        );
+        assert!(
+            !shown.contains("0123") && !shown.contains("[1, 35"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn business_dates_become_mmdd() {
         assert_eq!(mmdd("2026-12-02"), "1202");
     }

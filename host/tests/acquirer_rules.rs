@@ -1,0 +1,180 @@
+//! The acquirer's rules as seen on the wire: only signed-on terminals with a good MAC
+//! are served, a reversal of a void gives the sale back, a settlement compares
+//! totals, and an audit head that goes backwards is refused.
+
+use voidguard_host::{AcquirerHost, Status};
+use voidguard_iso8583::crypto::{Key, WorkingKeys};
+use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station, Totals};
+use voidguard_iso8583::Message;
+
+fn master() -> Key {
+    Key::from_hex("00112233445566778899AABBCCDDEEFF").unwrap()
+}
+
+fn request(stan: &str, amount: u64, kind: Kind) -> Request {
+    Request {
+        station: Station {
+            terminal_id: "10000001".into(),
+            merchant_no: "898000000000001".into(),
+        },
+        stan: stan.into(),
+        batch_no: "000001".into(),
+        amount,
+        audit_head: None,
+        kind,
+    }
+}
+
+fn sign_on(host: &AcquirerHost) -> WorkingKeys {
+    let frame = request(
+        "900000",
+        0,
+        Kind::SignOn {
+            operator_no: "01".into(),
+        },
+    )
+    .to_message()
+    .pack()
+    .unwrap();
+    let answer =
+        Answer::from_message(&Message::unpack(&host.handle(&frame).unwrap()).unwrap()).unwrap();
+    assert!(answer.approved());
+    WorkingKeys::from_f62(&master(), &answer.keys.unwrap()).unwrap()
+}
+
+fn send(host: &AcquirerHost, keys: &WorkingKeys, r: &Request) -> Answer {
+    let frame = r.to_message().pack_with_mac(&keys.mac).unwrap();
+    let reply = host.handle(&frame).unwrap();
+    Answer::from_message(&Message::unpack_verified(&reply, &keys.mac).unwrap()).unwrap()
+}
+
+#[test]
+fn sign_on_hands_out_keys_with_check_values_under_the_master_key() {
+    let host = AcquirerHost::new(master());
+    let keys = sign_on(&host);
+    assert_ne!(keys.pin, keys.mac);
+    assert!(keys.track.is_some());
+}
+
+#[test]
+fn a_request_with_a_bad_mac_is_answered_a0_and_changes_nothing() {
+    let host = AcquirerHost::new(master());
+    let keys = sign_on(&host);
+    let mut frame = request("000001", 100, Kind::Sale)
+        .to_message()
+        .pack_with_mac(&keys.mac)
+        .unwrap();
+    let last = frame.len() - 1;
+    frame[last] ^= 1;
+    let reply = host.handle(&frame).unwrap();
+    let answer =
+        Answer::from_message(&Message::unpack_verified(&reply, &keys.mac).unwrap()).unwrap();
+    assert_eq!(answer.response_code, "A0");
+    assert!(host.ledger().is_empty());
+}
+
+#[test]
+fn a_terminal_that_never_signed_on_gets_no_answer() {
+    let host = AcquirerHost::new(master());
+    let keys = WorkingKeys {
+        pin: master(),
+        mac: master(),
+        track: None,
+    };
+    let frame = request("000001", 100, Kind::Sale)
+        .to_message()
+        .pack_with_mac(&keys.mac)
+        .unwrap();
+    assert_eq!(host.handle(&frame), None);
+}
+
+#[test]
+fn reversing_a_void_gives_the_sale_back_and_settlement_compares_totals() {
+    let host = AcquirerHost::new(master());
+    let keys = sign_on(&host);
+    let sale = send(&host, &keys, &request("000001", 1000, Kind::Sale));
+    let original = Original {
+        rrn: sale.rrn.clone().unwrap(),
+        auth_code: sale.auth_code.clone().unwrap(),
+        batch_no: "000001".into(),
+        voucher_no: "000001".into(),
+        date: "1202".into(),
+    };
+    assert!(send(
+        &host,
+        &keys,
+        &request(
+            "000002",
+            1000,
+            Kind::Void {
+                original: original.clone()
+            }
+        )
+    )
+    .approved());
+    // A second void of the same sale is refused (12).
+    assert_eq!(
+        send(
+            &host,
+            &keys,
+            &request("000003", 1000, Kind::Void { original })
+        )
+        .response_code,
+        "12"
+    );
+    let reversal = Kind::Reversal {
+        original_type: "23".into(),
+        processing_code: "200000".into(),
+        reason: "98".into(),
+    };
+    assert!(send(&host, &keys, &request("000002", 1000, reversal)).approved());
+    let ledger = host.ledger();
+    let status = |stan: &str| {
+        ledger
+            .iter()
+            .find(|(k, _)| k.2 == stan)
+            .map(|(_, e)| e.status)
+    };
+    assert_eq!(status("000001"), Some(Status::Approved));
+    assert_eq!(status("000002"), Some(Status::Reversed));
+
+    let agree = Totals {
+        debit_count: 1,
+        debit_amount: 1000,
+        credit_count: 0,
+        credit_amount: 0,
+    };
+    let a = send(
+        &host,
+        &keys,
+        &request("000001", 0, Kind::Settlement { totals: agree }),
+    );
+    assert_eq!(
+        (a.response_code.as_str(), a.settlement_flag),
+        ("00", Some(1))
+    );
+    let disagree = Totals {
+        credit_count: 1,
+        credit_amount: 1000,
+        ..agree
+    };
+    let a = send(
+        &host,
+        &keys,
+        &request("000001", 0, Kind::Settlement { totals: disagree }),
+    );
+    assert_eq!(a.settlement_flag, Some(2));
+}
+
+#[test]
+fn an_audit_head_that_goes_backwards_is_refused() {
+    let host = AcquirerHost::new(master());
+    let keys = sign_on(&host);
+    let mut r = request("000001", 100, Kind::Sale);
+    r.audit_head = Some("40:aa".into());
+    assert!(send(&host, &keys, &r).approved());
+    let mut r = request("000002", 100, Kind::Sale);
+    r.audit_head = Some("39:bb".into());
+    assert_eq!(send(&host, &keys, &r).response_code, "A7");
+    assert_eq!(host.ledger().len(), 1);
+}
