@@ -329,7 +329,7 @@ struct Figures {
     voids: u64,
     settlements: u64,
     /// By kind: sale, void, settlement.
-    ends: [Ends; 3],
+    ends: [Ends; 4],
     wrong_passwords: u64,
     lifts: u64,
     sign_ins: u64,
@@ -340,7 +340,7 @@ struct Figures {
     late_answers: u64,
     repeated_answers: u64,
     /// Legs the parent reconciled after a restart, by kind: (reversed, confirmed).
-    after_restart: [(u64, u64); 3],
+    after_restart: [(u64, u64); 4],
     manual_at_end: u64,
 }
 
@@ -349,6 +349,7 @@ fn slot(kind: LegKind) -> usize {
         LegKind::Sale => 0,
         LegKind::Void => 1,
         LegKind::Settlement => 2,
+        LegKind::Refund => 3,
     }
 }
 
@@ -359,7 +360,7 @@ impl Figures {
         self.sales += o.sales;
         self.voids += o.voids;
         self.settlements += o.settlements;
-        for i in 0..3 {
+        for i in 0..4 {
             self.ends[i].declined += o.ends[i].declined;
             self.ends[i].unanswered += o.ends[i].unanswered;
             self.after_restart[i].0 += o.after_restart[i].0;
@@ -378,8 +379,8 @@ impl Figures {
     }
 
     fn line(&self) -> String {
-        let [s, v, t] = self.ends;
-        let [rs, rv, rt] = self.after_restart;
+        let [s, v, t, _] = self.ends;
+        let [rs, rv, rt, _] = self.after_restart;
         format!(
             "kills survived {}, operations acknowledged {}: sales approved {} (declined {}, \
              unanswered {}), voids approved {} (declined {}, unanswered {}), settlements {} \
@@ -702,6 +703,12 @@ impl Ledger {
                     after.row(&p.request.batch_no, voucher_no).is_some(),
                     approved,
                     "sale leg {}: journaled iff confirmed",
+                    p.leg_id
+                ),
+                LegDetail::Refund { voucher_no, .. } => assert_eq!(
+                    after.row(&p.request.batch_no, voucher_no).is_some(),
+                    approved,
+                    "refund leg {}: journaled iff confirmed",
                     p.leg_id
                 ),
                 LegDetail::Settlement { .. } => {

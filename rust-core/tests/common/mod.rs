@@ -590,6 +590,8 @@ pub fn check_books(terminal: &Terminal) -> Books {
             (Kind::Void, true) => &[Status::Settled],
             (Kind::Sale, false) => &[Status::Approved, Status::Voided],
             (Kind::Void, false) => &[Status::Approved],
+            (Kind::Refund, true) => &[Status::Settled],
+            (Kind::Refund, false) => &[Status::Approved],
         };
         assert!(
             allowed.contains(&row.status),
@@ -652,6 +654,9 @@ pub fn check_books(terminal: &Terminal) -> Books {
                 assert_eq!(p.voucher_no.as_ref(), Some(voucher_no), "{what}");
             }
             LegDetail::Settlement { .. } => assert_eq!(p.voucher_no, None, "{what}"),
+            LegDetail::Refund { voucher_no, .. } => {
+                assert_eq!(p.voucher_no.as_ref(), Some(voucher_no), "{what}");
+            }
         }
         match p.state {
             LegState::AwaitingAnswer => assert_eq!(p.attempts, 0, "{what}"),
@@ -718,6 +723,7 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
         match row.kind {
             Kind::Sale => (t.0, t.1) = (t.0 + 1, t.1 + row.amount.0),
             Kind::Void => (t.2, t.3) = (t.2 + 1, t.3 + row.amount.0),
+            Kind::Refund => {}
         }
     }
     for s in &acked.settlements {
@@ -823,6 +829,7 @@ impl HostLink for ScriptedHost {
             voidguard::LegDetail::Sale { .. } => LegKind::Sale,
             voidguard::LegDetail::Void { .. } => LegKind::Void,
             voidguard::LegDetail::Settlement { .. } => LegKind::Settlement,
+            voidguard::LegDetail::Refund { .. } => LegKind::Refund,
         };
         if let Some(db) = self.spy_on.lock().unwrap().as_ref() {
             self.on_disk_when_called
@@ -853,6 +860,7 @@ impl HostLink for ScriptedHost {
                 auth_code: String::new(),
             }),
             (None, LegKind::Void) => panic!("a void sent more often than scripted"),
+            (None, LegKind::Refund) => panic!("a refund sent more often than scripted"),
         }
     }
 
@@ -998,6 +1006,11 @@ pub fn check_legs(books: &Books, legs: &[LegRecord], legless: &Legless) {
                 voucher_no,
                 original,
             } => (voucher_no, Kind::Void, Some(&original.voucher_no)),
+            LegDetail::Refund {
+                voucher_no,
+                original_voucher_no,
+                ..
+            } => (voucher_no, Kind::Refund, original_voucher_no.as_ref()),
             LegDetail::Settlement { totals } => {
                 if leg.approved() {
                     let number: u32 = batch.parse().unwrap();
@@ -1054,6 +1067,7 @@ pub fn check_legs(books: &Books, legs: &[LegRecord], legless: &Legless) {
         let kind = match row.kind {
             Kind::Sale => "sale",
             Kind::Void => "void",
+            Kind::Refund => "refund",
         };
         assert_eq!(
             legless.rows.get(&row.id),
