@@ -492,6 +492,8 @@ pub struct Acknowledged {
     /// (batch, original voucher, void voucher, amount)
     pub voids: Vec<(String, String, String, voidguard::Fen)>,
     pub settlements: Vec<Settled>,
+    /// (batch, refund voucher, amount)
+    pub refunds: Vec<(String, String, voidguard::Fen)>,
     /// (batch, voucher) of sales and voids the host declined or that were reversed:
     /// the number is spent, no row.
     pub declined: Vec<(String, String)>,
@@ -602,6 +604,34 @@ pub fn check_books(terminal: &Terminal) -> Books {
         );
     }
 
+    // No sale is refunded beyond its amount, and every refund's original is a sale
+    // that was neither voided nor reversed.
+    let mut refunded: HashMap<i64, i64> = HashMap::new();
+    for refund in rows.iter().filter(|r| r.kind == Kind::Refund) {
+        let Some(sale) = rows.iter().find(|s| {
+            s.kind == Kind::Sale
+                && Some(&s.rrn) == refund.original_rrn.as_ref()
+                && Some(&s.business_date) == refund.original_business_date.as_ref()
+        }) else {
+            continue;
+        };
+        assert!(
+            matches!(sale.status, Status::Approved | Status::Settled),
+            "refund {} of a {:?} sale",
+            refund.voucher_no,
+            sale.status
+        );
+        let total = refunded.entry(sale.id).or_default();
+        *total += refund.amount.0;
+        assert!(
+            *total <= sale.amount.0,
+            "sale {} of batch {} refunded {total} of {}",
+            sale.voucher_no,
+            sale.batch_no,
+            sale.amount.0
+        );
+    }
+
     let max_attempts = TerminalConfig::new("x").max_reversal_attempts;
     let pending = terminal.pending_host_work().unwrap();
     let mut pending_for = HashSet::new();
@@ -699,6 +729,21 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
             (row.kind, row.amount, row.operator_no.as_str()),
             (Kind::Sale, *amount, operator_no.as_str()),
             "sale {voucher}"
+        );
+    }
+    for (batch, voucher, amount) in &acked.refunds {
+        let refund = by_number
+            .get(&(batch.as_str(), voucher.as_str()))
+            .unwrap_or_else(|| panic!("acknowledged refund {voucher} of batch {batch} is lost"));
+        assert_eq!(
+            (refund.kind, refund.amount),
+            (Kind::Refund, *amount),
+            "refund {voucher}"
+        );
+        assert_eq!(
+            refund.authoriser_no.as_deref(),
+            Some("00"),
+            "refund {voucher}"
         );
     }
     for (batch, original, voucher, amount) in &acked.voids {
@@ -943,7 +988,8 @@ pub fn legless(db: &std::path::Path) -> Legless {
     let mut stmt = conn
         .prepare(
             "SELECT kind, operator_no, detail FROM audit
-             WHERE kind = 'sale.approved' OR kind = 'void.approved' OR kind = 'settlement.approved'",
+             WHERE kind = 'sale.approved' OR kind = 'void.approved' OR kind = 'settlement.approved'
+                OR kind = 'refund.approved'",
         )
         .unwrap();
     let mut found = Legless::default();
