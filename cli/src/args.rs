@@ -78,6 +78,9 @@ pub enum Command {
     /// Void a same-batch sale (消费撤销); the operator signs in first, then what is not
     /// given as flags is asked
     Void(VoidArgs),
+    /// Refund (退货) a sale of an earlier batch or day, by its reference number and
+    /// date or its voucher; partial and repeated, never more than the sale
+    Refund(RefundArgs),
     /// Close the open batch (结算); the operator signs in first
     Settle(SettleArgs),
     /// Set or change the void password
@@ -184,6 +187,7 @@ pub struct CardSource {
 pub enum Kind {
     Sale,
     Void,
+    Refund,
 }
 
 #[derive(Debug, Args)]
@@ -194,7 +198,7 @@ pub struct JournalFilter {
     /// Only this business date (YYYY-MM-DD, YYYYMMDD or MMDD)
     #[arg(long)]
     pub date: Option<String>,
-    /// Only sales or only voids
+    /// Only sales, only voids or only refunds
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
     /// Only rows keyed by this operator
@@ -229,6 +233,41 @@ pub struct PasswordSource {
     /// Read the password(s) from this file, one per line
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RefundArgs {
+    /// Reference number (参考号, 12 characters) of the original sale
+    #[arg(long)]
+    pub rrn: Option<String>,
+    /// Date of the original sale (MMDD, YYYYMMDD or YYYY-MM-DD), with --rrn
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Voucher number (凭证号) of the original sale in this journal, instead of --rrn
+    #[arg(long, conflicts_with = "rrn")]
+    pub voucher: Option<String>,
+    /// Batch of that voucher [default: the latest batch holding it]
+    #[arg(long, requires = "voucher")]
+    pub batch: Option<String>,
+    /// The original sale's amount, for a sale not in this journal (when the terminal
+    /// allows refunds of originals not verified locally)
+    #[arg(long, requires = "rrn")]
+    pub original_amount: Option<String>,
+    /// Amount to refund
+    #[arg(long)]
+    pub amount: Option<String>,
+    /// Refund reason code [default: goods_returned]
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Operator who signs in and keys the refund; their password is read first, the
+    /// void password (the supervisor's, who authorises every refund) last
+    #[arg(long, default_value = "01", value_name = "NO")]
+    pub operator: String,
+    /// Skip the confirmation question of the interactive flow
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub password: PasswordSource,
 }
 
 #[derive(Debug, Args)]

@@ -175,6 +175,12 @@ pub fn leg_line(lang: Lang, leg: &HostLeg) -> String {
         (LegDetail::Settlement { .. }, Lang::Zh) => {
             format!("{kind} 批次号 {batch} · 净额 {amount}")
         }
+        (LegDetail::Refund { original_rrn, .. }, Lang::En) => format!(
+            "{kind} of RRN {original_rrn} · refund voucher {voucher} · {amount} · batch {batch}"
+        ),
+        (LegDetail::Refund { original_rrn, .. }, Lang::Zh) => format!(
+            "{kind} 原参考号 {original_rrn} · 退货凭证号 {voucher} · {amount} · 批次号 {batch}"
+        ),
     };
     let (operator, attempts) = (&leg.operator_no, leg.attempts);
     match lang {

@@ -74,8 +74,14 @@ fn the_demo_walks_the_merchant_day_and_ends_verified() {
             "cashier 01 signs out; the supervisor (00) signs in with the void password",
             "Batch 000001 settled: 3 sale(s) RMB 105.34, 1 void(s) RMB 88.00, net RMB 17.34",
             "refused: voucher 000001 is settled in batch 000001",
+            "Refund (退货) RMB 5.00 of settled voucher 000001 by its RRN ",
+            "退货成功 (refund successful) — refund voucher 000006 for original 000001; RMB 7.34 left to refund",
+            "REFUND SLIP",
+            "TRANS TYPE: REFUND",
+            "ORIG VOUCHER NO: 000001",
+            "AMOUNT: RMB -5.00",
             "the supervisor signs out",
-            "Audit trail verified: 54 entries, chain intact; 13 covered rows match their records",
+            "Audit trail verified: 57 entries, chain intact; 14 covered rows match their records",
         ],
     );
     // The host's numbers are random digits that may hold a password by chance.

@@ -24,6 +24,7 @@ fn help_names_every_subcommand_and_the_exit_codes() {
         "export",
         "status",
         "reconcile",
+        "refund",
         "demo",
     ] {
         assert!(
@@ -44,7 +45,7 @@ fn clap_errors_exit_2() {
     voidguard().args(["sale", "--card-stdin"]).assert().code(2);
     voidguard().args(["export"]).assert().code(2);
     voidguard()
-        .args(["journal", "--kind", "refund"])
+        .args(["journal", "--kind", "reversal"])
         .assert()
         .code(2);
     voidguard()

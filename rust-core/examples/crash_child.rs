@@ -29,9 +29,9 @@ use voidguard::backoffice::{self, Action};
 use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
     Application, Clock, Fen, HostError, HostLeg, HostLink, HostReply, HostRequest, JournalQuery,
-    KeyFileWrapper, LegDetail, LegKind, LegState, RequestKind, Resolution, ReversalReason,
-    ReversalReply, SaleRequest, SimulatorMode, Terminal, TerminalConfig, Transaction,
-    TransactionKind, VoidGuardError, VoidOutcome, VoidRequest,
+    KeyFileWrapper, LegDetail, LegKind, LegState, RefundLookup, RefundRequest, RequestKind,
+    Resolution, ReversalReason, ReversalReply, SaleRequest, SimulatorMode, Terminal,
+    TerminalConfig, Transaction, TransactionKind, VoidGuardError, VoidOutcome, VoidRequest,
 };
 
 // The test's fixtures use the same values (tests/common/mod.rs, tests/crash_kill.rs).
@@ -205,6 +205,12 @@ fn refusal_name(e: &VoidGuardError) -> Option<&'static str> {
         VoidGuardError::AmountMismatch => "AmountMismatch",
         VoidGuardError::VoidInProgress { .. } => "VoidInProgress",
         VoidGuardError::PendingHostWork { .. } => "PendingHostWork",
+        VoidGuardError::RefundOverBalance { .. } => "RefundOverBalance",
+        VoidGuardError::RefundOfVoidedSale { .. } => "RefundOfVoidedSale",
+        VoidGuardError::RefundUseVoid { .. } => "RefundUseVoid",
+        VoidGuardError::DailyRefundCountLimitReached { .. } => "DailyRefundCountLimitReached",
+        VoidGuardError::DailyRefundAmountLimitReached { .. } => "DailyRefundAmountLimitReached",
+        VoidGuardError::RefundOverCap { .. } => "RefundOverCap",
         _ => return None,
     })
 }
@@ -219,6 +225,8 @@ struct Day {
     /// The open batch and its sales as far as this process knows.
     batch_no: String,
     sales: Vec<Transaction>,
+    /// Sales of batches this process saw settled: what refunds are tried on.
+    settled: Vec<Transaction>,
     /// The cashier signed in now.
     signed_in: &'static str,
 }
@@ -314,8 +322,9 @@ impl Day {
     fn step(&mut self) {
         self.clock.advance(self.rng.range(1_000, 20_000));
         match self.rng.below(100) {
-            0..=34 => self.sale(),
-            35..=54 => self.void_in_one_call(),
+            0..=27 => self.sale(),
+            28..=39 => self.refund(),
+            40..=54 => self.void_in_one_call(),
             55..=69 => self.void_in_two_phases(),
             // In bursts, so lockouts and lifts happen between verified passwords.
             70..=77 => {
@@ -374,6 +383,47 @@ impl Day {
                 say!("ack unanswered sale")
             }
             Err(e) => self.refused("sale", e),
+        }
+    }
+
+    /// A part (now and then more than is left) of a sale of a settled batch, by its
+    /// reference number and date.
+    fn refund(&mut self) {
+        if self.settled.is_empty() {
+            return self.sale();
+        }
+        let i = self.rng.below(self.settled.len() as u64) as usize;
+        let sale = self.settled[i].clone();
+        let fen = self.rng.range(1, sale.amount.0.max(1));
+        self.be_unlocked();
+        self.set_host();
+        say!(
+            "try refund {} {} @{}",
+            sale.batch_no,
+            sale.voucher_no,
+            self.now()
+        );
+        let result = self.terminal.refund(RefundRequest {
+            lookup: RefundLookup {
+                rrn: Some(sale.rrn.clone()),
+                date: Some(sale.business_date.clone()),
+                ..Default::default()
+            },
+            amount: Fen(fen).to_decimal_string(),
+            password: PASSWORD.into(),
+            reason: "goods_returned".into(),
+        });
+        self.set_mode(SimulatorMode::Approve);
+        match result {
+            Ok(outcome) => match outcome.refund {
+                Some(r) => say!("ack refund {} {} {}", r.batch_no, r.voucher_no, r.amount.0),
+                None => say!("ack unanswered refund"),
+            },
+            Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined refund"),
+            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
+                say!("ack unanswered refund")
+            }
+            Err(e) => self.refused("refund", e),
         }
     }
 
@@ -592,7 +642,7 @@ impl Day {
                     r.void_count,
                     r.void_total.0
                 );
-                self.sales.clear();
+                self.settled.append(&mut self.sales);
                 self.batch_no = r.next_batch_no;
             }
             Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined settlement"),
@@ -681,6 +731,9 @@ impl Day {
             (LegState::Approved, LegDetail::Void { .. }) => {
                 say!("ack void {batch} {original} {voucher} {}", leg.amount.0)
             }
+            (LegState::Approved, LegDetail::Refund { .. }) => {
+                say!("ack refund {batch} {voucher} {}", leg.amount.0)
+            }
             (LegState::Approved, LegDetail::Settlement { totals: t }) => {
                 say!(
                     "ack settled {batch} {} {} {} {}",
@@ -689,7 +742,7 @@ impl Day {
                     t.void_count,
                     t.void_total.0
                 );
-                self.sales.clear();
+                self.settled.append(&mut self.sales);
             }
             (LegState::Reversed, _) => say!("ack reversed {batch} {original} {voucher}"),
             (state, _) => panic!("a leg resolved by hand is {state:?}"),
@@ -808,6 +861,7 @@ fn main() {
         secret: voidguard::crypto::from_hex(SECRET_HEX).expect("secret"),
         batch_no: String::new(),
         sales: Vec::new(),
+        settled: Vec::new(),
         signed_in: CASHIERS[0],
     };
     day.pick_up();

@@ -24,7 +24,28 @@ pub struct TerminalConfig {
     pub void_reasons: Vec<String>,
     /// Failed reversal attempts before a void is shown for manual handling.
     pub max_reversal_attempts: u32,
+    /// The largest single refund (退货).
+    #[uniffi(default = 500000)]
+    pub refund_cap: Fen,
+    #[uniffi(default = 20)]
+    pub daily_refund_count_limit: u32,
+    #[uniffi(default = 5000000)]
+    pub daily_refund_amount_limit: Fen,
+    /// The refund reason codes the merchant chooses from.
+    pub refund_reasons: Vec<String>,
+    /// Whether a sale not in this journal (made before its database existed, or on
+    /// another terminal) may be refunded by RRN, date and original amount, flagged
+    /// as not verified locally.
+    #[uniffi(default = false)]
+    pub unverified_refunds: bool,
 }
+
+pub const DEFAULT_REFUND_REASONS: [&str; 4] = [
+    "goods_returned",
+    "service_not_provided",
+    "price_adjustment",
+    "other",
+];
 
 pub const DEFAULT_REASONS: [&str; 5] = [
     "customer_request",
@@ -47,6 +68,14 @@ impl TerminalConfig {
             approval_validity_hours: 72,
             void_reasons: DEFAULT_REASONS.iter().map(|r| (*r).to_owned()).collect(),
             max_reversal_attempts: 3,
+            refund_cap: Fen(500_000),
+            daily_refund_count_limit: 20,
+            daily_refund_amount_limit: Fen(5_000_000),
+            refund_reasons: DEFAULT_REFUND_REASONS
+                .iter()
+                .map(|r| (*r).to_owned())
+                .collect(),
+            unverified_refunds: false,
         }
     }
 
@@ -74,15 +103,22 @@ impl TerminalConfig {
         {
             return bad(Problem::NotAllowed);
         }
-        if self.void_reasons.is_empty() || self.void_reasons.len() > 32 {
-            return bad(Problem::NotAllowed);
-        }
-        if self
-            .void_reasons
-            .iter()
-            .any(|r| r.trim().is_empty() || r.chars().count() > 64 || r.trim() != r)
+        if self.daily_refund_count_limit == 0
+            || self.daily_refund_amount_limit.0 <= 0
+            || self.refund_cap.0 <= 0
         {
-            return bad(Problem::Malformed);
+            return bad(Problem::Zero);
+        }
+        for reasons in [&self.void_reasons, &self.refund_reasons] {
+            if reasons.is_empty() || reasons.len() > 32 {
+                return bad(Problem::NotAllowed);
+            }
+            if reasons
+                .iter()
+                .any(|r| r.trim().is_empty() || r.chars().count() > 64 || r.trim() != r)
+            {
+                return bad(Problem::Malformed);
+            }
         }
         Ok(())
     }

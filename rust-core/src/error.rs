@@ -31,6 +31,7 @@ pub enum Field {
     PendingId,
     ResponseCode,
     ResolutionNote,
+    RefundReason,
 }
 
 /// What is wrong with the input.
@@ -48,6 +49,8 @@ pub enum Problem {
     NoSuchDate,
     NotAllowed,
     Malformed,
+    /// A date after today's business date.
+    InFuture,
 }
 
 /// Every refusal the core can answer with. Messages carry no secret, PAN or SQL.
@@ -111,6 +114,36 @@ pub enum VoidGuardError {
     HostUnreachable,
     #[error("the host did not answer and the transaction was reversed: nothing happened, it may be tried again")]
     HostReversed,
+
+    // Refund refusals.
+    #[error("no sale with that reference in the journal: {reference}")]
+    RefundOriginalNotFound { reference: String },
+    #[error(
+        "voucher {voucher_no} is a refund: a refund is final and cannot be refunded or voided"
+    )]
+    RefundOfRefund { voucher_no: String },
+    #[error("voucher {voucher_no} is a void, not a sale")]
+    RefundOfVoid { voucher_no: String },
+    #[error("voucher {voucher_no} was voided by voucher {void_voucher_no}: nothing to refund")]
+    RefundOfVoidedSale {
+        voucher_no: String,
+        void_voucher_no: String,
+    },
+    #[error("voucher {voucher_no} was reversed: nothing to refund")]
+    RefundOfReversedSale { voucher_no: String },
+    #[error("voucher {voucher_no} is a sale of today's open batch: void it instead")]
+    RefundUseVoid { voucher_no: String },
+    #[error("only {balance} can still be refunded on this sale")]
+    RefundOverBalance { balance: crate::money::Fen },
+    #[error("a single refund may be at most {cap}")]
+    RefundOverCap { cap: crate::money::Fen },
+    #[error("the daily refund count limit of {limit} is reached")]
+    DailyRefundCountLimitReached { limit: u32 },
+    #[error("the daily refund amount limit would be exceeded ({used} of {limit} used)")]
+    DailyRefundAmountLimitReached {
+        limit: crate::money::Fen,
+        used: crate::money::Fen,
+    },
 
     // Password lifecycle.
     #[error("the password is too easy to guess")]

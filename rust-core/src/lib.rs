@@ -24,6 +24,7 @@ pub mod operators;
 pub mod platform;
 mod profile;
 pub mod receipt;
+pub mod refund;
 mod sales;
 pub mod settlement;
 mod store;
@@ -52,6 +53,7 @@ pub use platform::{
     Clock, KeyFileWrapper, KeyWrapper, KeyWrapperError, MarkFile, RollbackMark, SystemClock,
 };
 pub use receipt::{Locale, Receipt, ReceiptLine};
+pub use refund::{RefundLookup, RefundOutcome, RefundPreview, RefundRequest};
 pub use settlement::SettlementReport;
 pub use terminal::{ReconcileReport, SaleRequest, Session, Terminal, TerminalStatus, VaultStatus};
 pub use void_flow::{VoidLookup, VoidOutcome, VoidPreview, VoidRequest};

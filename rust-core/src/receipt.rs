@@ -1,5 +1,8 @@
 //! The slip (签购单) for a journal row, in Chinese or English. A void slip names the
-//! original voucher (原凭证号), as the source material's void screen does.
+//! original voucher (原凭证号), as the source material's void screen does; a refund
+//! slip (退货签购单) its original's RRN (原参考号) and date (原交易日期), and its
+//! voucher where the original is in this journal. A sale's reprint lists the refunds
+//! against it.
 
 use crate::dates::BusinessDate;
 use crate::journal::{Transaction, TransactionKind};
@@ -27,6 +30,13 @@ pub struct Receipt {
 
 struct Labels {
     title: &'static str,
+    refund_title: &'static str,
+    refund: &'static str,
+    original_rrn: &'static str,
+    original_date: &'static str,
+    not_verified: &'static str,
+    refund_reason: &'static str,
+    refunded: &'static str,
     merchant_no: &'static str,
     terminal_id: &'static str,
     operator: &'static str,
@@ -48,6 +58,13 @@ struct Labels {
 
 const ZH: Labels = Labels {
     title: "签购单",
+    refund_title: "退货签购单",
+    refund: "退货",
+    original_rrn: "原参考号",
+    original_date: "原交易日期",
+    not_verified: "原交易未在本机核实",
+    refund_reason: "退货原因",
+    refunded: "已退货",
     merchant_no: "商户号",
     terminal_id: "终端号",
     operator: "操作员号",
@@ -69,6 +86,13 @@ const ZH: Labels = Labels {
 
 const EN: Labels = Labels {
     title: "SALES SLIP",
+    refund_title: "REFUND SLIP",
+    refund: "REFUND",
+    original_rrn: "ORIG REF NO",
+    original_date: "ORIG DATE",
+    not_verified: "ORIGINAL NOT VERIFIED LOCALLY",
+    refund_reason: "REFUND REASON",
+    refunded: "REFUNDED",
     merchant_no: "MERCHANT NO",
     terminal_id: "TERMINAL ID",
     operator: "OPERATOR",
@@ -97,6 +121,9 @@ fn reason_text(code: &str, locale: Locale) -> &str {
         "duplicate_charge" => ("重复扣款", "DUPLICATE CHARGE"),
         "goods_returned_same_day" => ("当日退货", "GOODS RETURNED SAME DAY"),
         "other" => ("其他", "OTHER"),
+        "goods_returned" => ("退货", "GOODS RETURNED"),
+        "service_not_provided" => ("服务未提供", "SERVICE NOT PROVIDED"),
+        "price_adjustment" => ("价格调整", "PRICE ADJUSTMENT"),
         _ => return code,
     };
     match locale {
@@ -118,7 +145,14 @@ fn local_time(utc_ms: i64, offset_minutes: i32) -> String {
     )
 }
 
-pub fn render(t: &Transaction, profile: &Profile, locale: Locale, offset_minutes: i32) -> Receipt {
+/// The slip of `t`; `refunds` are the refunds against it when `t` is a sale.
+pub fn render(
+    t: &Transaction,
+    refunds: &[Transaction],
+    profile: &Profile,
+    locale: Locale,
+    offset_minutes: i32,
+) -> Receipt {
     let l = match locale {
         Locale::ZhCn => &ZH,
         Locale::En => &EN,
@@ -135,30 +169,66 @@ pub fn render(t: &Transaction, profile: &Profile, locale: Locale, offset_minutes
     add(l.operator, t.operator_no.clone());
     add(l.card, t.masked_pan.clone());
     add(l.scheme, t.card_scheme.clone());
-    let is_void = t.kind == TransactionKind::Void;
-    add(l.kind, if is_void { l.void } else { l.sale }.to_owned());
+    let kind = match t.kind {
+        TransactionKind::Sale => l.sale,
+        TransactionKind::Void => l.void,
+        TransactionKind::Refund => l.refund,
+    };
+    add(l.kind, kind.to_owned());
     add(l.batch, t.batch_no.clone());
     add(l.voucher, t.voucher_no.clone());
     if let Some(original) = &t.original_voucher_no {
         add(l.original_voucher, original.clone());
     }
+    if let Some(rrn) = &t.original_rrn {
+        add(l.original_rrn, rrn.clone());
+    }
+    if let Some(date) = &t.original_business_date {
+        add(l.original_date, date.clone());
+    }
+    if t.kind == TransactionKind::Refund && t.original_voucher_no.is_none() {
+        add(l.not_verified, String::new());
+    }
     add(l.auth_code, t.auth_code.clone());
     add(l.rrn, t.rrn.clone());
     add(l.date_time, local_time(t.created_at_ms, offset_minutes));
-    let sign = if is_void { "-" } else { "" };
+    let sign = if t.kind == TransactionKind::Sale {
+        ""
+    } else {
+        "-"
+    };
     add(l.amount, format!("RMB {sign}{}", t.amount));
     if let Some(by) = &t.authoriser_no {
         add(l.authoriser, by.clone());
     }
     if let Some(reason) = &t.void_reason {
-        add(l.reason, reason_text(reason, locale).to_owned());
+        let label = if t.kind == TransactionKind::Refund {
+            l.refund_reason
+        } else {
+            l.reason
+        };
+        add(label, reason_text(reason, locale).to_owned());
     }
-    let mut text = format!("{}\n", l.title);
+    for refund in refunds {
+        add(
+            l.refunded,
+            format!(
+                "{} {} RMB -{}",
+                refund.voucher_no, refund.business_date, refund.amount
+            ),
+        );
+    }
+    let title = if t.kind == TransactionKind::Refund {
+        l.refund_title
+    } else {
+        l.title
+    };
+    let mut text = format!("{title}\n");
     for line in &lines {
         text.push_str(&format!("{}: {}\n", line.label, line.value));
     }
     Receipt {
-        title: l.title.to_owned(),
+        title: title.to_owned(),
         lines,
         text,
     }

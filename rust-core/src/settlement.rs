@@ -25,13 +25,16 @@ pub struct SettlementReport {
     pub sale_total: Fen,
     pub void_count: u32,
     pub void_total: Fen,
-    /// Sales less voids: what the acquirer pays out for the batch.
+    /// Refunds keyed in the batch, of sales of earlier batches or days.
+    pub refund_count: u32,
+    pub refund_total: Fen,
+    /// Sales less voids less refunds: what the acquirer pays out for the batch.
     pub net_total: Fen,
     pub settled_at_ms: i64,
 }
 
 fn net(totals: &journal::BatchTotals) -> Fen {
-    Fen(totals.sale_total.0.saturating_sub(totals.void_total.0))
+    totals.net()
 }
 
 /// The settlement's host leg with the open batch's totals, ready to persist. It waits for every
@@ -108,8 +111,8 @@ pub(crate) fn close(
     crate::store::exec(
         tx,
         "INSERT INTO settlements (batch_no, settled_at_ms, business_date, operator_no, sale_count,
-             sale_total_fen, void_count, void_total_fen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             sale_total_fen, void_count, void_total_fen, refund_count, refund_total_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             batch.get(),
             ctx.now_ms,
@@ -118,7 +121,9 @@ pub(crate) fn close(
             totals.sale_count,
             totals.sale_total.0,
             totals.void_count,
-            totals.void_total.0
+            totals.void_total.0,
+            totals.refund_count,
+            totals.refund_total.0
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -136,6 +141,8 @@ pub(crate) fn close(
             "sale_total_fen": totals.sale_total.0,
             "void_count": totals.void_count,
             "void_total_fen": totals.void_total.0,
+            "refund_count": totals.refund_count,
+            "refund_total_fen": totals.refund_total.0,
         }),
     )?;
     Ok(id)
@@ -145,7 +152,8 @@ pub(crate) fn close(
 pub fn report(conn: &Connection, id: i64) -> Result<SettlementReport> {
     let row = crate::store::row(
         conn,
-        "SELECT batch_no, settled_at_ms, sale_count, sale_total_fen, void_count, void_total_fen
+        "SELECT batch_no, settled_at_ms, sale_count, sale_total_fen, void_count, void_total_fen,
+             coalesce(refund_count, 0), coalesce(refund_total_fen, 0)
          FROM settlements WHERE rowid = ?1",
         [id],
         |r| {
@@ -157,6 +165,8 @@ pub fn report(conn: &Connection, id: i64) -> Result<SettlementReport> {
                     sale_total: Fen(r.get(3)?),
                     void_count: r.get(4)?,
                     void_total: Fen(r.get(5)?),
+                    refund_count: r.get(6)?,
+                    refund_total: Fen(r.get(7)?),
                 },
             ))
         },
@@ -170,6 +180,8 @@ pub fn report(conn: &Connection, id: i64) -> Result<SettlementReport> {
         sale_total: totals.sale_total,
         void_count: totals.void_count,
         void_total: totals.void_total,
+        refund_count: totals.refund_count,
+        refund_total: totals.refund_total,
         net_total: net(&totals),
         settled_at_ms,
     })

@@ -89,10 +89,11 @@ fn a_terminal_killed_at_random_moments_keeps_every_acknowledged_operation() {
                 f.sales > 0
                     && f.voids > 0
                     && f.settlements > 0
+                    && f.refunds > 0
                     && f.wrong_passwords > 0
                     && f.sign_ins > 0,
-                "the runs on the {} went through sales, voids, settlements, wrong passwords \
-                 and sign-ins: {f:?}",
+                "the runs on the {} went through sales, voids, settlements, refunds, wrong \
+                 passwords and sign-ins: {f:?}",
                 run.host.name()
             );
         }
@@ -327,9 +328,10 @@ struct Figures {
     acknowledged: u64,
     sales: u64,
     voids: u64,
+    refunds: u64,
     settlements: u64,
     /// By kind: sale, void, settlement.
-    ends: [Ends; 3],
+    ends: [Ends; 4],
     wrong_passwords: u64,
     lifts: u64,
     sign_ins: u64,
@@ -340,7 +342,7 @@ struct Figures {
     late_answers: u64,
     repeated_answers: u64,
     /// Legs the parent reconciled after a restart, by kind: (reversed, confirmed).
-    after_restart: [(u64, u64); 3],
+    after_restart: [(u64, u64); 4],
     manual_at_end: u64,
 }
 
@@ -349,6 +351,7 @@ fn slot(kind: LegKind) -> usize {
         LegKind::Sale => 0,
         LegKind::Void => 1,
         LegKind::Settlement => 2,
+        LegKind::Refund => 3,
     }
 }
 
@@ -358,8 +361,9 @@ impl Figures {
         self.acknowledged += o.acknowledged;
         self.sales += o.sales;
         self.voids += o.voids;
+        self.refunds += o.refunds;
         self.settlements += o.settlements;
-        for i in 0..3 {
+        for i in 0..4 {
             self.ends[i].declined += o.ends[i].declined;
             self.ends[i].unanswered += o.ends[i].unanswered;
             self.after_restart[i].0 += o.after_restart[i].0;
@@ -378,14 +382,15 @@ impl Figures {
     }
 
     fn line(&self) -> String {
-        let [s, v, t] = self.ends;
-        let [rs, rv, rt] = self.after_restart;
+        let [s, v, t, r] = self.ends;
+        let [rs, rv, rt, rr] = self.after_restart;
         format!(
             "kills survived {}, operations acknowledged {}: sales approved {} (declined {}, \
              unanswered {}), voids approved {} (declined {}, unanswered {}), settlements {} \
-             (declined {}, unanswered {}); wrong passwords {}, lockouts lifted {}, sign-ins {}, \
-             refusals {}; legs reconciled after a restart: sales {}/{}, voids {}/{}, \
-             settlements {}/{} (reversed/confirmed); reconciled by the child {}, resolved by \
+             (declined {}, unanswered {}), refunds {} (declined {}, unanswered {}); wrong \
+             passwords {}, lockouts lifted {}, sign-ins {}, refusals {}; legs reconciled after \
+             a restart: sales {}/{}, voids {}/{}, settlements {}/{}, refunds {}/{} \
+             (reversed/confirmed); reconciled by the child {}, resolved by \
              hand {} (as never happened {}), late host answers {} (repeated {}), left for manual \
              handling {}",
             self.kills,
@@ -399,6 +404,9 @@ impl Figures {
             self.settlements,
             t.declined,
             t.unanswered,
+            self.refunds,
+            r.declined,
+            r.unanswered,
             self.wrong_passwords,
             self.lifts,
             self.sign_ins,
@@ -409,6 +417,8 @@ impl Figures {
             rv.1,
             rt.0,
             rt.1,
+            rr.0,
+            rr.1,
             self.reconciled_by_child,
             self.resolved_by_hand,
             self.resolved_never_happened,
@@ -479,6 +489,7 @@ impl Ledger {
         let whole_kind = match ack.get(2).map(String::as_str) {
             Some("sale") if ack.len() == 3 => Some(LegKind::Sale),
             Some("settlement") if ack.len() == 3 => Some(LegKind::Settlement),
+            Some("refund") if ack.len() == 3 => Some(LegKind::Refund),
             _ => None,
         };
         match ack[1].as_str() {
@@ -490,6 +501,12 @@ impl Ledger {
                     fen(&ack[4]),
                     ack[5].clone(),
                 ));
+            }
+            "refund" => {
+                f.refunds += 1;
+                self.acked
+                    .refunds
+                    .push((ack[2].clone(), ack[3].clone(), fen(&ack[4])));
             }
             "void" => {
                 f.voids += 1;
@@ -556,8 +573,8 @@ impl Ledger {
         }
         // A void that got past the password check (whatever the host said), a manual
         // resolution and a lift all clear the count of wrong passwords.
-        let verified =
-            matches!(call[1].as_str(), "void1" | "begin" | "manual") && ack[1] != "refused";
+        let verified = matches!(call[1].as_str(), "void1" | "begin" | "manual" | "refund")
+            && ack[1] != "refused";
         if verified || ack[1] == "lifted" {
             self.failures = 0;
         }
@@ -614,7 +631,7 @@ impl Ledger {
         let known = self.failures;
         let possible: &[u32] = match in_flight {
             Some("wrong") => &[known, known + 1],
-            Some("void1" | "begin" | "lift" | "manual") => &[known, 0],
+            Some("void1" | "begin" | "lift" | "manual" | "refund") => &[known, 0],
             _ => &[known],
         };
         assert!(
@@ -702,6 +719,12 @@ impl Ledger {
                     after.row(&p.request.batch_no, voucher_no).is_some(),
                     approved,
                     "sale leg {}: journaled iff confirmed",
+                    p.leg_id
+                ),
+                LegDetail::Refund { voucher_no, .. } => assert_eq!(
+                    after.row(&p.request.batch_no, voucher_no).is_some(),
+                    approved,
+                    "refund leg {}: journaled iff confirmed",
                     p.leg_id
                 ),
                 LegDetail::Settlement { .. } => {

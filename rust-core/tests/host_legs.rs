@@ -504,6 +504,8 @@ fn settlement_tries_to_reverse_first_and_refuses_while_the_reversal_fails() {
                 sale_total: Fen(8_800),
                 void_count: 0,
                 void_total: Fen(0),
+                refund_count: 0,
+                refund_total: Fen(0),
             }
         }
     );

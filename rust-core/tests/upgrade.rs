@@ -84,7 +84,7 @@ fn a_version_1_database_opens_with_every_row_and_is_covered_from_then_on() {
     let entries_before = count(&u.db, "SELECT count(*) FROM audit");
     let t = open(&u);
     let status = t.status().unwrap();
-    assert_eq!(status.schema_version, 3);
+    assert_eq!(status.schema_version, 4);
     assert!(status.activated && status.void_permitted && status.vault.password_set);
     assert_eq!(status.batch_no, "000002");
     assert_eq!(status.pending_host_work, 1);
@@ -167,7 +167,7 @@ fn the_upgrade_is_one_step_a_crash_cannot_half_do() {
         entries,
         "the upgrade ran twice"
     );
-    assert_eq!(count(&u.db, "PRAGMA user_version"), 3);
+    assert_eq!(count(&u.db, "PRAGMA user_version"), 4);
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn a_version_2_database_moves_its_pending_voids_into_host_legs() {
     let u = copy_of(2);
     let t = open(&u);
     let status = t.status().unwrap();
-    assert_eq!(status.schema_version, 3);
+    assert_eq!(status.schema_version, 4);
     assert_eq!(
         (status.batch_no.as_str(), status.next_voucher_no.as_str()),
         ("000002", "000013")
@@ -311,4 +311,89 @@ fn a_version_2_pending_void_edited_before_the_upgrade_is_refused() {
     );
     assert_eq!(std::fs::read(&u.db).unwrap(), before);
     assert_eq!(count(&u.db, "PRAGMA user_version"), 2);
+}
+
+#[test]
+fn the_third_fixture_is_a_version_3_database() {
+    let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v3/v3.db");
+    assert_eq!(count(&db, "PRAGMA user_version"), 3);
+    assert_eq!(count(&db, "SELECT count(*) FROM journal"), 7);
+    assert_eq!(count(&db, "SELECT count(*) FROM settlements"), 1);
+}
+
+/// The version 3 day (see `fixtures/v3/README.md`) opens as version 4: the journal is
+/// rebuilt with every row, id and audit entry as it was, the chain verifies, and its
+/// settled sales can be refunded.
+#[test]
+fn a_version_3_database_keeps_its_journal_and_its_settled_sales_can_be_refunded() {
+    let u = copy_of(3);
+    let t = open(&u);
+    assert_eq!(t.status().unwrap().schema_version, 4);
+    let rows = all_rows(&t);
+    assert_eq!(rows.len(), 7);
+    assert_eq!(
+        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        (1..=7).collect::<Vec<i64>>()
+    );
+    let void = rows
+        .iter()
+        .find(|r| r.kind == TransactionKind::Void)
+        .unwrap();
+    assert_eq!(void.original_voucher_no.as_deref(), Some("000001"));
+    assert!(rows.iter().all(|r| r.original_rrn.is_none()));
+    let report = t.verify_audit().unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(
+        count(
+            &u.db,
+            "SELECT count(*) FROM audit WHERE kind = 'schema.upgraded'"
+        ),
+        1
+    );
+    let journal_sql: String = Connection::open(&u.db)
+        .unwrap()
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'journal'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(journal_sql.contains("'refund'"), "{journal_sql}");
+
+    t.sign_in("01".into(), "3817".into()).unwrap();
+    let sale = rows.iter().find(|r| r.voucher_no == "000003").unwrap();
+    let refund = t
+        .refund(voidguard::RefundRequest {
+            lookup: voidguard::RefundLookup {
+                rrn: Some(sale.rrn.clone()),
+                date: Some("1210".into()),
+                ..Default::default()
+            },
+            amount: "56.00".into(),
+            password: FIXTURE_PASSWORD.into(),
+            reason: "goods_returned".into(),
+        })
+        .unwrap()
+        .refund
+        .unwrap();
+    assert_eq!(refund.original_voucher_no.as_deref(), Some("000003"));
+    assert_eq!(refund.voucher_no, "000008");
+    // The voided sale stays unrefundable; the guards hold on the rebuilt table.
+    let voided = t
+        .refund_preview(voidguard::RefundLookup {
+            voucher_no: Some("000001".into()),
+            batch_no: Some("000001".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(matches!(voided, VoidGuardError::RefundOfVoidedSale { .. }));
+    assert!(t.verify_audit().unwrap().ok);
+    drop(t);
+    let conn = Connection::open(&u.db).unwrap();
+    assert!(conn
+        .execute("DELETE FROM journal WHERE id = 2", [])
+        .is_err());
+    assert!(conn
+        .execute("UPDATE journal SET amount_fen = 1 WHERE id = 2", [])
+        .is_err());
 }

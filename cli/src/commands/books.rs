@@ -93,13 +93,18 @@ pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<(), CliError> {
 
 pub fn settlement_line(lang: Lang, r: &voidguard::SettlementReport) -> String {
     let (sales, voids, net) = (money(r.sale_total), money(r.void_total), money(r.net_total));
+    let refunds = match (r.refund_count, lang) {
+        (0, _) => String::new(),
+        (n, Lang::En) => format!(", {n} refund(s) {}", money(r.refund_total)),
+        (n, Lang::Zh) => format!("，退货 {n} 笔 {}", money(r.refund_total)),
+    };
     match lang {
         Lang::En => format!(
-            "Batch {} settled: {} sale(s) {sales}, {} void(s) {voids}, net {net}; next batch {}",
+            "Batch {} settled: {} sale(s) {sales}, {} void(s) {voids}{refunds}, net {net}; next batch {}",
             r.batch_no, r.sale_count, r.void_count, r.next_batch_no
         ),
         Lang::Zh => format!(
-            "批次 {} 已结算：消费 {} 笔 {sales}，撤销 {} 笔 {voids}，净额 {net}；下一批次 {}",
+            "批次 {} 已结算：消费 {} 笔 {sales}，撤销 {} 笔 {voids}{refunds}，净额 {net}；下一批次 {}",
             r.batch_no, r.sale_count, r.void_count, r.next_batch_no
         ),
     }

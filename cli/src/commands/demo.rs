@@ -2,13 +2,14 @@
 //! same public API as every other command: activation, void permission, the void
 //! password, the administrator adding a cashier, the cashier signing in and selling,
 //! a void the supervisor's void password authorises with its slip, a wrong password,
-//! refusals, settlement by the signed-in supervisor and the audit check.
+//! refusals, settlement by the signed-in supervisor, a partial refund (退货) of a
+//! settled sale with its slip, and the audit check.
 
 use voidguard::backoffice::{self, Action};
 use voidguard::operators::{SUPERVISOR, SYSTEM_ADMIN};
 use voidguard::{
-    Application, KeyFileWrapper, LegKind, RequestKind, SaleRequest, SimulatorMode, Terminal,
-    Transaction, VoidGuardError, VoidRequest,
+    Application, KeyFileWrapper, LegKind, RefundLookup, RefundRequest, RequestKind, SaleRequest,
+    SimulatorMode, Terminal, Transaction, VoidGuardError, VoidRequest,
 };
 
 use super::{outln, Ctx};
@@ -320,6 +321,46 @@ fn void_and_settle(terminal: &Terminal, say: &Say, sales: &[Transaction]) -> Res
             )))
         }
     }
+    refund_part(terminal, say, first)?;
     terminal.sign_out()?;
     say.line("the supervisor signs out", "主管签退")
+}
+
+/// The day ends with a partial refund (退货) of the settled sale, by its reference
+/// number and date, and its slip.
+fn refund_part(terminal: &Terminal, say: &Say, sale: &Transaction) -> Result<(), CliError> {
+    let (f, rrn) = (&sale.voucher_no, &sale.rrn);
+    say.step(
+        &format!("Refund (退货) RMB 5.00 of settled voucher {f} by its RRN {rrn}"),
+        &format!("退货：按原参考号 {rrn} 退已结算凭证号 {f} 的 RMB 5.00"),
+    )?;
+    let lookup = RefundLookup {
+        rrn: Some(rrn.clone()),
+        date: Some(sale.business_date.clone()),
+        ..Default::default()
+    };
+    let outcome = terminal.refund(RefundRequest {
+        lookup: lookup.clone(),
+        amount: "5.00".into(),
+        password: PASSWORD.into(),
+        reason: "goods_returned".into(),
+    })?;
+    let refund = outcome
+        .refund
+        .ok_or_else(|| failed("approved refund without its row"))?;
+    let balance = terminal.refund_preview(lookup)?.balance;
+    let r = &refund.voucher_no;
+    say.line(
+        &format!(
+            "退货成功 (refund successful) — refund voucher {r} for original {f}; {} left to refund",
+            money(balance)
+        ),
+        &format!(
+            "退货成功：退货凭证号 {r}，原凭证号 {f}；还可退 {}",
+            money(balance)
+        ),
+    )?;
+    let slip = terminal.receipt(refund.voucher_no.clone(), say.lang.locale())?;
+    let indented: Vec<String> = slip.text.lines().map(|l| format!("    {l}")).collect();
+    outln(&indented.join("\n"))
 }

@@ -17,6 +17,7 @@ pub fn query(filter: &JournalFilter, cursor: Option<i64>, limit: u32) -> Journal
         kind: filter.kind.map(|k| match k {
             Kind::Sale => TransactionKind::Sale,
             Kind::Void => TransactionKind::Void,
+            Kind::Refund => TransactionKind::Refund,
         }),
         operator_no: filter.operator.clone(),
         voucher_no: filter.voucher.clone(),

@@ -10,6 +10,7 @@ mod init;
 mod journal;
 mod operators;
 mod password;
+mod refund;
 mod requests;
 mod resolve;
 mod sign_in;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sale(args) => books::sale(&mut ctx, &args),
         Command::Journal(args) => journal::run(&ctx, &args),
         Command::Void(args) => void::run(&mut ctx, &args),
+        Command::Refund(args) => refund::run(&mut ctx, &args),
         Command::Settle(args) => books::settle(&mut ctx, &args),
         Command::Password { action } => password::run(&mut ctx, &action),
         Command::Operator { action } => operators::run(&mut ctx, &action),

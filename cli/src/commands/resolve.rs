@@ -105,6 +105,14 @@ fn resolved_line(lang: Lang, leg: &HostLeg, next_batch: &str) -> String {
         (LegKind::Settlement, false, Lang::Zh) => {
             format!("已处理：该次结算未发生，批次 {batch} 仍未结算，请重新结算")
         }
+        (LegKind::Refund, true, Lang::En) => {
+            format!("Resolved: the refund went through and is journaled as voucher {voucher}")
+        }
+        (LegKind::Refund, true, Lang::Zh) => format!("已处理：该笔退货已成功，记为凭证号 {voucher}"),
+        (LegKind::Refund, false, Lang::En) => {
+            "Resolved: the refund never happened; its amount can be refunded again".to_owned()
+        }
+        (LegKind::Refund, false, Lang::Zh) => "已处理：该笔退货未发生，可重新退货".to_owned(),
     }
 }
 

@@ -37,6 +37,7 @@ impl Lang {
         match kind {
             TransactionKind::Sale => self.pick("sale", "消费"),
             TransactionKind::Void => self.pick("void", "撤销"),
+            TransactionKind::Refund => self.pick("refund", "退货"),
         }
     }
 
@@ -83,6 +84,7 @@ impl Lang {
             LegKind::Sale => self.pick("sale", "消费"),
             LegKind::Void => self.pick("void", "消费撤销"),
             LegKind::Settlement => self.pick("settlement", "结算"),
+            LegKind::Refund => self.pick("refund", "退货"),
         }
     }
 

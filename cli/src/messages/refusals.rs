@@ -68,6 +68,12 @@ fn field(lang: Lang, f: Field) -> (&'static str, &'static str) {
             "6 letters or digits",
             "6 位字母或数字",
         ),
+        Field::RefundReason => (
+            "refund reason",
+            "退货原因",
+            "one of the configured reason codes",
+            "已配置的原因代码之一",
+        ),
         Field::ResolutionNote => (
             "note",
             "备注",
@@ -132,6 +138,7 @@ pub fn problem(lang: Lang, p: Problem) -> &'static str {
         Problem::NoSuchDate => lang.pick("is not a real date", "不是有效日期"),
         Problem::NotAllowed => lang.pick("is not allowed", "不允许"),
         Problem::Malformed => lang.pick("is malformed", "格式不对"),
+        Problem::InFuture => lang.pick("is in the future", "晚于今天"),
     }
 }
 
@@ -271,6 +278,58 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "the host did not answer and the transaction was reversed: nothing happened; try again",
             "主机无应答，该交易已冲正：未发生任何交易，可重试",
         ),
+        E::RefundOriginalNotFound { reference: r } if zh => {
+            format!("流水中没有 {r} 对应的消费：请核对参考号与原交易日期")
+        }
+        E::RefundOriginalNotFound { reference: r } => format!(
+            "no sale {r} in the journal: check the reference number and the original date"
+        ),
+        E::RefundOfRefund { voucher_no: v } if zh => {
+            format!("凭证号 {v} 是退货：退货为最终交易，不能再退货或撤销")
+        }
+        E::RefundOfRefund { voucher_no: v } => {
+            format!("voucher {v} is a refund: a refund is final, it cannot be refunded or voided")
+        }
+        E::RefundOfVoid { voucher_no: v } if zh => format!("凭证号 {v} 是撤销，不是消费"),
+        E::RefundOfVoid { voucher_no: v } => format!("voucher {v} is a void, not a sale"),
+        E::RefundOfVoidedSale { voucher_no: v, void_voucher_no: w } if zh => {
+            format!("凭证号 {v} 已被凭证号 {w} 撤销：无可退金额")
+        }
+        E::RefundOfVoidedSale { voucher_no: v, void_voucher_no: w } => {
+            format!("voucher {v} was voided by voucher {w}: nothing to refund")
+        }
+        E::RefundOfReversedSale { voucher_no: v } if zh => format!("凭证号 {v} 已冲正：无可退金额"),
+        E::RefundOfReversedSale { voucher_no: v } => {
+            format!("voucher {v} was reversed: nothing to refund")
+        }
+        E::RefundUseVoid { voucher_no: v } if zh => {
+            format!("凭证号 {v} 是当日未结算的消费：请做消费撤销（voidguard void）")
+        }
+        E::RefundUseVoid { voucher_no: v } => format!(
+            "voucher {v} is a sale of today's open batch: void it instead (`voidguard void`)"
+        ),
+        E::RefundOverBalance { balance } if zh => {
+            format!("该笔消费最多还可退 {}", format::money(*balance))
+        }
+        E::RefundOverBalance { balance } => {
+            format!("at most {} can still be refunded on this sale", format::money(*balance))
+        }
+        E::RefundOverCap { cap } if zh => format!("单笔退货不能超过 {}", format::money(*cap)),
+        E::RefundOverCap { cap } => format!("a single refund may be at most {}", format::money(*cap)),
+        E::DailyRefundCountLimitReached { limit } if zh => {
+            format!("已达每日退货笔数上限 {limit} 笔")
+        }
+        E::DailyRefundCountLimitReached { limit } => {
+            format!("the daily limit of {limit} refunds is reached")
+        }
+        E::DailyRefundAmountLimitReached { limit, used } => {
+            let (limit, used) = (format::money(*limit), format::money(*used));
+            if zh {
+                format!("将超过每日退货金额上限 {limit}（已用 {used}）")
+            } else {
+                format!("the daily refund amount limit of {limit} would be exceeded ({used} used)")
+            }
+        }
         E::TrivialPassword => s(
             "the password is too easy to guess (repeated digits, runs and 123456 are refused)",
             "密码过于简单（相同数字、连续数字和 123456 不可用）",

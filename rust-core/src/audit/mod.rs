@@ -118,6 +118,13 @@ fn leg_act(kind: LegKind, event: LegEvent) -> &'static str {
         (K::Settlement, E::Reversed) => "settlement.reversed",
         (K::Settlement, E::NeedsManualHandling) => "settlement.manual",
         (K::Settlement, E::ResolvedManually) => "settlement.resolved_manually",
+        (K::Refund, E::Begun) => "refund.begun",
+        (K::Refund, E::Approved) => "refund.approved",
+        (K::Refund, E::Declined) => "refund.declined",
+        (K::Refund, E::Unanswered) => "refund.unanswered",
+        (K::Refund, E::Reversed) => "refund.reversed",
+        (K::Refund, E::NeedsManualHandling) => "refund.manual",
+        (K::Refund, E::ResolvedManually) => "refund.resolved_manually",
     }
 }
 

@@ -18,24 +18,41 @@ pub enum LegKind {
     Sale,
     Void,
     Settlement,
+    /// A refund (退货) of a sale of an earlier batch or day.
+    Refund,
 }
 
 stored_code!(LegKind {
     Sale => "sale",
     Void => "void",
     Settlement => "settlement",
+    Refund => "refund",
 });
 
 impl LegKind {
     /// The processing code (ISO 8583 F3; also the payment-app Intent's) of each kind:
     /// the one table of them. 000000 sale (消费), 200000 void (消费撤销), 900000
     /// settlement (结算), as UnionPay terminal applications and acquirer payment apps
-    /// use them.
+    /// use them. A refund (退货) is 200000 too in ISO 8583: its message type (0220,
+    /// F60.1 25) tells it from a void.
     pub fn processing_code(self) -> &'static str {
+        self.codes().0
+    }
+
+    /// The processing code the acquirer's payment app takes in its Intent: as F3,
+    /// except a refund, which has its own (500000) there since an Intent carries no
+    /// message type.
+    pub fn intent_processing_code(self) -> &'static str {
+        self.codes().1
+    }
+
+    /// The one table: (ISO 8583 F3, payment-app Intent).
+    fn codes(self) -> (&'static str, &'static str) {
         match self {
-            Self::Sale => "000000",
-            Self::Void => "200000",
-            Self::Settlement => "900000",
+            Self::Sale => ("000000", "000000"),
+            Self::Void => ("200000", "200000"),
+            Self::Settlement => ("900000", "900000"),
+            Self::Refund => ("200000", "500000"),
         }
     }
 }
@@ -69,6 +86,18 @@ pub enum LegDetail {
     /// A settlement (结算) of the open batch with the terminal's totals, which the
     /// host compares with its own.
     Settlement { totals: BatchTotals },
+    /// A refund (退货) of a sale found by its RRN and date; its voucher and batch
+    /// where the sale is in this journal (`verified`), none where it is not.
+    Refund {
+        voucher_no: String,
+        original_rrn: String,
+        original_business_date: String,
+        original_amount: Fen,
+        original_voucher_no: Option<String>,
+        original_batch_no: Option<String>,
+        original_auth_code: Option<String>,
+        verified: bool,
+    },
 }
 
 /// The request as persisted before anything leaves the terminal, so a restart can
@@ -94,15 +123,16 @@ impl HostRequest {
             LegDetail::Sale { .. } => LegKind::Sale,
             LegDetail::Void { .. } => LegKind::Void,
             LegDetail::Settlement { .. } => LegKind::Settlement,
+            LegDetail::Refund { .. } => LegKind::Refund,
         }
     }
 
     /// The leg's own voucher (trace) number; a settlement has none.
     pub fn voucher_no(&self) -> Option<&str> {
         match &self.detail {
-            LegDetail::Sale { voucher_no, .. } | LegDetail::Void { voucher_no, .. } => {
-                Some(voucher_no)
-            }
+            LegDetail::Sale { voucher_no, .. }
+            | LegDetail::Void { voucher_no, .. }
+            | LegDetail::Refund { voucher_no, .. } => Some(voucher_no),
             LegDetail::Settlement { .. } => None,
         }
     }

@@ -164,6 +164,10 @@ fn public(
 ) -> HostLeg {
     let original_voucher_no = match &request.detail {
         LegDetail::Void { original, .. } => Some(original.voucher_no.clone()),
+        LegDetail::Refund {
+            original_voucher_no,
+            ..
+        } => original_voucher_no.clone(),
         _ => None,
     };
     HostLeg {
@@ -351,6 +355,7 @@ mod tests {
                 business_date: BusinessDate::new(2026, 11, 29).unwrap(),
                 created_at_ms: 0,
                 original_id: None,
+                original: None,
             };
             journal::insert(&tx, &ctx, &sale).unwrap();
         }

@@ -18,7 +18,7 @@ use crate::error::{invalid, Error, Field, Problem, Result, VoidGuardError};
 use crate::host::{HostError, HostReply, LegDetail, LegKind, ReversalReason, ReversalReply};
 use crate::journal::numbering::SixDigits;
 use crate::journal::{NewEntry, TransactionKind};
-use crate::{settlement, text, void_flow};
+use crate::{refund, settlement, text, void_flow};
 use legs::{LegState, NewLeg, Stored, Unanswered};
 
 pub use legs::HostLeg;
@@ -275,6 +275,7 @@ fn effect(tx: &SqlTx<'_>, ctx: &Ctx<'_>, leg: &Stored, rrn: &str, auth_code: &st
         LegDetail::Sale { .. } => crate::sales::apply(tx, ctx, leg, rrn, auth_code),
         LegDetail::Void { .. } => void_flow::apply_void(tx, ctx, leg, rrn, auth_code),
         LegDetail::Settlement { .. } => settlement::apply(tx, ctx, leg),
+        LegDetail::Refund { .. } => refund::apply(tx, ctx, leg, rrn, auth_code),
     }
 }
 
@@ -397,6 +398,7 @@ pub fn journal_entry(
         business_date: leg.begun_on()?,
         created_at_ms: now_ms,
         original_id: leg.original_id,
+        original: None,
     })
 }
 

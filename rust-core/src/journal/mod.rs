@@ -1,5 +1,6 @@
-//! The transaction journal: every sale and void the terminal made. Rows are never
-//! deleted (a trigger refuses it); a row's status moves approved → voided or settled.
+//! The transaction journal: every sale, void and refund the terminal made. Rows are
+//! never deleted (a trigger refuses it); a row's status moves approved → voided or
+//! settled.
 
 pub mod card;
 pub mod numbering;
@@ -19,6 +20,9 @@ use numbering::{BatchNo, SixDigits, VoucherNo};
 pub enum TransactionKind {
     Sale,
     Void,
+    /// A refund (退货): money back on a sale of an earlier batch or day. Final: it
+    /// cannot be voided.
+    Refund,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -29,7 +33,7 @@ pub enum TransactionStatus {
     Settled,
 }
 
-stored_code!(TransactionKind { Sale => "sale", Void => "void" });
+stored_code!(TransactionKind { Sale => "sale", Void => "void", Refund => "refund" });
 stored_code!(TransactionStatus {
     Approved => "approved",
     Voided => "voided",
@@ -57,8 +61,22 @@ pub struct Transaction {
     pub business_date: String,
     pub created_at_ms: i64,
     pub status: TransactionStatus,
-    /// For a void: the voucher number of the sale it cancelled.
+    /// For a void: the voucher number of the sale it cancelled; for a refund of a
+    /// sale in this journal, that sale's.
     pub original_voucher_no: Option<String>,
+    /// For a refund: the sale's RRN (原参考号), business date (原交易日期) and amount,
+    /// as found in this journal or, for an original not verified locally, as keyed.
+    pub original_rrn: Option<String>,
+    pub original_business_date: Option<String>,
+    pub original_amount: Option<Fen>,
+}
+
+/// The sale a refund row points at by its host numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundOf {
+    pub rrn: String,
+    pub business_date: String,
+    pub amount: Fen,
 }
 
 /// What a new row holds; numbering, dates and status are filled in by the journal.
@@ -78,6 +96,8 @@ pub struct NewEntry {
     pub business_date: BusinessDate,
     pub created_at_ms: i64,
     pub original_id: Option<i64>,
+    /// For a refund: its original's RRN, date and amount.
+    pub original: Option<RefundOf>,
 }
 
 /// The row query with a tail, as one literal so statements can be cached.
@@ -93,7 +113,8 @@ macro_rules! select {
         concat!(
             "SELECT j.id, j.kind, j.voucher_no, j.batch_no, j.rrn, j.auth_code, j.amount_fen, j.currency,
                     j.masked_pan, j.card_scheme, j.operator_no, j.authoriser_no, j.void_reason,
-                    j.business_date, j.created_at_ms, j.status, j.original_voucher_no
+                    j.business_date, j.created_at_ms, j.status, j.original_voucher_no,
+                    j.original_rrn, j.original_business_date, j.original_amount_fen
              FROM journal j ",
             $tail
         )
@@ -124,6 +145,9 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Transaction> {
         created_at_ms: r.get(14)?,
         status,
         original_voucher_no: r.get::<_, Option<i64>>(16)?.map(six),
+        original_rrn: r.get(17)?,
+        original_business_date: r.get(18)?,
+        original_amount: r.get::<_, Option<i64>>(19)?.map(Fen),
     })
 }
 
@@ -131,9 +155,10 @@ pub fn insert(tx: &SqlTx<'_>, ctx: &Ctx<'_>, e: &NewEntry) -> Result<Transaction
     tx.prepare_cached(
         "INSERT INTO journal (kind, voucher_no, batch_no, rrn, auth_code, amount_fen, currency,
              masked_pan, card_scheme, operator_no, authoriser_no, void_reason, business_date,
-             created_at_ms, status, original_id, original_voucher_no)
+             created_at_ms, status, original_id, original_voucher_no, original_rrn,
+             original_business_date, original_amount_fen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'approved', ?15,
-                 (SELECT voucher_no FROM journal WHERE id = ?15))",
+                 (SELECT voucher_no FROM journal WHERE id = ?15), ?16, ?17, ?18)",
     )?
     .execute(params![
         e.kind.as_str(),
@@ -151,6 +176,9 @@ pub fn insert(tx: &SqlTx<'_>, ctx: &Ctx<'_>, e: &NewEntry) -> Result<Transaction
         e.business_date.iso(),
         e.created_at_ms,
         e.original_id,
+        e.original.as_ref().map(|o| o.rrn.as_str()),
+        e.original.as_ref().map(|o| o.business_date.as_str()),
+        e.original.as_ref().map(|o| o.amount.0),
     ])?;
     let id = tx.last_insert_rowid();
     ctx.cover(tx, Table::Journal, id)?;
@@ -184,6 +212,42 @@ pub fn by_voucher(
         .optional()?)
 }
 
+/// The row with this voucher number in `batch`.
+pub fn by_voucher_in(
+    conn: &Connection,
+    voucher: VoucherNo,
+    batch: BatchNo,
+) -> Result<Option<Transaction>> {
+    Ok(conn
+        .prepare_cached(select!("WHERE j.batch_no = ?1 AND j.voucher_no = ?2"))?
+        .query_row(params![batch.get(), voucher.get()], from_row)
+        .optional()?)
+}
+
+/// Approved refunds of sale `original_id`, oldest first.
+pub fn refunds_of(conn: &Connection, original_id: i64) -> Result<Vec<Transaction>> {
+    let mut stmt = conn.prepare_cached(select!(
+        "INDEXED BY journal_refunds_of WHERE j.kind = 'refund' AND j.original_id = ?1
+         ORDER BY j.id"
+    ))?;
+    let rows = stmt.query_map([original_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Approved refunds of a sale not in this journal, by its RRN and date, oldest first.
+pub fn unverified_refunds_of(
+    conn: &Connection,
+    rrn: &str,
+    business_date: &str,
+) -> Result<Vec<Transaction>> {
+    let mut stmt = conn.prepare_cached(select!(
+        "INDEXED BY journal_refunds_by_rrn WHERE j.kind = 'refund' AND j.original_rrn = ?1
+         AND j.original_business_date = ?2 AND j.original_id IS NULL ORDER BY j.id"
+    ))?;
+    let rows = stmt.query_map(params![rrn, business_date], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Rows of a voucher number in any batch: every closed batch has its settlement row
 /// and the open one is the counters', so the journal is probed once per batch through
 /// `journal_voucher` (batch, voucher): no index on the voucher alone, which every sale
@@ -200,7 +264,7 @@ pub const EVERY_BATCH: &str = every_batch!();
 /// The void that cancelled sale `original_id`, if any.
 pub fn void_of(conn: &Connection, original_id: i64) -> Result<Option<Transaction>> {
     Ok(conn
-        .prepare_cached(select!("WHERE j.original_id = ?1"))?
+        .prepare_cached(select!("WHERE j.original_id = ?1 AND j.kind = 'void'"))?
         .query_row([original_id], from_row)
         .optional()?)
 }
@@ -225,6 +289,23 @@ pub struct BatchTotals {
     pub sale_total: Fen,
     pub void_count: u32,
     pub void_total: Fen,
+    /// Refunds keyed in the batch (of sales of earlier batches or days). Absent
+    /// from settlement requests stored before refunds existed.
+    #[serde(default)]
+    pub refund_count: u32,
+    #[serde(default)]
+    pub refund_total: Fen,
+}
+
+impl BatchTotals {
+    /// Sales less voids less refunds: what the acquirer pays out for the batch.
+    pub fn net(&self) -> Fen {
+        Fen(self
+            .sale_total
+            .0
+            .saturating_sub(self.void_total.0)
+            .saturating_sub(self.refund_total.0))
+    }
 }
 
 pub fn batch_totals(conn: &Connection, batch: BatchNo) -> Result<BatchTotals> {
@@ -245,6 +326,9 @@ pub fn batch_totals(conn: &Connection, batch: BatchNo) -> Result<BatchTotals> {
         if kind == "void" {
             totals.void_count = count;
             totals.void_total = Fen(sum);
+        } else if kind == "refund" {
+            totals.refund_count = count;
+            totals.refund_total = Fen(sum);
         } else {
             totals.sale_count = count;
             totals.sale_total = Fen(sum);

@@ -95,13 +95,15 @@ pub fn page(conn: &Connection, q: &JournalQuery, today: BusinessDate) -> Result<
     Ok(JournalPage { items, next_cursor })
 }
 
-/// Voids per operator: the classic signal of cashiers voiding cash sales after the
-/// customer has left.
+/// Voids and refunds per operator: the classic signal of cashiers voiding (or
+/// refunding) cash sales after the customer has left.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct OperatorVoids {
     pub operator_no: String,
     pub void_count: u32,
     pub void_total: crate::money::Fen,
+    pub refund_count: u32,
+    pub refund_total: crate::money::Fen,
 }
 
 pub fn voids_by_operator(
@@ -109,14 +111,19 @@ pub fn voids_by_operator(
     batch: super::numbering::BatchNo,
 ) -> Result<Vec<OperatorVoids>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT operator_no, count(*), sum(amount_fen) FROM journal
-         WHERE kind = 'void' AND batch_no = ?1 GROUP BY operator_no ORDER BY count(*) DESC, operator_no",
+        "SELECT operator_no, sum(kind = 'void'), sum(CASE WHEN kind = 'void' THEN amount_fen ELSE 0 END),
+                sum(kind = 'refund'), sum(CASE WHEN kind = 'refund' THEN amount_fen ELSE 0 END)
+         FROM journal
+         WHERE (kind = 'void' OR kind = 'refund') AND batch_no = ?1 GROUP BY operator_no
+         ORDER BY count(*) DESC, operator_no",
     )?;
     let rows = stmt.query_map([batch.get()], |r| {
         Ok(OperatorVoids {
             operator_no: r.get(0)?,
             void_count: r.get(1)?,
             void_total: crate::money::Fen(r.get(2)?),
+            refund_count: r.get(3)?,
+            refund_total: crate::money::Fen(r.get(4)?),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -23,7 +23,8 @@ impl Terminal {
         self.read(|conn, ctx| query::page(conn, &query, ctx.today))
     }
 
-    /// Voids per operator in a batch (the open one when `batch_no` is `None`).
+    /// Voids and refunds per operator in a batch (the open one when `batch_no` is
+    /// `None`).
     pub fn voids_by_operator(
         &self,
         batch_no: Option<String>,
@@ -49,8 +50,13 @@ impl Terminal {
                     voucher_no: voucher.to_string(),
                 }
             })?;
+            let refunds = match t.kind {
+                journal::TransactionKind::Sale => journal::refunds_of(conn, t.id)?,
+                _ => Vec::new(),
+            };
             Ok(receipt::render(
                 &t,
+                &refunds,
                 &profile,
                 locale,
                 ctx.config.utc_offset_minutes,

@@ -51,6 +51,7 @@ impl Terminal {
                         business_date: ctx.today,
                         created_at_ms: ctx.now_ms,
                         original_id: None,
+                        original: None,
                     };
                     let sale = journal::insert(tx, ctx, &entry)?;
                     audit::append(

@@ -8,6 +8,7 @@ mod bulk;
 mod online;
 mod operators;
 mod records;
+mod refunds;
 mod security;
 mod setup;
 
@@ -85,6 +86,13 @@ pub fn reversal_reason_code(reason: crate::host::ReversalReason) -> String {
 #[uniffi::export]
 pub fn processing_code(kind: crate::host::LegKind) -> String {
     kind.processing_code().to_owned()
+}
+
+/// The processing code the acquirer's payment app takes in its Intent for a kind of
+/// online act (a refund: 500000), from the core's one table.
+#[uniffi::export]
+pub fn intent_processing_code(kind: crate::host::LegKind) -> String {
+    kind.intent_processing_code().to_owned()
 }
 
 /// The defaults a merchant terminal ships with, for the database at `db_path`.

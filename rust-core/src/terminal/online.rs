@@ -22,7 +22,8 @@ type Verdict<T> = std::result::Result<T, VoidGuardError>;
 
 /// What starts a leg: the act's local checks and request, given which legs are in
 /// flight in this process.
-type Start<'s> = dyn Fn(&SqlTx<'_>, &Ctx<'_>, &dyn Fn(i64) -> bool) -> Result<Verdict<NewLeg>> + 's;
+pub(super) type Start<'s> =
+    dyn Fn(&SqlTx<'_>, &Ctx<'_>, &dyn Fn(i64) -> bool) -> Result<Verdict<NewLeg>> + 's;
 
 #[uniffi::export]
 impl Terminal {
@@ -162,7 +163,7 @@ impl Terminal {
 
 /// A leg's end as the caller's answer: approved, or why not — declined, reversed at
 /// once after its answer was lost (nothing happened), or still open.
-fn approved(leg: &Stored) -> Result<(), VoidGuardError> {
+pub(super) fn approved(leg: &Stored) -> Result<(), VoidGuardError> {
     match leg.public.state {
         LegState::Approved => Ok(()),
         LegState::Declined => Err(VoidGuardError::HostDeclined {
@@ -305,7 +306,7 @@ impl Steps for CommitEach<'_> {
 impl Terminal {
     /// One online act: what earlier calls left is reconciled, then the leg is driven
     /// through the configured host link.
-    fn run_leg(&self, start: &Start<'_>) -> Result<Stored, VoidGuardError> {
+    pub(super) fn run_leg(&self, start: &Start<'_>) -> Result<Stored, VoidGuardError> {
         self.reconcile_pending()?;
         match &self.simulator {
             // The simulator runs in-process: nothing leaves the terminal, so the leg
@@ -339,7 +340,7 @@ impl Terminal {
     /// Begins a leg in its own commit, a refusal included. The new leg is claimed in
     /// the same hold of the database that writes it, so no reconciliation sees it
     /// unclaimed; released again if the commit fails.
-    fn begin_claimed(&self, start: &Start<'_>) -> Result<Stored, VoidGuardError> {
+    pub(super) fn begin_claimed(&self, start: &Start<'_>) -> Result<Stored, VoidGuardError> {
         let mut claimed = None;
         let result = self.write_verdict(|tx, ctx| {
             let new = match start(tx, ctx, &|id| self.is_claimed(id))? {
@@ -368,11 +369,11 @@ impl Terminal {
         self.claimed().insert(leg_id)
     }
 
-    fn is_claimed(&self, leg_id: i64) -> bool {
+    pub(super) fn is_claimed(&self, leg_id: i64) -> bool {
         self.claimed().contains(&leg_id)
     }
 
-    fn release(&self, leg_id: i64) {
+    pub(super) fn release(&self, leg_id: i64) {
         self.claimed().remove(&leg_id);
     }
 

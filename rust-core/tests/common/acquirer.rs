@@ -34,6 +34,10 @@ pub enum Key {
     Settlement {
         batch_no: String,
     },
+    Refund {
+        batch_no: String,
+        voucher_no: String,
+    },
 }
 
 impl Key {
@@ -49,6 +53,10 @@ impl Key {
                 voucher_no: voucher_no.clone(),
             },
             LegDetail::Settlement { .. } => Key::Settlement { batch_no },
+            LegDetail::Refund { voucher_no, .. } => Key::Refund {
+                batch_no,
+                voucher_no: voucher_no.clone(),
+            },
         }
     }
 
@@ -57,6 +65,7 @@ impl Key {
             Key::Sale { .. } => LegKind::Sale,
             Key::Void { .. } => LegKind::Void,
             Key::Settlement { .. } => LegKind::Settlement,
+            Key::Refund { .. } => LegKind::Refund,
         }
     }
 
@@ -71,6 +80,10 @@ impl Key {
                 voucher_no,
             } => format!("void {batch_no} {voucher_no}"),
             Key::Settlement { batch_no } => format!("settlement {batch_no} -"),
+            Key::Refund {
+                batch_no,
+                voucher_no,
+            } => format!("refund {batch_no} {voucher_no}"),
         }
     }
 
@@ -86,6 +99,10 @@ impl Key {
                 voucher_no,
             },
             "settlement" => Key::Settlement { batch_no },
+            "refund" => Key::Refund {
+                batch_no,
+                voucher_no,
+            },
             other => panic!("the acquirer's ledger holds a {other:?}"),
         }
     }
@@ -283,6 +300,10 @@ impl Book {
         let (original_voucher_no, totals) = match &request.detail {
             LegDetail::Void { original, .. } => (Some(original.voucher_no.clone()), None),
             LegDetail::Settlement { totals } => (None, Some(*totals)),
+            LegDetail::Refund {
+                original_voucher_no,
+                ..
+            } => (original_voucher_no.clone(), None),
             LegDetail::Sale { .. } => (None, None),
         };
         let standing = Standing::Approved {
@@ -294,7 +315,7 @@ impl Book {
         };
         let t = totals.unwrap_or_default();
         let what = format!(
-            "approved {} {} {} {} {} {} {} {}",
+            "approved {} {} {} {} {} {} {} {} {} {}",
             request.amount.0,
             or_dash(&rrn),
             or_dash(&auth_code),
@@ -303,6 +324,8 @@ impl Book {
             t.sale_total.0,
             t.void_count,
             t.void_total.0,
+            t.refund_count,
+            t.refund_total.0,
         );
         self.set(key, standing.clone(), what);
         standing
@@ -318,7 +341,7 @@ impl Book {
                 let key = Key::parse(kind, batch, voucher);
                 self.received.push((key, fen(amount)));
             }
-            ["approved", amount, rrn, auth, original, sales, sale_total, voids, void_total, kind, batch, voucher] =>
+            ["approved", amount, rrn, auth, original, sales, sale_total, voids, void_total, refunds, refund_total, kind, batch, voucher] =>
             {
                 self.issued += 1;
                 let key = Key::parse(kind, batch, voucher);
@@ -327,6 +350,8 @@ impl Book {
                     sale_total: fen(sale_total),
                     void_count: n(voids),
                     void_total: fen(void_total),
+                    refund_count: n(refunds),
+                    refund_total: fen(refund_total),
                 });
                 let standing = Standing::Approved {
                     rrn: from_dash(rrn),

@@ -492,6 +492,8 @@ pub struct Acknowledged {
     /// (batch, original voucher, void voucher, amount)
     pub voids: Vec<(String, String, String, voidguard::Fen)>,
     pub settlements: Vec<Settled>,
+    /// (batch, refund voucher, amount)
+    pub refunds: Vec<(String, String, voidguard::Fen)>,
     /// (batch, voucher) of sales and voids the host declined or that were reversed:
     /// the number is spent, no row.
     pub declined: Vec<(String, String)>,
@@ -590,6 +592,8 @@ pub fn check_books(terminal: &Terminal) -> Books {
             (Kind::Void, true) => &[Status::Settled],
             (Kind::Sale, false) => &[Status::Approved, Status::Voided],
             (Kind::Void, false) => &[Status::Approved],
+            (Kind::Refund, true) => &[Status::Settled],
+            (Kind::Refund, false) => &[Status::Approved],
         };
         assert!(
             allowed.contains(&row.status),
@@ -597,6 +601,34 @@ pub fn check_books(terminal: &Terminal) -> Books {
             row.kind,
             row.voucher_no,
             row.status
+        );
+    }
+
+    // No sale is refunded beyond its amount, and every refund's original is a sale
+    // that was neither voided nor reversed.
+    let mut refunded: HashMap<i64, i64> = HashMap::new();
+    for refund in rows.iter().filter(|r| r.kind == Kind::Refund) {
+        let Some(sale) = rows.iter().find(|s| {
+            s.kind == Kind::Sale
+                && Some(&s.rrn) == refund.original_rrn.as_ref()
+                && Some(&s.business_date) == refund.original_business_date.as_ref()
+        }) else {
+            continue;
+        };
+        assert!(
+            matches!(sale.status, Status::Approved | Status::Settled),
+            "refund {} of a {:?} sale",
+            refund.voucher_no,
+            sale.status
+        );
+        let total = refunded.entry(sale.id).or_default();
+        *total += refund.amount.0;
+        assert!(
+            *total <= sale.amount.0,
+            "sale {} of batch {} refunded {total} of {}",
+            sale.voucher_no,
+            sale.batch_no,
+            sale.amount.0
         );
     }
 
@@ -652,6 +684,9 @@ pub fn check_books(terminal: &Terminal) -> Books {
                 assert_eq!(p.voucher_no.as_ref(), Some(voucher_no), "{what}");
             }
             LegDetail::Settlement { .. } => assert_eq!(p.voucher_no, None, "{what}"),
+            LegDetail::Refund { voucher_no, .. } => {
+                assert_eq!(p.voucher_no.as_ref(), Some(voucher_no), "{what}");
+            }
         }
         match p.state {
             LegState::AwaitingAnswer => assert_eq!(p.attempts, 0, "{what}"),
@@ -696,6 +731,21 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
             "sale {voucher}"
         );
     }
+    for (batch, voucher, amount) in &acked.refunds {
+        let refund = by_number
+            .get(&(batch.as_str(), voucher.as_str()))
+            .unwrap_or_else(|| panic!("acknowledged refund {voucher} of batch {batch} is lost"));
+        assert_eq!(
+            (refund.kind, refund.amount),
+            (Kind::Refund, *amount),
+            "refund {voucher}"
+        );
+        assert_eq!(
+            refund.authoriser_no.as_deref(),
+            Some("00"),
+            "refund {voucher}"
+        );
+    }
     for (batch, original, voucher, amount) in &acked.voids {
         let void = by_number
             .get(&(batch.as_str(), voucher.as_str()))
@@ -718,6 +768,7 @@ pub fn check_acknowledged(books: &Books, acked: &Acknowledged) {
         match row.kind {
             Kind::Sale => (t.0, t.1) = (t.0 + 1, t.1 + row.amount.0),
             Kind::Void => (t.2, t.3) = (t.2 + 1, t.3 + row.amount.0),
+            Kind::Refund => {}
         }
     }
     for s in &acked.settlements {
@@ -823,6 +874,7 @@ impl HostLink for ScriptedHost {
             voidguard::LegDetail::Sale { .. } => LegKind::Sale,
             voidguard::LegDetail::Void { .. } => LegKind::Void,
             voidguard::LegDetail::Settlement { .. } => LegKind::Settlement,
+            voidguard::LegDetail::Refund { .. } => LegKind::Refund,
         };
         if let Some(db) = self.spy_on.lock().unwrap().as_ref() {
             self.on_disk_when_called
@@ -853,6 +905,7 @@ impl HostLink for ScriptedHost {
                 auth_code: String::new(),
             }),
             (None, LegKind::Void) => panic!("a void sent more often than scripted"),
+            (None, LegKind::Refund) => panic!("a refund sent more often than scripted"),
         }
     }
 
@@ -935,7 +988,8 @@ pub fn legless(db: &std::path::Path) -> Legless {
     let mut stmt = conn
         .prepare(
             "SELECT kind, operator_no, detail FROM audit
-             WHERE kind = 'sale.approved' OR kind = 'void.approved' OR kind = 'settlement.approved'",
+             WHERE kind = 'sale.approved' OR kind = 'void.approved' OR kind = 'settlement.approved'
+                OR kind = 'refund.approved'",
         )
         .unwrap();
     let mut found = Legless::default();
@@ -998,6 +1052,11 @@ pub fn check_legs(books: &Books, legs: &[LegRecord], legless: &Legless) {
                 voucher_no,
                 original,
             } => (voucher_no, Kind::Void, Some(&original.voucher_no)),
+            LegDetail::Refund {
+                voucher_no,
+                original_voucher_no,
+                ..
+            } => (voucher_no, Kind::Refund, original_voucher_no.as_ref()),
             LegDetail::Settlement { totals } => {
                 if leg.approved() {
                     let number: u32 = batch.parse().unwrap();
@@ -1054,6 +1113,7 @@ pub fn check_legs(books: &Books, legs: &[LegRecord], legless: &Legless) {
         let kind = match row.kind {
             Kind::Sale => "sale",
             Kind::Void => "void",
+            Kind::Refund => "refund",
         };
         assert_eq!(
             legless.rows.get(&row.id),

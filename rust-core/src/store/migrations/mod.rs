@@ -6,6 +6,7 @@
 mod v1;
 mod v2;
 mod v3;
+mod v4;
 
 use rusqlite::{Connection, Transaction};
 use serde_json::json;
@@ -27,6 +28,9 @@ struct Step {
     ddl: &'static [&'static str],
     /// Runs after the DDL, with the keys of a database that has them.
     upgrade: fn(&Transaction<'_>, Option<&Keys>, At) -> Result<()>,
+    /// The DDL rebuilds a table others refer to: foreign keys are off for the step
+    /// (SQLite's documented procedure) and checked before it commits.
+    rebuilds: bool,
 }
 
 fn nothing(_: &Transaction<'_>, _: Option<&Keys>, _: At) -> Result<()> {
@@ -74,35 +78,83 @@ const STEPS: &[Step] = &[
         check: no_check,
         ddl: v1::DDL,
         upgrade: nothing,
+        rebuilds: false,
     },
     Step {
         check: no_check,
         ddl: v2::DDL,
         upgrade: cover_existing,
+        rebuilds: false,
     },
     Step {
         check: v3::check,
         ddl: v3::DDL,
         upgrade: move_pending_voids,
+        rebuilds: false,
+    },
+    Step {
+        check: no_check,
+        ddl: v4::DDL,
+        upgrade: refunds_added,
+        rebuilds: true,
     },
 ];
+
+/// Refunds (`v4`): the journal rebuilt with every row as it was.
+fn refunds_added(tx: &Transaction<'_>, keys: Option<&Keys>, at: At) -> Result<()> {
+    let rows: i64 = tx.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?;
+    match keys {
+        Some(keys) => upgraded(tx, keys, at, 4, u64::try_from(rows).unwrap_or(0)),
+        None => Ok(()),
+    }
+}
 
 pub const CURRENT_VERSION: u32 = STEPS.len() as u32;
 
 pub fn run(conn: &mut Connection, from: u32, keys: Option<&Keys>, at: At) -> Result<()> {
     for (index, step) in STEPS.iter().enumerate().skip(from as usize) {
         let version = index as u32 + 1;
-        let tx = super::write(conn)?;
-        (step.check)(&tx, keys)?;
-        for ddl in step.ddl {
-            tx.execute_batch(ddl)?;
+        if step.rebuilds {
+            // A no-op inside a transaction: set before it begins.
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
         }
-        (step.upgrade)(&tx, keys, at)?;
-        tx.pragma_update(None, "application_id", super::APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
+        let result = run_step(conn, step, version, keys, at);
+        if step.rebuilds {
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+        }
+        result?;
         log::info!("database schema now at version {version}");
     }
+    Ok(())
+}
+
+fn run_step(
+    conn: &mut Connection,
+    step: &Step,
+    version: u32,
+    keys: Option<&Keys>,
+    at: At,
+) -> Result<()> {
+    let tx = super::write(conn)?;
+    (step.check)(&tx, keys)?;
+    for ddl in step.ddl {
+        tx.execute_batch(ddl)?;
+    }
+    (step.upgrade)(&tx, keys, at)?;
+    if step.rebuilds {
+        let dangling: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if dangling != 0 {
+            return Err(crate::error::Error::Corrupt(
+                "a rebuilt table lost rows others refer to",
+            ));
+        }
+    }
+    tx.pragma_update(None, "application_id", super::APPLICATION_ID)?;
+    tx.pragma_update(None, "user_version", version)?;
+    tx.commit()?;
     Ok(())
 }
 

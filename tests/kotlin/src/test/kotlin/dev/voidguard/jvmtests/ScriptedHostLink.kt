@@ -23,6 +23,7 @@ class ScriptedHostLink(
     @Volatile var onSale: Answer = Answer.Approve,
     @Volatile var onVoid: Answer = Answer.Approve,
     @Volatile var onSettle: Answer = Answer.Approve,
+    @Volatile var onRefund: Answer = Answer.Approve,
     @Volatile var onReverse: Answer = Answer.Approve,
 ) : HostLink {
     sealed interface Answer {
@@ -62,6 +63,7 @@ class ScriptedHostLink(
             LegKind.SALE -> onSale
             LegKind.VOID -> onVoid
             LegKind.SETTLEMENT -> onSettle
+            LegKind.REFUND -> onRefund
         }
         return when (val a = sendScripts.getValue(kind).poll() ?: fallback) {
             Answer.Approve, Answer.Confirm -> approved(kind)
@@ -99,6 +101,7 @@ class ScriptedHostLink(
             is LegDetail.Sale -> LegKind.SALE
             is LegDetail.Void -> LegKind.VOID
             is LegDetail.Settlement -> LegKind.SETTLEMENT
+            is LegDetail.Refund -> LegKind.REFUND
         }
     }
 }
