@@ -280,6 +280,27 @@ fn to_iso(request: &HostRequest) -> Result<(Request, &'static str), HostError> {
             },
             "23",
         ),
+        // UnionPay: a refund names its original by RRN and date only (F61 zeros +
+        // MMDD); the local voucher and batch, where known, are not sent.
+        LegDetail::Refund {
+            voucher_no,
+            original_rrn,
+            original_business_date,
+            original_auth_code,
+            ..
+        } => (
+            voucher_no.clone(),
+            Kind::Refund {
+                original: Original {
+                    rrn: original_rrn.clone(),
+                    auth_code: original_auth_code.clone().unwrap_or_default(),
+                    batch_no: "000000".into(),
+                    voucher_no: "000000".into(),
+                    date: mmdd(original_business_date),
+                },
+            },
+            "25",
+        ),
         LegDetail::Settlement { totals } => {
             let fen = |f: crate::money::Fen| u64::try_from(f.0).unwrap_or(0);
             (
@@ -290,8 +311,9 @@ fn to_iso(request: &HostRequest) -> Result<(Request, &'static str), HostError> {
                     totals: Totals {
                         debit_count: totals.sale_count,
                         debit_amount: fen(totals.sale_total),
-                        credit_count: totals.void_count,
-                        credit_amount: fen(totals.void_total),
+                        // Money going back to cardholders: voids and refunds.
+                        credit_count: totals.void_count + totals.refund_count,
+                        credit_amount: fen(totals.void_total) + fen(totals.refund_total),
                     },
                 },
                 "00",
