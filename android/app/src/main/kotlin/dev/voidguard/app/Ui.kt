@@ -182,7 +182,9 @@ class Screen(private val activity: Activity) {
                         setPadding(dp(8), dp(12), dp(8), dp(12))
                         setOnClickListener { if ((activity as? ScreenActivity)?.idle != false) item.onTap() }
                     },
-                    LinearLayout.LayoutParams(0, MATCH_PARENT, 1f).apply {
+                    // A pair shares the taller one's height; a tile alone wraps its own
+                    // (matching a row of nothing else would leave it no height at all).
+                    LinearLayout.LayoutParams(0, if (pair.size > 1) MATCH_PARENT else WRAP_CONTENT, 1f).apply {
                         setMargins(if (i == 0) 0 else dp(6), 0, if (i == 0 && pair.size > 1) dp(6) else 0, 0)
                     },
                 )
@@ -208,9 +210,12 @@ class Screen(private val activity: Activity) {
         return EditText(activity).apply {
             this.id = id
             setText(prefill)
-            minHeight = dp(TOUCH_DP)
-            setTextSize(TypedValue.COMPLEX_UNIT_SP, if (kind == FieldKind.TEXT) TEXT_SP else FIGURE_SP)
+            // Single line first: it sets a minimum of one line, which would replace the
+            // minimum height and leave a text field under the 48dp touch target.
             isSingleLine = true
+            minHeight = dp(TOUCH_DP)
+            minimumHeight = dp(TOUCH_DP)
+            setTextSize(TypedValue.COMPLEX_UNIT_SP, if (kind == FieldKind.TEXT) TEXT_SP else FIGURE_SP)
             importantForAutofill = View.IMPORTANT_FOR_AUTOFILL_NO
             // The framework would keep a password's text in the saved state; the screen
             // keeps the fields that are no secret itself (ScreenActivity).

@@ -18,8 +18,13 @@ import dev.voidguard.core.reversalReasonCode
  *
  * This is the mapping only, in plain Kotlin so it is tested on the JVM; the Android
  * side (`PaymentAppHostLink`) turns [Outgoing] into an Intent and the result Intent
- * into [Incoming]. The extra names follow the common Lakala/Newland-style convention
- * and live in [Keys], so an acquirer whose app spells them differently needs only a
+ * into [Incoming]. The request follows Newland 星POS's published invoke API (收单应用调用):
+ * `msg_tp` 0200, `pay_tp` 0 (bank card), `proc_tp` 00, `proc_cd`, `amt` in yuan with
+ * two decimals (`100.01`), `order_no`, and for a void the original's voucher as
+ * `systraceno` and its batch and voucher as `batchbillno`; the extras it does not
+ * define (the terminal, operator, totals, the original's RRN and auth code) ride along
+ * for apps that read them. The answer's names are the common Lakala-style ones and
+ * live in [Keys] with the rest, so an app that spells them differently needs only a
  * different [Keys]. Nothing secret travels: no password, no full card number.
  */
 class PaymentAppProtocol(
@@ -30,13 +35,15 @@ class PaymentAppProtocol(
     data class Keys(
         val messageType: String = "msg_tp",
         val payType: String = "pay_tp",
+        val processingType: String = "proc_tp",
         val processingCode: String = "proc_cd",
         val amount: String = "amt",
         val orderNo: String = "order_no",
         val appId: String = "appid",
         val batchNo: String = "batch_no",
         val voucherNo: String = "voucher_no",
-        val originalVoucherNo: String = "orig_voucher_no",
+        val originalVoucherNo: String = "systraceno",
+        val originalBatchVoucher: String = "batchbillno",
         val originalBatchNo: String = "orig_batch_no",
         val originalRrn: String = "orig_refer_no",
         val originalAuthCode: String = "orig_auth_code",
@@ -83,6 +90,7 @@ class PaymentAppProtocol(
             mapOf(
                 keys.voucherNo to d.voucherNo,
                 keys.originalVoucherNo to d.original.voucherNo,
+                keys.originalBatchVoucher to d.original.batchNo + d.original.voucherNo,
                 keys.originalBatchNo to d.original.batchNo,
                 keys.originalRrn to d.original.rrn,
                 keys.originalAuthCode to d.original.authCode,
@@ -173,10 +181,11 @@ class PaymentAppProtocol(
         val extras = mapOf(
             keys.messageType to messageType,
             keys.payType to PAY_TYPE_BANK_CARD,
+            keys.processingType to PROCESSING_TYPE_PURCHASE,
             keys.processingCode to r.processingCode,
             keys.orderNo to orderNo,
             keys.appId to callerPackage,
-            keys.amount to field4(r.amount),
+            keys.amount to amountOf(r.amount),
             keys.batchNo to r.batchNo,
             keys.businessDate to r.businessDate,
             keys.merchantNo to r.merchantNo,
@@ -226,6 +235,9 @@ class PaymentAppProtocol(
         const val MSG_SETTLEMENT = "0500"
         const val PAY_TYPE_BANK_CARD = "0"
 
+        /** 星POS `proc_tp`: 00, the purchase class every card transaction is filed under. */
+        const val PROCESSING_TYPE_PURCHASE = "00"
+
         /** ISO 8583 field 39. */
         const val APPROVED = "00"
         const val ORIGINAL_NOT_FOUND = "25"
@@ -241,7 +253,13 @@ class PaymentAppProtocol(
         /** The F39 reason code a reversal carries (UnionPay terminal specification), from the core's table. */
         fun reasonCode(reason: ReversalReason): String = reversalReasonCode(reason)
 
-        /** Amount as ISO 8583 field 4: twelve digits of minor units. */
+        /** The request's `amt` as 星POS takes it: yuan with two decimals, `12.34`. */
+        fun amountOf(fen: Long): String {
+            require(fen >= 0) { "a host leg's amount is not negative" }
+            return Money.format(fen)
+        }
+
+        /** Amount as ISO 8583 field 4: twelve digits of minor units (the settlement totals). */
         fun field4(fen: Long): String {
             require(fen in 0..999_999_999_999L) { "amount out of field 4's range" }
             return fen.toString().padStart(12, '0')

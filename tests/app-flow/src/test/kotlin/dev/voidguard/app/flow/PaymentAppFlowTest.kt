@@ -29,7 +29,7 @@ class PaymentAppFlowTest {
             val t = sale(fx, "８.８０").must<SaleFlow.State.Recorded>().transaction
             val asked = app.seen.single()
             assertEquals("000000", asked.processingCode)
-            assertEquals("000000000880", asked.extras["amt"])
+            assertEquals("8.80", asked.extras["amt"])
             assertEquals("622202*********0123", asked.extras["card_no"])
             assertEquals(t.voucherNo, asked.extras["voucher_no"])
             assertEquals("500000000001", t.rrn)
@@ -75,7 +75,7 @@ class PaymentAppFlowTest {
             val asked = app.seen.last()
             assertEquals("200000", asked.processingCode)
             assertEquals(sale.rrn, asked.extras["orig_refer_no"])
-            assertEquals(sale.voucherNo, asked.extras["orig_voucher_no"])
+            assertEquals(sale.voucherNo, asked.extras["systraceno"])
             assertEquals(outcome.voidTransaction?.rrn, "50%010d".format(app.seen.size))
         }
     }

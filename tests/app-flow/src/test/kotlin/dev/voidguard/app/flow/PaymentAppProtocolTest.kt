@@ -52,6 +52,7 @@ class PaymentAppProtocolTest {
         assertEquals(CASHIER, extras["oper_no"])
         assertEquals("dev.voidguard.app", extras["appid"])
         assertEquals("0", extras["pay_tp"])
+        assertEquals("00", extras["proc_tp"])
     }
 
     @Test
@@ -59,7 +60,7 @@ class PaymentAppProtocolTest {
         val out = protocol.request(sale, "VG1")
         assertEquals("000000", out.processingCode)
         assertEquals("0200", out.extras["msg_tp"])
-        assertCommon(out.extras, "000000", "000000000880")
+        assertCommon(out.extras, "000000", "8.80")
         assertEquals("000007", out.extras["voucher_no"])
         assertEquals("622202*********0123", out.extras["card_no"])
         assertEquals("UnionPay", out.extras["card_org"])
@@ -71,9 +72,10 @@ class PaymentAppProtocolTest {
         val out = protocol.request(void, "VG2")
         assertEquals("200000", out.processingCode)
         assertEquals("0200", out.extras["msg_tp"])
-        assertCommon(out.extras, "200000", "000000001234")
+        assertCommon(out.extras, "200000", "12.34")
         assertEquals("000008", out.extras["voucher_no"])
-        assertEquals("000003", out.extras["orig_voucher_no"])
+        assertEquals("000003", out.extras["systraceno"], "the original's voucher, as 星POS takes a void's")
+        assertEquals("000001000003", out.extras["batchbillno"], "its batch and voucher")
         assertEquals("000001", out.extras["orig_batch_no"])
         assertEquals("501234567890", out.extras["orig_refer_no"])
         assertEquals("AB12CD", out.extras["orig_auth_code"])
@@ -85,7 +87,7 @@ class PaymentAppProtocolTest {
         val out = protocol.request(settlement, "VG3")
         assertEquals("900000", out.processingCode)
         assertEquals("0500", out.extras["msg_tp"])
-        assertCommon(out.extras, "900000", "000000001990")
+        assertCommon(out.extras, "900000", "19.90")
         assertEquals("2", out.extras["sale_cnt"])
         assertEquals("000000024990", out.extras["sale_amt"])
         assertEquals("1", out.extras["void_cnt"])
