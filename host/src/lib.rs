@@ -32,6 +32,8 @@ pub struct Entry {
     pub status: Status,
     /// For a void: the sale's trace number.
     pub original_stan: Option<String>,
+    /// A refund's original sale, by its RRN (a refund may name a sale of any batch).
+    pub original_rrn: Option<String>,
     pub reversal_reason: Option<String>,
 }
 
@@ -222,7 +224,10 @@ impl State {
     fn apply(&mut self, request: &Request, answer: &mut Answer) {
         let tid = request.station.terminal_id.clone();
         let key = (tid.clone(), request.batch_no.clone(), request.stan.clone());
-        let moves_money = matches!(request.kind, Kind::Sale | Kind::Void { .. });
+        let moves_money = matches!(
+            request.kind,
+            Kind::Sale | Kind::Void { .. } | Kind::Refund { .. }
+        );
         if moves_money {
             if let Some(code) = self.faults.decline_with.take() {
                 answer.response_code = code;
@@ -283,7 +288,7 @@ impl State {
                     .insert((tid, request.batch_no.clone()), (*totals, flag));
                 answer.settlement_flag = Some(flag);
             }
-            Kind::Refund { .. } => answer.response_code = "40".into(),
+            Kind::Refund { original } => self.refund(key, &original.rrn, request.amount, answer),
             Kind::SignOn { .. } | Kind::SignOut | Kind::Echo | Kind::BatchUpload { .. } => {}
         }
     }
@@ -311,13 +316,54 @@ impl State {
                 auth_code,
                 status: Status::Approved,
                 original_stan,
+                original_rrn: None,
                 reversal_reason: None,
             },
         );
     }
 
+    /// A refund (退货) of this terminal's sale named by RRN, of any batch: refused 25
+    /// when there is no such sale, 12 when it was voided or reversed, 64 (original
+    /// amount incorrect) when it would take back more than the sale less the refunds
+    /// not reversed. The host's own check, beside the terminal's.
+    fn refund(&mut self, key: EntryKey, original_rrn: &str, amount: u64, answer: &mut Answer) {
+        let tid = key.0.clone();
+        let sale = self
+            .ledger
+            .iter()
+            .find(|((t, _, _), e)| *t == tid && e.type_code == "22" && e.rrn == original_rrn)
+            .map(|(_, e)| (e.status, e.amount));
+        let Some((status, paid)) = sale else {
+            answer.response_code = "25".into();
+            return;
+        };
+        if status != Status::Approved {
+            answer.response_code = "12".into();
+            return;
+        }
+        let refunded: u64 = self
+            .ledger
+            .iter()
+            .filter(|((t, _, _), e)| {
+                *t == tid
+                    && e.type_code == "25"
+                    && e.status != Status::Reversed
+                    && e.original_rrn.as_deref() == Some(original_rrn)
+            })
+            .map(|(_, e)| e.amount)
+            .sum();
+        if refunded.saturating_add(amount) > paid {
+            answer.response_code = "64".into();
+            return;
+        }
+        self.approve(key.clone(), "25", amount, None, answer);
+        if let Some(e) = self.ledger.get_mut(&key) {
+            e.original_rrn = Some(original_rrn.to_owned());
+        }
+    }
+
     /// Sales not reversed (voided ones included, as the terminal counts them) and
-    /// voids not reversed.
+    /// voids and refunds not reversed (the credits).
     fn totals(&self, tid: &str, batch: &str) -> Totals {
         let mut t = Totals::default();
         for ((t_id, b, _), e) in &self.ledger {
@@ -329,7 +375,7 @@ impl State {
                     t.debit_count += 1;
                     t.debit_amount += e.amount;
                 }
-                "23" => {
+                "23" | "25" => {
                     t.credit_count += 1;
                     t.credit_amount += e.amount;
                 }

@@ -178,3 +178,74 @@ fn an_audit_head_that_goes_backwards_is_refused() {
     assert_eq!(send(&host, &keys, &r).response_code, "A7");
     assert_eq!(host.ledger().len(), 1);
 }
+
+#[test]
+fn refunds_of_a_sale_never_take_back_more_than_was_paid() {
+    let host = AcquirerHost::new(master());
+    let keys = sign_on(&host);
+    let sale = send(&host, &keys, &request("000001", 1000, Kind::Sale));
+    let original = |rrn: &str| Original {
+        rrn: rrn.into(),
+        auth_code: String::new(),
+        batch_no: "000000".into(),
+        voucher_no: "000000".into(),
+        date: "1202".into(),
+    };
+    let rrn = sale.rrn.unwrap();
+    let refund = |stan: &str, amount: u64, rrn: &str| {
+        let mut r = request(
+            stan,
+            amount,
+            Kind::Refund {
+                original: original(rrn),
+            },
+        );
+        // A refund is keyed in a later batch than its sale.
+        r.batch_no = "000002".into();
+        send(&host, &keys, &r)
+    };
+    assert!(refund("000002", 600, &rrn).approved());
+    // 600 + 500 > 1000: the original amount does not allow it (64).
+    assert_eq!(refund("000003", 500, &rrn).response_code, "64");
+    assert!(refund("000004", 400, &rrn).approved());
+    assert_eq!(refund("000005", 1, &rrn).response_code, "64");
+    // No such sale: 25.
+    assert_eq!(refund("000006", 1, "999999999999").response_code, "25");
+    // A repeated trace number is answered as before, not refunded twice.
+    let again = refund("000004", 400, &rrn);
+    assert!(again.approved());
+    let refunds = |ledger: &std::collections::BTreeMap<_, voidguard_host::Entry>| {
+        ledger.values().filter(|e| e.type_code == "25").count()
+    };
+    assert_eq!(refunds(&host.ledger()), 2);
+
+    // Reversing a refund gives its amount back to the balance.
+    let mut reversal = request(
+        "000004",
+        400,
+        Kind::Reversal {
+            original_type: "25".into(),
+            processing_code: "200000".into(),
+            reason: "98".into(),
+        },
+    );
+    reversal.batch_no = "000002".into();
+    assert!(send(&host, &keys, &reversal).approved());
+    assert!(refund("000007", 400, &rrn).approved());
+
+    // The refund batch's credits are its refunds not reversed.
+    let mut settle = request(
+        "000002",
+        0,
+        Kind::Settlement {
+            totals: Totals {
+                debit_count: 0,
+                debit_amount: 0,
+                credit_count: 2,
+                credit_amount: 1000,
+            },
+        },
+    );
+    settle.batch_no = "000002".into();
+    assert_eq!(send(&host, &keys, &settle).settlement_flag, Some(1));
+}
