@@ -191,3 +191,61 @@ fn a_host_reporting_a_mac_error_gets_a_fresh_sign_on_and_the_sale_goes_through()
     assert_eq!((entry.amount, entry.status), (200, Status::Approved));
     assert_eq!(ledger.len(), 2);
 }
+
+#[test]
+fn refunds_of_a_settled_sale_agree_with_the_acquirer_and_its_next_settlement() {
+    use voidguard::{RefundLookup, RefundRequest};
+    const DAY_MS: i64 = 86_400_000;
+    let (host, addr) = start_host();
+    let (f, _link) = terminal_on(&addr);
+    let sale = f.sale("100.00");
+    f.terminal.settle().unwrap();
+    f.clock.advance(DAY_MS);
+
+    let refund = |amount: &str| {
+        f.terminal.refund(RefundRequest {
+            lookup: RefundLookup {
+                rrn: Some(sale.rrn.clone()),
+                date: Some(sale.business_date.replace('-', "")),
+                ..RefundLookup::default()
+            },
+            amount: amount.into(),
+            password: common::PASSWORD.into(),
+            reason: "goods_returned".into(),
+        })
+    };
+    let first = refund("30.00").unwrap().refund.unwrap();
+    let second = refund("20.00").unwrap().refund.unwrap();
+    assert!(matches!(
+        refund("50.01"),
+        Err(VoidGuardError::RefundOverBalance { .. })
+    ));
+
+    // The host holds the same two refunds, with the terminal's RRN and auth codes,
+    // each pointing at the sale by its RRN.
+    let ledger = host.ledger();
+    let host_refunds: Vec<_> = ledger.values().filter(|e| e.type_code == "25").collect();
+    assert_eq!(host_refunds.len(), 2, "{ledger:?}");
+    for (row, entry) in [&first, &second].iter().zip(&host_refunds) {
+        assert_eq!(
+            (entry.rrn.as_str(), entry.auth_code.as_str(), entry.amount),
+            (
+                row.rrn.as_str(),
+                row.auth_code.as_str(),
+                row.amount.0 as u64
+            )
+        );
+        assert_eq!(entry.original_rrn.as_deref(), Some(sale.rrn.as_str()));
+    }
+
+    // The refunds' batch settles with the host agreeing: two credits of 50.00.
+    f.terminal.settle().unwrap();
+    let settlements = host.settlements();
+    let (totals, flag) = settlements
+        .iter()
+        .find(|((_, batch), _)| *batch == first.batch_no)
+        .map(|(_, v)| *v)
+        .unwrap();
+    assert_eq!(flag, 1, "{totals:?}");
+    assert_eq!((totals.credit_count, totals.credit_amount), (2, 5000));
+}
