@@ -61,6 +61,7 @@ class SaleFlow(
     private fun form(): State.Form = State.Form(viaPaymentApp, terminal.session()?.operatorNo)
 
     companion object {
-        const val DEFAULT_SCHEME = "UnionPay"
+        /** Blank: the core names the scheme by the card's BIN. */
+        const val DEFAULT_SCHEME = ""
     }
 }

@@ -70,6 +70,17 @@ class SetupFlowTest {
     }
 
     @Test
+    fun `a sale keyed without a scheme is named by its card's BIN`() {
+        fx.activate()
+        fx.signInAs(CASHIER)
+        val flow = SaleFlow(fx.terminal)
+        val form = flow.state.must<SaleFlow.State.Form>()
+        assertEquals("", form.cardScheme)
+        val visa = flow.on(SaleFlow.Event.Submit("1.00", "4111111111111111", form.cardScheme)).must<SaleFlow.State.Recorded>()
+        assertEquals("Visa", visa.transaction.cardScheme)
+    }
+
+    @Test
     fun `a sale the host declines stays on the form with the response code and journals nothing`() {
         fx.activate()
         fx.signInAs(CASHIER)
