@@ -169,6 +169,10 @@ class AttentionActivity : FlowActivity<AttentionFlow, Event, State>() {
                 if (approved) R.string.attention_resolved_settled else R.string.attention_resolved_settlement_never,
                 leg.request.batchNo,
             )
+            LegKind.REFUND -> str(
+                if (approved) R.string.attention_resolved_refund_approved else R.string.attention_resolved_refund_never,
+                leg.voucherNo.orEmpty(),
+            )
         }
     }
 

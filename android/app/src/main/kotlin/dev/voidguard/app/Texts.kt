@@ -102,6 +102,17 @@ object Texts {
             is VoidGuardException.NotInManualHandling ->
                 c.getString(R.string.refusal_not_in_manual_handling, pending(c, e.state))
             is VoidGuardException.NotSimulated -> c.getString(R.string.refusal_not_simulated)
+            is VoidGuardException.RefundOriginalNotFound -> c.getString(R.string.refusal_refund_original_not_found, e.reference)
+            is VoidGuardException.RefundOfRefund -> c.getString(R.string.refusal_refund_of_refund, e.voucherNo)
+            is VoidGuardException.RefundOfVoid -> c.getString(R.string.refusal_refund_of_void, e.voucherNo)
+            is VoidGuardException.RefundOfVoidedSale -> c.getString(R.string.refusal_refund_of_voided_sale, e.voucherNo, e.voidVoucherNo)
+            is VoidGuardException.RefundOfReversedSale -> c.getString(R.string.refusal_refund_of_reversed_sale, e.voucherNo)
+            is VoidGuardException.RefundUseVoid -> c.getString(R.string.refusal_refund_use_void, e.voucherNo)
+            is VoidGuardException.RefundOverBalance -> c.getString(R.string.refusal_refund_over_balance, money(c, e.balance))
+            is VoidGuardException.RefundOverCap -> c.getString(R.string.refusal_refund_over_cap, money(c, e.cap))
+            is VoidGuardException.DailyRefundCountLimitReached -> c.getString(R.string.refusal_daily_refund_count_limit, e.limit.toInt())
+            is VoidGuardException.DailyRefundAmountLimitReached ->
+                c.getString(R.string.refusal_daily_refund_amount_limit, money(c, e.used), money(c, e.limit))
             is VoidGuardException.NotADatabase -> c.getString(R.string.refusal_not_a_database)
             is VoidGuardException.ForeignDatabase -> c.getString(R.string.refusal_foreign_database)
             is VoidGuardException.SchemaTooNew -> c.getString(R.string.refusal_schema_too_new, e.found.toInt(), e.supported.toInt())
@@ -148,6 +159,7 @@ object Texts {
             Field.PENDING_ID -> R.string.field_pending_id
             Field.RESPONSE_CODE -> R.string.field_response_code
             Field.RESOLUTION_NOTE -> R.string.field_resolution_note
+            Field.REFUND_REASON -> R.string.field_refund_reason
         },
     )
 
@@ -165,6 +177,7 @@ object Texts {
             Problem.NO_SUCH_DATE -> R.string.problem_no_such_date
             Problem.NOT_ALLOWED -> R.string.problem_not_allowed
             Problem.MALFORMED -> R.string.problem_malformed
+            Problem.IN_FUTURE -> R.string.problem_in_future
         },
     )
 
@@ -180,6 +193,7 @@ object Texts {
         when (kind) {
             TransactionKind.SALE -> R.string.kind_sale
             TransactionKind.VOID -> R.string.kind_void
+            TransactionKind.REFUND -> R.string.kind_refund
         },
     )
 
@@ -209,6 +223,7 @@ object Texts {
             LegKind.SALE -> R.string.leg_kind_sale
             LegKind.VOID -> R.string.leg_kind_void
             LegKind.SETTLEMENT -> R.string.leg_kind_settlement
+            LegKind.REFUND -> R.string.leg_kind_refund
         },
     )
 

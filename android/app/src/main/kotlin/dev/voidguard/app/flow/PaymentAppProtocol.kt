@@ -7,6 +7,7 @@ import dev.voidguard.core.LegDetail
 import dev.voidguard.core.LegKind
 import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.ReversalReply
+import dev.voidguard.core.intentProcessingCode
 import dev.voidguard.core.processingCode
 import dev.voidguard.core.reversalReasonCode
 
@@ -108,6 +109,21 @@ class PaymentAppProtocol(
                 keys.voidTotal to field4(d.totals.voidTotal),
             ),
         )
+        // A refund (退货): the original by its RRN and date, and by voucher and batch
+        // where it is in this journal.
+        is LegDetail.Refund -> outgoing(
+            MSG_FINANCIAL,
+            request,
+            orderNo,
+            listOfNotNull(
+                keys.voucherNo to d.voucherNo,
+                keys.originalRrn to d.originalRrn,
+                keys.originalDate to d.originalBusinessDate,
+                d.originalVoucherNo?.let { keys.originalVoucherNo to it },
+                d.originalBatchNo?.let { keys.originalBatchNo to it },
+                d.originalAuthCode?.let { keys.originalAuthCode to it },
+            ).toMap(),
+        )
     }
 
     /**
@@ -118,7 +134,7 @@ class PaymentAppProtocol(
      */
     fun reversal(request: HostRequest, reason: ReversalReason, orderNo: String): Outgoing = when (request.detail) {
         is LegDetail.Settlement -> request(request, orderNo)
-        is LegDetail.Sale, is LegDetail.Void -> request(request, orderNo).let { sent ->
+        is LegDetail.Sale, is LegDetail.Void, is LegDetail.Refund -> request(request, orderNo).let { sent ->
             sent.copy(extras = sent.extras + mapOf(keys.messageType to MSG_REVERSAL, keys.reversalReason to reasonCode(reason)))
         }
     }
@@ -142,7 +158,7 @@ class PaymentAppProtocol(
                     checkCard(d, incoming)
                     approval(incoming)
                 }
-                is LegDetail.Void -> approval(incoming)
+                is LegDetail.Void, is LegDetail.Refund -> approval(incoming)
             }
         }
     }
@@ -176,13 +192,15 @@ class PaymentAppProtocol(
             is LegDetail.Sale -> LegKind.SALE
             is LegDetail.Void -> LegKind.VOID
             is LegDetail.Settlement -> LegKind.SETTLEMENT
+            is LegDetail.Refund -> LegKind.REFUND
         }
         require(r.processingCode == processingCode(kind)) { "the core asked for ${r.processingCode} with a ${r.detail::class.simpleName}" }
         val extras = mapOf(
             keys.messageType to messageType,
             keys.payType to PAY_TYPE_BANK_CARD,
             keys.processingType to PROCESSING_TYPE_PURCHASE,
-            keys.processingCode to r.processingCode,
+            // The Intent's own code: a refund is 500000 there, 200000 in ISO 8583.
+            keys.processingCode to intentProcessingCode(kind),
             keys.orderNo to orderNo,
             keys.appId to callerPackage,
             keys.amount to amountOf(r.amount),
@@ -192,7 +210,7 @@ class PaymentAppProtocol(
             keys.terminalId to r.terminalId,
             keys.operatorNo to r.operatorNo,
         )
-        return Outgoing(r.processingCode, extras + extra)
+        return Outgoing(intentProcessingCode(kind), extras + extra)
     }
 
     private fun approval(incoming: Incoming) = HostReply.Approved(

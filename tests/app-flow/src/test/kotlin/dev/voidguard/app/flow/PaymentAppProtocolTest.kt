@@ -38,7 +38,7 @@ class PaymentAppProtocolTest {
         1234,
         LegDetail.Void("000008", OriginalSale("000003", "000001", "501234567890", "AB12CD", "2025-03-14")),
     )
-    private val settlement = request("900000", 1990, LegDetail.Settlement(BatchTotals(2u, 24_990, 1u, 23_000)))
+    private val settlement = request("900000", 1990, LegDetail.Settlement(BatchTotals(2u, 24_990, 1u, 23_000, 0u, 0)))
 
     private fun ok(vararg extras: Pair<String, String>) = Incoming(PaymentAppProtocol.RESULT_OK, mapOf(*extras))
 
@@ -65,6 +65,24 @@ class PaymentAppProtocolTest {
         assertEquals("622202*********0123", out.extras["card_no"])
         assertEquals("UnionPay", out.extras["card_org"])
         assertEquals("VG1", out.extras["order_no"])
+    }
+
+    @Test
+    fun `a refund goes to the payment app with its own code 500000 and the original's RRN and date`() {
+        val refund = request(
+            "200000",
+            500,
+            LegDetail.Refund("000009", "501234567890", "2025-03-13", 1234, "000003", "000001", "AB12CD", true),
+        )
+        val out = protocol.request(refund, "VG9")
+        assertEquals("500000", out.processingCode)
+        assertCommon(out.extras, "500000", "000000000500")
+        assertEquals("000009", out.extras["voucher_no"])
+        assertEquals("501234567890", out.extras["orig_refer_no"])
+        assertEquals("2025-03-13", out.extras["orig_date"])
+        assertEquals("000003", out.extras["orig_voucher_no"])
+        val notLocal = request("200000", 500, LegDetail.Refund("000010", "501234567891", "2025-03-13", 900, null, null, null, false))
+        assertEquals(null, protocol.request(notLocal, "VG10").extras["orig_voucher_no"])
     }
 
     @Test
