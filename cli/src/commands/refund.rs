@@ -14,31 +14,19 @@ use crate::error::{Answer, CliError, Usage};
 use crate::format::money;
 use crate::messages::Lang;
 use crate::secrets::{Secret, Secrets};
-use crate::session;
 
 pub fn run(ctx: &mut Ctx, args: &RefundArgs) -> Result<(), CliError> {
     let lang = ctx.lang;
-    let operator_no = sign_in::operator_no(&args.operator)?;
-    let terminal = session::open_existing(&ctx.global)?;
     let named = args.voucher.is_some() || (args.rrn.is_some() && args.date.is_some());
     let interactive = !named || args.amount.is_none();
-    let mut secrets = Secrets::new(&args.password, &ctx.input)?;
-    let password = sign_in::read_password(&mut secrets, &mut ctx.input, lang, &operator_no)?;
-    let void_password = if interactive {
-        None
-    } else {
-        Some(sign_in::read_void_password(
-            &mut secrets,
-            &mut ctx.input,
-            lang,
-        )?)
-    };
-    super::status::reconcile_quietly(&terminal, lang)?;
-    let outcome = sign_in::signed_in(&terminal, &operator_no, &password, |t| {
-        keyed(t, ctx, args, &mut secrets, void_password)
-    })
-    .map_err(|e| e.of_leg(LegKind::Refund))?;
-    drop(password);
+    let outcome = sign_in::authorised_act(
+        ctx,
+        &args.operator,
+        &args.password,
+        interactive,
+        LegKind::Refund,
+        |t, ctx, secrets, void_password| keyed(t, ctx, args, secrets, void_password),
+    )?;
     match &outcome.refund {
         Some(r) => {
             let original = r

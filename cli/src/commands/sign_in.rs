@@ -93,3 +93,33 @@ pub fn read_void_password(
     check_current(Role::Supervisor, &password)?;
     Ok(password)
 }
+
+/// What a void or a refund does before its own questions: the keying operator's
+/// password is read, then — when every answer came as flags (`!interactive`) — the
+/// void password, both checked before anyone signs in so a malformed one writes
+/// nothing; unanswered legs are reconciled; then `act` runs signed in, and a host
+/// failure is named after the leg's `kind`.
+pub fn authorised_act<T>(
+    ctx: &mut super::Ctx,
+    operator: &str,
+    source: &crate::args::PasswordSource,
+    interactive: bool,
+    kind: voidguard::LegKind,
+    act: impl FnOnce(&Terminal, &mut super::Ctx, &mut Secrets, Option<Secret>) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    let lang = ctx.lang;
+    let operator_no = operator_no(operator)?;
+    let terminal = crate::session::open_existing(&ctx.global)?;
+    let mut secrets = Secrets::new(source, &ctx.input)?;
+    let password = read_password(&mut secrets, &mut ctx.input, lang, &operator_no)?;
+    let void_password = if interactive {
+        None
+    } else {
+        Some(read_void_password(&mut secrets, &mut ctx.input, lang)?)
+    };
+    super::status::reconcile_quietly(&terminal, lang)?;
+    signed_in(&terminal, &operator_no, &password, |t| {
+        act(t, ctx, &mut secrets, void_password)
+    })
+    .map_err(|e| e.of_leg(kind))
+}

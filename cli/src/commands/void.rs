@@ -20,30 +20,21 @@ use crate::error::{Answer, CliError, Usage};
 use crate::format::{self, money};
 use crate::messages::Lang;
 use crate::secrets::{Secret, Secrets};
-use crate::session;
 
 pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
     let lang = ctx.lang;
-    let operator_no = sign_in::operator_no(&args.operator)?;
-    let terminal = session::open_existing(&ctx.global)?;
     let interactive = args.voucher.is_none() || args.date.is_none() || args.amount.is_none();
-    let mut secrets = Secrets::new(&args.password, &ctx.input)?;
-    let password = sign_in::read_password(&mut secrets, &mut ctx.input, lang, &operator_no)?;
-    let void_password = if interactive {
-        None
-    } else {
-        Some(sign_in::read_void_password(
-            &mut secrets,
-            &mut ctx.input,
-            lang,
-        )?)
-    };
-    super::status::reconcile_quietly(&terminal, lang)?;
-    let outcome = sign_in::signed_in(&terminal, &operator_no, &password, |t| {
-        keyed(t, ctx, args, &mut secrets, void_password)
-    })
-    .map_err(|e| e.of_leg(LegKind::Void))?;
-    drop(password);
+    let (outcome, change_due) = sign_in::authorised_act(
+        ctx,
+        &args.operator,
+        &args.password,
+        interactive,
+        LegKind::Void,
+        |t, ctx, secrets, void_password| {
+            let outcome = keyed(t, ctx, args, secrets, void_password)?;
+            Ok((outcome, t.vault_status()?.change_due))
+        },
+    )?;
     let original = &outcome.original;
     match &outcome.void_transaction {
         Some(v) => outln(&match lang {
@@ -75,7 +66,8 @@ pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
             lang.leg_state(outcome.state)
         ))?,
     }
-    remind_change_due(&terminal, lang)
+    remind_change_due(change_due, lang);
+    Ok(())
 }
 
 /// Who authorised a void, as its row records it.
@@ -212,8 +204,8 @@ fn choose_reason(ctx: &mut Ctx, lang: Lang) -> Result<String, CliError> {
 }
 
 /// Passwords past their age still work, but the merchant is told (DESIGN §2).
-fn remind_change_due(terminal: &Terminal, lang: Lang) -> Result<(), CliError> {
-    if terminal.vault_status()?.change_due {
+fn remind_change_due(change_due: bool, lang: Lang) {
+    if change_due {
         eprintln!(
             "{}",
             lang.pick(
@@ -222,5 +214,4 @@ fn remind_change_due(terminal: &Terminal, lang: Lang) -> Result<(), CliError> {
             )
         );
     }
-    Ok(())
 }
