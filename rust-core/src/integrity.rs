@@ -181,6 +181,19 @@ pub fn before_write(tx: &Transaction<'_>, keys: &Keys) -> Result<Option<VoidGuar
 }
 
 /// Writes the committed head to the mark when it moved since the last write.
+/// The committed audit head as the acquirer is told it: `seq:` and the first eight
+/// bytes of the last entry's MAC in hex; `None` without an authentic head.
+pub fn head_text(conn: &Connection, keys: &Keys) -> Result<Option<String>> {
+    Ok(match audit::head(conn, &keys.audit)? {
+        Some((head, true)) => Some(format!(
+            "{}:{}",
+            head.seq,
+            crate::crypto::to_hex(head.mac.get(..8).unwrap_or(&head.mac))
+        )),
+        _ => None,
+    })
+}
+
 pub fn write_mark(
     conn: &Connection,
     keys: &Keys,

@@ -249,3 +249,26 @@ fn refunds_of_a_settled_sale_agree_with_the_acquirer_and_its_next_settlement() {
     assert_eq!(flag, 1, "{totals:?}");
     assert_eq!((totals.credit_count, totals.credit_amount), (2, 5000));
 }
+
+#[test]
+fn the_acquirer_refuses_a_terminal_whose_audit_head_went_back() {
+    let (host, addr) = start_host();
+    let (f, link) = terminal_on(&addr);
+    f.terminal.send_audit_head_to(Arc::clone(&link));
+    f.sale("1.00");
+    f.sale("2.00");
+
+    // A terminal of the same id whose file holds an earlier head — a copy from
+    // before, restored — is refused with A7 by the host, and nothing is journaled.
+    let (restored, restored_link) = terminal_on(&addr);
+    restored
+        .terminal
+        .send_audit_head_to(Arc::clone(&restored_link));
+    match restored.terminal.record_sale(common::sale_request("3.00")) {
+        Err(VoidGuardError::HostDeclined { response_code }) => assert_eq!(response_code, "A7"),
+        other => panic!("expected A7, got {other:?}"),
+    }
+    assert!(common::all_rows(&restored.terminal).is_empty());
+    assert_eq!(host.ledger().len(), 2, "only the first terminal's sales");
+    drop(f);
+}

@@ -65,6 +65,10 @@ pub struct Terminal {
     /// The file's data version when the rows a void depends on were last checked
     /// before a write (`i64::MIN`: not yet).
     checked_version: AtomicI64,
+    /// An ISO 8583 link told the committed audit head after every write, for F59, so
+    /// the acquirer notices a file rolled back to an earlier copy (its head goes
+    /// backwards) even where no high-water mark outside the file exists.
+    head_to_host: Mutex<Option<Arc<crate::host::iso::Iso8583HostLink>>>,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -229,8 +233,35 @@ impl Terminal {
             claimed: Mutex::new(std::collections::BTreeSet::new()),
             open_batch,
             checked_version: AtomicI64::new(i64::MIN),
+            head_to_host: Mutex::new(None),
         };
         Ok(terminal)
+    }
+
+    /// Tells `link` the audit head now and after every commit (F59 of its requests).
+    pub fn send_audit_head_to(&self, link: Arc<crate::host::iso::Iso8583HostLink>) {
+        *self
+            .head_to_host
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(link);
+        self.publish_head();
+    }
+
+    fn publish_head(&self) {
+        let link = self
+            .head_to_host
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let Some(link) = link else { return };
+        let conn = self.lock();
+        match integrity::head_text(&conn, &self.keys) {
+            Ok(text) => link.set_audit_head(text),
+            Err(e) => log::warn!(
+                "the audit head was not read for the host: {}",
+                VoidGuardError::from(e)
+            ),
+        }
     }
 
     /// The refusal in force, if tampering or a rollback was found.
@@ -357,6 +388,7 @@ impl Terminal {
             verdict
         };
         self.update_mark();
+        self.publish_head();
         verdict
     }
 }
