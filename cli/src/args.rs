@@ -52,6 +52,26 @@ pub struct Global {
           env = "VOIDGUARD_SIMULATOR", value_name = "MODE")]
     pub simulator: HostMode,
 
+    /// The acquirer's host to send online transactions to in ISO 8583 (CUPS POS),
+    /// `tcp://HOST:PORT`, instead of the built-in simulator; needs --master-key-file
+    #[arg(
+        long,
+        global = true,
+        env = "VOIDGUARD_HOST",
+        value_name = "tcp://HOST:PORT"
+    )]
+    pub host: Option<String>,
+
+    /// The terminal master key (32 hex characters) the host's working keys come under
+    /// at sign-on; a file, never an argument
+    #[arg(
+        long,
+        global = true,
+        env = "VOIDGUARD_MASTER_KEY_FILE",
+        value_name = "PATH"
+    )]
+    pub master_key_file: Option<PathBuf>,
+
     /// PBKDF2 iterations for passwords set in this run (at least 1000; for tests)
     #[arg(long, global = true, hide = true, env = "VOIDGUARD_KDF_ITERATIONS",
           value_parser = clap::value_parser!(u32).range(1000..=10_000_000))]

@@ -89,6 +89,8 @@ pub enum Usage {
     ResolutionIncomplete,
     /// `operator password --operator 00`: the supervisor's password is the void password.
     SupervisorPassword,
+    /// `--host` without `--master-key-file`, or a key file that is not 32 hex characters.
+    MasterKey,
 }
 
 /// Which secret a `--…-stdin` / `--…-file` pair of flags reads.

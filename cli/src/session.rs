@@ -1,13 +1,15 @@
 //! Where the database and key file are, and opening a terminal on them with the
-//! built-in simulator. Only `init` creates files; every other command opens what is
-//! there and refuses a missing database instead of creating one.
+//! built-in simulator or, with `--host`, an ISO 8583 acquirer. Only `init` creates
+//! files; every other command opens what is there and refuses a missing database
+//! instead of creating one.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use voidguard::host::iso::{read_master_key, Iso8583HostLink, IsoLinkConfig};
 use voidguard::{
-    KeyFileWrapper, KeyWrapper, KeyWrapperError, MarkFile, SimulatorMode, SystemClock, Terminal,
-    TerminalConfig,
+    HostLink, KeyFileWrapper, KeyWrapper, KeyWrapperError, MarkFile, SimulatorMode, SystemClock,
+    Terminal, TerminalConfig,
 };
 
 use crate::args::{Global, HostMode};
@@ -78,13 +80,32 @@ pub fn open_with(
 ) -> Result<Terminal, CliError> {
     let mark = key_file
         .map(|k| Arc::new(MarkFile::beside_key_file(k)) as Arc<dyn voidguard::RollbackMark>);
-    let terminal =
-        Terminal::open_marked(config(global, db), keys, None, Arc::new(SystemClock), mark)?;
-    terminal.set_simulator_mode(match global.simulator {
-        HostMode::Approve => SimulatorMode::Approve,
-        HostMode::Decline => SimulatorMode::Decline,
-        HostMode::Timeout => SimulatorMode::Timeout,
-    })?;
+    let Some(address) = &global.host else {
+        let terminal =
+            Terminal::open_marked(config(global, db), keys, None, Arc::new(SystemClock), mark)?;
+        terminal.set_simulator_mode(match global.simulator {
+            HostMode::Approve => SimulatorMode::Approve,
+            HostMode::Decline => SimulatorMode::Decline,
+            HostMode::Timeout => SimulatorMode::Timeout,
+        })?;
+        return Ok(terminal);
+    };
+    let master = global
+        .master_key_file
+        .as_deref()
+        .ok_or(Usage::MasterKey)
+        .and_then(|path| read_master_key(path).map_err(|_| Usage::MasterKey))?;
+    let link = Arc::new(Iso8583HostLink::new(IsoLinkConfig::new(address), master));
+    let as_link: Arc<dyn HostLink> = link.clone();
+    let terminal = Terminal::open_marked(
+        config(global, db),
+        keys,
+        Some(as_link),
+        Arc::new(SystemClock),
+        mark,
+    )?;
+    // F59 of every request carries the audit head, so the host notices a restored copy.
+    terminal.send_audit_head_to(link);
     Ok(terminal)
 }
 

@@ -205,6 +205,13 @@ fn usage(lang: Lang, u: &Usage) -> String {
                 format!("no void reason '{r}': choose a number from the list or one of: {list}")
             }
         }
+        Usage::MasterKey => lang
+            .pick(
+                "--host needs --master-key-file PATH: a file holding the terminal master key \
+                 as 32 hex characters",
+                "--host 需要 --master-key-file 文件：文件内为 32 位十六进制的终端主密钥",
+            )
+            .to_owned(),
         Usage::BadSecret => lang
             .pick(
                 "the terminal secret must be hex of 16 to 64 bytes",

@@ -39,6 +39,8 @@ pub fn voidguard_process() -> std::process::Command {
         "VOIDGUARD_KEY_FILE",
         "VOIDGUARD_LANG",
         "VOIDGUARD_SIMULATOR",
+        "VOIDGUARD_HOST",
+        "VOIDGUARD_MASTER_KEY_FILE",
     ] {
         cmd.env_remove(var);
     }
@@ -54,6 +56,9 @@ pub struct Shop {
     /// How the built-in host answers the commands run from now on
     /// (`VOIDGUARD_SIMULATOR`); `None` is the tool's default, approve.
     host: std::cell::Cell<Option<&'static str>>,
+    /// An ISO 8583 acquirer's address the commands run from now on send to, with the
+    /// master key file beside the database.
+    acquirer: std::cell::RefCell<Option<String>>,
 }
 
 impl Shop {
@@ -68,6 +73,7 @@ impl Shop {
             secret_file,
             dir,
             host: std::cell::Cell::new(None),
+            acquirer: std::cell::RefCell::new(None),
         }
     }
 
@@ -136,6 +142,13 @@ impl Shop {
         self.host.set(Some(mode));
     }
 
+    /// From now on the commands talk ISO 8583 to the acquirer at `address`, whose
+    /// terminal master key is `master_hex`.
+    pub fn use_acquirer(&self, address: &str, master_hex: &str) {
+        std::fs::write(self.dir.path().join("master.key"), master_hex).unwrap();
+        *self.acquirer.borrow_mut() = Some(format!("tcp://{address}"));
+    }
+
     /// The tool working on this shop's database.
     pub fn cmd(&self) -> Command {
         Command::from_std(self.process())
@@ -148,6 +161,12 @@ impl Shop {
             .env("VOIDGUARD_DB", &self.db);
         if let Some(mode) = self.host.get() {
             cmd.env("VOIDGUARD_SIMULATOR", mode);
+        }
+        if let Some(address) = self.acquirer.borrow().as_deref() {
+            cmd.env("VOIDGUARD_HOST", address).env(
+                "VOIDGUARD_MASTER_KEY_FILE",
+                self.dir.path().join("master.key"),
+            );
         }
         cmd
     }
