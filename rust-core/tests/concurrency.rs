@@ -24,8 +24,9 @@ use common::acquirer::{Acquirer, Decision};
 use common::*;
 use voidguard::{
     Fen, HostError, HostLink, HostReply, HostRequest, JournalQuery, KeyFileWrapper, LegDetail,
-    LegKind, LegState, Resolution, ReversalReason, ReversalReply, SaleRequest, SimulatorMode,
-    Terminal, Transaction, TransactionKind, VoidGuardError, VoidRequest,
+    LegKind, LegState, RefundLookup, RefundRequest, Resolution, ReversalReason, ReversalReply,
+    SaleRequest, SimulatorMode, Terminal, Transaction, TransactionKind, VoidGuardError,
+    VoidRequest,
 };
 
 const THREADS: u64 = 8;
@@ -240,10 +241,11 @@ fn eight_threads(
 
     eprintln!(
         "concurrency ({host}): {THREADS} threads × {ops} operations: sales approved {}, \
-         voids approved {}, settlements {}, reads {}, legs closed by hand {}, refusals {:?}; \
+         voids approved {}, refunds approved {}, settlements {}, reads {}, legs closed by hand {}, refusals {:?}; \
          journal rows {}, host legs {legs}, no Busy",
         all.acked.sales.len(),
         all.acked.voids.len(),
+        all.acked.refunds.len(),
         all.acked.settlements.len(),
         all.reads,
         all.manual_closed,
@@ -275,6 +277,7 @@ impl Tally {
         self.acked.sales.extend(other.acked.sales);
         self.acked.voids.extend(other.acked.voids);
         self.acked.settlements.extend(other.acked.settlements);
+        self.acked.refunds.extend(other.acked.refunds);
         self.acked.declined.extend(other.acked.declined);
         for (name, n) in other.refusals {
             *self.refusals.entry(name).or_default() += n;
@@ -311,8 +314,9 @@ impl Tally {
                 void_total: totals.void_total,
             }),
             (LegDetail::Settlement { .. }, false) => {}
-            // A refund's row is checked by the refund test below.
-            (LegDetail::Refund { .. }, true) => {}
+            (LegDetail::Refund { .. }, true) => {
+                self.acked.refunds.push((batch, voucher, leg.amount))
+            }
             (_, false) => self.acked.declined.push((batch, voucher)),
         }
     }
@@ -328,6 +332,14 @@ fn business_refusal(e: &VoidGuardError) -> Option<&'static str> {
         VoidGuardError::HostDeclined { .. } => "HostDeclined",
         VoidGuardError::HostUnreachable => "HostUnreachable",
         VoidGuardError::HostReversed => "HostReversed",
+        // A refund races the others' voids, refunds and settlements of its sale.
+        VoidGuardError::RefundUseVoid { .. } => "RefundUseVoid",
+        VoidGuardError::RefundOriginalNotFound { .. } => "RefundOriginalNotFound",
+        VoidGuardError::RefundOverBalance { .. } => "RefundOverBalance",
+        VoidGuardError::RefundOfVoidedSale { .. } => "RefundOfVoidedSale",
+        VoidGuardError::RefundOfReversedSale { .. } => "RefundOfReversedSale",
+        VoidGuardError::DailyRefundCountLimitReached { .. } => "DailyRefundCountLimitReached",
+        VoidGuardError::DailyRefundAmountLimitReached { .. } => "DailyRefundAmountLimitReached",
         _ => return None,
     })
 }
@@ -352,7 +364,8 @@ impl Worker {
         for _ in 0..ops {
             match self.rng.below(100) {
                 0..=34 => self.sale(),
-                35..=59 => self.void(),
+                35..=54 => self.void(),
+                55..=59 => self.refund(),
                 60 => self.settle(),
                 61..=69 => self.find(),
                 70..=84 => self.journal_page(),
@@ -440,6 +453,33 @@ impl Worker {
                 void.voucher_no,
                 void.amount,
             ));
+        }
+    }
+
+    /// Part of a recent sale back, by its voucher and batch: refused while the sale
+    /// can still be voided, and whenever the others' refunds leave too little.
+    fn refund(&mut self) {
+        let Some(sale) = self.pick() else {
+            return self.sale();
+        };
+        let part = 1 + self.rng.below(sale.amount.0.max(1) as u64) as i64;
+        let request = RefundRequest {
+            lookup: RefundLookup {
+                voucher_no: Some(sale.voucher_no.clone()),
+                batch_no: Some(sale.batch_no.clone()),
+                ..RefundLookup::default()
+            },
+            amount: Fen(part).to_decimal_string(),
+            password: PASSWORD.into(),
+            reason: "goods_returned".into(),
+        };
+        let result = self.terminal.refund(request);
+        if let Some(outcome) = self.answer("refund", result, true) {
+            let refund = outcome.refund.expect("an approved refund has its row");
+            self.tally
+                .acked
+                .refunds
+                .push((refund.batch_no, refund.voucher_no, refund.amount));
         }
     }
 

@@ -519,3 +519,24 @@ fn a_pending_refund_holds_its_amount_and_other_host_work_refuses_refunds() {
     let preview = f.terminal.refund_preview(by_voucher(&sale)).unwrap();
     assert_eq!(preview.balance, Fen(3_000));
 }
+
+#[test]
+fn a_sale_whose_void_is_still_open_is_not_refunded() {
+    let f = Fixture::ready();
+    let sale = f.sale("100.00");
+    // The void is sent (two phases, as with the payment app) and its answer not in;
+    // at midnight the sale can no longer be voided anew, yet this void may still be
+    // approved: a refund now could pay the money back twice.
+    let pending = f.terminal.begin_void(common::void_of(&sale)).unwrap();
+    assert_eq!(pending.state, LegState::AwaitingAnswer);
+    f.clock.advance(DAY_MS);
+    let e = refused(&f, request(by_voucher(&sale), "10.00"));
+    assert_eq!(
+        e,
+        VoidGuardError::VoidInProgress {
+            voucher_no: sale.voucher_no.clone()
+        }
+    );
+    let e = f.terminal.refund_preview(by_voucher(&sale)).unwrap_err();
+    assert!(matches!(e, VoidGuardError::VoidInProgress { .. }), "{e:?}");
+}

@@ -147,12 +147,16 @@ pub fn locate(conn: &Connection, key: &Key, ctx: &Ctx<'_>) -> Result<Original> {
         // after).
         TransactionStatus::Approved
             if original.batch_no == open_batch.to_string()
-                && original.business_date == ctx.today.iso()
-                && !legs::void_open_for(conn, original.id)? =>
+                && original.business_date == ctx.today.iso() =>
         {
             return Err(VoidGuardError::RefundUseVoid { voucher_no }.into())
         }
         TransactionStatus::Approved | TransactionStatus::Settled => {}
+    }
+    // A void of it still open (sent, unanswered, or left for manual handling) may yet
+    // be approved: refunding meanwhile could give the money back twice.
+    if legs::void_open_for(conn, original.id)? {
+        return Err(VoidGuardError::VoidInProgress { voucher_no }.into());
     }
     if let Key::Rrn {
         amount: Some(amount),
