@@ -236,6 +236,10 @@ fn eight_threads(
         (last.void_count, last.void_total.0),
         in_batch(TransactionKind::Void)
     );
+    assert_eq!(
+        (last.refund_count, last.refund_total.0),
+        in_batch(TransactionKind::Refund)
+    );
     assert!(terminal.verify_audit().unwrap().ok);
     let legs = check_host_legs(&check_books(terminal));
 
