@@ -76,7 +76,7 @@ class PaymentAppProtocolTest {
         )
         val out = protocol.request(refund, "VG9")
         assertEquals("500000", out.processingCode)
-        assertCommon(out.extras, "500000", "000000000500")
+        assertCommon(out.extras, "500000", "5.00")
         assertEquals("000009", out.extras["voucher_no"])
         assertEquals("501234567890", out.extras["orig_refer_no"])
         assertEquals("2025-03-13", out.extras["orig_date"])
