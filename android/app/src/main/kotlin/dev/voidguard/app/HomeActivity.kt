@@ -108,6 +108,7 @@ class HomeActivity : ScreenActivity() {
     private fun tile(t: HomeFlow.Tile): Screen.Tile = when (t) {
         HomeFlow.Tile.SALE -> Screen.Tile(str(R.string.menu_sale), R.id.menu_sale) { open(SaleActivity::class.java) }
         HomeFlow.Tile.VOID -> Screen.Tile(str(R.string.menu_void), R.id.menu_void) { open(VoidActivity::class.java) }
+        HomeFlow.Tile.REFUND -> Screen.Tile(str(R.string.menu_refund), R.id.menu_refund) { open(RefundActivity::class.java) }
         HomeFlow.Tile.SETTLEMENT -> Screen.Tile(str(R.string.menu_settlement), R.id.menu_settlement) { open(SettlementActivity::class.java) }
         HomeFlow.Tile.JOURNAL -> Screen.Tile(str(R.string.menu_journal), R.id.menu_journal) { open(JournalActivity::class.java) }
         HomeFlow.Tile.OPERATORS -> Screen.Tile(str(R.string.menu_operators), R.id.menu_operators) { open(OperatorsActivity::class.java) }

@@ -274,6 +274,9 @@ object Texts {
         "wrong_amount" -> context.getString(R.string.reason_wrong_amount)
         "duplicate_charge" -> context.getString(R.string.reason_duplicate_charge)
         "goods_returned_same_day" -> context.getString(R.string.reason_goods_returned_same_day)
+        "goods_returned" -> context.getString(R.string.reason_goods_returned)
+        "service_not_provided" -> context.getString(R.string.reason_service_not_provided)
+        "price_adjustment" -> context.getString(R.string.reason_price_adjustment)
         "other" -> context.getString(R.string.reason_other)
         else -> code
     }

@@ -34,7 +34,12 @@ class VoidGuardApp : Application() {
 
     @Volatile private var databaseName: String = DATABASE
 
-    private class Opened(val terminal: Terminal, val host: HostLink?, val voidReasons: List<String>)
+    private class Opened(
+        val terminal: Terminal,
+        val host: HostLink?,
+        val voidReasons: List<String>,
+        val refundReasons: List<String>,
+    )
 
     override fun onCreate() {
         super.onCreate()
@@ -54,6 +59,9 @@ class VoidGuardApp : Application() {
 
     /** The configured void reasons of the open terminal. Core thread only. */
     fun voidReasons(): List<String> = current().voidReasons
+
+    /** The refund reason codes the core is configured with. Core thread only. */
+    fun refundReasons(): List<String> = current().refundReasons
 
     /** Whether the acquirer's payment app does the host legs (else the built-in simulator). Core thread only. */
     fun viaPaymentApp(): Boolean = current().host != null
@@ -105,7 +113,7 @@ class VoidGuardApp : Application() {
         // After whatever asked for the terminal, on the same thread: what the last run
         // left with the host is reversed or confirmed first.
         core.execute { Leftovers.reconcileAtStart(terminal) }
-        return Opened(terminal, host, config.voidReasons)
+        return Opened(terminal, host, config.voidReasons, config.refundReasons)
     }
 
     private fun close() {

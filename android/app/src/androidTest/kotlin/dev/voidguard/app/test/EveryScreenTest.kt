@@ -14,6 +14,7 @@ import dev.voidguard.app.OperatorsActivity
 import dev.voidguard.app.OwnPasswordActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
+import dev.voidguard.app.RefundActivity
 import dev.voidguard.app.RequestsActivity
 import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettingsActivity
@@ -65,7 +66,7 @@ class EveryScreenTest : MerchantTest() {
         assumeTrue("this host cannot switch the app's language", d.setLanguage("zh-TW"))
         for (language in listOf("zh-TW", "zh-HK")) {
             d.setLanguage(language)
-            for (screen in listOf(HomeActivity::class.java, AdminActivity::class.java, VoidActivity::class.java, SlipActivity::class.java)) {
+            for (screen in listOf(HomeActivity::class.java, AdminActivity::class.java, VoidActivity::class.java, RefundActivity::class.java, SlipActivity::class.java)) {
                 val a = open(screen, sale)
                 for (label in labels(a) + a.title.toString()) {
                     assertTrue("$language ${screen.simpleName}: '$label' is not Chinese", CJK.containsMatchIn(label))
@@ -98,7 +99,8 @@ class EveryScreenTest : MerchantTest() {
             File(d.app.filesDir, name).writeText("this is not a database, and must be kept as it is")
             d.app.useDatabase(name)
         }
-        for (screen in listOf(HomeActivity::class.java, AdminActivity::class.java, VoidActivity::class.java, PasswordActivity::class.java, SettlementActivity::class.java,
+        for (screen in listOf(HomeActivity::class.java, AdminActivity::class.java, VoidActivity::class.java, RefundActivity::class.java, PasswordActivity::class.java,
+            SettlementActivity::class.java,
             SignInActivity::class.java, OperatorsActivity::class.java, AttentionActivity::class.java, OwnPasswordActivity::class.java)) {
             val a = d.launch(screen)
             assertTrue(d.screenText(a), d.screenText(a).contains(a.getString(R.string.terminal_unavailable_title)))
@@ -142,7 +144,7 @@ class EveryScreenTest : MerchantTest() {
         val LETTER = Regex("[A-Za-z\\u4e00-\\u9fff]")
         val SCREENS = listOf(
             HomeActivity::class.java, AdminActivity::class.java, ActivationActivity::class.java, PasswordActivity::class.java,
-            VoidActivity::class.java, SaleActivity::class.java, JournalActivity::class.java,
+            VoidActivity::class.java, RefundActivity::class.java, SaleActivity::class.java, JournalActivity::class.java,
             SettlementActivity::class.java, RequestsActivity::class.java, AuditActivity::class.java,
             SettingsActivity::class.java, SlipActivity::class.java, SignInActivity::class.java,
             OperatorsActivity::class.java, AttentionActivity::class.java, OwnPasswordActivity::class.java,

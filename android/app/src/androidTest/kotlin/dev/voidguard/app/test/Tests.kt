@@ -12,6 +12,7 @@ import dev.voidguard.app.OperatorsActivity
 import dev.voidguard.app.OwnPasswordActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
+import dev.voidguard.app.RefundActivity
 import dev.voidguard.app.RequestsActivity
 import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettlementActivity
@@ -153,7 +154,7 @@ class ScreensTest : MerchantTest() {
     @Test
     fun everyScreenWithAPasswordOrASlipIsSecureAndHomeIsNot() {
         // A secret, a code, a slip or a full card number on screen: no screenshots, no thumbnail.
-        for (screen in listOf(ActivationActivity::class.java, PasswordActivity::class.java, VoidActivity::class.java,
+        for (screen in listOf(ActivationActivity::class.java, PasswordActivity::class.java, VoidActivity::class.java, RefundActivity::class.java,
             RequestsActivity::class.java, SettlementActivity::class.java, SaleActivity::class.java, SlipActivity::class.java,
             SignInActivity::class.java, OperatorsActivity::class.java, AttentionActivity::class.java, OwnPasswordActivity::class.java)) {
             assertTrue(screen.simpleName, secure(d.launch(screen)))

@@ -86,6 +86,7 @@ class VoidGuardTestRunner : Instrumentation() {
 
         private val ALL: List<Class<*>> = listOf(
             VoidFlowTest::class.java,
+            RefundScreenTest::class.java,
             LockoutTest::class.java,
             SettlementTest::class.java,
             ResetTest::class.java,

@@ -24,7 +24,8 @@ class HomeFlow(private val terminal: TerminalInterface) {
     enum class Tile {
         SALE,
         VOID,
-        // 退货 (refund) takes its place here, right after the void.
+        /** 退货: money back on a sale of an earlier batch or day, right after the void. */
+        REFUND,
         SETTLEMENT,
         JOURNAL,
         OPERATORS,
@@ -119,7 +120,7 @@ class HomeFlow(private val terminal: TerminalInterface) {
         /** The tiles on home for [role]: the administrator does not transact. */
         fun tilesFor(role: Role): List<Tile> = when (role) {
             Role.ADMINISTRATOR -> listOf(Tile.OPERATORS)
-            Role.CASHIER, Role.SUPERVISOR -> listOf(Tile.SALE, Tile.VOID, Tile.SETTLEMENT, Tile.JOURNAL)
+            Role.CASHIER, Role.SUPERVISOR -> listOf(Tile.SALE, Tile.VOID, Tile.REFUND, Tile.SETTLEMENT, Tile.JOURNAL)
         }
 
         /**

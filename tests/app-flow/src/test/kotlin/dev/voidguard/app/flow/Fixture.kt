@@ -144,6 +144,8 @@ class Fixture(host: HostLink? = null, adjust: (TerminalConfig) -> TerminalConfig
 
     fun voidFlow(locale: Locale = Locale.EN) = VoidFlow(terminal, config.voidReasons, locale)
 
+    fun refundFlow(locale: Locale = Locale.EN) = RefundFlow(terminal, config.refundReasons, locale)
+
     override fun close() {
         terminal.close()
         dir.toFile().deleteRecursively()

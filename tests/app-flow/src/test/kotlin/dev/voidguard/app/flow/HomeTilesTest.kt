@@ -20,7 +20,7 @@ class HomeTilesTest {
     @Test
     fun `a cashier's home is the money actions in the order a merchant looks for them`() {
         val ready = HomeFlow(fx.terminal).refresh().must<HomeFlow.State.Ready>()
-        assertEquals(listOf(Tile.SALE, Tile.VOID, Tile.SETTLEMENT, Tile.JOURNAL), HomeFlow.tilesFor(ready.session.role))
+        assertEquals(listOf(Tile.SALE, Tile.VOID, Tile.REFUND, Tile.SETTLEMENT, Tile.JOURNAL), HomeFlow.tilesFor(ready.session.role))
     }
 
     @Test
