@@ -29,9 +29,12 @@ class CounterTest : MerchantTest() {
     @Test
     fun homeIsTheMoneyTilesWithAdministrationOneLevelDown() {
         val home = d.launch(HomeActivity::class.java)
-        val tiles = listOf(R.id.menu_sale, R.id.menu_void, R.id.menu_settlement, R.id.menu_journal)
+        val tiles = listOf(R.id.menu_sale, R.id.menu_void, R.id.menu_refund, R.id.menu_settlement, R.id.menu_journal)
         val tops = tiles.map { top(home, it) }
-        assertTrue("sale and void side by side, settlement and journal below: $tops", tops[0] == tops[1] && tops[2] == tops[3] && tops[2] > tops[0])
+        assertTrue(
+            "sale and void side by side, refund and settlement below, journal last: $tops",
+            tops[0] == tops[1] && tops[2] == tops[3] && tops[2] > tops[0] && tops[4] > tops[2],
+        )
         for (id in tiles) {
             val tile = d.find(home, id)
             assertTrue("${d.name(home, id)} is a large tile: ${tile.height}px", tile.height >= dp(home, Screen.TILE_DP))
