@@ -80,9 +80,9 @@ class PaymentAppProtocolTest {
         assertEquals("000009", out.extras["voucher_no"])
         assertEquals("501234567890", out.extras["orig_refer_no"])
         assertEquals("2025-03-13", out.extras["orig_date"])
-        assertEquals("000003", out.extras["orig_voucher_no"])
+        assertEquals("000003", out.extras["systraceno"], "the original's voucher, under 星POS's key")
         val notLocal = request("200000", 500, LegDetail.Refund("000010", "501234567891", "2025-03-13", 900, null, null, null, false))
-        assertEquals(null, protocol.request(notLocal, "VG10").extras["orig_voucher_no"])
+        assertEquals(null, protocol.request(notLocal, "VG10").extras["systraceno"])
     }
 
     @Test
