@@ -69,7 +69,7 @@ pub enum Usage {
     /// A password source was given to a command that needs none.
     PasswordNotNeeded,
     /// The reason answer is neither a listed number nor a reason code.
-    NoSuchReason(String),
+    NoSuchReason(String, crate::commands::reasons::Of),
     /// The terminal secret is not hex of 16 to 64 bytes.
     BadSecret,
     /// The request code is not 10 digits.

@@ -10,6 +10,7 @@ mod init;
 mod journal;
 mod operators;
 mod password;
+pub(crate) mod reasons;
 mod refund;
 mod requests;
 mod resolve;

@@ -8,9 +8,9 @@
 
 use voidguard::{LegKind, RefundLookup, RefundOutcome, RefundPreview, RefundRequest, Terminal};
 
-use super::{outln, sign_in, Ctx};
+use super::{outln, reasons, sign_in, Ctx};
 use crate::args::RefundArgs;
-use crate::error::{Answer, CliError, Usage};
+use crate::error::{Answer, CliError};
 use crate::format::money;
 use crate::messages::Lang;
 use crate::secrets::{Secret, Secrets};
@@ -133,11 +133,7 @@ fn keyed(
             }
         }
     };
-    let reason = match &args.reason {
-        Some(r) => r.clone(),
-        None if interactive => choose_reason(ctx, lang)?,
-        None => default_reason(),
-    };
+    let reason = reasons::reason(ctx, reasons::Of::Refund, args.reason.as_ref(), interactive)?;
     if interactive && !args.yes {
         let answer = ask(
             ctx,
@@ -188,36 +184,4 @@ fn describe(lang: Lang, p: &RefundPreview) -> String {
             format!("原交易（未在本机核实）：参考号 {rrn} · {date} · {amount}\n可退金额：{balance}")
         }
     }
-}
-
-fn reasons() -> &'static [&'static str] {
-    &voidguard::config::DEFAULT_REFUND_REASONS
-}
-
-fn default_reason() -> String {
-    reasons()
-        .first()
-        .map_or_else(String::new, |r| (*r).to_owned())
-}
-
-fn choose_reason(ctx: &mut Ctx, lang: Lang) -> Result<String, CliError> {
-    let mut prompt = String::from(lang.pick("Refund reason:\n", "退货原因：\n"));
-    for (i, r) in reasons().iter().enumerate() {
-        prompt.push_str(&format!("  {}) {r}\n", i + 1));
-    }
-    prompt.push_str(lang.pick("Choose [1]: ", "请选择 [1]："));
-    let answer = ask(ctx, &prompt, Answer::Reason)?;
-    if answer.is_empty() {
-        return Ok(default_reason());
-    }
-    let by_number = answer
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| reasons().get(i));
-    let by_code = reasons().iter().find(|r| **r == answer);
-    by_number
-        .or(by_code)
-        .map(|r| (*r).to_owned())
-        .ok_or_else(|| Usage::NoSuchReason(answer).into())
 }

@@ -14,9 +14,9 @@
 
 use voidguard::{LegKind, Terminal, VoidLookup, VoidOutcome, VoidPreview, VoidRequest};
 
-use super::{outln, sign_in, Ctx};
+use super::{outln, reasons, sign_in, Ctx};
 use crate::args::VoidArgs;
-use crate::error::{Answer, CliError, Usage};
+use crate::error::{Answer, CliError};
 use crate::format::{self, money};
 use crate::messages::Lang;
 use crate::secrets::{Secret, Secrets};
@@ -125,11 +125,7 @@ fn keyed(
     let preview = terminal.void_preview(lookup.clone())?;
     outln(&describe(lang, &preview))?;
 
-    let reason = match &args.reason {
-        Some(r) => r.clone(),
-        None if interactive => choose_reason(ctx, lang)?,
-        None => default_reason(),
-    };
+    let reason = reasons::reason(ctx, reasons::Of::Void, args.reason.as_ref(), interactive)?;
     if interactive && !args.yes {
         let answer = ctx.input.ask(
             lang.pick("Void this sale? [y/N]: ", "确认撤销该笔消费？[y/N]："),
@@ -168,39 +164,6 @@ fn describe(lang: Lang, p: &VoidPreview) -> String {
             t.voucher_no, t.masked_pan, t.operator_no, p.void_count_left_today
         ),
     }
-}
-
-fn reasons() -> &'static [&'static str] {
-    &voidguard::config::DEFAULT_REASONS
-}
-
-fn default_reason() -> String {
-    reasons()
-        .first()
-        .map_or_else(String::new, |r| (*r).to_owned())
-}
-
-/// A number from the list, a reason code, or nothing for the first reason.
-fn choose_reason(ctx: &mut Ctx, lang: Lang) -> Result<String, CliError> {
-    let mut prompt = String::from(lang.pick("Void reason:\n", "撤销原因：\n"));
-    for (i, r) in reasons().iter().enumerate() {
-        prompt.push_str(&format!("  {}) {r}\n", i + 1));
-    }
-    prompt.push_str(lang.pick("Choose [1]: ", "请选择 [1]："));
-    let answer = ctx.input.ask(&prompt, Answer::Reason)?;
-    if answer.is_empty() {
-        return Ok(default_reason());
-    }
-    let by_number = answer
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| reasons().get(i));
-    let by_code = reasons().iter().find(|r| **r == answer);
-    by_number
-        .or(by_code)
-        .map(|r| (*r).to_owned())
-        .ok_or_else(|| Usage::NoSuchReason(answer).into())
 }
 
 /// Passwords past their age still work, but the merchant is told (DESIGN §2).

@@ -197,12 +197,13 @@ fn usage(lang: Lang, u: &Usage) -> String {
                 "只有重置密码需要新密码：请去掉 --password-stdin/--password-file",
             )
             .to_owned(),
-        Usage::NoSuchReason(r) => {
-            let list = voidguard::config::DEFAULT_REASONS.join(", ");
+        Usage::NoSuchReason(r, of) => {
+            let list = of.list().join(", ");
+            let name = of.name(lang);
             if zh {
-                format!("没有撤销原因“{r}”：请选择列表中的编号或以下之一：{list}")
+                format!("没有{name}“{r}”：请选择列表中的编号或以下之一：{list}")
             } else {
-                format!("no void reason '{r}': choose a number from the list or one of: {list}")
+                format!("no {name} '{r}': choose a number from the list or one of: {list}")
             }
         }
         Usage::MasterKey => lang
