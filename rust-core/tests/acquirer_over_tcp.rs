@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{void_of, Fixture};
+use common::{void_of, Fixture, DAY_MS};
 use voidguard::host::iso::{Iso8583HostLink, IsoLinkConfig};
 use voidguard::{HostLink, TransactionKind, TransactionStatus, VoidGuardError};
 use voidguard_host::{AcquirerHost, Faults, Status};
@@ -195,7 +195,6 @@ fn a_host_reporting_a_mac_error_gets_a_fresh_sign_on_and_the_sale_goes_through()
 #[test]
 fn refunds_of_a_settled_sale_agree_with_the_acquirer_and_its_next_settlement() {
     use voidguard::{RefundLookup, RefundRequest};
-    const DAY_MS: i64 = 86_400_000;
     let (host, addr) = start_host();
     let (f, _link) = terminal_on(&addr);
     let sale = f.sale("100.00");

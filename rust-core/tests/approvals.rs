@@ -12,7 +12,6 @@ use voidguard::{
 };
 
 const HOUR_MS: i64 = 60 * MINUTE_MS;
-const DAY_MS: i64 = 24 * HOUR_MS;
 /// Another good password, neither [`PASSWORD`] nor [`NEW_PASSWORD`].
 const THIRD_PASSWORD: &str = "602817";
 

@@ -15,8 +15,6 @@ use voidguard::{
     VoidGuardError,
 };
 
-const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
-
 #[derive(Debug, Clone)]
 enum Op {
     Sale(i64),

@@ -11,24 +11,6 @@ use voidguard::{
     Transaction, TransactionKind, TransactionStatus, VoidGuardError,
 };
 
-const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
-
-/// What a refused refund must leave as it was, apart from the audit trail.
-#[derive(Debug, PartialEq)]
-struct Books {
-    rows: Vec<Transaction>,
-    next_voucher_no: String,
-    pending_host_work: usize,
-}
-
-fn books(f: &Fixture) -> Books {
-    Books {
-        rows: all_rows(&f.terminal),
-        next_voucher_no: f.terminal.status().unwrap().next_voucher_no,
-        pending_host_work: f.terminal.pending_host_work().unwrap().len(),
-    }
-}
-
 fn audit_kinds(f: &Fixture) -> Vec<String> {
     let mut entries = f.terminal.audit(None, 500).unwrap();
     entries.reverse();
@@ -71,11 +53,11 @@ fn settled_sale(f: &Fixture, amount: &str) -> Transaction {
 /// The refund is refused with `expected`; nothing but the audit trail moved, and
 /// the preview (where it sees the fault) refuses alike.
 fn refused(f: &Fixture, req: RefundRequest) -> VoidGuardError {
-    let before = books(f);
+    let before = untouched(f);
     let audit_before = audit_kinds(f).len();
     let e = f.terminal.refund(req).unwrap_err();
     assert_eq!(
-        books(f),
+        untouched(f),
         before,
         "a refused refund changed the books: {e:?}"
     );

@@ -7,27 +7,9 @@ mod common;
 use common::*;
 use voidguard::dates::BusinessDate;
 use voidguard::{
-    Fen, Field, LegState, Problem, SimulatorMode, Transaction, TransactionKind, TransactionStatus,
+    Fen, Field, LegState, Problem, SimulatorMode, TransactionKind, TransactionStatus,
     VoidGuardError, VoidLookup, VoidRequest,
 };
-
-const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
-
-/// What a refused void must leave as it was.
-#[derive(Debug, PartialEq)]
-struct Books {
-    rows: Vec<Transaction>,
-    next_voucher_no: String,
-    pending_host_work: usize,
-}
-
-fn books(f: &Fixture) -> Books {
-    Books {
-        rows: all_rows(&f.terminal),
-        next_voucher_no: f.terminal.status().unwrap().next_voucher_no,
-        pending_host_work: f.terminal.pending_host_work().unwrap().len(),
-    }
-}
 
 fn void_rows(f: &Fixture) -> usize {
     all_rows(&f.terminal)
@@ -58,7 +40,7 @@ fn keyed(voucher_no: &str, date: &str, amount: &str) -> VoidRequest {
 /// The confirmation screen and the void itself must refuse alike; returns the refusal
 /// after checking that the books did not move.
 fn refused_alike(f: &Fixture, req: VoidRequest) -> VoidGuardError {
-    let before = books(f);
+    let before = untouched(f);
     let preview = f
         .terminal
         .void_preview(lookup(&req))
@@ -68,19 +50,19 @@ fn refused_alike(f: &Fixture, req: VoidRequest) -> VoidGuardError {
         .begin_void(req)
         .expect_err("the void should refuse");
     assert_eq!(preview, void, "the preview and the void disagree");
-    assert_eq!(books(f), before, "a refused void changed the books");
+    assert_eq!(untouched(f), before, "a refused void changed the books");
     void
 }
 
 /// The void itself refuses (for refusals the preview cannot know of) and the books
 /// do not move.
 fn refused(f: &Fixture, req: VoidRequest) -> VoidGuardError {
-    let before = books(f);
+    let before = untouched(f);
     let refusal = f
         .terminal
         .void_transaction(req)
         .expect_err("the void should refuse");
-    assert_eq!(books(f), before, "a refused void changed the books");
+    assert_eq!(untouched(f), before, "a refused void changed the books");
     refusal
 }
 

@@ -29,6 +29,23 @@ pub const CASHIER: &str = "01";
 /// 2026-11-30 10:00 in Beijing.
 pub const START_MS: i64 = 1_796_004_000_000;
 pub const MINUTE_MS: i64 = 60_000;
+pub const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
+
+/// What a refused act must leave as it was, apart from the audit trail.
+#[derive(Debug, PartialEq)]
+pub struct Untouched {
+    pub rows: Vec<voidguard::Transaction>,
+    pub next_voucher_no: String,
+    pub pending_host_work: usize,
+}
+
+pub fn untouched(f: &Fixture) -> Untouched {
+    Untouched {
+        rows: all_rows(&f.terminal),
+        next_voucher_no: f.terminal.status().unwrap().next_voucher_no,
+        pending_host_work: f.terminal.pending_host_work().unwrap().len(),
+    }
+}
 
 /// A clock the test sets and moves.
 #[derive(Debug)]
