@@ -151,15 +151,12 @@ class RefundActivity : FlowActivity<RefundFlow, Event, State>() {
             is State.Refused -> {
                 heading(str(R.string.refund_refused), R.id.refund_result)
                 notice(Texts.explain(ctx, state.notice), R.id.refund_refusal)
-                when (state.retry) {
-                    RefundFlow.Retry.PASSWORD ->
-                        button(str(R.string.action_retry_password), R.id.action_retry_password) { send(Event.RetryPassword) }
-                    RefundFlow.Retry.LIFT_RESTRICTION ->
-                        button(str(R.string.action_lift_restriction), R.id.action_lift_restriction) { send(Event.ChooseLift) }
-                    RefundFlow.Retry.NEEDS_ATTENTION ->
-                        button(str(R.string.action_open_attention), R.id.action_open_attention) { send(Event.ChooseAttention) }
-                    RefundFlow.Retry.NONE -> Unit
-                }
+                retryActions(
+                    state.retry,
+                    onPassword = { send(Event.RetryPassword) },
+                    onLift = { send(Event.ChooseLift) },
+                    onAttention = { send(Event.ChooseAttention) },
+                )
                 text(str(R.string.contact_support))
                 button(str(R.string.action_done), R.id.action_done, primary = false) { send(Event.Back) }
             }

@@ -1,6 +1,7 @@
 package dev.voidguard.app
 
 import android.app.Activity
+import dev.voidguard.app.flow.Retry
 import android.content.res.ColorStateList
 import android.graphics.Color
 import android.graphics.Typeface
@@ -467,5 +468,15 @@ class Screen(private val activity: Activity) {
             PinKey.BACKSPACE -> R.id.pin_backspace
             PinKey.CLEAR -> R.id.pin_clear
         }
+    }
+}
+
+/** The way out a refused void or refund offers ([Retry]), as one button or none. */
+fun Screen.retryActions(retry: Retry, onPassword: () -> Unit, onLift: () -> Unit, onAttention: () -> Unit) {
+    when (retry) {
+        Retry.PASSWORD -> button(str(R.string.action_retry_password), R.id.action_retry_password, onTap = onPassword)
+        Retry.LIFT_RESTRICTION -> button(str(R.string.action_lift_restriction), R.id.action_lift_restriction, onTap = onLift)
+        Retry.NEEDS_ATTENTION -> button(str(R.string.action_open_attention), R.id.action_open_attention, onTap = onAttention)
+        Retry.NONE -> Unit
     }
 }

@@ -139,15 +139,12 @@ class VoidActivity : FlowActivity<VoidFlow, Event, State>() {
             is State.Refused -> {
                 heading(str(R.string.void_refused), R.id.void_result)
                 notice(Texts.explain(ctx, state.notice), R.id.void_refusal)
-                when (state.retry) {
-                    VoidFlow.Retry.PASSWORD ->
-                        button(str(R.string.action_retry_password), R.id.action_retry_password) { send(Event.RetryPassword) }
-                    VoidFlow.Retry.LIFT_RESTRICTION ->
-                        button(str(R.string.action_lift_restriction), R.id.action_lift_restriction) { send(Event.ChooseLift) }
-                    VoidFlow.Retry.NEEDS_ATTENTION ->
-                        button(str(R.string.action_open_attention), R.id.action_open_attention) { send(Event.ChooseAttention) }
-                    VoidFlow.Retry.NONE -> Unit
-                }
+                retryActions(
+                    state.retry,
+                    onPassword = { send(Event.RetryPassword) },
+                    onLift = { send(Event.ChooseLift) },
+                    onAttention = { send(Event.ChooseAttention) },
+                )
                 text(str(R.string.contact_support))
                 button(str(R.string.action_done), R.id.action_done, primary = false) { send(Event.Back) }
             }

@@ -28,8 +28,6 @@ class RefundFlow(
     /** How the merchant names the original. */
     enum class By { RRN, VOUCHER }
 
-    /** What the result screen offers besides going back to the menu. */
-    enum class Retry { NONE, PASSWORD, LIFT_RESTRICTION, NEEDS_ATTENTION }
 
     sealed interface State {
         /** 按参考号退货 · 按凭证号退货 */
@@ -292,20 +290,8 @@ class RefundFlow(
         }
     }
 
-    private fun refused(notice: Notice, error: VoidGuardException?): State = State.Refused(
-        notice,
-        when (error) {
-            is VoidGuardException.WrongPassword -> Retry.PASSWORD
-            is VoidGuardException.LockedUntil,
-            is VoidGuardException.LockedUntilLifted,
-            -> Retry.LIFT_RESTRICTION
-            // Refused for host work: if only the acquirer's answer can clear it, say where to record it.
-            is VoidGuardException.PendingHostWork ->
-                if ((attempt { AttentionFlow.manualHandling(terminal) } as? Attempt.Done)?.value.isNullOrEmpty()) Retry.NONE
-                else Retry.NEEDS_ATTENTION
-            else -> Retry.NONE
-        },
-    )
+    private fun refused(notice: Notice, error: VoidGuardException?): State =
+        State.Refused(notice, retryAfter(terminal, error))
 
     private fun slipFor(outcome: RefundOutcome): State {
         val voucher = outcome.refund?.voucherNo

@@ -27,8 +27,6 @@ class VoidFlow(
     /** Why a transaction on screen cannot be voided, seen before anything is keyed. */
     enum class Blocker { IS_A_VOID, ALREADY_VOIDED, SETTLED, REVERSED }
 
-    /** What the result screen offers besides going back to the menu. */
-    enum class Retry { NONE, PASSWORD, LIFT_RESTRICTION, NEEDS_ATTENTION }
 
     sealed interface State {
         /** 撤销交易 · 解除其他限制 */
@@ -253,20 +251,11 @@ class VoidFlow(
         }
     }
 
+    // The daily void limits are lifted by the same approval as a lockout.
     private fun refused(notice: Notice, error: VoidGuardException?): State = State.Refused(
         notice,
-        when (error) {
-            is VoidGuardException.WrongPassword -> Retry.PASSWORD
-            is VoidGuardException.LockedUntil,
-            is VoidGuardException.LockedUntilLifted,
-            is VoidGuardException.DailyCountLimitReached,
-            is VoidGuardException.DailyAmountLimitReached,
-            -> Retry.LIFT_RESTRICTION
-            // Refused for host work: if only the acquirer's answer can clear it, say where to record it.
-            is VoidGuardException.PendingHostWork ->
-                if ((attempt { AttentionFlow.manualHandling(terminal) } as? Attempt.Done)?.value.isNullOrEmpty()) Retry.NONE
-                else Retry.NEEDS_ATTENTION
-            else -> Retry.NONE
+        retryAfter(terminal, error) {
+            it is VoidGuardException.DailyCountLimitReached || it is VoidGuardException.DailyAmountLimitReached
         },
     )
 

@@ -273,7 +273,7 @@ class AttentionFlowTest {
         void.on(VoidFlow.Event.ConfirmTransaction)
         val refused = void.on(VoidFlow.Event.SubmitDateAmount(fx.today, "5.00")).must<VoidFlow.State.Refused>()
         refused.notice.refusal.must<VoidGuardException.PendingHostWork>()
-        assertEquals(VoidFlow.Retry.NEEDS_ATTENTION, refused.retry)
+        assertEquals(Retry.NEEDS_ATTENTION, refused.retry)
         assertEquals(VoidFlow.State.NeedsAttention, void.on(VoidFlow.Event.ChooseAttention))
 
         val settlement = SettlementFlow(fx.terminal)

@@ -119,7 +119,7 @@ class RefundFlowTest {
         val flow = fx.refundFlow()
         upToPassword(flow, sale, "10.00")
         val refused = typePin(WRONG_PASSWORD) { flow.on(Event.Key(it)) }.must<State.Refused>()
-        assertEquals(RefundFlow.Retry.PASSWORD, refused.retry)
+        assertEquals(Retry.PASSWORD, refused.retry)
         assertEquals(4u, refused.notice.refusal.must<VoidGuardException.WrongPassword>().attemptsLeft)
         assertEquals(5_000L, balanceOf(sale))
 

@@ -118,7 +118,7 @@ class VoidFlowTest {
         val flow = fx.voidFlow()
         upToPassword(flow, sale.voucherNo)
         val refused = typePin(WRONG_PASSWORD) { flow.on(Event.Key(it)) }.must<State.Refused>()
-        assertEquals(VoidFlow.Retry.PASSWORD, refused.retry)
+        assertEquals(Retry.PASSWORD, refused.retry)
         assertEquals(4u, refused.notice.refusal.must<VoidGuardException.WrongPassword>().attemptsLeft)
 
         flow.on(Event.RetryPassword).must<State.PasswordEntry>()
@@ -137,7 +137,7 @@ class VoidFlowTest {
         val locked = typePin(WRONG_PASSWORD) { flow.on(Event.Key(it)) }.must<State.Refused>()
         val until = locked.notice.refusal.must<VoidGuardException.LockedUntil>().untilMs
         assertEquals(START_MS + 5 * 60_000, until)
-        assertEquals(VoidFlow.Retry.LIFT_RESTRICTION, locked.retry)
+        assertEquals(Retry.LIFT_RESTRICTION, locked.retry)
         assertEquals(State.LiftRestriction, flow.on(Event.ChooseLift))
 
         // Even the right password is refused while locked, from the start of the flow.
@@ -185,7 +185,7 @@ class VoidFlowTest {
         upToPassword(flow, sale.voucherNo)
         val refused = typePin(PASSWORD) { flow.on(Event.Key(it)) }.must<State.Refused>()
         assertEquals("05", refused.notice.refusal.must<VoidGuardException.HostDeclined>().responseCode)
-        assertEquals(VoidFlow.Retry.NONE, refused.retry)
+        assertEquals(Retry.NONE, refused.retry)
         assertEquals(TransactionStatus.APPROVED, fx.terminal.findTransaction(sale.voucherNo)?.status)
     }
 
