@@ -248,6 +248,67 @@ pub fn unverified_refunds_of(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The latest sale with reference number `rrn` dated `business_date`: what a refund
+/// keyed by RRN and date names.
+pub fn sale_by_rrn(
+    conn: &Connection,
+    rrn: &str,
+    business_date: &str,
+) -> Result<Option<Transaction>> {
+    Ok(conn
+        .prepare_cached(select!(
+            "WHERE j.kind = 'sale' AND j.rrn = ?1 AND j.business_date = ?2
+             ORDER BY j.id DESC LIMIT 1"
+        ))?
+        .query_row(params![rrn, business_date], from_row)
+        .optional()?)
+}
+
+/// The sum of sale `original_id`'s refunds not reversed.
+pub fn refunded_of(conn: &Connection, original_id: i64) -> Result<Fen> {
+    let sum: i64 = crate::store::row(
+        conn,
+        "SELECT coalesce(sum(amount_fen), 0) FROM journal INDEXED BY journal_refunds_of
+         WHERE kind = 'refund' AND original_id = ?1 AND status != 'reversed'",
+        [original_id],
+        |r| r.get(0),
+    )?;
+    Ok(Fen(sum))
+}
+
+/// Of a sale not in this journal, by its RRN and date: the smallest original amount its
+/// refunds were keyed with (`None`: no refund yet) and the sum of those not reversed.
+pub fn unverified_refunded_of(
+    conn: &Connection,
+    rrn: &str,
+    business_date: &str,
+) -> Result<(Option<Fen>, Fen)> {
+    let (keyed, sum): (Option<i64>, i64) = crate::store::row(
+        conn,
+        "SELECT min(original_amount_fen),
+                coalesce(sum(CASE WHEN status != 'reversed' THEN amount_fen END), 0)
+         FROM journal INDEXED BY journal_refunds_by_rrn
+         WHERE kind = 'refund' AND original_rrn = ?1 AND original_business_date = ?2
+           AND original_id IS NULL",
+        params![rrn, business_date],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((keyed.map(Fen), Fen(sum)))
+}
+
+/// The count and sum of refunds not reversed dated `day`.
+pub fn refunds_on(conn: &Connection, day: BusinessDate) -> Result<(u32, Fen)> {
+    let (count, sum): (u32, i64) = crate::store::row(
+        conn,
+        "SELECT count(*), coalesce(sum(amount_fen), 0) FROM journal
+         INDEXED BY journal_refunds_by_day
+         WHERE kind = 'refund' AND business_date = ?1 AND status != 'reversed'",
+        [day.iso()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((count, Fen(sum)))
+}
+
 /// Rows of a voucher number in any batch: every closed batch has its settlement row
 /// and the open one is the counters', so the journal is probed once per batch through
 /// `journal_voucher` (batch, voucher): no index on the voucher alone, which every sale

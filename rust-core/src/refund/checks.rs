@@ -2,7 +2,7 @@
 //! keyed parses, the original is a sale that was neither voided nor reversed and can
 //! no longer be voided, and the amount fits its balance, the cap and the day's limits.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use super::RefundLookup;
 use crate::audit::rows::{self, Table};
@@ -71,19 +71,6 @@ impl Original {
     }
 }
 
-const SALE_BY_RRN: &str = "WHERE j.kind = 'sale' AND j.rrn = ?1 AND j.business_date = ?2";
-
-fn sale_by_rrn(conn: &Connection, rrn: &str, date: BusinessDate) -> Result<Option<Transaction>> {
-    let sql = format!(
-        "{} {SALE_BY_RRN} ORDER BY j.id DESC LIMIT 1",
-        journal::SELECT
-    );
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row(params![rrn, date.iso()], journal::from_row)
-        .optional()?)
-}
-
 /// Finds the original and checks it may be refunded at all.
 pub fn locate(conn: &Connection, key: &Key, ctx: &Ctx<'_>) -> Result<Original> {
     let open_batch = numbering::current_batch(conn)?;
@@ -97,7 +84,7 @@ pub fn locate(conn: &Connection, key: &Key, ctx: &Ctx<'_>) -> Result<Original> {
                 reference: voucher.to_string(),
             })?)
         }
-        Key::Rrn { rrn, date, .. } => sale_by_rrn(conn, rrn, *date)?,
+        Key::Rrn { rrn, date, .. } => journal::sale_by_rrn(conn, rrn, &date.iso())?,
     };
     let Some(original) = found else {
         let Key::Rrn { rrn, date, amount } = key else {
@@ -203,35 +190,16 @@ pub struct Refunded {
 }
 
 pub fn refunded(conn: &Connection, original: &Original) -> Result<Refunded> {
-    let approved: i64 = match &original.local {
-        Some(sale) => crate::store::row(
-            conn,
-            "SELECT coalesce(sum(amount_fen), 0) FROM journal INDEXED BY journal_refunds_of
-             WHERE kind = 'refund' AND original_id = ?1 AND status != 'reversed'",
-            [sale.id],
-            |r| r.get(0),
-        )?,
+    let approved = match &original.local {
+        Some(sale) => journal::refunded_of(conn, sale.id)?,
         None => {
+            let (keyed, sum) =
+                journal::unverified_refunded_of(conn, &original.rrn, &original.business_date)?;
             // Every refund of it must have been keyed with the same original amount.
-            let keyed: Option<i64> = crate::store::row(
-                conn,
-                "SELECT min(original_amount_fen) FROM journal INDEXED BY journal_refunds_by_rrn
-                 WHERE kind = 'refund' AND original_rrn = ?1 AND original_business_date = ?2
-                   AND original_id IS NULL",
-                params![original.rrn, original.business_date],
-                |r| r.get(0),
-            )?;
-            if keyed.is_some_and(|k| k != original.amount.0) {
+            if keyed.is_some_and(|k| k != original.amount) {
                 return Err(VoidGuardError::AmountMismatch.into());
             }
-            crate::store::row(
-                conn,
-                "SELECT coalesce(sum(amount_fen), 0) FROM journal INDEXED BY journal_refunds_by_rrn
-                 WHERE kind = 'refund' AND original_rrn = ?1 AND original_business_date = ?2
-                   AND original_id IS NULL AND status != 'reversed'",
-                params![original.rrn, original.business_date],
-                |r| r.get(0),
-            )?
+            sum
         }
     };
     let pending = legs::unresolved(conn)?
@@ -240,7 +208,7 @@ pub fn refunded(conn: &Connection, original: &Original) -> Result<Refunded> {
         .map(|leg| leg.public.amount.0)
         .sum::<i64>();
     Ok(Refunded {
-        approved: Fen(approved),
+        approved,
         pending: Fen(pending),
     })
 }
@@ -262,21 +230,16 @@ pub struct Used {
 }
 
 pub fn used_today(conn: &Connection, today: BusinessDate) -> Result<Used> {
-    let (count, amount): (u32, i64) = crate::store::row(
-        conn,
-        "SELECT count(*), coalesce(sum(amount_fen), 0) FROM journal
-         INDEXED BY journal_refunds_by_day
-         WHERE kind = 'refund' AND business_date = ?1 AND status != 'reversed'",
-        [today.iso()],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (count, amount) = journal::refunds_on(conn, today)?;
     let open: Vec<Stored> = legs::unresolved(conn)?
         .into_iter()
         .filter(|l| l.public.kind == LegKind::Refund && l.public.business_date == today.iso())
         .collect();
     Ok(Used {
         count: count.saturating_add(u32::try_from(open.len()).unwrap_or(u32::MAX)),
-        amount: Fen(amount.saturating_add(open.iter().map(|l| l.public.amount.0).sum())),
+        amount: Fen(amount
+            .0
+            .saturating_add(open.iter().map(|l| l.public.amount.0).sum())),
     })
 }
 
