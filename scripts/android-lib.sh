@@ -164,7 +164,8 @@ libunwind_src() {
     local src
     src="$(rustc --print sysroot)/lib/rustlib/src/rust/src/llvm-project/libunwind"
     if [[ ! -d "$src/src" ]]; then
-        step "adding the Rust component rust-src (LLVM libunwind's sources)"
+        # stdout is this function's answer: the step goes to stderr.
+        step "adding the Rust component rust-src (LLVM libunwind's sources)" >&2
         rustup component add rust-src >/dev/null
     fi
     [[ -f "$src/src/libunwind.cpp" ]] || die "no LLVM libunwind sources in $src"
