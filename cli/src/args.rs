@@ -435,6 +435,8 @@ pub struct ApplicationArgs {
 pub enum RequestAction {
     /// Apply for the right to void (申请撤销权限)
     Permission(ApplicationArgs),
+    /// Apply for the right to refund (申请退货权限)
+    RefundPermission(ApplicationArgs),
     /// Apply for a password reset (重置密码)
     Reset(ApplicationArgs),
     /// Apply to lift a lockout or a reached daily limit (解除限制)
@@ -475,6 +477,7 @@ pub struct ApprovalSource {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ApprovalAction {
     Permit,
+    PermitRefund,
     Reset,
     Lift,
 }

@@ -311,12 +311,15 @@ fn status_in_text_json_and_chinese() {
     let shop = Shop::ready();
     let text = shop.ok(&["status"]);
     assert!(text.contains("Void permission           yes"), "{text}");
+    assert!(text.contains("Refund permission         yes"), "{text}");
     assert!(text.contains("5 left before a lockout"), "{text}");
     let zh = shop.ok(&["--lang", "zh", "status"]);
-    assert!(zh.contains("撤销权限") && zh.contains("已设置"), "{zh}");
+    assert!(zh.contains("撤销权限") && zh.contains("退货权限"), "{zh}");
+    assert!(zh.contains("已设置"), "{zh}");
     let s = shop.json(&["status", "--json"]);
     assert_eq!(s["batch_no"], "000001");
     assert_eq!(s["attempts_left"], 5);
+    assert_eq!(s["refund_permitted"], true);
     assert_eq!(s["pending_host_work"], 0);
 }
 
@@ -324,13 +327,22 @@ fn status_in_text_json_and_chinese() {
 fn requests_are_listed_with_their_standing() {
     let shop = Shop::ready();
     let list = shop.json(&["request", "list", "--json"]);
-    let first = &list.as_array().unwrap()[0];
-    assert_eq!(first["kind"], "VoidPermission");
+    // Newest first: the refund permission was applied for after the void permission.
+    let kinds: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["kind"])
+        .collect();
+    assert_eq!(kinds, ["RefundPermission", "VoidPermission"]);
+    let first = &list[0];
     assert_eq!(first["status"], "Redeemed");
     assert_eq!(first["id_number_masked"], "1*************002X");
     let table = shop.ok(&["request", "list"]);
     assert!(
-        table.contains("void permission") && table.contains("redeemed"),
+        table.contains("refund permission")
+            && table.contains("void permission")
+            && table.contains("redeemed"),
         "{table}"
     );
 }

@@ -11,6 +11,9 @@ use crate::crypto;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Permit,
+    /// The refund permission (退货): an action of its own, so a void permission's code
+    /// cannot open refunds.
+    PermitRefund,
     Reset,
     Lift,
 }
@@ -19,6 +22,7 @@ impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Permit => "PERMIT",
+            Self::PermitRefund => "PERMIT_REFUND",
             Self::Reset => "RESET",
             Self::Lift => "LIFT",
         }
@@ -45,6 +49,10 @@ mod tests {
         assert_eq!(
             approval_code(&secret, Action::Permit, "4830193722"),
             "81361438"
+        );
+        assert_eq!(
+            approval_code(&secret, Action::PermitRefund, "4830193722"),
+            "15676897"
         );
         assert_eq!(
             approval_code(&secret, Action::Reset, "4830193722"),

@@ -116,6 +116,8 @@ pub enum VoidGuardError {
     HostReversed,
 
     // Refund refusals.
+    #[error("refund permission has not been granted")]
+    RefundPermissionNotGranted,
     #[error("no sale with that reference in the journal: {reference}")]
     RefundOriginalNotFound { reference: String },
     #[error(

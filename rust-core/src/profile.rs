@@ -1,5 +1,6 @@
 //! The terminal's identity and standing: merchant number, terminal id, the terminal
-//! secret provisioned at activation (sealed), and whether voiding is permitted.
+//! secret provisioned at activation (sealed), and whether voiding and refunding are
+//! permitted (each granted by its own back-office approval).
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use zeroize::Zeroizing;
@@ -18,6 +19,24 @@ pub struct Profile {
     pub terminal_id: String,
     pub activated_at_ms: i64,
     pub void_permitted_at_ms: Option<i64>,
+    pub refund_permitted_at_ms: Option<i64>,
+}
+
+/// What a back-office approval permits: voids (消费撤销) and refunds (退货) are
+/// granted apart, as acquirers open them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    Void,
+    Refund,
+}
+
+impl Profile {
+    pub fn permits(&self, what: Permission) -> bool {
+        match what {
+            Permission::Void => self.void_permitted_at_ms.is_some(),
+            Permission::Refund => self.refund_permitted_at_ms.is_some(),
+        }
+    }
 }
 
 /// 商户号: 15 digits.
@@ -44,7 +63,8 @@ pub fn parse_terminal_secret(input: &str) -> Result<Zeroizing<Vec<u8>>> {
 pub fn load(conn: &Connection) -> Result<Option<Profile>> {
     Ok(crate::store::row(
         conn,
-        "SELECT merchant_no, terminal_id, activated_at_ms, void_permitted_at_ms
+        "SELECT merchant_no, terminal_id, activated_at_ms, void_permitted_at_ms,
+                refund_permitted_at_ms
              FROM profile WHERE id = 1",
         [],
         |r| {
@@ -53,6 +73,7 @@ pub fn load(conn: &Connection) -> Result<Option<Profile>> {
                 terminal_id: r.get(1)?,
                 activated_at_ms: r.get(2)?,
                 void_permitted_at_ms: r.get(3)?,
+                refund_permitted_at_ms: r.get(4)?,
             })
         },
     )
@@ -100,12 +121,12 @@ pub fn terminal_secret(conn: &Connection, key: &SecretKey) -> Result<Zeroizing<V
     Ok(opened)
 }
 
-pub fn grant_void_permission(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> Result<()> {
-    crate::store::exec(
-        tx,
-        "UPDATE profile SET void_permitted_at_ms = ?1 WHERE id = 1",
-        params![ctx.now_ms],
-    )?;
+pub fn grant(tx: &Transaction<'_>, ctx: &Ctx<'_>, what: Permission) -> Result<()> {
+    let sql = match what {
+        Permission::Void => "UPDATE profile SET void_permitted_at_ms = ?1 WHERE id = 1",
+        Permission::Refund => "UPDATE profile SET refund_permitted_at_ms = ?1 WHERE id = 1",
+    };
+    crate::store::exec(tx, sql, params![ctx.now_ms])?;
     rows::cover(tx, &ctx.keys.audit, ctx.now_ms, Table::Profile, 1)?;
     Ok(())
 }

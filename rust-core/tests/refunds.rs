@@ -7,8 +7,8 @@ mod common;
 
 use common::*;
 use voidguard::{
-    Fen, Field, LegKind, LegState, Locale, Problem, RefundLookup, RefundRequest, SimulatorMode,
-    Transaction, TransactionKind, TransactionStatus, VoidGuardError,
+    Fen, Field, LegKind, LegState, Locale, Problem, RefundLookup, RefundRequest, RequestKind,
+    SimulatorMode, Transaction, TransactionKind, TransactionStatus, VoidGuardError,
 };
 
 fn audit_kinds(f: &Fixture) -> Vec<String> {
@@ -421,6 +421,94 @@ fn daily_refund_limits_refuse_with_the_limit() {
     f.clock.advance(DAY_MS);
     f.terminal
         .refund(request(by_voucher(&sale), "1.00"))
+        .unwrap();
+}
+
+#[test]
+fn a_lift_gives_the_day_a_fresh_refund_allowance() {
+    let f = Fixture::ready_with_config(|c| {
+        c.daily_refund_count_limit = 2;
+        c.daily_refund_amount_limit = Fen(5_000);
+    });
+    let sale = settled_sale(&f, "100.00");
+    for amount in ["30.00", "1.00"] {
+        f.terminal
+            .refund(request(by_voucher(&sale), amount))
+            .unwrap();
+    }
+    assert_eq!(
+        refused(&f, request(by_voucher(&sale), "1.00")),
+        VoidGuardError::DailyRefundCountLimitReached { limit: 2 }
+    );
+    f.grant(RequestKind::LiftRestriction);
+    // Two more, up to 50.00 more, and then the limits hold again.
+    assert_eq!(
+        refused(&f, request(by_voucher(&sale), "50.01")),
+        VoidGuardError::DailyRefundAmountLimitReached {
+            limit: Fen(5_000),
+            used: Fen(0)
+        }
+    );
+    for amount in ["40.00", "10.00"] {
+        f.terminal
+            .refund(request(by_voucher(&sale), amount))
+            .unwrap();
+    }
+    assert_eq!(
+        refused(&f, request(by_voucher(&sale), "1.00")),
+        VoidGuardError::DailyRefundCountLimitReached { limit: 2 }
+    );
+    assert_eq!(
+        f.terminal
+            .refund_preview(by_voucher(&sale))
+            .unwrap()
+            .balance,
+        Fen(1_900)
+    );
+    assert!(audit_kinds(&f).iter().any(|k| k == "restriction.lifted"));
+}
+
+#[test]
+fn a_refund_needs_the_refund_permission_which_a_void_permit_code_does_not_grant() {
+    let f = Fixture::fresh();
+    f.terminal
+        .activate(MERCHANT_NO.into(), TERMINAL_ID.into(), SECRET_HEX.into())
+        .unwrap();
+    f.grant(RequestKind::VoidPermission);
+    f.terminal.set_void_password(PASSWORD.into()).unwrap();
+    f.sign_in_as(CASHIER);
+    let sale = settled_sale(&f, "20.00");
+    assert!(!f.terminal.status().unwrap().refund_permitted);
+
+    let failures = f.terminal.vault_status().unwrap().consecutive_failures;
+    assert_eq!(
+        refused(&f, request(by_voucher(&sale), "5.00")),
+        VoidGuardError::RefundPermissionNotGranted
+    );
+    assert_eq!(
+        f.terminal.vault_status().unwrap().consecutive_failures,
+        failures,
+        "no password was asked, so none is counted"
+    );
+
+    let ticket = f
+        .terminal
+        .apply_for(RequestKind::RefundPermission, application())
+        .unwrap();
+    let void_code = approval_for(RequestKind::VoidPermission, &ticket.request_code);
+    assert!(matches!(
+        f.terminal
+            .redeem_approval(ticket.request_code.clone(), void_code, None),
+        Err(VoidGuardError::ApprovalCodeInvalid { .. })
+    ));
+    assert!(!f.terminal.status().unwrap().refund_permitted);
+    let code = approval_for(RequestKind::RefundPermission, &ticket.request_code);
+    f.terminal
+        .redeem_approval(ticket.request_code, code, None)
+        .unwrap();
+    assert!(f.terminal.status().unwrap().refund_permitted);
+    f.terminal
+        .refund(request(by_voucher(&sale), "5.00"))
         .unwrap();
 }
 

@@ -16,7 +16,8 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 use voidguard::{AuditProblem, RequestKind, SimulatorMode, Transaction, VoidGuardError};
 
-/// The covered tables; the first six are the rows a void depends on, checked at open.
+/// The covered tables; the first eight are the rows a void or refund depends on,
+/// checked at open.
 const CRITICAL: &[&str] = &[
     "profile",
     "vault",
@@ -25,6 +26,7 @@ const CRITICAL: &[&str] = &[
     "counters",
     "approval_guard",
     "operators",
+    "refund_lifts",
 ];
 const OTHERS: &[&str] = &["requests", "host_legs", "journal", "settlements"];
 
@@ -93,6 +95,18 @@ fn merchant_day() -> Day {
     };
     let outcome = t.complete_void(late_void.leg_id, approved).unwrap();
     assert_eq!(outcome.state, voidguard::LegState::Approved);
+    // A refund of yesterday's settled sale, which the lift below sets aside.
+    t.refund(voidguard::RefundRequest {
+        lookup: voidguard::RefundLookup {
+            voucher_no: Some(snack.voucher_no.clone()),
+            batch_no: Some(snack.batch_no.clone()),
+            ..Default::default()
+        },
+        amount: "2.00".into(),
+        password: PASSWORD.into(),
+        reason: "goods_returned".into(),
+    })
+    .unwrap();
     t.redeem_approval(
         lift.request_code.clone(),
         approval_for(RequestKind::LiftRestriction, &lift.request_code),
@@ -313,7 +327,7 @@ fn forge(conn: &Connection, table: &str, row_id: i64) -> i64 {
         .iter()
         .map(|c| match (table, c.as_str()) {
             (_, "id") => new_id.to_string(),
-            ("void_limits", "business_date") => "'2099-12-31'".into(),
+            ("void_limits" | "refund_lifts", "business_date") => "'2099-12-31'".into(),
             ("requests", "request_code") => "'9999999999'".into(),
             ("requests", "status") => "'closed'".into(),
             ("operators", "operator_no") => "'77'".into(),

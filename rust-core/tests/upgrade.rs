@@ -15,8 +15,9 @@ use std::sync::Arc;
 use common::*;
 use rusqlite::Connection;
 use voidguard::{
-    AuditProblem, KeyFileWrapper, LegKind, LegState, MarkFile, RollbackMark, Terminal,
-    TransactionKind, VoidGuardError, VoidRequest,
+    AuditProblem, KeyFileWrapper, LegKind, LegState, MarkFile, RefundLookup, RefundRequest,
+    RequestKind, RequestStatus, RollbackMark, Terminal, TransactionKind, VoidGuardError,
+    VoidRequest,
 };
 
 const FIXTURE_PASSWORD: &str = "258369";
@@ -64,6 +65,13 @@ fn open(u: &Upgraded) -> Terminal {
     Terminal::open_marked(config(&u.db), &keys, None, u.clock.clone(), Some(mark)).unwrap()
 }
 
+/// The merchant applies for `kind` and redeems the back office's code.
+fn grant(t: &Terminal, kind: RequestKind) {
+    let ticket = t.apply_for(kind, application()).unwrap();
+    let code = approval_for(kind, &ticket.request_code);
+    t.redeem_approval(ticket.request_code, code, None).unwrap();
+}
+
 fn count(db: &Path, sql: &str) -> i64 {
     Connection::open(db)
         .unwrap()
@@ -84,7 +92,7 @@ fn a_version_1_database_opens_with_every_row_and_is_covered_from_then_on() {
     let entries_before = count(&u.db, "SELECT count(*) FROM audit");
     let t = open(&u);
     let status = t.status().unwrap();
-    assert_eq!(status.schema_version, 4);
+    assert_eq!(status.schema_version, 5);
     assert!(status.activated && status.void_permitted && status.vault.password_set);
     assert_eq!(status.batch_no, "000002");
     assert_eq!(status.pending_host_work, 1);
@@ -167,7 +175,7 @@ fn the_upgrade_is_one_step_a_crash_cannot_half_do() {
         entries,
         "the upgrade ran twice"
     );
-    assert_eq!(count(&u.db, "PRAGMA user_version"), 4);
+    assert_eq!(count(&u.db, "PRAGMA user_version"), 5);
 }
 
 #[test]
@@ -201,7 +209,7 @@ fn a_version_2_database_moves_its_pending_voids_into_host_legs() {
     let u = copy_of(2);
     let t = open(&u);
     let status = t.status().unwrap();
-    assert_eq!(status.schema_version, 4);
+    assert_eq!(status.schema_version, 5);
     assert_eq!(
         (status.batch_no.as_str(), status.next_voucher_no.as_str()),
         ("000002", "000013")
@@ -328,7 +336,7 @@ fn the_third_fixture_is_a_version_3_database() {
 fn a_version_3_database_keeps_its_journal_and_its_settled_sales_can_be_refunded() {
     let u = copy_of(3);
     let t = open(&u);
-    assert_eq!(t.status().unwrap().schema_version, 4);
+    assert_eq!(t.status().unwrap().schema_version, 5);
     let rows = all_rows(&t);
     assert_eq!(rows.len(), 7);
     assert_eq!(
@@ -343,12 +351,13 @@ fn a_version_3_database_keeps_its_journal_and_its_settled_sales_can_be_refunded(
     assert!(rows.iter().all(|r| r.original_rrn.is_none()));
     let report = t.verify_audit().unwrap();
     assert!(report.ok, "{report:?}");
+    // One entry per step: to version 4, then to 5.
     assert_eq!(
         count(
             &u.db,
             "SELECT count(*) FROM audit WHERE kind = 'schema.upgraded'"
         ),
-        1
+        2
     );
     let journal_sql: String = Connection::open(&u.db)
         .unwrap()
@@ -360,6 +369,7 @@ fn a_version_3_database_keeps_its_journal_and_its_settled_sales_can_be_refunded(
         .unwrap();
     assert!(journal_sql.contains("'refund'"), "{journal_sql}");
 
+    grant(&t, RequestKind::RefundPermission);
     t.sign_in("01".into(), "3817".into()).unwrap();
     let sale = rows.iter().find(|r| r.voucher_no == "000003").unwrap();
     let refund = t
@@ -396,4 +406,110 @@ fn a_version_3_database_keeps_its_journal_and_its_settled_sales_can_be_refunded(
     assert!(conn
         .execute("UPDATE journal SET amount_fen = 1 WHERE id = 2", [])
         .is_err());
+}
+
+#[test]
+fn the_fourth_fixture_is_a_version_4_database() {
+    let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v4/v4.db");
+    assert_eq!(count(&db, "PRAGMA user_version"), 4);
+    assert_eq!(count(&db, "SELECT count(*) FROM journal"), 9);
+    assert_eq!(count(&db, "SELECT count(*) FROM requests"), 2);
+}
+
+/// The version 4 day (see `fixtures/v4/README.md`) opens as version 5: the requests
+/// are rebuilt with every row, id and audit entry as they were, the open lift request
+/// can still be redeemed, and refunds, which version 4 let through on the void
+/// permission, wait for the refund permission of their own.
+#[test]
+fn a_version_4_database_keeps_its_requests_and_refunds_wait_for_their_own_permission() {
+    let u = copy_of(4);
+    let t = open(&u);
+    let status = t.status().unwrap();
+    assert_eq!(status.schema_version, 5);
+    assert!(status.void_permitted);
+    assert!(!status.refund_permitted);
+    let requests = t.requests().unwrap();
+    let mut kinds: Vec<_> = requests
+        .iter()
+        .map(|r| (r.request_code.clone(), r.kind, r.status))
+        .collect();
+    kinds.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        kinds,
+        [
+            (
+                "3110457690".to_owned(),
+                RequestKind::VoidPermission,
+                RequestStatus::Redeemed
+            ),
+            (
+                "3538601039".to_owned(),
+                RequestKind::LiftRestriction,
+                RequestStatus::Open
+            ),
+        ]
+    );
+    assert_eq!(
+        count(&u.db, "SELECT min(id) * 10 + max(id) FROM requests"),
+        12
+    );
+    let report = t.verify_audit().unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(
+        count(
+            &u.db,
+            "SELECT count(*) FROM audit WHERE kind = 'schema.upgraded'"
+        ),
+        1
+    );
+
+    t.sign_in("01".into(), "3817".into()).unwrap();
+    let sale = all_rows(&t)
+        .into_iter()
+        .find(|r| r.voucher_no == "000003")
+        .unwrap();
+    let refund = |amount: &str| {
+        t.refund(RefundRequest {
+            lookup: RefundLookup {
+                rrn: Some(sale.rrn.clone()),
+                date: Some("1211".into()),
+                ..Default::default()
+            },
+            amount: amount.into(),
+            password: FIXTURE_PASSWORD.into(),
+            reason: "goods_returned".into(),
+        })
+    };
+    assert_eq!(
+        refund("10.00").map(drop),
+        Err(VoidGuardError::RefundPermissionNotGranted)
+    );
+    // The version 4 lift request is still good, and redeeming it sets the day's
+    // refunds aside.
+    let lift = approval_for(RequestKind::LiftRestriction, "3538601039");
+    t.redeem_approval("3538601039".into(), lift, None).unwrap();
+    assert_eq!(count(&u.db, "SELECT count FROM refund_lifts"), 2);
+    grant(&t, RequestKind::RefundPermission);
+    assert!(t.status().unwrap().refund_permitted);
+    let done = refund("10.00").unwrap().refund.unwrap();
+    assert_eq!(done.voucher_no, "000010");
+    // 256.00 − 56.00 earlier − 10.00 now.
+    let preview = t
+        .refund_preview(RefundLookup {
+            voucher_no: Some("000003".into()),
+            batch_no: Some("000001".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(preview.balance.to_decimal_string(), "190.00");
+    assert!(t.verify_audit().unwrap().ok);
+    let requests_sql: String = Connection::open(&u.db)
+        .unwrap()
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'requests'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(requests_sql.contains("'permit_refund'"), "{requests_sql}");
 }

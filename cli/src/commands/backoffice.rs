@@ -30,6 +30,7 @@ pub fn run(ctx: &Ctx, action: &BackofficeAction) -> Result<(), CliError> {
     }
     let action = match action {
         ApprovalAction::Permit => Action::Permit,
+        ApprovalAction::PermitRefund => Action::PermitRefund,
         ApprovalAction::Reset => Action::Reset,
         ApprovalAction::Lift => Action::Lift,
     };

@@ -1,11 +1,12 @@
 //! `demo`: a merchant's day on a fresh terminal in a temporary folder, through the
-//! same public API as every other command: activation, void permission, the void
-//! password, the administrator adding a cashier, the cashier signing in and selling,
+//! same public API as every other command: activation, the void and refund
+//! permissions, the void password, the administrator adding a cashier, the cashier
+//! signing in and selling,
 //! a void the supervisor's void password authorises with its slip, a wrong password,
 //! refusals, settlement by the signed-in supervisor, a partial refund (退货) of a
 //! settled sale with its slip, and the audit check.
 
-use voidguard::backoffice::{self, Action};
+use voidguard::backoffice;
 use voidguard::operators::{SUPERVISOR, SYSTEM_ADMIN};
 use voidguard::{
     Application, KeyFileWrapper, LegKind, RefundLookup, RefundRequest, RequestKind, SaleRequest,
@@ -93,33 +94,24 @@ fn set_up(terminal: &Terminal, say: &Say) -> Result<(), CliError> {
     )?;
 
     say.step("Apply for void permission (申请撤销权限)", "申请撤销权限")?;
-    let ticket = terminal.apply_for(
+    apply_and_redeem(
+        terminal,
+        say,
         RequestKind::VoidPermission,
-        Application {
-            reason: "开通消费撤销权限".into(),
-            id_type: "resident_id".into(),
-            id_number: "11010519491231002X".into(),
-            licence_no: "91110000802100433B".into(),
-            contact: "138 0013 8000".into(),
-        },
+        "开通消费撤销权限",
     )?;
-    let (code, masked) = (&ticket.request_code, &ticket.id_number_masked);
-    say.line(
-        &format!("request code {code} (identity kept as {masked})"),
-        &format!("申请编号 {code}（证件号码保存为 {masked}）"),
-    )?;
-    let secret =
-        voidguard::crypto::from_hex(SECRET_HEX).ok_or_else(|| failed("bad demo secret"))?;
-    let approval = backoffice::approval_code(&secret, Action::Permit, &ticket.request_code);
-    say.line(
-        "[acquirer back office, simulated] reviews and approves; the code is given to the merchant",
-        "[收单机构后台，模拟] 审核通过，审批码交给商户",
-    )?;
-    terminal.redeem_approval(ticket.request_code, approval, None)?;
     let granted = say.lang.yes_no(terminal.status()?.void_permitted);
     say.line(
         &format!("void permission granted: {granted}"),
         &format!("撤销权限已开通：{granted}"),
+    )?;
+
+    say.step("Apply for refund permission (申请退货权限)", "申请退货权限")?;
+    apply_and_redeem(terminal, say, RequestKind::RefundPermission, "开通退货权限")?;
+    let granted = say.lang.yes_no(terminal.status()?.refund_permitted);
+    say.line(
+        &format!("refund permission granted: {granted}"),
+        &format!("退货权限已开通：{granted}"),
     )?;
 
     say.step("Set the void password (设置撤销密码)", "设置撤销密码")?;
@@ -184,6 +176,40 @@ fn sale_of(amount: &str, card: &str) -> SaleRequest {
         card_number: card.into(),
         card_scheme: "UnionPay".into(),
     }
+}
+
+/// One application to the back office, approved by the simulated acquirer with the
+/// demo's secret and redeemed: the same steps for each permission.
+fn apply_and_redeem(
+    terminal: &Terminal,
+    say: &Say,
+    kind: RequestKind,
+    reason: &str,
+) -> Result<(), CliError> {
+    let ticket = terminal.apply_for(
+        kind,
+        Application {
+            reason: reason.into(),
+            id_type: "resident_id".into(),
+            id_number: "11010519491231002X".into(),
+            licence_no: "91110000802100433B".into(),
+            contact: "138 0013 8000".into(),
+        },
+    )?;
+    let (code, masked) = (&ticket.request_code, &ticket.id_number_masked);
+    say.line(
+        &format!("request code {code} (identity kept as {masked})"),
+        &format!("申请编号 {code}（证件号码保存为 {masked}）"),
+    )?;
+    let secret =
+        voidguard::crypto::from_hex(SECRET_HEX).ok_or_else(|| failed("bad demo secret"))?;
+    let approval = backoffice::approval_code(&secret, kind.action(), &ticket.request_code);
+    say.line(
+        "[acquirer back office, simulated] reviews and approves; the code is given to the merchant",
+        "[收单机构后台，模拟] 审核通过，审批码交给商户",
+    )?;
+    terminal.redeem_approval(ticket.request_code, approval, None)?;
+    Ok(())
 }
 
 fn sell(terminal: &Terminal, say: &Say) -> Result<Vec<Transaction>, CliError> {

@@ -1,4 +1,4 @@
-//! `request permission|reset|lift|list` and `redeem`: applying to the acquirer's back
+//! `request permission|refund-permission|reset|lift|list` and `redeem`: applying to the acquirer's back
 //! office (申请) and redeeming its approval code. The approval code, and a reset's new
 //! password after it, come from a no-echo prompt, stdin or a file.
 
@@ -16,6 +16,7 @@ use crate::session;
 pub fn apply(ctx: &Ctx, action: &RequestAction) -> Result<(), CliError> {
     let (kind, app) = match action {
         RequestAction::Permission(app) => (RequestKind::VoidPermission, app),
+        RequestAction::RefundPermission(app) => (RequestKind::RefundPermission, app),
         RequestAction::Reset(app) => (RequestKind::PasswordReset, app),
         RequestAction::Lift(app) => (RequestKind::LiftRestriction, app),
         RequestAction::List(json) => return list(ctx, json),
@@ -169,13 +170,17 @@ pub fn redeem(ctx: &mut Ctx, args: &RedeemArgs) -> Result<(), CliError> {
         Some(RequestKind::VoidPermission) => {
             lang.pick("Approved: void permission granted.", "审批通过：已开通撤销权限。")
         }
+        Some(RequestKind::RefundPermission) => lang.pick(
+            "Approved: refund permission granted; refunds are authorised with the void password.",
+            "审批通过：已开通退货权限；退货用撤销密码授权。",
+        ),
         Some(RequestKind::PasswordReset) => lang.pick(
             "Approved: the void password is reset to the new one and the lockout is cleared. Keep it safe.",
             "审批通过：撤销密码已重置为新密码，锁定已清除。请妥善保管。",
         ),
         Some(RequestKind::LiftRestriction) => lang.pick(
-            "Approved: the restriction is lifted; voiding may resume.",
-            "审批通过：限制已解除，可以继续撤销。",
+            "Approved: the restriction is lifted; voids and refunds may resume.",
+            "审批通过：限制已解除，可以继续撤销和退货。",
         ),
         None => lang.pick("Approved: the request is redeemed.", "审批通过：申请已兑换。"),
     };

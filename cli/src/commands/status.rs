@@ -28,6 +28,7 @@ pub fn show(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
             "next_voucher_no": s.next_voucher_no,
             "business_date": s.business_date,
             "void_permitted": s.void_permitted,
+            "refund_permitted": s.refund_permitted,
             "password_set": v.password_set,
             "password_expires_at_ms": v.expires_at_ms,
             "password_change_due": v.change_due,
@@ -107,6 +108,10 @@ fn lines(lang: Lang, s: &TerminalStatus, db: String) -> Vec<(&'static str, Strin
         (
             lang.pick("Void permission", "撤销权限"),
             lang.yes_no(s.void_permitted).to_owned(),
+        ),
+        (
+            lang.pick("Refund permission", "退货权限"),
+            lang.yes_no(s.refund_permitted).to_owned(),
         ),
         (lang.pick("Void password", "撤销密码"), password),
         (lang.pick("Wrong passwords", "密码错误次数"), failures),

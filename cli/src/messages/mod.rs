@@ -53,6 +53,7 @@ impl Lang {
     pub fn request_kind(self, kind: RequestKind) -> &'static str {
         match kind {
             RequestKind::VoidPermission => self.pick("void permission", "撤销权限"),
+            RequestKind::RefundPermission => self.pick("refund permission", "退货权限"),
             RequestKind::PasswordReset => self.pick("password reset", "重置密码"),
             RequestKind::LiftRestriction => self.pick("lift restriction", "解除限制"),
         }

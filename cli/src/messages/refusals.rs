@@ -169,6 +169,10 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "void permission has not been granted: apply with `voidguard request permission`",
             "尚未开通撤销权限：请用 voidguard request permission 申请",
         ),
+        E::RefundPermissionNotGranted => s(
+            "refund permission has not been granted: apply with `voidguard request refund-permission`",
+            "尚未开通退货权限：请用 voidguard request refund-permission 申请",
+        ),
         E::PasswordNotSet => s(
             "no void password is set: set one with `voidguard password set`",
             "尚未设置撤销密码：请用 voidguard password set 设置",

@@ -92,19 +92,30 @@ impl Shop {
         shop
     }
 
-    /// Activated, permitted to void, with [`PASSWORD`] set; nobody but the supervisor
-    /// can sign in yet.
+    /// Activated, permitted to void and to refund, with [`PASSWORD`] set; nobody but
+    /// the supervisor can sign in yet.
     pub fn permitted() -> Self {
-        let shop = Self::activated();
-        let code = shop.apply("permission");
-        let approval = shop.approve(&code, "permit");
-        shop.redeem(&code, &approval).success();
+        Self::voids_only().grant("refund-permission", "permit-refund")
+    }
+
+    /// Activated, permitted to void but not to refund, with [`PASSWORD`] set.
+    pub fn voids_only() -> Self {
+        let shop = Self::activated().grant("permission", "permit");
         shop.cmd()
             .args(["password", "set", "--password-stdin"])
             .write_stdin(format!("{PASSWORD}\n"))
             .assert()
             .success();
         shop
+    }
+
+    /// Applies for `kind` (`request <kind>`), has the back office approve it with
+    /// `action` and redeems the code.
+    pub fn grant(self, kind: &str, action: &str) -> Self {
+        let code = self.apply(kind);
+        let approval = self.approve(&code, action);
+        self.redeem(&code, &approval).success();
+        self
     }
 
     /// Activated, with the administrator's password set and [`CASHIER`] added: sales
@@ -118,7 +129,8 @@ impl Shop {
         Self::permitted().staffed()
     }
 
-    fn staffed(self) -> Self {
+    /// The administrator's password set and [`CASHIER`] added.
+    pub fn staffed(self) -> Self {
         self.cmd()
             .args(["operator", "admin-password", "--password-stdin"])
             .write_stdin(format!("{ADMIN_PASSWORD}\n"))

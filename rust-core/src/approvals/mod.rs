@@ -1,9 +1,10 @@
-//! Back-office requests (申请): void permission, password reset and lifting a
-//! restriction. Each gets a request code shown to the merchant; the back office
+//! Back-office requests (申请): void permission, refund permission, password reset
+//! and lifting a restriction. Each gets a request code shown to the merchant; the back office
 //! answers with an approval code bound to that request and action, valid once and
 //! only until the request expires. Five wrong codes close the request; [`guard`]
 //! counts wrong codes across requests and caps the requests opened per day.
 
+pub mod effects;
 pub mod guard;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -22,6 +23,7 @@ const REQUEST_CODE_LEN: usize = 10;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum RequestKind {
     VoidPermission,
+    RefundPermission,
     PasswordReset,
     LiftRestriction,
 }
@@ -30,6 +32,7 @@ impl RequestKind {
     pub fn action(self) -> Action {
         match self {
             Self::VoidPermission => Action::Permit,
+            Self::RefundPermission => Action::PermitRefund,
             Self::PasswordReset => Action::Reset,
             Self::LiftRestriction => Action::Lift,
         }
@@ -38,6 +41,7 @@ impl RequestKind {
 
 stored_code!(RequestKind {
     VoidPermission => "permit",
+    RefundPermission => "permit_refund",
     PasswordReset => "reset",
     LiftRestriction => "lift",
 });

@@ -9,7 +9,7 @@ use crate::audit::rows::{self, Table};
 use crate::context::Ctx;
 use crate::dates::{self, BusinessDate};
 use crate::error::{invalid, Field, Problem, Result, VoidGuardError};
-use crate::host::{LegDetail, LegKind};
+use crate::host::LegDetail;
 use crate::host_leg::legs::{self, Stored};
 use crate::journal::{self, numbering, Transaction, TransactionKind, TransactionStatus};
 use crate::money::{self, Fen};
@@ -220,46 +220,6 @@ pub fn balance(original: &Original, refunded: Refunded) -> Fen {
         .saturating_sub(refunded.approved.0)
         .saturating_sub(refunded.pending.0)
         .max(0))
-}
-
-/// The day's refunds so far: approved ones dated today and open legs begun today.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Used {
-    pub count: u32,
-    pub amount: Fen,
-}
-
-pub fn used_today(conn: &Connection, today: BusinessDate) -> Result<Used> {
-    let (count, amount) = journal::refunds_on(conn, today)?;
-    let open: Vec<Stored> = legs::unresolved(conn)?
-        .into_iter()
-        .filter(|l| l.public.kind == LegKind::Refund && l.public.business_date == today.iso())
-        .collect();
-    Ok(Used {
-        count: count.saturating_add(u32::try_from(open.len()).unwrap_or(u32::MAX)),
-        amount: Fen(amount
-            .0
-            .saturating_add(open.iter().map(|l| l.public.amount.0).sum())),
-    })
-}
-
-pub fn check_limits(used: Used, amount: Fen, ctx: &Ctx<'_>) -> Result<()> {
-    let c = ctx.config;
-    if used.count >= c.daily_refund_count_limit {
-        return Err(VoidGuardError::DailyRefundCountLimitReached {
-            limit: c.daily_refund_count_limit,
-        }
-        .into());
-    }
-    let after = used.amount.checked_add(amount).unwrap_or(Fen(i64::MAX));
-    if after > c.daily_refund_amount_limit {
-        return Err(VoidGuardError::DailyRefundAmountLimitReached {
-            limit: c.daily_refund_amount_limit,
-            used: used.amount,
-        }
-        .into());
-    }
-    Ok(())
 }
 
 /// The amount to refund: a positive amount of at most two decimals, within the cap

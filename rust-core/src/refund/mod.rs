@@ -6,6 +6,7 @@
 //! records the answer in. A refund is final: it cannot be voided or refunded.
 
 pub mod checks;
+pub mod limits;
 
 use rusqlite::{Connection, Transaction as SqlTx};
 
@@ -16,6 +17,7 @@ use crate::host_leg::{self, legs::LegState, legs::NewLeg, legs::Stored};
 use crate::journal::{self, numbering, NewEntry, RefundOf, Transaction, TransactionKind};
 use crate::money::{Fen, CNY};
 use crate::operators;
+use crate::profile::Permission;
 use crate::vault::{lockout, policy};
 use crate::void_flow;
 use checks::Original;
@@ -98,12 +100,12 @@ pub fn preview(
     in_flight: &dyn Fn(i64) -> bool,
 ) -> Result<RefundPreview> {
     let key = checks::parse_lookup(lookup, ctx)?;
-    void_flow::checks::terminal_ready(conn, ctx)?;
+    void_flow::checks::terminal_ready(conn, ctx, Permission::Refund)?;
     lockout::load(conn, &ctx.keys.lockout)?.check(ctx.now_ms)?;
     let original = checks::locate(conn, &key, ctx)?;
     host_leg::check_clear(conn, LegKind::Refund, in_flight)?;
     let refunded = checks::refunded(conn, &original)?;
-    let used = checks::used_today(conn, ctx.today)?;
+    let used = limits::used_on(conn, ctx.today)?;
     let c = ctx.config;
     Ok(RefundPreview {
         verified: original.verified(),
@@ -143,7 +145,7 @@ pub fn begin(
     let password = policy::parse(&req.password)?;
     let reason = checks::parse_reason(&req.reason, &ctx.config.refund_reasons)?;
 
-    let profile = void_flow::checks::terminal_ready(tx, ctx)?;
+    let profile = void_flow::checks::terminal_ready(tx, ctx, Permission::Refund)?;
     lockout::load(tx, &ctx.keys.lockout)?.check(ctx.now_ms)?;
     let original = checks::locate(tx, &key, ctx)?;
     host_leg::check_clear(tx, LegKind::Refund, in_flight)?;
@@ -153,7 +155,7 @@ pub fn begin(
     if amount > balance {
         return Err(VoidGuardError::RefundOverBalance { balance }.into());
     }
-    checks::check_limits(checks::used_today(tx, ctx.today)?, amount, ctx)?;
+    limits::check(limits::used_on(tx, ctx.today)?, amount, ctx)?;
 
     if let Err(refusal) = void_flow::verify_void_password(tx, ctx, &password)? {
         return Ok(Err(refusal));

@@ -11,6 +11,8 @@ pub struct TerminalStatus {
     /// The offset business dates and slip times are reckoned in (China: +480).
     pub utc_offset_minutes: i32,
     pub void_permitted: bool,
+    /// Refunds (退货) are granted by their own approval.
+    pub refund_permitted: bool,
     pub vault: VaultStatus,
     /// Host legs awaiting an answer, a reversal or manual handling; online acts wait
     /// for them (`host_leg::check_clear`).

@@ -8,9 +8,8 @@ use super::Terminal;
 use crate::approvals::{self, Application, RequestKind, RequestTicket};
 use crate::audit::{self, Act};
 use crate::error::{Result, VoidGuardError};
-use crate::operators::accounts;
 use crate::vault::{self, lockout, policy};
-use crate::void_flow::{self, limits};
+use crate::void_flow;
 use crate::{operators, profile};
 
 #[uniffi::export]
@@ -97,16 +96,7 @@ impl Terminal {
     ) -> Result<RequestTicket, VoidGuardError> {
         self.write(|tx, ctx| {
             profile::require(tx)?;
-            if kind == RequestKind::LiftRestriction {
-                let locked = lockout::load(tx, &ctx.keys.lockout)?.is_locked(ctx.now_ms)
-                    || accounts::is_locked(tx, operators::SYSTEM_ADMIN, ctx.now_ms)?;
-                // Any void today means a limit can stand in the way of the next one
-                // (the amount limit refuses before it is reached exactly).
-                let limit_reached = limits::used(tx, ctx.today)?.count > 0;
-                if !locked && !limit_reached {
-                    return Err(VoidGuardError::NothingToLift.into());
-                }
-            }
+            approvals::effects::check_may_open(tx, ctx, kind)?;
             let ticket = approvals::open(tx, ctx, kind, &application)?;
             audit::append(
                 tx,
@@ -190,47 +180,7 @@ impl Terminal {
                 None,
                 json!({ "request_code": ticket.request_code, "kind": format!("{kind:?}") }),
             )?;
-            match kind {
-                RequestKind::VoidPermission => {
-                    profile::grant_void_permission(tx, ctx)?;
-                    audit::append(
-                        tx,
-                        &ctx.keys.audit,
-                        ctx.now_ms,
-                        Act::PermissionGranted,
-                        None,
-                        json!({}),
-                    )?;
-                }
-                RequestKind::PasswordReset => {
-                    if let Some(new) = new_password.as_ref() {
-                        vault::store(tx, ctx, new)?;
-                    }
-                    lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
-                    audit::append(
-                        tx,
-                        &ctx.keys.audit,
-                        ctx.now_ms,
-                        Act::PasswordReset,
-                        Some(operators::SUPERVISOR),
-                        json!({}),
-                    )?;
-                }
-                RequestKind::LiftRestriction => {
-                    lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
-                    limits::reset(tx, ctx, ctx.today)?;
-                    // The administrator, locked out of managing operators, is opened too.
-                    accounts::unlock(tx, ctx, operators::SYSTEM_ADMIN)?;
-                    audit::append(
-                        tx,
-                        &ctx.keys.audit,
-                        ctx.now_ms,
-                        Act::RestrictionLifted,
-                        None,
-                        json!({ "business_date": ctx.today.iso() }),
-                    )?;
-                }
-            }
+            approvals::effects::take_effect(tx, ctx, kind, new_password.as_ref())?;
             Ok(Ok(vault_status(tx, ctx)?))
         })
     }

@@ -9,6 +9,7 @@ use crate::context::Ctx;
 use crate::error::{Result, VoidGuardError};
 use crate::host_leg;
 use crate::journal::numbering;
+use crate::profile::Permission;
 use crate::vault::{self, lockout};
 use crate::{integrity, operators, profile, store};
 
@@ -25,7 +26,12 @@ impl Terminal {
                 next_voucher_no: numbering::peek_voucher(conn)?.to_string(),
                 business_date: ctx.today.iso(),
                 utc_offset_minutes: ctx.config.utc_offset_minutes,
-                void_permitted: profile.is_some_and(|p| p.void_permitted_at_ms.is_some()),
+                void_permitted: profile
+                    .as_ref()
+                    .is_some_and(|p| p.permits(Permission::Void)),
+                refund_permitted: profile
+                    .as_ref()
+                    .is_some_and(|p| p.permits(Permission::Refund)),
                 vault: vault_status(conn, ctx)?,
                 pending_host_work: u32::try_from(host_leg::unresolved(conn)?.len())
                     .unwrap_or(u32::MAX),

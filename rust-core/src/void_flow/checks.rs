@@ -13,7 +13,7 @@ use crate::host_leg::legs;
 use crate::journal::numbering::VoucherNo;
 use crate::journal::{self, Transaction, TransactionKind, TransactionStatus};
 use crate::money::{self, Fen};
-use crate::profile::{self, Profile};
+use crate::profile::{self, Permission, Profile};
 use crate::vault;
 
 pub struct Lookup {
@@ -30,11 +30,15 @@ pub fn parse_lookup(l: &VoidLookup, ctx: &Ctx<'_>) -> Result<Lookup> {
     })
 }
 
-/// The terminal may void at all: activated, permitted, with a password.
-pub fn terminal_ready(conn: &Connection, ctx: &Ctx<'_>) -> Result<Profile> {
+/// The terminal may void (or refund) at all: activated, permitted, with a password.
+pub fn terminal_ready(conn: &Connection, ctx: &Ctx<'_>, what: Permission) -> Result<Profile> {
     let profile = profile::require(conn)?;
-    if profile.void_permitted_at_ms.is_none() {
-        return Err(VoidGuardError::PermissionNotGranted.into());
+    if !profile.permits(what) {
+        return Err(match what {
+            Permission::Void => VoidGuardError::PermissionNotGranted,
+            Permission::Refund => VoidGuardError::RefundPermissionNotGranted,
+        }
+        .into());
     }
     if !vault::is_set(conn, &ctx.keys.vault)? {
         return Err(VoidGuardError::PasswordNotSet.into());

@@ -17,6 +17,7 @@ use crate::host_leg::{self, legs::LegState, legs::NewLeg, legs::Stored};
 use crate::journal::{self, numbering, NewEntry, Transaction, TransactionKind};
 use crate::money::{Fen, CNY};
 use crate::operators;
+use crate::profile::Permission;
 use crate::vault::{self, lockout, policy};
 
 /// What the merchant keys to find the sale: voucher number, date and amount.
@@ -76,7 +77,7 @@ pub fn preview(
     in_flight: &dyn Fn(i64) -> bool,
 ) -> Result<VoidPreview> {
     let parsed = checks::parse_lookup(lookup, ctx)?;
-    checks::terminal_ready(conn, ctx)?;
+    checks::terminal_ready(conn, ctx, Permission::Void)?;
     lockout::load(conn, &ctx.keys.lockout)?.check(ctx.now_ms)?;
     let original = checks::locate(conn, &parsed, ctx)?;
     host_leg::check_clear(conn, LegKind::Void, in_flight)?;
@@ -118,7 +119,7 @@ pub fn begin(
     let password = policy::parse(&req.password)?;
     let reason = operators::parse_reason(&req.reason, &ctx.config.void_reasons)?;
 
-    let profile = checks::terminal_ready(tx, ctx)?;
+    let profile = checks::terminal_ready(tx, ctx, Permission::Void)?;
     let lock = lockout::load(tx, &ctx.keys.lockout)?;
     lock.check(ctx.now_ms)?;
     let original = checks::locate(tx, &parsed, ctx)?;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use voidguard::backoffice::{self, Action};
+use voidguard::backoffice;
 use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
     Application, Clock, HostLink, KeyFileWrapper, MarkFile, RequestKind, RollbackMark, SaleRequest,
@@ -75,12 +75,7 @@ pub fn secret() -> Vec<u8> {
 
 /// The acquirer's answer to a request.
 pub fn approval_for(kind: RequestKind, request_code: &str) -> String {
-    let action = match kind {
-        RequestKind::VoidPermission => Action::Permit,
-        RequestKind::PasswordReset => Action::Reset,
-        RequestKind::LiftRestriction => Action::Lift,
-    };
-    backoffice::approval_code(&secret(), action, request_code)
+    backoffice::approval_code(&secret(), kind.action(), request_code)
 }
 
 pub fn application() -> Application {
@@ -143,7 +138,7 @@ impl Fixture {
         }
     }
 
-    /// Activated, permitted to void, with [`PASSWORD`] set, the administrator's
+    /// Activated, permitted to void and to refund, with [`PASSWORD`] set, the administrator's
     /// password set, and cashier [`CASHIER`] added and signed in.
     pub fn ready() -> Self {
         let f = Self::fresh();
@@ -155,16 +150,19 @@ impl Fixture {
         self.terminal
             .activate(MERCHANT_NO.into(), TERMINAL_ID.into(), SECRET_HEX.into())
             .unwrap();
-        let ticket = self
-            .terminal
-            .apply_for(RequestKind::VoidPermission, application())
-            .unwrap();
-        let code = approval_for(RequestKind::VoidPermission, &ticket.request_code);
+        self.grant(RequestKind::VoidPermission);
+        self.grant(RequestKind::RefundPermission);
+        self.terminal.set_void_password(PASSWORD.into()).unwrap();
+        self.sign_in_as(CASHIER);
+    }
+
+    /// Applies for `kind` and redeems the back office's code for it.
+    pub fn grant(&self, kind: RequestKind) {
+        let ticket = self.terminal.apply_for(kind, application()).unwrap();
+        let code = approval_for(kind, &ticket.request_code);
         self.terminal
             .redeem_approval(ticket.request_code, code, None)
             .unwrap();
-        self.terminal.set_void_password(PASSWORD.into()).unwrap();
-        self.sign_in_as(CASHIER);
     }
 
     /// Signs out whoever is signed in and signs `operator_no` in with their password;

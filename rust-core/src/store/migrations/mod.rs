@@ -7,6 +7,7 @@ mod v1;
 mod v2;
 mod v3;
 mod v4;
+mod v5;
 
 use rusqlite::{Connection, Transaction};
 use serde_json::json;
@@ -98,6 +99,12 @@ const STEPS: &[Step] = &[
         upgrade: refunds_added,
         rebuilds: true,
     },
+    Step {
+        check: no_check,
+        ddl: v5::DDL,
+        upgrade: refund_permission_added,
+        rebuilds: true,
+    },
 ];
 
 /// Refunds (`v4`): the journal rebuilt with every row as it was.
@@ -105,6 +112,15 @@ fn refunds_added(tx: &Transaction<'_>, keys: Option<&Keys>, at: At) -> Result<()
     let rows: i64 = tx.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?;
     match keys {
         Some(keys) => upgraded(tx, keys, at, 4, u64::try_from(rows).unwrap_or(0)),
+        None => Ok(()),
+    }
+}
+
+/// The refund permission (`v5`): the requests rebuilt with every row as it was.
+fn refund_permission_added(tx: &Transaction<'_>, keys: Option<&Keys>, at: At) -> Result<()> {
+    let rows: i64 = tx.query_row("SELECT count(*) FROM requests", [], |r| r.get(0))?;
+    match keys {
+        Some(keys) => upgraded(tx, keys, at, 5, u64::try_from(rows).unwrap_or(0)),
         None => Ok(()),
     }
 }

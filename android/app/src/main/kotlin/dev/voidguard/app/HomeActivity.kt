@@ -77,6 +77,11 @@ class HomeActivity : ScreenActivity() {
                     str(if (s.voidPermitted) R.string.permission_granted else R.string.permission_not_granted),
                     R.id.void_permission_status,
                 )
+                row(
+                    str(R.string.label_refund_permission),
+                    str(if (s.refundPermitted) R.string.permission_granted else R.string.permission_not_granted),
+                    R.id.refund_permission_status,
+                )
                 for (alert in state.alerts) {
                     notice(Texts.alert(this@HomeActivity, alert), android.view.View.NO_ID)
                     when (alert) {
@@ -85,6 +90,12 @@ class HomeActivity : ScreenActivity() {
                         }
                         Alert.PermissionMissing -> button(str(R.string.action_apply_permission), R.id.action_apply_permission) {
                             open(RequestsActivity::class.java, RequestKind.VOID_PERMISSION)
+                        }
+                        Alert.RefundPermissionMissing -> button(
+                            str(R.string.action_apply_refund_permission),
+                            R.id.action_apply_refund_permission,
+                        ) {
+                            open(RequestsActivity::class.java, RequestKind.REFUND_PERMISSION)
                         }
                         Alert.PasswordNotSet -> button(str(R.string.action_set_password), R.id.action_set_password) {
                             open(PasswordActivity::class.java)

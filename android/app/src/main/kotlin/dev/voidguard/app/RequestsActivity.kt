@@ -12,8 +12,8 @@ import dev.voidguard.core.RequestKind
 import dev.voidguard.core.RequestStatus
 
 /**
- * Requests to the acquirer's back office and redeeming their approval codes: void
- * permission (and its standing), password reset, lifting a restriction. Opened on one
+ * Requests to the acquirer's back office and redeeming their approval codes: the void
+ * and refund permissions (and their standing), password reset, lifting a restriction. Opened on one
  * kind by [EXTRA_FOCUS] (a kind's name: nothing secret).
  */
 class RequestsActivity : ScreenActivity() {
@@ -53,8 +53,16 @@ class RequestsActivity : ScreenActivity() {
                     str(if (state.voidPermitted) R.string.permission_granted else R.string.permission_not_granted),
                     R.id.void_permission_status,
                 )
+                row(
+                    str(R.string.label_refund_permission),
+                    str(if (state.refundPermitted) R.string.permission_granted else R.string.permission_not_granted),
+                    R.id.refund_permission_status,
+                )
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 button(str(R.string.action_apply_permission), R.id.action_apply_permission) { send(Event.Apply(RequestKind.VOID_PERMISSION)) }
+                button(str(R.string.action_apply_refund_permission), R.id.action_apply_refund_permission, primary = false) {
+                    send(Event.Apply(RequestKind.REFUND_PERMISSION))
+                }
                 button(str(R.string.action_apply_reset), R.id.action_apply_reset, primary = false) { send(Event.Apply(RequestKind.PASSWORD_RESET)) }
                 button(str(R.string.action_apply_lift), R.id.action_apply_lift, primary = false) { send(Event.Apply(RequestKind.LIFT_RESTRICTION)) }
                 if (state.tickets.isEmpty()) text(str(R.string.requests_none))
@@ -135,6 +143,7 @@ class RequestsActivity : ScreenActivity() {
                     str(
                         when (state.kind) {
                             RequestKind.VOID_PERMISSION -> R.string.requests_redeemed_permission
+                            RequestKind.REFUND_PERMISSION -> R.string.requests_redeemed_refund_permission
                             RequestKind.PASSWORD_RESET -> R.string.requests_redeemed_reset
                             RequestKind.LIFT_RESTRICTION -> R.string.requests_redeemed_lift
                         },

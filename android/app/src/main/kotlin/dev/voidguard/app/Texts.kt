@@ -41,6 +41,7 @@ object Texts {
             is VoidGuardException.AlreadyActivated -> c.getString(R.string.refusal_already_activated)
             is VoidGuardException.TerminalNotEmpty -> c.getString(R.string.refusal_terminal_not_empty)
             is VoidGuardException.PermissionNotGranted -> c.getString(R.string.refusal_permission_not_granted)
+            is VoidGuardException.RefundPermissionNotGranted -> c.getString(R.string.refusal_refund_permission_not_granted)
             is VoidGuardException.PasswordNotSet -> c.getString(R.string.refusal_password_not_set)
             is VoidGuardException.PendingHostWork -> c.getString(R.string.refusal_pending_host_work, e.count.toInt())
             is VoidGuardException.TransactionNotFound -> c.getString(R.string.refusal_transaction_not_found, e.voucherNo)
@@ -235,6 +236,7 @@ object Texts {
     fun requestKind(context: Context, kind: RequestKind): String = context.getString(
         when (kind) {
             RequestKind.VOID_PERMISSION -> R.string.request_kind_void_permission
+            RequestKind.REFUND_PERMISSION -> R.string.request_kind_refund_permission
             RequestKind.PASSWORD_RESET -> R.string.request_kind_password_reset
             RequestKind.LIFT_RESTRICTION -> R.string.request_kind_lift_restriction
         },
@@ -261,6 +263,7 @@ object Texts {
     fun alert(context: Context, alert: HomeFlow.Alert): String = when (alert) {
         is HomeFlow.Alert.NeedsAttention -> context.getString(R.string.alert_needs_attention, alert.count)
         HomeFlow.Alert.PermissionMissing -> context.getString(R.string.alert_permission_missing)
+        HomeFlow.Alert.RefundPermissionMissing -> context.getString(R.string.alert_refund_permission_missing)
         HomeFlow.Alert.PasswordNotSet -> context.getString(R.string.alert_password_not_set)
         is HomeFlow.Alert.PasswordChangeDue -> context.getString(R.string.alert_password_change_due)
         is HomeFlow.Alert.LockedUntil -> context.getString(R.string.refusal_locked_until, time(alert.untilMs))
@@ -305,6 +308,7 @@ object Texts {
         "request.code_rejected" to R.string.audit_request_code_rejected,
         "request.redeemed" to R.string.audit_request_redeemed,
         "permission.granted" to R.string.audit_permission_granted,
+        "refund_permission.granted" to R.string.audit_refund_permission_granted,
         "password.set" to R.string.audit_password_set,
         "password.changed" to R.string.audit_password_changed,
         "password.reset" to R.string.audit_password_reset,
@@ -325,6 +329,13 @@ object Texts {
         "sale.reversed" to R.string.audit_sale_reversed,
         "sale.manual" to R.string.audit_sale_needs_manual_handling,
         "sale.resolved_manually" to R.string.audit_sale_resolved_manually,
+        "refund.begun" to R.string.audit_refund_begun,
+        "refund.approved" to R.string.audit_refund_approved,
+        "refund.declined" to R.string.audit_refund_declined,
+        "refund.unanswered" to R.string.audit_refund_unanswered,
+        "refund.reversed" to R.string.audit_refund_reversed,
+        "refund.manual" to R.string.audit_refund_needs_manual_handling,
+        "refund.resolved_manually" to R.string.audit_refund_resolved_manually,
         "settlement.begun" to R.string.audit_settlement_begun,
         "settlement.approved" to R.string.audit_settlement_approved,
         "settlement.declined" to R.string.audit_settlement_declined,

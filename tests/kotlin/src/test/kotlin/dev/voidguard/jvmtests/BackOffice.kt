@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec
  * `d[0..4]` as a big-endian u32 with the top bit cleared, modulo 10^8, eight digits.
  */
 object BackOffice {
-    enum class Action { PERMIT, RESET, LIFT }
+    enum class Action { PERMIT, PERMIT_REFUND, RESET, LIFT }
 
     fun approvalCode(secret: ByteArray, action: Action, requestCode: String): String {
         val mac = Mac.getInstance("HmacSHA256")
@@ -23,6 +23,7 @@ object BackOffice {
 
     fun actionFor(kind: RequestKind): Action = when (kind) {
         RequestKind.VOID_PERMISSION -> Action.PERMIT
+        RequestKind.REFUND_PERMISSION -> Action.PERMIT_REFUND
         RequestKind.PASSWORD_RESET -> Action.RESET
         RequestKind.LIFT_RESTRICTION -> Action.LIFT
     }

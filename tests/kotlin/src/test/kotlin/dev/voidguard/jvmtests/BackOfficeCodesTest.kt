@@ -15,6 +15,7 @@ class BackOfficeCodesTest {
     @ParameterizedTest(name = "{0}|{1} -> {2}")
     @CsvSource(
         "PERMIT, 4830193722, 81361438",
+        "PERMIT_REFUND, 4830193722, 15676897",
         "RESET, 4830193722, 35422980",
         "LIFT, 0000000001, 97408756",
     )

@@ -93,12 +93,13 @@ class TerminalFixture(
     }
 
     /**
-     * Activated, permitted to void (with the back office's code), [PASSWORD] set, the
+     * Activated, permitted to void and to refund (with the back office's codes), [PASSWORD] set, the
      * administrator's password set, and cashier [CASHIER] added and signed in.
      */
     fun makeReady(): TerminalFixture {
         terminal.activate(MERCHANT_NO, TERMINAL_ID, SECRET_HEX)
         redeem(RequestKind.VOID_PERMISSION)
+        redeem(RequestKind.REFUND_PERMISSION)
         terminal.setVoidPassword(PASSWORD)
         signInAs(CASHIER)
         return this

@@ -68,10 +68,15 @@ class Merchant(val d: Driver) {
         d.find(a, R.id.request_redeemed)
     }
 
-    fun grantVoidPermission() {
-        val a = d.launch(RequestsActivity::class.java) { putExtra(RequestsActivity.EXTRA_FOCUS, RequestKind.VOID_PERMISSION.name) }
-        val code = apply(a, "开通消费撤销权限")
-        redeem(a, RequestKind.VOID_PERMISSION, code)
+    fun grantVoidPermission() = grant(RequestKind.VOID_PERMISSION, "开通消费撤销权限")
+
+    fun grantRefundPermission() = grant(RequestKind.REFUND_PERMISSION, "开通退货权限")
+
+    /** Applies for [kind] on the requests screen and redeems the back office's code. */
+    fun grant(kind: RequestKind, reason: String) {
+        val a = d.launch(RequestsActivity::class.java) { putExtra(RequestsActivity.EXTRA_FOCUS, kind.name) }
+        val code = apply(a, reason)
+        redeem(a, kind, code)
         d.tap(a, R.id.action_done)
     }
 
@@ -135,6 +140,7 @@ class Merchant(val d: Driver) {
         signOut()
         signIn(CASHIER, CASHIER_PASSWORD)
         grantVoidPermission()
+        grantRefundPermission()
         setPassword()
     }
 
@@ -170,6 +176,7 @@ object BackOffice {
     fun approve(kind: RequestKind, requestCode: String): String {
         val action = when (kind) {
             RequestKind.VOID_PERMISSION -> "PERMIT"
+            RequestKind.REFUND_PERMISSION -> "PERMIT_REFUND"
             RequestKind.PASSWORD_RESET -> "RESET"
             RequestKind.LIFT_RESTRICTION -> "LIFT"
         }

@@ -39,6 +39,7 @@ class HomeFlow(private val terminal: TerminalInterface) {
         /** [count] voids lost their host answer and could not be reversed: only the acquirer's word closes them. */
         data class NeedsAttention(val count: Int) : Alert
         data object PermissionMissing : Alert
+        data object RefundPermissionMissing : Alert
         data object PasswordNotSet : Alert
         data class PasswordChangeDue(val expiredAtMs: Long?) : Alert
         data class LockedUntil(val untilMs: Long) : Alert
@@ -147,6 +148,7 @@ class HomeFlow(private val terminal: TerminalInterface) {
             vault.lockedUntilMs?.let { add(Alert.LockedUntil(it)) }
             if (vault.lockedUntilLifted) add(Alert.LockedUntilLifted)
             if (!status.voidPermitted) add(Alert.PermissionMissing)
+            if (!status.refundPermitted) add(Alert.RefundPermissionMissing)
             if (!vault.passwordSet) add(Alert.PasswordNotSet)
             if (vault.changeDue) add(Alert.PasswordChangeDue(vault.expiresAtMs))
             val retried = status.pendingHostWork.toInt() - manualHandling

@@ -230,8 +230,11 @@ class RefundFlow(
                 State.OriginalShown(result.value)
             }
             is Attempt.Failed -> when (result.notice.refusal) {
-                // Nobody signed in, the terminal locked: nothing to correct on this step.
-                is VoidGuardException.NotSignedIn -> refused(result.notice, result.notice.refusal)
+                // Nobody signed in, or no refund permission (the home screen offers to
+                // apply): nothing to correct on this step.
+                is VoidGuardException.NotSignedIn,
+                is VoidGuardException.RefundPermissionNotGranted,
+                -> refused(result.notice, result.notice.refusal)
                 else -> s.copy(first = event.first, second = event.second, notice = result.notice)
             }
         }

@@ -9,8 +9,8 @@ import dev.voidguard.core.VaultStatus
 import dev.voidguard.core.VoidGuardException
 
 /**
- * Back-office requests (申请 → 审核): void permission, password reset, lifting a
- * restriction. The merchant applies, quotes the request code to the acquirer, and
+ * Back-office requests (申请 → 审核): the void and refund permissions, password
+ * reset, lifting a restriction. The merchant applies, quotes the request code to the acquirer, and
  * redeems the 8-digit approval code the back office sends. A reset also takes the new
  * password, keyed twice on the PIN pad. Approval codes and passwords live only in char
  * arrays that are wiped; no state holds them.
@@ -24,6 +24,7 @@ class RequestsFlow(private val terminal: TerminalInterface) {
         /** The permission standing and every request with its status. */
         data class Overview(
             val voidPermitted: Boolean,
+            val refundPermitted: Boolean,
             val tickets: List<RequestTicket>,
             val notice: Notice? = null,
         ) : State
@@ -44,7 +45,12 @@ class RequestsFlow(private val terminal: TerminalInterface) {
             val notice: Notice? = null,
         ) : State
 
-        data class Redeemed(val kind: RequestKind, val vault: VaultStatus, val voidPermitted: Boolean) : State
+        data class Redeemed(
+            val kind: RequestKind,
+            val vault: VaultStatus,
+            val voidPermitted: Boolean,
+            val refundPermitted: Boolean,
+        ) : State
     }
 
     sealed interface Event {
@@ -113,10 +119,13 @@ class RequestsFlow(private val terminal: TerminalInterface) {
     )
 
     private fun overview(notice: Notice?): State {
-        val result = attempt { terminal.status().voidPermitted to terminal.requests() }
+        val result = attempt { terminal.status() to terminal.requests() }
         return when (result) {
-            is Attempt.Done -> State.Overview(result.value.first, result.value.second, notice)
-            is Attempt.Failed -> State.Overview(false, emptyList(), notice ?: result.notice)
+            is Attempt.Done -> {
+                val (status, tickets) = result.value
+                State.Overview(status.voidPermitted, status.refundPermitted, tickets, notice)
+            }
+            is Attempt.Failed -> State.Overview(false, false, emptyList(), notice ?: result.notice)
         }
     }
 
@@ -161,12 +170,13 @@ class RequestsFlow(private val terminal: TerminalInterface) {
         val code = approvalCode ?: return State.Redeeming(ticket)
         val result = attempt {
             val vault = terminal.redeemApproval(ticket.requestCode, String(code), newPassword?.let { String(it) })
-            vault to terminal.status().voidPermitted
+            vault to terminal.status()
         }
         return when (result) {
             is Attempt.Done -> {
                 forget()
-                State.Redeemed(ticket.kind, result.value.first, result.value.second)
+                val (vault, status) = result.value
+                State.Redeemed(ticket.kind, vault, status.voidPermitted, status.refundPermitted)
             }
             is Attempt.Failed -> when (result.notice.refusal) {
                 is VoidGuardException.TrivialPassword,

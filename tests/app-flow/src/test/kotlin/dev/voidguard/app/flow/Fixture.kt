@@ -78,6 +78,7 @@ object BackOffice {
     fun approve(kind: RequestKind, requestCode: String, secretHex: String = SECRET_HEX): String {
         val action = when (kind) {
             RequestKind.VOID_PERMISSION -> "PERMIT"
+            RequestKind.REFUND_PERMISSION -> "PERMIT_REFUND"
             RequestKind.PASSWORD_RESET -> "RESET"
             RequestKind.LIFT_RESTRICTION -> "LIFT"
         }
@@ -108,13 +109,17 @@ class Fixture(host: HostLink? = null, adjust: (TerminalConfig) -> TerminalConfig
     fun activate(): Fixture = apply { terminal.activate(MERCHANT_NO, TERMINAL_ID, SECRET_HEX) }
 
     /**
-     * Activated, void permission granted by the back office, [PASSWORD] set, the
+     * Activated, [permissions] (the void and refund permissions) granted by the back office, [PASSWORD] set, the
      * administrator's password set, and cashier [CASHIER] added and signed in.
      */
-    fun ready(): Fixture = apply {
+    fun ready(
+        permissions: List<RequestKind> = listOf(RequestKind.VOID_PERMISSION, RequestKind.REFUND_PERMISSION),
+    ): Fixture = apply {
         activate()
-        val ticket = terminal.applyFor(RequestKind.VOID_PERMISSION, application())
-        terminal.redeemApproval(ticket.requestCode, BackOffice.approve(ticket.kind, ticket.requestCode), null)
+        for (kind in permissions) {
+            val ticket = terminal.applyFor(kind, application())
+            terminal.redeemApproval(ticket.requestCode, BackOffice.approve(ticket.kind, ticket.requestCode), null)
+        }
         terminal.setVoidPassword(PASSWORD)
         signInAs(CASHIER)
     }

@@ -6,6 +6,7 @@ import dev.voidguard.app.flow.RefundFlow.State
 import dev.voidguard.core.Locale
 import dev.voidguard.core.Problem
 import dev.voidguard.core.RefundLookup
+import dev.voidguard.core.RequestKind
 import dev.voidguard.core.Transaction
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.VoidGuardException
@@ -111,6 +112,22 @@ class RefundFlowTest {
         flow.on(Event.ChooseReason("other"))
         typePin(PASSWORD) { flow.on(Event.Key(it)) }.must<State.Refunded>()
         assertEquals(0L, balanceOf(sale))
+    }
+
+    @Test
+    fun `a terminal permitted to void but not to refund is refused at the lookup, with nothing to correct there`() {
+        Fixture().ready(listOf(RequestKind.VOID_PERMISSION)).use { voidsOnly ->
+            val sale = voidsOnly.sale("100.00")
+            voidsOnly.terminal.settle()
+            voidsOnly.clock.now += dayMs
+            val flow = voidsOnly.refundFlow(Locale.EN)
+            flow.on(Event.ChooseLookup(By.RRN)).must<State.LookupEntry>()
+            val refused = flow.on(Event.SubmitLookup(sale.rrn, mmdd(sale))).must<State.Refused>()
+            refused.notice.refusal.must<VoidGuardException.RefundPermissionNotGranted>()
+            assertEquals(Retry.NONE, refused.retry)
+            assertTrue(HomeFlow.Alert.RefundPermissionMissing in HomeFlow.alertsFor(voidsOnly.terminal.status()))
+            assertTrue(voidsOnly.terminal.journal(dev.voidguard.core.JournalQuery()).items.none { it.kind == TransactionKind.REFUND })
+        }
     }
 
     @Test

@@ -38,7 +38,24 @@ class RequestsFlowTest {
 
         val overview = flow.on(Event.Back).must<State.Overview>()
         assertTrue(overview.voidPermitted)
+        assertFalse(overview.refundPermitted, "the void permission does not open refunds")
         assertEquals(RequestStatus.REDEEMED, overview.tickets.single().status)
+    }
+
+    @Test
+    fun `refund permission is its own request, which a void permission's code does not redeem`() {
+        val flow = RequestsFlow(fx.terminal)
+        flow.start(RequestKind.REFUND_PERMISSION).must<State.Applying>()
+        val ticket = flow.on(Event.Submit(application())).must<State.TicketIssued>().ticket
+        assertEquals(RequestKind.REFUND_PERMISSION, ticket.kind)
+        flow.on(Event.Redeem(ticket.requestCode)).must<State.Redeeming>()
+        val wrong = flow.code(BackOffice.approve(RequestKind.VOID_PERMISSION, ticket.requestCode)).must<State.Redeeming>()
+        wrong.notice?.refusal.must<VoidGuardException.ApprovalCodeInvalid>()
+
+        val redeemed = flow.code(BackOffice.approve(ticket.kind, ticket.requestCode)).must<State.Redeemed>()
+        assertTrue(redeemed.refundPermitted)
+        assertFalse(redeemed.voidPermitted)
+        assertTrue(flow.on(Event.Back).must<State.Overview>().refundPermitted)
     }
 
     @Test

@@ -38,7 +38,10 @@ class SetupFlowTest {
         home.refresh().must<HomeFlow.State.AdminPasswordNotSet>()
         fx.signInAs(CASHIER)
         val alerts = home.refresh().must<HomeFlow.State.Ready>()
-        assertEquals(listOf(HomeFlow.Alert.PermissionMissing, HomeFlow.Alert.PasswordNotSet), alerts.alerts)
+        assertEquals(
+            listOf(HomeFlow.Alert.PermissionMissing, HomeFlow.Alert.RefundPermissionMissing, HomeFlow.Alert.PasswordNotSet),
+            alerts.alerts,
+        )
         assertFalse(alerts.canVoid)
     }
 
