@@ -23,6 +23,7 @@ import dev.voidguard.app.OperatorsActivity
 import dev.voidguard.app.OwnPasswordActivity
 import dev.voidguard.app.PasswordActivity
 import dev.voidguard.app.R
+import dev.voidguard.app.RefundActivity
 import dev.voidguard.app.RequestsActivity
 import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettingsActivity
@@ -36,6 +37,7 @@ import dev.voidguard.app.test.CASHIER_PASSWORD
 import dev.voidguard.app.test.Driver
 import dev.voidguard.app.test.Merchant
 import dev.voidguard.app.test.PASSWORD
+import dev.voidguard.app.test.Sale
 import dev.voidguard.core.Clock
 import java.io.File
 import java.io.FileOutputStream
@@ -101,7 +103,7 @@ class ScreenRenders {
 
         d.signInAs(CASHIER, CASHIER_PASSWORD)
         val sale = merchant.sale("128.00")
-        merchant.sale("35.50")
+        val kept = merchant.sale("35.50")
 
         shoot("home", d.launch(HomeActivity::class.java))
         shoot("administration", d.launch(AdminActivity::class.java))
@@ -133,7 +135,12 @@ class ScreenRenders {
         d.finishAll()
 
         shoot("journal", d.launch(JournalActivity::class.java))
-        shoot("settlement", d.launch(SettlementActivity::class.java))
+        val settlement = d.launch(SettlementActivity::class.java)
+        shoot("settlement", settlement)
+        d.tap(settlement, R.id.action_settle)
+        d.find(settlement, R.id.settlement_done)
+        shoot("settlement-done", settlement)
+        refund(kept, ::shoot)
         shoot("requests", d.launch(RequestsActivity::class.java))
         shoot("void-password-screen", d.launch(PasswordActivity::class.java))
         shoot("audit", d.launch(AuditActivity::class.java))
@@ -156,8 +163,8 @@ class ScreenRenders {
         d.finishAll()
 
         // Activation is seen once, on a terminal of its own.
-        val kept = d.app
-        d.onCoreThread { kept.useDatabase("screens-activation-${System.nanoTime()}.db") }
+        val app = d.app
+        d.onCoreThread { app.useDatabase("screens-activation-${System.nanoTime()}.db") }
         val act = d.launch(ActivationActivity::class.java)
         d.keys(act, "898340157220001")
         shoot("activation", act)
@@ -165,6 +172,34 @@ class ScreenRenders {
         d.reopenTerminal()
 
         sheet(language, shots)
+    }
+
+    /** The refund (退货) of the settled [sale], by its RRN and date, step by step to its slip. */
+    private fun refund(sale: Sale, shoot: (String, Activity) -> Unit) {
+        var rrn = ""
+        d.onCoreThread { rrn = checkNotNull(d.app.terminal().findTransaction(sale.voucherNo)).rrn }
+        val r = d.launch(RefundActivity::class.java)
+        shoot("refund-menu", r)
+        d.tap(r, R.id.refund_menu_by_rrn)
+        d.type(r, R.id.field_rrn, rrn)
+        d.type(r, R.id.field_date, sale.businessDate)
+        shoot("refund-lookup", r)
+        d.tap(r, R.id.action_next)
+        shoot("refund-original", r)
+        d.tap(r, R.id.action_confirm_transaction)
+        d.type(r, R.id.field_amount, "10.50")
+        shoot("refund-amount", r)
+        d.tap(r, R.id.action_next)
+        shoot("refund-reason", r)
+        d.tap(r, R.id.reason_0)
+        d.pin(r, PASSWORD.take(3))
+        shoot("refund-password", r)
+        d.pin(r, PASSWORD.drop(3))
+        d.find(r, R.id.refund_success)
+        shoot("refund-result", r)
+        d.tap(r, R.id.action_show_slip)
+        shoot("refund-slip", r)
+        d.finishAll()
     }
 
     /** The activity's window, as the screen shows it. */
