@@ -267,8 +267,6 @@ pub enum Error {
     Crypto,
     #[error("the operating system gave no randomness")]
     Entropy,
-    #[error("a lock was poisoned by an earlier panic")]
-    Poisoned,
     #[error("corrupt record: {0}")]
     Corrupt(&'static str),
 }
@@ -322,9 +320,6 @@ impl From<Error> for VoidGuardError {
             Error::Corrupt(what) => VoidGuardError::Tampered { what: what.into() },
             Error::Entropy => VoidGuardError::Internal {
                 reason: "no randomness available".into(),
-            },
-            Error::Poisoned => VoidGuardError::Internal {
-                reason: "an earlier call failed while holding the terminal".into(),
             },
         }
     }

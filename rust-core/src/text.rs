@@ -51,18 +51,6 @@ pub fn fixed_digits(field: Field, input: &str, len: usize) -> Result<String> {
     Ok(text)
 }
 
-/// Digits with a length in `min..=max`.
-pub fn digits_between(field: Field, input: &str, min: usize, max: usize) -> Result<String> {
-    let text = required(field, input, max * 2)?;
-    if !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid(field, Problem::NotDigits));
-    }
-    if text.len() < min || text.len() > max {
-        return Err(invalid(field, Problem::WrongLength));
-    }
-    Ok(text)
-}
-
 /// Upper-case ASCII letters and digits of exactly `len` characters.
 pub fn fixed_alnum(field: Field, input: &str, len: usize) -> Result<String> {
     let text = required(field, input, len * 2)?.to_ascii_uppercase();
