@@ -172,7 +172,7 @@ pub fn report(conn: &Connection, id: i64) -> Result<SettlementReport> {
         },
     )?;
     let (batch, settled_at_ms, totals) = row;
-    let batch = numbering::SixDigits::new(batch).ok_or(Error::Corrupt("settlement batch"))?;
+    let batch = numbering::BatchNo::new(batch).ok_or(Error::Corrupt("settlement batch"))?;
     Ok(SettlementReport {
         batch_no: batch.to_string(),
         next_batch_no: batch.next().to_string(),

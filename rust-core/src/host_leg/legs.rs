@@ -331,7 +331,10 @@ mod tests {
     use super::*;
     use crate::context::test_env::Env;
     use crate::host::OriginalSale;
-    use crate::journal::{self, numbering::SixDigits};
+    use crate::journal::{
+        self,
+        numbering::{BatchNo, VoucherNo},
+    };
     use crate::money::CNY;
 
     fn db(env: &Env, sales: u32) -> Connection {
@@ -342,8 +345,8 @@ mod tests {
         for voucher in 1..=sales {
             let sale = journal::NewEntry {
                 kind: journal::TransactionKind::Sale,
-                voucher_no: SixDigits::new(voucher).unwrap(),
-                batch_no: SixDigits::FIRST,
+                voucher_no: VoucherNo::new(voucher).unwrap(),
+                batch_no: BatchNo::FIRST,
                 rrn: "000000000001".into(),
                 auth_code: "000001".into(),
                 amount: Fen(100),

@@ -16,7 +16,7 @@ use crate::audit::{self, Act, LegEvent};
 use crate::context::Ctx;
 use crate::error::{invalid, Error, Field, Problem, Result, VoidGuardError};
 use crate::host::{HostError, HostReply, LegDetail, LegKind, ReversalReason, ReversalReply};
-use crate::journal::numbering::SixDigits;
+use crate::journal::numbering::{BatchNo, VoucherNo};
 use crate::journal::{NewEntry, TransactionKind};
 use crate::{refund, settlement, text, void_flow};
 use legs::{LegState, NewLeg, Stored, Unanswered};
@@ -385,8 +385,8 @@ pub fn journal_entry(
     let req = &leg.public.request;
     Ok(NewEntry {
         kind,
-        voucher_no: SixDigits::parse(Field::VoucherNo, voucher_no)?,
-        batch_no: SixDigits::parse(Field::BatchNo, &req.batch_no)?,
+        voucher_no: VoucherNo::parse(voucher_no)?,
+        batch_no: BatchNo::parse(&req.batch_no)?,
         rrn: rrn.to_owned(),
         auth_code: auth_code.to_owned(),
         amount: req.amount,

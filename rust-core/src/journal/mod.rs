@@ -14,7 +14,7 @@ use crate::dates::BusinessDate;
 use crate::error::{Error, Result};
 use crate::money::{Fen, CNY};
 use crate::store::codes::stored_code;
-use numbering::{BatchNo, SixDigits, VoucherNo};
+use numbering::{BatchNo, VoucherNo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum TransactionKind {
@@ -410,7 +410,7 @@ pub fn settle_batch(tx: &SqlTx<'_>, ctx: &Ctx<'_>, batch: BatchNo) -> Result<usi
 }
 
 pub fn parse_voucher(input: &str) -> Result<VoucherNo> {
-    SixDigits::parse(crate::error::Field::VoucherNo, input)
+    VoucherNo::parse(input)
 }
 
 #[cfg(test)]

@@ -10,55 +10,70 @@ use crate::text;
 
 const MAX: u32 = 999_999;
 
-/// A six-digit number that wraps from 999999 to 000001.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SixDigits(u32);
+/// A six-digit number that wraps from 999999 to 000001, one type per use so that a
+/// voucher number cannot be passed where a batch number belongs.
+macro_rules! six_digits {
+    ($(#[$doc:meta])* $name:ident, $field:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(u32);
 
-pub type VoucherNo = SixDigits;
-pub type BatchNo = SixDigits;
+        impl $name {
+            pub const FIRST: Self = Self(1);
 
-impl SixDigits {
-    pub const FIRST: SixDigits = SixDigits(1);
+            pub fn new(n: u32) -> Option<Self> {
+                (1..=MAX).contains(&n).then_some(Self(n))
+            }
 
-    pub fn new(n: u32) -> Option<Self> {
-        (1..=MAX).contains(&n).then_some(Self(n))
-    }
+            pub fn get(self) -> u32 {
+                self.0
+            }
 
-    pub fn get(self) -> u32 {
-        self.0
-    }
+            pub fn next(self) -> Self {
+                if self.0 >= MAX {
+                    Self(1)
+                } else {
+                    Self(self.0 + 1)
+                }
+            }
 
-    pub fn next(self) -> Self {
-        if self.0 >= MAX {
-            Self(1)
-        } else {
-            Self(self.0 + 1)
+            /// Parses keyed text: exactly six digits, full-width accepted, 000000
+            /// refused, each refusal naming this number's field.
+            pub fn parse(input: &str) -> Result<Self> {
+                let digits = text::fixed_digits($field, input, 6)?;
+                digits
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(Self::new)
+                    .ok_or_else(|| invalid($field, crate::error::Problem::Zero))
+            }
+
+            pub fn from_db(n: i64) -> Result<Self> {
+                u32::try_from(n)
+                    .ok()
+                    .and_then(Self::new)
+                    .ok_or(Error::Corrupt("six-digit number out of range"))
+            }
         }
-    }
 
-    /// Parses keyed text: exactly six digits, full-width accepted, 000000 refused.
-    pub fn parse(field: Field, input: &str) -> Result<Self> {
-        let digits = text::fixed_digits(field, input, 6)?;
-        digits
-            .parse::<u32>()
-            .ok()
-            .and_then(Self::new)
-            .ok_or_else(|| invalid(field, crate::error::Problem::Zero))
-    }
-
-    pub fn from_db(n: i64) -> Result<Self> {
-        u32::try_from(n)
-            .ok()
-            .and_then(Self::new)
-            .ok_or(Error::Corrupt("six-digit number out of range"))
-    }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{:06}", self.0)
+            }
+        }
+    };
 }
 
-impl std::fmt::Display for SixDigits {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:06}", self.0)
-    }
-}
+six_digits!(
+    /// A voucher number (凭证号), also the host's trace number (F11).
+    VoucherNo,
+    Field::VoucherNo
+);
+six_digits!(
+    /// A batch number (批次号).
+    BatchNo,
+    Field::BatchNo
+);
 
 pub fn current_batch(conn: &Connection) -> Result<BatchNo> {
     let n: i64 = crate::store::row(
@@ -67,7 +82,7 @@ pub fn current_batch(conn: &Connection) -> Result<BatchNo> {
         [],
         |r| r.get(0),
     )?;
-    SixDigits::from_db(n)
+    BatchNo::from_db(n)
 }
 
 pub fn peek_voucher(conn: &Connection) -> Result<VoucherNo> {
@@ -77,7 +92,7 @@ pub fn peek_voucher(conn: &Connection) -> Result<VoucherNo> {
         [],
         |r| r.get(0),
     )?;
-    SixDigits::from_db(n)
+    VoucherNo::from_db(n)
 }
 
 /// Takes the next voucher number; it is spent even if what it numbers is declined,
@@ -139,34 +154,37 @@ mod tests {
 
     #[test]
     fn wraps_from_999999_to_000001() {
-        let last = SixDigits::new(999_999).unwrap();
+        let last = VoucherNo::new(999_999).unwrap();
         assert_eq!(last.next().to_string(), "000001");
-        assert_eq!(SixDigits::new(0), None);
-        assert_eq!(SixDigits::new(1_000_000), None);
+        assert_eq!(VoucherNo::new(0), None);
+        assert_eq!(VoucherNo::new(1_000_000), None);
     }
 
     #[test]
     fn parse_takes_six_digits_only() {
-        assert_eq!(
-            SixDigits::parse(Field::VoucherNo, "000042").unwrap().get(),
-            42
-        );
-        assert_eq!(
-            SixDigits::parse(Field::VoucherNo, "００００４２")
-                .unwrap()
-                .get(),
-            42
-        );
-        assert!(SixDigits::parse(Field::VoucherNo, "000000").is_err());
-        assert!(SixDigits::parse(Field::VoucherNo, "42").is_err());
-        assert!(SixDigits::parse(Field::VoucherNo, "0000042").is_err());
-        assert!(SixDigits::parse(Field::VoucherNo, "00004x").is_err());
+        assert_eq!(VoucherNo::parse("000042").unwrap().get(), 42);
+        assert_eq!(VoucherNo::parse("００００４２").unwrap().get(), 42);
+        assert!(VoucherNo::parse("000000").is_err());
+        assert!(VoucherNo::parse("42").is_err());
+        assert!(VoucherNo::parse("0000042").is_err());
+        assert!(VoucherNo::parse("00004x").is_err());
+    }
+
+    #[test]
+    fn each_number_names_its_own_field_when_refused() {
+        let field = |e: Error| match e {
+            Error::Refused(crate::error::VoidGuardError::InvalidInput { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field(VoucherNo::parse("42").unwrap_err()), Field::VoucherNo);
+        assert_eq!(field(BatchNo::parse("000000").unwrap_err()), Field::BatchNo);
+        assert_eq!(BatchNo::FIRST.next().to_string(), "000002");
     }
 
     proptest! {
         #[test]
         fn next_stays_in_range_and_cycles(start in 1u32..=MAX, steps in 0u32..3_000) {
-            let mut n = SixDigits::new(start).unwrap();
+            let mut n = VoucherNo::new(start).unwrap();
             for _ in 0..steps {
                 n = n.next();
                 prop_assert!((1..=MAX).contains(&n.get()));
@@ -177,8 +195,8 @@ mod tests {
 
         #[test]
         fn display_then_parse_round_trips(n in 1u32..=MAX) {
-            let v = SixDigits::new(n).unwrap();
-            prop_assert_eq!(SixDigits::parse(Field::VoucherNo, &v.to_string()).unwrap(), v);
+            let v = VoucherNo::new(n).unwrap();
+            prop_assert_eq!(VoucherNo::parse(&v.to_string()).unwrap(), v);
         }
     }
 }

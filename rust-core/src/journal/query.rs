@@ -4,7 +4,7 @@
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use super::numbering::SixDigits;
+use super::numbering::{BatchNo, VoucherNo};
 use super::{from_row, Transaction, TransactionKind, SELECT};
 use crate::dates::BusinessDate;
 use crate::error::{invalid, Field, Problem, Result};
@@ -47,7 +47,7 @@ pub fn page(conn: &Connection, q: &JournalQuery, today: BusinessDate) -> Result<
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
     if let Some(batch) = &q.batch_no {
-        let batch = SixDigits::parse(Field::BatchNo, batch)?;
+        let batch = BatchNo::parse(batch)?;
         sql.push_str(" AND j.batch_no = ?");
         args.push(Value::Integer(i64::from(batch.get())));
     }
@@ -66,7 +66,7 @@ pub fn page(conn: &Connection, q: &JournalQuery, today: BusinessDate) -> Result<
         args.push(Value::Text(op));
     }
     if let Some(voucher) = &q.voucher_no {
-        let voucher = SixDigits::parse(Field::VoucherNo, voucher)?;
+        let voucher = VoucherNo::parse(voucher)?;
         sql.push_str(" AND j.voucher_no = ?");
         args.push(Value::Integer(i64::from(voucher.get())));
         if q.batch_no.is_none() {

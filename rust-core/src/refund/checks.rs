@@ -36,9 +36,7 @@ pub fn parse_lookup(l: &RefundLookup, ctx: &Ctx<'_>) -> Result<Key> {
     if keyed(&l.voucher_no) {
         let voucher = journal::parse_voucher(l.voucher_no.as_deref().unwrap_or_default())?;
         let batch = match l.batch_no.as_deref() {
-            Some(b) if !b.trim().is_empty() => {
-                Some(numbering::SixDigits::parse(Field::BatchNo, b)?)
-            }
+            Some(b) if !b.trim().is_empty() => Some(numbering::BatchNo::parse(b)?),
             _ => None,
         };
         return Ok(Key::Voucher { voucher, batch });

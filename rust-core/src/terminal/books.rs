@@ -2,7 +2,7 @@
 
 use super::Terminal;
 use crate::audit::{self, AuditEntry, AuditHead, AuditReport};
-use crate::error::{Field, Result, VoidGuardError};
+use crate::error::{Result, VoidGuardError};
 use crate::journal::query::{self, JournalPage, JournalQuery, OperatorVoids};
 use crate::journal::{self, numbering, Transaction};
 use crate::profile;
@@ -30,7 +30,7 @@ impl Terminal {
         batch_no: Option<String>,
     ) -> Result<Vec<OperatorVoids>, VoidGuardError> {
         let batch = batch_no
-            .map(|b| numbering::SixDigits::parse(Field::BatchNo, &b))
+            .map(|b| numbering::BatchNo::parse(&b))
             .transpose()?;
         self.read(|conn, _| {
             let batch = match batch {

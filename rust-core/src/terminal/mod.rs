@@ -24,7 +24,7 @@ use crate::dates::BusinessDate;
 use crate::error::{Error, Result, VoidGuardError};
 use crate::host::simulator::{HostSimulator, SimulatorMode};
 use crate::host::HostLink;
-use crate::journal::numbering::{self, BatchNo, SixDigits};
+use crate::journal::numbering::{self, BatchNo};
 use crate::keys::{self, Keys};
 use crate::platform::{self, Clock, KeyWrapper, RollbackMark, SystemClock};
 use crate::{audit, integrity, store};
@@ -209,7 +209,7 @@ impl Terminal {
         // A tampered file may lack even the counters; it still opens for the evidence.
         let open_batch = match numbering::current_batch(&conn) {
             Ok(batch) => batch.get(),
-            Err(_) if problem.is_some() => SixDigits::FIRST.get(),
+            Err(_) if problem.is_some() => BatchNo::FIRST.get(),
             Err(e) => return Err(e),
         };
         let open_batch = AtomicU32::new(open_batch);
@@ -307,7 +307,7 @@ impl Terminal {
     }
 
     fn open_batch(&self) -> BatchNo {
-        SixDigits::new(self.open_batch.load(Ordering::SeqCst)).unwrap_or(SixDigits::FIRST)
+        BatchNo::new(self.open_batch.load(Ordering::SeqCst)).unwrap_or(BatchNo::FIRST)
     }
 
     /// Called after every commit that may have closed a batch.
