@@ -101,7 +101,10 @@ pub enum VoidGuardError {
     #[error("the daily void count limit of {limit} is reached")]
     DailyCountLimitReached { limit: u32 },
     #[error("the daily void amount limit would be exceeded ({used} of {limit} fen used)")]
-    DailyAmountLimitReached { limit: i64, used: i64 },
+    DailyAmountLimitReached {
+        limit: crate::money::Fen,
+        used: crate::money::Fen,
+    },
     #[error("wrong void password, {attempts_left} attempt(s) left before a lockout")]
     WrongPassword { attempts_left: u32 },
     #[error("voiding is locked until {until_ms} (ms since epoch)")]

@@ -150,8 +150,8 @@ fn run(ops: &[Op]) -> HashSet<&'static str> {
                 } else if m.voided_today + sale.amount > limits.daily_void_amount_limit.0 {
                     seen.insert("amount limit");
                     Some(VoidGuardError::DailyAmountLimitReached {
-                        limit: limits.daily_void_amount_limit.0,
-                        used: m.voided_today,
+                        limit: limits.daily_void_amount_limit,
+                        used: Fen(m.voided_today),
                     })
                 } else {
                     None

@@ -274,8 +274,8 @@ fn the_daily_void_amount_limit_counts_what_was_voided_today() {
     assert_eq!(
         refused_alike(&f, void_of(&too_much)),
         VoidGuardError::DailyAmountLimitReached {
-            limit: 10_000,
-            used: 6_000
+            limit: Fen(10_000),
+            used: Fen(6_000)
         }
     );
 

@@ -2,7 +2,7 @@
 //! new refusal in the core does not compile until it has a message here. No message
 //! carries a secret.
 
-use voidguard::{Fen, Field, LegKind, Problem, VoidGuardError};
+use voidguard::{Field, LegKind, Problem, VoidGuardError};
 
 use super::Lang;
 use crate::format;
@@ -245,7 +245,7 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "the daily limit of {limit} voids is reached: apply with `voidguard request lift`"
         ),
         E::DailyAmountLimitReached { limit, used } => {
-            let (limit, used) = (format::money(Fen(*limit)), format::money(Fen(*used)));
+            let (limit, used) = (format::money(*limit), format::money(*used));
             if zh {
                 format!("将超过每日撤销金额上限 {limit}（已用 {used}）")
             } else {

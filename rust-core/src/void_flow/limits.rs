@@ -65,8 +65,8 @@ pub fn check(used: Used, amount: Fen, count_limit: u32, amount_limit: Fen) -> Re
     let after = used.amount.checked_add(amount).unwrap_or(Fen(i64::MAX));
     if after > amount_limit {
         return Err(VoidGuardError::DailyAmountLimitReached {
-            limit: amount_limit.0,
-            used: used.amount.0,
+            limit: amount_limit,
+            used: used.amount,
         }
         .into());
     }
