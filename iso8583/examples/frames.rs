@@ -194,6 +194,15 @@ fn frames() -> Result<Vec<(String, Vec<u8>)>, IsoError> {
         .set(52, vec![0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0])
         .set(53, "2000000000000000");
     out.push(("sale-with-card".to_owned(), m.pack_with_mac(&mac)?));
+    // Odd digit counts in F48 and F61, whose messages carry even ones: their pad nibble
+    // (0, on the right) is then on the wire too.
+    let mut m = requests()
+        .into_iter()
+        .find(|(n, _)| *n == "sale")
+        .map(|(_, r)| r.to_message())
+        .ok_or(IsoError::Missing { bit: 3 })?;
+    m.set(48, "12345").set(61, "000001000041120");
+    out.push(("sale-odd-digits".to_owned(), m.pack_with_mac(&mac)?));
     Ok(out)
 }
 

@@ -82,7 +82,7 @@ class JposCrossCheckTest {
 
     @Test
     void everyFrameOfOursReadsTheSameInJpos() throws Exception {
-        assertEquals(19, ours.size(), "frames from our program: " + ours.keySet());
+        assertEquals(20, ours.size(), "frames from our program: " + ours.keySet());
         for (var e : ours.entrySet()) {
             String name = e.getKey();
             byte[] frame = e.getValue();
@@ -144,6 +144,13 @@ class JposCrossCheckTest {
         assertTrue(raw.contains("0210" + "0001"), raw);
         assertTrue(raw.contains("31" + "6222021234567890123D25121010000F"), raw);
         assertTrue(raw.contains("19" + "62220212345678901230"), raw);
+        Map<String, String> odd = jposRead(ours.get("sale-odd-digits"));
+        assertEquals("12345", odd.get("48"));
+        assertEquals("000001000041120", odd.get("61"));
+        // LLL digit counts, pad 0 on the right of the last byte.
+        String oddRaw = Wire.hex(ours.get("sale-odd-digits"));
+        assertTrue(oddRaw.contains("0005" + "123450"), oddRaw);
+        assertTrue(oddRaw.contains("0015" + "0000010000411200"), oddRaw);
     }
 
     private record Built(String name, String kind, byte[] frame, Map<String, String> values) {}
@@ -201,6 +208,9 @@ class JposCrossCheckTest {
                     32, "0123", 35, "62258812345678901=2612120", 41, TID, 42, MID, 44, "hello",
                     49, "156", 52, HexFormat.of().parseHex("0011223344556677"), 53, "1600000000000000",
                     60, "22000007000"),
+            build("sale-odd-digits", "sale", "0200", 3, "000000", 4, "000000000002", 11, "000107",
+                    25, "00", 41, TID, 42, MID, 48, "987", 49, "156", 60, "22000007000",
+                    61, "0000070001071"),
             build("void", "void", "0200", 3, "200000", 4, "000000002500", 11, "000102", 25, "00",
                     37, "000000000777", 38, "XY1234", 41, TID, 42, MID, 49, "156",
                     60, "23000007000", 61, "0000070001011203"),
