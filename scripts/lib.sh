@@ -46,3 +46,20 @@ host_library() {
     local profile="${1:-debug}"
     echo "$ROOT/target/$profile/libvoidguard.so"
 }
+
+# A JDK home of Java 22 or newer (jPOS 3.0.0, which scripts/jpos-check runs, is compiled
+# for 22): VOIDGUARD_JDK, else JAVA_HOME, else the first under /usr/lib/jvm. Debian 12
+# packages only Java 17; this kind of machine ships a Temurin JDK beside it.
+modern_jdk() {
+    local candidate release
+    for candidate in "${VOIDGUARD_JDK:-}" "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+        [[ -n "$candidate" && -x "$candidate/bin/java" && -x "$candidate/bin/javac" ]] || continue
+        release="$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
+            | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')"
+        if [[ -n "$release" ]] && ((release >= 22)); then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
