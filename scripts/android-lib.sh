@@ -3,6 +3,8 @@
 # Source it after lib.sh; do not run it.
 
 ANDROID_OUT="$BUILD/android"
+# `logged` keeps the Android build's tool logs beside its outputs.
+LOG_DIR="$ANDROID_OUT/logs"
 APK_DIR="$BUILD/apk"
 # The app's APK is named after its variant and the toolchain that built its core:
 # voidguard-debug-arm64-ndk.apk, voidguard-debug-arm64-sysroot.apk (see app_apk_path).
@@ -18,29 +20,6 @@ TARGET_SDK=29
 FRAMEWORK_RES=/usr/share/android-framework-res/framework-res.apk
 ABI=arm64-v8a
 RUST_ANDROID_TARGET=aarch64-linux-android
-
-_apt_updated=false
-
-# Installs the Debian package $2 only when the command (or file) $1 is missing.
-ensure_apt() {
-    local need=$1 package=$2
-    if [[ "$need" == /* ]]; then
-        [[ -e "$need" ]] && return 0
-    else
-        command -v "$need" >/dev/null && return 0
-    fi
-    [[ $(id -u) == 0 ]] || die "$need is missing: install the Debian package $package"
-    step "installing $package (for $need)"
-    if ! $_apt_updated; then
-        apt-get update -qq >/dev/null
-        _apt_updated=true
-    fi
-    local out
-    if ! out="$(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" 2>&1)"; then
-        printf '%s\n' "$out" >&2
-        die "could not install $package"
-    fi
-}
 
 # The tools that build and check an APK without Gradle: Debian's Android SDK tools,
 # Maven for the Maven Central artifacts, a JDK for kotlinc, keytool and R8.
@@ -105,18 +84,6 @@ ensure_rust_android_target() {
     if ! rustup target list --installed 2>/dev/null | grep -qx "$RUST_ANDROID_TARGET"; then
         step "adding the Rust target $RUST_ANDROID_TARGET"
         rustup target add "$RUST_ANDROID_TARGET" >/dev/null
-    fi
-}
-
-# Runs a tool with its output in build/android/logs/$1.log; shows the log's end if it fails.
-logged() {
-    local name=$1
-    shift
-    local log="$ANDROID_OUT/logs/$name.log"
-    mkdir -p "$(dirname "$log")"
-    if ! "$@" >"$log" 2>&1; then
-        tail -n 40 "$log" >&2
-        die "$name failed (full log: ${log#"$ROOT"/})"
     fi
 }
 

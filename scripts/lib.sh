@@ -9,6 +9,63 @@ step() { printf '==> %s\n' "$*"; }
 skip() { printf -- '--> skipped: %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+_apt_updated=false
+
+# Installs the Debian package $2 only when the command (or file) $1 is missing.
+ensure_apt() {
+    local need=$1 package=$2
+    if [[ "$need" == /* ]]; then
+        [[ -e "$need" ]] && return 0
+    else
+        command -v "$need" >/dev/null && return 0
+    fi
+    [[ $(id -u) == 0 ]] || die "$need is missing: install the Debian package $package"
+    step "installing $package (for $need)"
+    if ! $_apt_updated; then
+        apt-get update -qq >/dev/null
+        _apt_updated=true
+    fi
+    local out
+    if ! out="$(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" 2>&1)"; then
+        printf '%s\n' "$out" >&2
+        die "could not install $package"
+    fi
+}
+
+# Runs a tool with its output in $LOG_DIR/$1.log; shows the log's end if it fails.
+LOG_DIR="${LOG_DIR:-$BUILD/logs}"
+logged() {
+    local name=$1
+    shift
+    local log="$LOG_DIR/$name.log"
+    mkdir -p "$(dirname "$log")"
+    if ! "$@" >"$log" 2>&1; then
+        tail -n 40 "$log" >&2
+        die "$name failed (full log: ${log#"$ROOT"/})"
+    fi
+}
+
+# Maven's Surefire reports under $1 summed into one "Tests run: …" line; no reports,
+# no test ran, which is a failure.
+surefire_summary() {
+    shopt -s nullglob
+    local xml=("$1"/TEST-*.xml)
+    shopt -u nullglob
+    [[ ${#xml[@]} -gt 0 ]] || die "Surefire wrote no reports under ${1#"$ROOT"/}: no JVM test ran"
+    sed -n 's/.*<testsuite \(.*\)>.*/\1/p' "${xml[@]}" | awk '
+        {
+            for (i = 1; i <= NF; i++) {
+                split($i, kv, "=")
+                gsub(/"/, "", kv[2])
+                if (kv[1] == "tests") run += kv[2]
+                if (kv[1] == "failures") failed += kv[2]
+                if (kv[1] == "errors") errors += kv[2]
+                if (kv[1] == "skipped") skipped += kv[2]
+            }
+        }
+        END { printf "Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", run, failed, errors, skipped }'
+}
+
 # Some containers ship /dev/null as a regular file. Every write "discarded" there then
 # lands in it, and every read returns that text: cargo feeds /dev/null to rustc as source
 # when it probes the target, and fails on whatever a build script threw away. Put the
