@@ -1,8 +1,8 @@
 //! An acquirer host for terminals speaking ISO 8583 in the UnionPay POS dialect: it
-//! signs terminals on (working keys under their master key), checks every MAC, keeps
-//! a ledger per terminal and applies the acquirer's rules — a void must name an
-//! approved sale by RRN and auth code, a reversal undoes what it names, a settlement
-//! compares the terminal's totals with the ledger's. Faults can be injected for the
+//! signs terminals on (working keys under their master key) and out, answers echoes,
+//! checks every MAC, keeps a ledger per terminal and applies the acquirer's rules — a
+//! void must name an approved sale by RRN and auth code, a reversal undoes what it
+//! names, a settlement compares the terminal's totals with the ledger's. Faults can be injected for the
 //! next answers: drop it, corrupt its MAC, decline with a code.
 //!
 //! What it knows lives in a SQLite ledger (a file, or memory), every answer's change
