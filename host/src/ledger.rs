@@ -77,7 +77,7 @@ pub enum LedgerError {
 /// What the host knows, as it is on disk.
 #[derive(Default)]
 pub(crate) struct Books {
-    pub keys: BTreeMap<String, Session>,
+    pub keys: BTreeMap<String, TerminalKeys>,
     pub ledger: BTreeMap<EntryKey, Entry>,
     pub settled: BTreeMap<(String, String), (Totals, u8)>,
     pub audit_heads: BTreeMap<String, u64>,
@@ -87,7 +87,7 @@ pub(crate) struct Books {
 /// but they still MAC the A0 that refuses one: a refusal without a MAC the terminal
 /// could not tell from a forged one.
 #[derive(Clone)]
-pub(crate) struct Session {
+pub(crate) struct TerminalKeys {
     pub keys: WorkingKeys,
     pub signed_out: bool,
 }
@@ -185,7 +185,7 @@ impl Store {
                 WorkingKeys::from_f62(master, &f62).map_err(|_| LedgerError::ForeignKeys {
                     terminal_id: tid.clone(),
                 })?;
-            books.keys.insert(tid, Session { keys, signed_out });
+            books.keys.insert(tid, TerminalKeys { keys, signed_out });
         }
         let mut q = self
             .conn

@@ -2,8 +2,8 @@
 //! signs terminals on (working keys under their master key) and out, answers echoes,
 //! checks every MAC, keeps a ledger per terminal and applies the acquirer's rules — a
 //! void must name an approved sale by RRN and auth code, a reversal undoes what it
-//! names, a settlement compares the terminal's totals with the ledger's. Faults can be injected for the
-//! next answers: drop it, corrupt its MAC, decline with a code.
+//! names, a settlement compares the terminal's totals with the ledger's. Faults can
+//! be injected for the next answers: drop it, corrupt its MAC, decline with a code.
 //!
 //! What it knows lives in a SQLite ledger (a file, or memory), every answer's change
 //! committed before the answer is written (`ledger`).
@@ -22,7 +22,7 @@ use voidguard_iso8583::messages::{answer_mti, Answer, Kind, Request, Totals};
 use voidguard_iso8583::Message;
 
 pub use ledger::LedgerError;
-use ledger::{Books, Changed, Session, Store};
+use ledger::{Books, Changed, Store, TerminalKeys};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -230,11 +230,11 @@ impl AcquirerHost {
                 track: Some(fresh_key()?),
             };
             answer.keys = Some(keys.to_f62(&self.master));
-            let session = Session {
+            let held = TerminalKeys {
                 keys,
                 signed_out: false,
             };
-            state.books.keys.insert(tid.clone(), session);
+            state.books.keys.insert(tid.clone(), held);
             state.changed.keys.insert(tid);
             if !state.commit(&self.master) {
                 return None;
@@ -242,8 +242,8 @@ impl AcquirerHost {
             state.sign_ons += 1;
             return answer.to_message(&request.station).pack().ok();
         }
-        let session = state.books.keys.get(&tid)?;
-        let (mac, signed_out) = (session.keys.mac.clone(), session.signed_out);
+        let held = state.books.keys.get(&tid)?;
+        let (mac, signed_out) = (held.keys.mac.clone(), held.signed_out);
         if state.faults.reject_macs > 0 {
             state.faults.reject_macs -= 1;
             answer.response_code = "A0".into();
