@@ -16,7 +16,7 @@ const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
 fn start_host() -> (Arc<AcquirerHost>, String) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
-    let host = AcquirerHost::new(Key::from_hex(MASTER_HEX).unwrap());
+    let host = AcquirerHost::new(Key::from_hex(MASTER_HEX).unwrap()).unwrap();
     let serving = Arc::clone(&host);
     std::thread::spawn(move || serving.serve(listener));
     (host, addr)

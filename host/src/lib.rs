@@ -1,18 +1,28 @@
 //! An acquirer host for terminals speaking ISO 8583 in the UnionPay POS dialect: it
-//! signs terminals on (working keys under their master key), checks every MAC, keeps
-//! a ledger per terminal and applies the acquirer's rules — a void must name an
-//! approved sale by RRN and auth code, a reversal undoes what it names, a settlement
-//! compares the terminal's totals with the ledger's. Faults can be injected for the
-//! next answers: drop it, corrupt its MAC, decline with a code.
+//! signs terminals on (working keys under their master key) and out, answers echoes,
+//! checks every MAC, keeps a ledger per terminal and applies the acquirer's rules — a
+//! void must name an approved sale by RRN and auth code, a reversal undoes what it
+//! names, a settlement compares the terminal's totals with the ledger's. Faults can
+//! be injected for the next answers: drop it, corrupt its MAC, decline with a code.
+//!
+//! What it knows lives in a SQLite ledger (a file, or memory), every answer's change
+//! committed before the answer is written (`ledger`).
+
+mod ledger;
+mod rules;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use voidguard_iso8583::crypto::{Key, WorkingKeys};
 use voidguard_iso8583::messages::{answer_mti, Answer, Kind, Request, Totals};
 use voidguard_iso8583::Message;
+
+pub use ledger::LedgerError;
+use ledger::{Books, Changed, Store, TerminalKeys};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -53,15 +63,36 @@ pub struct Faults {
     pub reject_macs: u32,
 }
 
-#[derive(Default)]
-struct State {
-    keys: BTreeMap<String, WorkingKeys>,
-    ledger: BTreeMap<EntryKey, Entry>,
-    settled: BTreeMap<(String, String), (Totals, u8)>,
-    audit_heads: BTreeMap<String, u64>,
+pub(crate) struct State {
+    books: Books,
+    /// What the request being answered changed, not yet committed.
+    changed: Changed,
+    store: Store,
+    /// A commit failed and the file could not be read back: memory may be ahead of
+    /// the file, so nothing more is answered.
+    broken: bool,
     sign_ons: u32,
     next_rrn: u64,
     faults: Faults,
+}
+
+impl State {
+    /// Commits what the answer changed; false when it could not be, after which
+    /// memory is read back from the file so it never runs ahead of it.
+    fn commit(&mut self, master: &Key) -> bool {
+        let changed = std::mem::take(&mut self.changed);
+        if self.store.commit(&self.books, &changed, master).is_ok() {
+            return true;
+        }
+        match self.store.load(master) {
+            Ok(books) => {
+                self.next_rrn = ledger::next_rrn(&books);
+                self.books = books;
+            }
+            Err(_) => self.broken = true,
+        }
+        false
+    }
 }
 
 pub struct AcquirerHost {
@@ -78,14 +109,34 @@ fn fresh_key() -> Option<Key> {
 }
 
 impl AcquirerHost {
-    pub fn new(master: Key) -> Arc<Self> {
-        Arc::new(Self {
+    /// A host whose ledger is in memory: gone when the host is.
+    pub fn new(master: Key) -> Result<Arc<Self>, LedgerError> {
+        Self::open_ledger(master, None)
+    }
+
+    /// A host on the ledger file at `path`, created when missing or empty; what an
+    /// earlier host on the file knew (keys, entries, settlements, audit heads) is
+    /// known again. A file that is no ledger, of an unknown schema, or holding keys
+    /// not under `master` is refused.
+    pub fn open(master: Key, path: &Path) -> Result<Arc<Self>, LedgerError> {
+        Self::open_ledger(master, Some(path))
+    }
+
+    fn open_ledger(master: Key, path: Option<&Path>) -> Result<Arc<Self>, LedgerError> {
+        let store = Store::open(path)?;
+        let books = store.load(&master)?;
+        Ok(Arc::new(Self {
             master,
             state: Mutex::new(State {
-                next_rrn: 1,
-                ..State::default()
+                next_rrn: ledger::next_rrn(&books),
+                books,
+                changed: Changed::default(),
+                store,
+                broken: false,
+                sign_ons: 0,
+                faults: Faults::default(),
             }),
-        })
+        }))
     }
 
     pub fn set_faults(&self, faults: Faults) {
@@ -97,7 +148,7 @@ impl AcquirerHost {
     pub fn ledger(&self) -> BTreeMap<EntryKey, Entry> {
         self.state
             .lock()
-            .map(|s| s.ledger.clone())
+            .map(|s| s.books.ledger.clone())
             .unwrap_or_default()
     }
 
@@ -105,13 +156,21 @@ impl AcquirerHost {
     pub fn settlements(&self) -> BTreeMap<(String, String), (Totals, u8)> {
         self.state
             .lock()
-            .map(|s| s.settled.clone())
+            .map(|s| s.books.settled.clone())
             .unwrap_or_default()
     }
 
-    /// How many sign-ons were answered.
+    /// How many sign-ons this host answered (since it started).
     pub fn sign_ons(&self) -> u32 {
         self.state.lock().map(|s| s.sign_ons).unwrap_or(0)
+    }
+
+    /// Whether the terminal holds working keys that serve transactions.
+    pub fn is_signed_on(&self, terminal_id: &str) -> bool {
+        self.state
+            .lock()
+            .map(|s| s.books.keys.get(terminal_id).is_some_and(|k| !k.signed_out))
+            .unwrap_or(false)
     }
 
     /// Listens until the listener fails; one thread per connection.
@@ -143,12 +202,16 @@ impl AcquirerHost {
         }
     }
 
-    /// The answer frame to a request frame, or none (unreadable, or an answer
-    /// dropped on purpose).
+    /// The answer frame to a request frame, or none (unreadable, an answer dropped
+    /// on purpose, or a change that could not be committed). What the answer says is
+    /// committed to the ledger before it is returned.
     pub fn handle(&self, frame: &[u8]) -> Option<Vec<u8>> {
         let message = Message::unpack(frame).ok()?;
         let request = Request::from_message(&message).ok()?;
         let mut state = self.state.lock().ok()?;
+        if state.broken {
+            return None;
+        }
         let tid = request.station.terminal_id.clone();
         let mut answer = Answer {
             mti: answer_mti(&message.mti).ok()?.to_owned(),
@@ -167,20 +230,34 @@ impl AcquirerHost {
                 track: Some(fresh_key()?),
             };
             answer.keys = Some(keys.to_f62(&self.master));
-            state.keys.insert(tid, keys);
+            let held = TerminalKeys {
+                keys,
+                signed_out: false,
+            };
+            state.books.keys.insert(tid.clone(), held);
+            state.changed.keys.insert(tid);
+            if !state.commit(&self.master) {
+                return None;
+            }
             state.sign_ons += 1;
             return answer.to_message(&request.station).pack().ok();
         }
-        let mac = state.keys.get(&tid)?.mac.clone();
+        let held = state.books.keys.get(&tid)?;
+        let (mac, signed_out) = (held.keys.mac.clone(), held.signed_out);
         if state.faults.reject_macs > 0 {
             state.faults.reject_macs -= 1;
             answer.response_code = "A0".into();
-        } else if Message::unpack_verified(frame, &mac).is_err() {
+        } else if signed_out || Message::unpack_verified(frame, &mac).is_err() {
+            // A0 (MAC error) also after a sign-out: the keys are no longer good,
+            // and A0 is what makes a UnionPay terminal sign on again.
             answer.response_code = "A0".into();
         } else if let Some(code) = self.audit_head_refusal(&mut state, &request) {
             answer.response_code = code;
         } else {
             state.apply(&request, &mut answer);
+        }
+        if !state.commit(&self.master) {
+            return None;
         }
         if state.faults.drop_answers > 0 {
             state.faults.drop_answers -= 1;
@@ -208,180 +285,15 @@ impl AcquirerHost {
             .next()?
             .parse()
             .ok()?;
-        let seen = state
-            .audit_heads
-            .entry(request.station.terminal_id.clone())
-            .or_insert(0);
-        if seq < *seen {
+        let tid = &request.station.terminal_id;
+        let seen = state.books.audit_heads.get(tid).copied().unwrap_or(0);
+        if seq < seen {
             return Some("A7".into());
         }
-        *seen = seq;
+        if seq > seen || !state.books.audit_heads.contains_key(tid) {
+            state.books.audit_heads.insert(tid.clone(), seq);
+            state.changed.audit_heads.insert(tid.clone());
+        }
         None
-    }
-}
-
-impl State {
-    fn apply(&mut self, request: &Request, answer: &mut Answer) {
-        let tid = request.station.terminal_id.clone();
-        let key = (tid.clone(), request.batch_no.clone(), request.stan.clone());
-        let moves_money = matches!(
-            request.kind,
-            Kind::Sale | Kind::Void { .. } | Kind::Refund { .. }
-        );
-        if moves_money {
-            if let Some(code) = self.faults.decline_with.take() {
-                answer.response_code = code;
-                return;
-            }
-            if let Some(done) = self.ledger.get(&key) {
-                // A repeated trace number: answer what was answered.
-                answer.rrn = Some(done.rrn.clone());
-                answer.auth_code = Some(done.auth_code.clone());
-                return;
-            }
-        }
-        match &request.kind {
-            Kind::Sale => self.approve(key, "22", request.amount, None, answer),
-            Kind::Void { original } => {
-                let found = self.ledger.iter().find(|((t, b, _), e)| {
-                    *t == tid
-                        && *b == original.batch_no
-                        && e.type_code == "22"
-                        && e.rrn == original.rrn
-                        && e.auth_code == original.auth_code
-                });
-                match found {
-                    Some(((_, _, stan), e))
-                        if e.status == Status::Approved && e.amount == request.amount =>
-                    {
-                        let stan = stan.clone();
-                        let k = (tid.clone(), original.batch_no.clone(), stan.clone());
-                        if let Some(e) = self.ledger.get_mut(&k) {
-                            e.status = Status::Voided;
-                        }
-                        self.approve(key, "23", request.amount, Some(stan), answer);
-                    }
-                    // 25: original not found; 12: invalid transaction (already voided,
-                    // reversed, or a different amount).
-                    None => answer.response_code = "25".into(),
-                    Some(_) => answer.response_code = "12".into(),
-                }
-            }
-            Kind::Reversal { reason, .. } => {
-                if let Some(e) = self.ledger.get_mut(&key) {
-                    if e.status != Status::Reversed {
-                        e.status = Status::Reversed;
-                        e.reversal_reason = Some(reason.clone());
-                        if let Some(orig) = e.original_stan.clone() {
-                            let k = (tid, request.batch_no.clone(), orig);
-                            if let Some(o) = self.ledger.get_mut(&k) {
-                                o.status = Status::Approved;
-                            }
-                        }
-                    }
-                }
-            }
-            Kind::Settlement { totals } => {
-                let ours = self.totals(&tid, &request.batch_no);
-                let flag = if ours == *totals { 1 } else { 2 };
-                self.settled
-                    .insert((tid, request.batch_no.clone()), (*totals, flag));
-                answer.settlement_flag = Some(flag);
-            }
-            Kind::Refund { original } => self.refund(key, &original.rrn, request.amount, answer),
-            Kind::SignOn { .. } | Kind::SignOut | Kind::Echo | Kind::BatchUpload { .. } => {}
-        }
-    }
-
-    fn approve(
-        &mut self,
-        key: EntryKey,
-        type_code: &str,
-        amount: u64,
-        original_stan: Option<String>,
-        answer: &mut Answer,
-    ) {
-        let n = self.next_rrn;
-        self.next_rrn += 1;
-        let rrn = format!("{n:012}");
-        let auth_code = format!("{:06}", n % 1_000_000);
-        answer.rrn = Some(rrn.clone());
-        answer.auth_code = Some(auth_code.clone());
-        self.ledger.insert(
-            key,
-            Entry {
-                type_code: type_code.into(),
-                amount,
-                rrn,
-                auth_code,
-                status: Status::Approved,
-                original_stan,
-                original_rrn: None,
-                reversal_reason: None,
-            },
-        );
-    }
-
-    /// A refund (退货) of this terminal's sale named by RRN, of any batch: refused 25
-    /// when there is no such sale, 12 when it was voided or reversed, 64 (original
-    /// amount incorrect) when it would take back more than the sale less the refunds
-    /// not reversed. The host's own check, beside the terminal's.
-    fn refund(&mut self, key: EntryKey, original_rrn: &str, amount: u64, answer: &mut Answer) {
-        let tid = key.0.clone();
-        let sale = self
-            .ledger
-            .iter()
-            .find(|((t, _, _), e)| *t == tid && e.type_code == "22" && e.rrn == original_rrn)
-            .map(|(_, e)| (e.status, e.amount));
-        let Some((status, paid)) = sale else {
-            answer.response_code = "25".into();
-            return;
-        };
-        if status != Status::Approved {
-            answer.response_code = "12".into();
-            return;
-        }
-        let refunded: u64 = self
-            .ledger
-            .iter()
-            .filter(|((t, _, _), e)| {
-                *t == tid
-                    && e.type_code == "25"
-                    && e.status != Status::Reversed
-                    && e.original_rrn.as_deref() == Some(original_rrn)
-            })
-            .map(|(_, e)| e.amount)
-            .sum();
-        if refunded.saturating_add(amount) > paid {
-            answer.response_code = "64".into();
-            return;
-        }
-        self.approve(key.clone(), "25", amount, None, answer);
-        if let Some(e) = self.ledger.get_mut(&key) {
-            e.original_rrn = Some(original_rrn.to_owned());
-        }
-    }
-
-    /// Sales not reversed (voided ones included, as the terminal counts them) and
-    /// voids and refunds not reversed (the credits).
-    fn totals(&self, tid: &str, batch: &str) -> Totals {
-        let mut t = Totals::default();
-        for ((t_id, b, _), e) in &self.ledger {
-            if t_id != tid || b != batch || e.status == Status::Reversed {
-                continue;
-            }
-            match e.type_code.as_str() {
-                "22" => {
-                    t.debit_count += 1;
-                    t.debit_amount += e.amount;
-                }
-                "23" | "25" => {
-                    t.credit_count += 1;
-                    t.credit_amount += e.amount;
-                }
-                _ => {}
-            }
-        }
-        t
     }
 }

@@ -2,6 +2,11 @@
 //! on loopback. The master key file holds 32 hex characters (the terminal master key
 //! shared with the terminals). Fault flags apply to the first answers:
 //! `--drop N`, `--corrupt-mac N`, `--decline CODE`.
+//!
+//! `--ledger PATH` keeps the host's state in that SQLite file (created when missing)
+//! so a restarted host knows what it approved; without it the ledger is in memory.
+//! Exit codes: 2 bad arguments or key file, 1 the address cannot be bound, 3 the
+//! ledger file is refused (not a host ledger, another master key's, unreadable).
 
 use std::net::TcpListener;
 use std::process::ExitCode;
@@ -12,6 +17,7 @@ use voidguard_iso8583::crypto::Key;
 fn main() -> ExitCode {
     let mut listen = "127.0.0.1:5000".to_owned();
     let mut key_file = None;
+    let mut ledger = None;
     let mut faults = Faults::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -19,6 +25,7 @@ fn main() -> ExitCode {
         match a.as_str() {
             "--listen" => listen = value(),
             "--master-key-file" => key_file = Some(value()),
+            "--ledger" => ledger = Some(std::path::PathBuf::from(value())),
             "--drop" => faults.drop_answers = value().parse().unwrap_or(0),
             "--corrupt-mac" => faults.corrupt_macs = value().parse().unwrap_or(0),
             "--decline" => faults.decline_with = Some(value()),
@@ -39,6 +46,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let opened = match &ledger {
+        Some(path) => AcquirerHost::open(master, path),
+        None => AcquirerHost::new(master),
+    };
+    let host = match opened {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("voidguard-host: {e}");
+            return ExitCode::from(3);
+        }
+    };
     let listener = match TcpListener::bind(&listen) {
         Ok(l) => l,
         Err(e) => {
@@ -46,7 +64,6 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let host = AcquirerHost::new(master);
     host.set_faults(faults);
     // The bound address, so `--listen 127.0.0.1:0` tells which port it got.
     match listener.local_addr() {

@@ -1,12 +1,13 @@
 //! The `voidguard-host` binary itself: it reads the master key from its file, says
-//! which port it bound, and signs a terminal on over TCP.
+//! which port it bound, signs a terminal on over TCP, keeps its ledger in a file across
+//! a kill and refuses a ledger file that is no database.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 use voidguard_iso8583::crypto::{Key, WorkingKeys};
-use voidguard_iso8583::messages::{Answer, Kind, Request, Station};
+use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station, Totals};
 use voidguard_iso8583::Message;
 
 const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
@@ -62,4 +63,144 @@ fn the_binary_signs_a_terminal_on_with_keys_under_the_file_master_key() {
     );
     let keys = WorkingKeys::from_f62(&Key::from_hex(MASTER_HEX).unwrap(), &answer.keys.unwrap());
     assert!(keys.is_ok(), "check values verify under the file's key");
+}
+
+fn start(key_file: &std::path::Path, ledger: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voidguard-host"))
+        .args(["--listen", "127.0.0.1:0", "--master-key-file"])
+        .arg(key_file)
+        .arg("--ledger")
+        .arg(ledger)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line.trim().rsplit(' ').next().unwrap().to_owned())
+}
+
+fn exchange(addr: &str, frame: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(frame).unwrap();
+    let mut len = [0u8; 2];
+    stream.read_exact(&mut len).unwrap();
+    let mut reply = len.to_vec();
+    reply.resize(2 + usize::from(u16::from_be_bytes(len)), 0);
+    stream.read_exact(&mut reply[2..]).unwrap();
+    reply
+}
+
+fn terminal_request(stan: &str, amount: u64, kind: Kind) -> Request {
+    Request {
+        station: Station {
+            terminal_id: "10000001".into(),
+            merchant_no: "898000000000001".into(),
+        },
+        stan: stan.into(),
+        batch_no: "000001".into(),
+        amount,
+        audit_head: None,
+        kind,
+    }
+}
+
+fn send(addr: &str, keys: &WorkingKeys, r: &Request) -> Answer {
+    let reply = exchange(addr, &r.to_message().pack_with_mac(&keys.mac).unwrap());
+    Answer::from_message(&Message::unpack_verified(&reply, &keys.mac).unwrap()).unwrap()
+}
+
+#[test]
+fn a_host_killed_after_approving_still_knows_the_sale_when_started_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("tmk.key");
+    std::fs::write(&key_file, MASTER_HEX).unwrap();
+    let ledger = dir.path().join("host.ledger");
+
+    let (mut host, addr) = start(&key_file, &ledger);
+    let sign_on = terminal_request(
+        "900001",
+        0,
+        Kind::SignOn {
+            operator_no: "01".into(),
+        },
+    );
+    let reply = exchange(&addr, &sign_on.to_message().pack().unwrap());
+    let answer = Answer::from_message(&Message::unpack(&reply).unwrap()).unwrap();
+    let master = Key::from_hex(MASTER_HEX).unwrap();
+    let keys = WorkingKeys::from_f62(&master, &answer.keys.unwrap()).unwrap();
+    let sale = send(&addr, &keys, &terminal_request("000001", 1000, Kind::Sale));
+    assert!(sale.approved());
+    let other = send(&addr, &keys, &terminal_request("000002", 300, Kind::Sale));
+    assert!(other.approved());
+    // SIGKILL: no chance to write anything more once the answers are out.
+    host.kill().unwrap();
+    host.wait().unwrap();
+
+    let (mut host, addr) = start(&key_file, &ledger);
+    let void = Kind::Void {
+        original: Original {
+            rrn: sale.rrn.clone().unwrap(),
+            auth_code: sale.auth_code.clone().unwrap(),
+            batch_no: "000001".into(),
+            voucher_no: "000001".into(),
+            date: "1202".into(),
+        },
+    };
+    // The same keys still serve, the sale is there to void.
+    let voided = send(&addr, &keys, &terminal_request("000003", 1000, void));
+    let reversal = Kind::Reversal {
+        original_type: "22".into(),
+        processing_code: "000000".into(),
+        reason: "98".into(),
+    };
+    let reversed = send(&addr, &keys, &terminal_request("000002", 300, reversal));
+    let totals = Totals {
+        debit_count: 1,
+        debit_amount: 1000,
+        credit_count: 1,
+        credit_amount: 1000,
+    };
+    let settled = send(
+        &addr,
+        &keys,
+        &terminal_request("000001", 0, Kind::Settlement { totals }),
+    );
+    host.kill().unwrap();
+    host.wait().unwrap();
+
+    assert_eq!(voided.response_code, "00");
+    assert_ne!(voided.rrn, sale.rrn);
+    assert_eq!(reversed.response_code, "00");
+    assert_eq!(
+        settled.settlement_flag,
+        Some(1),
+        "totals agree across the restart"
+    );
+}
+
+#[test]
+fn a_ledger_file_that_is_no_database_is_refused_with_exit_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("tmk.key");
+    std::fs::write(&key_file, MASTER_HEX).unwrap();
+    let ledger = dir.path().join("host.ledger");
+    std::fs::write(
+        &ledger,
+        b"not a database at all, just some bytes ".repeat(30),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_voidguard-host"))
+        .args(["--listen", "127.0.0.1:0", "--master-key-file"])
+        .arg(&key_file)
+        .arg("--ledger")
+        .arg(&ledger)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("is not a SQLite database"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty(), "it never listened");
 }

@@ -5,6 +5,10 @@
 //! request and verifies every answer; an answer whose MAC fails is `HostError::BadMac`,
 //! which the host-leg engine counts as unknown and reverses with reason A0.
 //!
+//! Besides the legs, the link sends the two network-management messages of the
+//! dialect (0820, answered 0830, both MAC'd): sign-out (60.3 = 002), after which the
+//! next leg signs on again, and echo (60.3 = 301), a test of the line and the keys.
+//!
 //! The terminal master key comes from the caller (a key file or the platform's key
 //! store); it is never part of the configuration.
 
@@ -69,6 +73,42 @@ fn protocol(e: IsoError) -> HostError {
         other => HostError::Protocol {
             reason: other.to_string(),
         },
+    }
+}
+
+/// What a sign-out or an echo can meet, beside what any exchange can.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NetworkMessageError {
+    #[error("the link is not signed on: there are no working keys to sign out")]
+    NotSignedOn,
+    #[error("the host refused with response code {response_code}")]
+    Refused { response_code: String },
+    #[error(transparent)]
+    Host(#[from] HostError),
+}
+
+/// Who a network message (sign-out, echo) is sent for: F41, F42 and the batch in
+/// F60.2, as a leg's request carries them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkStation {
+    pub terminal_id: String,
+    pub merchant_no: String,
+    pub batch_no: String,
+}
+
+impl NetworkStation {
+    fn request(&self, stan: String, audit_head: Option<String>, kind: Kind) -> Request {
+        Request {
+            station: Station {
+                terminal_id: self.terminal_id.clone(),
+                merchant_no: self.merchant_no.clone(),
+            },
+            stan,
+            batch_no: self.batch_no.clone(),
+            amount: 0,
+            audit_head,
+            kind,
+        }
     }
 }
 
@@ -197,6 +237,70 @@ impl Iso8583HostLink {
             .and_then(|k| k.as_ref().map(|k| k.mac.clone()))
     }
 
+    fn current_audit_head(&self) -> Option<String> {
+        self.audit_head.lock().ok().and_then(|h| h.clone())
+    }
+
+    /// Signs the terminal out (0820, 60.3 = 002). The working keys are dropped once
+    /// the host answers 00 (signed out) or A0 (it holds other keys: these are done
+    /// with either way), so the next leg signs on first. When the answer is lost they
+    /// are kept: if the host did sign out, the next leg's A0 makes the link sign on.
+    pub fn sign_out(&self, station: &NetworkStation) -> Result<(), NetworkMessageError> {
+        let key = self.mac_key().ok_or(NetworkMessageError::NotSignedOn)?;
+        let request = station.request(
+            self.next_network_stan(),
+            self.current_audit_head(),
+            Kind::SignOut,
+        );
+        let answer = self.mac_exchange(&request, &key)?;
+        if answer.approved() || answer.response_code == "A0" {
+            self.forget_keys();
+        }
+        if !answer.approved() {
+            return Err(NetworkMessageError::Refused {
+                response_code: answer.response_code,
+            });
+        }
+        Ok(())
+    }
+
+    fn forget_keys(&self) {
+        if let Ok(mut k) = self.keys.lock() {
+            *k = None;
+        }
+    }
+
+    /// An echo test (0820, 60.3 = 301): the host is there and the keys agree. Signs
+    /// on first when there are no keys, and again when the host answers A0, as any
+    /// leg does.
+    pub fn echo(&self, station: &NetworkStation) -> Result<(), NetworkMessageError> {
+        let request = station.request(self.next_network_stan(), None, Kind::Echo);
+        let answer = self.send_request(&request)?;
+        if !answer.approved() {
+            return Err(NetworkMessageError::Refused {
+                response_code: answer.response_code,
+            });
+        }
+        Ok(())
+    }
+
+    /// One MAC'd request, its answer verified under the same key and matched to it
+    /// (MTI + 10, same trace number).
+    fn mac_exchange(&self, request: &Request, key: &Key) -> Result<Answer, HostError> {
+        let mut message = request.to_message();
+        let frame = message.pack_with_mac(key).map_err(protocol)?;
+        let reply = self.exchange(&frame)?;
+        let answer = Message::unpack_verified(&reply, key).map_err(protocol)?;
+        let answer = Answer::from_message(&answer).map_err(protocol)?;
+        let expected = voidguard_iso8583::messages::answer_mti(&message.mti).map_err(protocol)?;
+        if answer.mti != expected || answer.stan != request.stan {
+            return Err(HostError::Protocol {
+                reason: "the answer does not match the request".into(),
+            });
+        }
+        Ok(answer)
+    }
+
     /// Sends a MACed request and returns its verified answer, signing on first when
     /// there are no keys, and once more when the host reports a MAC error (A0).
     fn send_request(&self, request: &Request) -> Result<Answer, HostError> {
@@ -212,24 +316,11 @@ impl Iso8583HostLink {
             };
             let mut request = request.clone();
             if request.audit_head.is_none() {
-                request.audit_head = self.audit_head.lock().ok().and_then(|h| h.clone());
+                request.audit_head = self.current_audit_head();
             }
-            let mut message = request.to_message();
-            let frame = message.pack_with_mac(&key).map_err(protocol)?;
-            let reply = self.exchange(&frame)?;
-            let answer = Message::unpack_verified(&reply, &key).map_err(protocol)?;
-            let answer = Answer::from_message(&answer).map_err(protocol)?;
-            let expected =
-                voidguard_iso8583::messages::answer_mti(&message.mti).map_err(protocol)?;
-            if answer.mti != expected || answer.stan != request.stan {
-                return Err(HostError::Protocol {
-                    reason: "the answer does not match the request".into(),
-                });
-            }
+            let answer = self.mac_exchange(&request, &key)?;
             if answer.response_code == "A0" && attempt == 0 {
-                if let Ok(mut k) = self.keys.lock() {
-                    *k = None;
-                }
+                self.forget_keys();
                 continue;
             }
             return Ok(answer);
