@@ -36,7 +36,7 @@ impl Lang {
     pub fn kind(self, kind: TransactionKind) -> &'static str {
         match kind {
             TransactionKind::Sale => self.pick("sale", "消费"),
-            TransactionKind::Void => self.pick("void", "撤销"),
+            TransactionKind::Void => self.pick("void", "消费撤销"),
             TransactionKind::Refund => self.pick("refund", "退货"),
         }
     }
@@ -62,7 +62,7 @@ impl Lang {
     pub fn request_status(self, status: RequestStatus) -> &'static str {
         match status {
             RequestStatus::Open => self.pick("open", "待审批"),
-            RequestStatus::Redeemed => self.pick("redeemed", "已兑换"),
+            RequestStatus::Redeemed => self.pick("redeemed", "已通过"),
             RequestStatus::Closed => self.pick("closed", "已关闭"),
             RequestStatus::Expired => self.pick("expired", "已过期"),
         }

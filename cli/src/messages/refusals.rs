@@ -361,7 +361,7 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
         E::ApprovalCodeInvalid { attempts_left: n } => {
             format!("the approval code is not valid for this request, {n} attempt(s) left")
         }
-        E::ApprovalAlreadyUsed => s("this request was already redeemed", "该申请已兑换"),
+        E::ApprovalAlreadyUsed => s("this request was already redeemed", "该申请已审批并使用"),
         E::ApprovalExpired => s("this request expired: apply again", "该申请已过期：请重新申请"),
         E::RequestClosed => s(
             "this request was closed after too many wrong codes: apply again",
