@@ -4,9 +4,14 @@
 //! voucher where the original is in this journal. A sale's reprint lists the refunds
 //! against it.
 
+use rusqlite::Connection;
+
+use crate::context::Ctx;
 use crate::dates::BusinessDate;
-use crate::journal::{Transaction, TransactionKind};
-use crate::profile::Profile;
+use crate::error::{Result, VoidGuardError};
+use crate::journal::numbering::{BatchNo, VoucherNo};
+use crate::journal::{self, Transaction, TransactionKind};
+use crate::profile::{self, Profile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Locale {
@@ -143,6 +148,34 @@ fn local_time(utc_ms: i64, offset_minutes: i32) -> String {
         secs / 60 % 60,
         secs % 60
     )
+}
+
+/// The slip of the row with this voucher number in the open batch (or the latest
+/// earlier one); a sale's slip lists the refunds against it.
+pub fn of_voucher(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    voucher: VoucherNo,
+    open_batch: BatchNo,
+    locale: Locale,
+) -> Result<Receipt> {
+    let profile = profile::require(conn)?;
+    let t = journal::by_voucher(conn, voucher, open_batch)?.ok_or_else(|| {
+        VoidGuardError::TransactionNotFound {
+            voucher_no: voucher.to_string(),
+        }
+    })?;
+    let refunds = match t.kind {
+        TransactionKind::Sale => journal::refunds_of(conn, t.id)?,
+        _ => Vec::new(),
+    };
+    Ok(render(
+        &t,
+        &refunds,
+        &profile,
+        locale,
+        ctx.config.utc_offset_minutes,
+    ))
 }
 
 /// The slip of `t`; `refunds` are the refunds against it when `t` is a sale.

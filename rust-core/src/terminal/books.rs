@@ -5,7 +5,6 @@ use crate::audit::{self, AuditEntry, AuditHead, AuditReport};
 use crate::error::{Result, VoidGuardError};
 use crate::journal::query::{self, JournalPage, JournalQuery, OperatorVoids};
 use crate::journal::{self, numbering, Transaction};
-use crate::profile;
 use crate::receipt::{self, Locale, Receipt};
 
 #[uniffi::export]
@@ -43,25 +42,7 @@ impl Terminal {
 
     pub fn receipt(&self, voucher_no: String, locale: Locale) -> Result<Receipt, VoidGuardError> {
         let voucher = journal::parse_voucher(&voucher_no)?;
-        self.read(|conn, ctx| {
-            let profile = profile::require(conn)?;
-            let t = journal::by_voucher(conn, voucher, self.open_batch())?.ok_or_else(|| {
-                VoidGuardError::TransactionNotFound {
-                    voucher_no: voucher.to_string(),
-                }
-            })?;
-            let refunds = match t.kind {
-                journal::TransactionKind::Sale => journal::refunds_of(conn, t.id)?,
-                _ => Vec::new(),
-            };
-            Ok(receipt::render(
-                &t,
-                &refunds,
-                &profile,
-                locale,
-                ctx.config.utc_offset_minutes,
-            ))
-        })
+        self.read(|conn, ctx| receipt::of_voucher(conn, ctx, voucher, self.open_batch(), locale))
     }
 
     /// Audit entries, newest first, older than `before_seq` when given.
