@@ -85,25 +85,14 @@ pub(super) fn vault_status(conn: &rusqlite::Connection, ctx: &Ctx<'_>) -> Result
     let expires_at_ms = state
         .set_at_ms
         .and_then(|set| vault::expires_at(set, ctx.config.password_max_age_days));
-    let locked_until_ms = lock
-        .locked_until_ms
-        .filter(|until| *until > ctx.now_ms && !lock.needs_lift);
-    let attempts_left = if lock.needs_lift || locked_until_ms.is_some() {
-        0
-    } else if lock.failures < lockout::FIRST_LOCK_AT {
-        lockout::FIRST_LOCK_AT - lock.failures
-    } else {
-        // Past the first lockout every wrong password locks again.
-        1
-    };
     Ok(VaultStatus {
         password_set: state.set_at_ms.is_some(),
         set_at_ms: state.set_at_ms,
         expires_at_ms,
         change_due: expires_at_ms.is_some_and(|at| ctx.now_ms >= at),
         consecutive_failures: lock.failures,
-        attempts_left,
-        locked_until_ms,
+        attempts_left: lock.attempts_left(ctx.now_ms),
+        locked_until_ms: lock.timed_until(ctx.now_ms),
         locked_until_lifted: lock.needs_lift,
     })
 }

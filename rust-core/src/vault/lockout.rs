@@ -39,6 +39,25 @@ impl Lockout {
         self.check(now_ms).is_err()
     }
 
+    /// The end of the timed lock in force at `now_ms`; none once it has run out, and
+    /// none for a lock that waits for the back office (it has no end).
+    pub fn timed_until(&self, now_ms: i64) -> Option<i64> {
+        self.locked_until_ms
+            .filter(|until| *until > now_ms && !self.needs_lift)
+    }
+
+    /// Wrong passwords left before the next lock: none while locked; past the first
+    /// lockout every wrong password locks again (see `after_failure`).
+    pub fn attempts_left(&self, now_ms: i64) -> u32 {
+        if self.is_locked(now_ms) {
+            0
+        } else if self.failures < FIRST_LOCK_AT {
+            FIRST_LOCK_AT - self.failures
+        } else {
+            1
+        }
+    }
+
     /// The state after one more wrong password, and the refusal to show.
     pub fn after_failure(&self, now_ms: i64) -> (Lockout, VoidGuardError) {
         let failures = self.failures.saturating_add(1);
@@ -174,5 +193,28 @@ mod tests {
         };
         assert!(state.is_locked(99));
         assert!(!state.is_locked(100));
+        assert_eq!(state.timed_until(99), Some(100));
+        assert_eq!(state.timed_until(100), None);
+    }
+
+    #[test]
+    fn attempts_left_count_down_to_the_first_lock_and_are_one_after_it() {
+        let mut state = Lockout::default();
+        let now = 1_000_000;
+        assert_eq!(state.attempts_left(now), 5);
+        for left in [4, 3, 2, 1] {
+            state = state.after_failure(now).0;
+            assert_eq!(state.attempts_left(now), left);
+        }
+        state = state.after_failure(now).0;
+        assert_eq!(state.attempts_left(now), 0, "locked");
+        let until = state.timed_until(now).unwrap();
+        assert_eq!(state.attempts_left(until), 1, "every further failure locks");
+        for _ in 0..5 {
+            state = state.after_failure(now).0;
+        }
+        assert!(state.needs_lift);
+        assert_eq!(state.timed_until(now), None);
+        assert_eq!(state.attempts_left(i64::MAX), 0);
     }
 }
