@@ -145,6 +145,31 @@ fn an_approval_code_is_used_once() {
 }
 
 #[test]
+fn a_client_learns_what_a_redemption_needs_or_why_it_would_be_refused() {
+    let f = activated();
+    let reset = apply(&f, RequestKind::PasswordReset);
+    let permit = apply(&f, RequestKind::VoidPermission);
+    let kind = |code: &str| f.terminal.redeemable_kind(code.into());
+    assert_eq!(kind(&reset.request_code), Ok(RequestKind::PasswordReset));
+    assert_eq!(kind(&permit.request_code), Ok(RequestKind::VoidPermission));
+    redeem(&f, &permit, &right_code(&permit), None).unwrap();
+    assert_eq!(
+        kind(&permit.request_code),
+        Err(VoidGuardError::ApprovalAlreadyUsed)
+    );
+    assert_eq!(kind("0000000001"), Err(VoidGuardError::UnknownRequest));
+    assert!(matches!(
+        kind("12345"),
+        Err(VoidGuardError::InvalidInput { .. })
+    ));
+    f.clock.advance(8 * DAY_MS);
+    assert_eq!(
+        kind(&reset.request_code),
+        Err(VoidGuardError::ApprovalExpired)
+    );
+}
+
+#[test]
 fn a_used_reset_code_cannot_set_the_password_again() {
     let f = Fixture::ready();
     let ticket = apply(&f, RequestKind::PasswordReset);

@@ -3,7 +3,7 @@
 //! password after it, come from a no-echo prompt, stdin or a file.
 
 use serde_json::json;
-use voidguard::{Application, RequestKind, RequestStatus, RequestTicket, VoidGuardError};
+use voidguard::{Application, RequestKind, RequestTicket};
 
 use super::{out, out_json, outln, Ctx};
 use crate::args::{ApplicationArgs, JsonFlag, RedeemArgs, RequestAction};
@@ -119,25 +119,13 @@ pub fn redeem(ctx: &mut Ctx, args: &RedeemArgs) -> Result<(), CliError> {
     }
     let lang = ctx.lang;
     let terminal = session::open_existing(&ctx.global)?;
-    let code = args.request_code.trim();
-    let ticket = terminal
-        .requests()?
-        .into_iter()
-        .find(|t| t.request_code == code);
-    let kind = ticket.as_ref().map(|t| t.kind);
-    let open = ticket
-        .as_ref()
-        .is_some_and(|t| t.status == RequestStatus::Open);
-    let flagged = Secrets::flagged(&args.password);
-    let needs_password = match kind {
-        Some(RequestKind::PasswordReset) if open => true,
-        // The core asks a reset for its new password before it looks at the request's
-        // standing, so a used or closed reset is named here rather than asked for one.
-        Some(RequestKind::PasswordReset) => return Err(not_open(ticket.as_ref()).into()),
-        Some(_) if flagged => return Err(Usage::PasswordNotNeeded.into()),
-        // Not among the newest requests: the core tells whether it exists.
-        _ => flagged,
-    };
+    // The core refuses a used, closed, expired or unknown request before anything is
+    // read, and tells whether a new password goes with the approval code.
+    let kind = terminal.redeemable_kind(args.request_code.clone())?;
+    let needs_password = kind == RequestKind::PasswordReset;
+    if !needs_password && Secrets::flagged(&args.password) {
+        return Err(Usage::PasswordNotNeeded.into());
+    }
     // Both sources are settled before anything is read, so a missing one is named
     // first; from one stream the approval code is the first line, the new password
     // the second.
@@ -163,35 +151,25 @@ pub fn redeem(ctx: &mut Ctx, args: &RedeemArgs) -> Result<(), CliError> {
     )?;
     drop((approval, new_password));
     let text = match kind {
-        Some(RequestKind::VoidPermission) if !vault.password_set => lang.pick(
+        RequestKind::VoidPermission if !vault.password_set => lang.pick(
             "Approved: void permission granted. Next: set the void password with `voidguard password set`.",
             "审批通过：已开通撤销权限。下一步：用 voidguard password set 设置撤销密码。",
         ),
-        Some(RequestKind::VoidPermission) => {
+        RequestKind::VoidPermission => {
             lang.pick("Approved: void permission granted.", "审批通过：已开通撤销权限。")
         }
-        Some(RequestKind::RefundPermission) => lang.pick(
+        RequestKind::RefundPermission => lang.pick(
             "Approved: refund permission granted; refunds are authorised with the void password.",
             "审批通过：已开通退货权限；退货用撤销密码授权。",
         ),
-        Some(RequestKind::PasswordReset) => lang.pick(
+        RequestKind::PasswordReset => lang.pick(
             "Approved: the void password is reset to the new one and the lockout is cleared. Keep it safe.",
             "审批通过：撤销密码已重置为新密码，锁定已清除。请妥善保管。",
         ),
-        Some(RequestKind::LiftRestriction) => lang.pick(
+        RequestKind::LiftRestriction => lang.pick(
             "Approved: the restriction is lifted; voids and refunds may resume.",
             "审批通过：限制已解除，可以继续撤销和退货。",
         ),
-        None => lang.pick("Approved: the request is redeemed.", "审批通过：申请已兑换。"),
     };
     outln(text)
-}
-
-fn not_open(ticket: Option<&RequestTicket>) -> VoidGuardError {
-    match ticket.map(|t| t.status) {
-        Some(RequestStatus::Redeemed) => VoidGuardError::ApprovalAlreadyUsed,
-        Some(RequestStatus::Expired) => VoidGuardError::ApprovalExpired,
-        Some(RequestStatus::Closed) => VoidGuardError::RequestClosed,
-        Some(RequestStatus::Open) | None => VoidGuardError::UnknownRequest,
-    }
 }

@@ -116,6 +116,17 @@ impl Terminal {
         self.read(|conn, ctx| approvals::find(conn, &request_code, ctx.now_ms))
     }
 
+    /// The kind of a request that can still be redeemed, so that a client knows before
+    /// it asks for the approval code whether a new password goes with it; a used,
+    /// closed, expired or unknown request is refused as `redeem_approval` refuses it.
+    pub fn redeemable_kind(&self, request_code: String) -> Result<RequestKind, VoidGuardError> {
+        let request_code = approvals::parse_request_code(&request_code)?;
+        self.read(|conn, ctx| {
+            profile::require(conn)?;
+            approvals::redeemable_kind(conn, &request_code, ctx.now_ms)
+        })
+    }
+
     /// The newest requests and their standing.
     pub fn requests(&self) -> Result<Vec<RequestTicket>, VoidGuardError> {
         self.read(|conn, ctx| approvals::list(conn, ctx.now_ms))
