@@ -4,7 +4,7 @@
 use rusqlite::Transaction;
 use serde_json::json;
 
-use super::RequestKind;
+use super::{Application, RequestKind, RequestTicket};
 use crate::audit::{self, Act};
 use crate::context::Ctx;
 use crate::error::{Result, VoidGuardError};
@@ -73,4 +73,75 @@ pub fn take_effect(
             )
         }
     }
+}
+
+/// Opens a request of `kind` when one may be asked for, with its audit entry.
+pub fn apply(
+    tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
+    kind: RequestKind,
+    application: &Application,
+) -> Result<RequestTicket> {
+    profile::require(tx)?;
+    check_may_open(tx, ctx, kind)?;
+    let ticket = super::open(tx, ctx, kind, application)?;
+    audit::append(
+        tx,
+        &ctx.keys.audit,
+        ctx.now_ms,
+        Act::RequestOpened,
+        None,
+        json!({ "request_code": ticket.request_code, "kind": format!("{kind:?}") }),
+    )?;
+    Ok(ticket)
+}
+
+/// Redeems the back office's code for an open request and carries the approval out.
+/// A wrong code is a verdict (`Ok(Err(..))`): its audit entry and the guard's count
+/// are kept although the redemption is refused.
+pub fn redeem(
+    tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
+    request_code: &str,
+    approval_code: &Zeroizing<String>,
+    new_password: Option<Zeroizing<String>>,
+) -> Result<std::result::Result<(), VoidGuardError>> {
+    profile::require(tx)?;
+    let kind = super::redeemable_kind(tx, request_code, ctx.now_ms)?;
+    if kind == RequestKind::PasswordReset && new_password.is_none() {
+        return Err(VoidGuardError::NewPasswordRequired.into());
+    }
+    let secret = profile::terminal_secret(tx, &ctx.keys.secrets)?;
+    let ticket = match super::redeem(tx, ctx, &secret, request_code, approval_code)? {
+        Ok(ticket) => ticket,
+        Err(refusal) => {
+            audit::append(
+                tx,
+                &ctx.keys.audit,
+                ctx.now_ms,
+                Act::RequestCodeRejected,
+                None,
+                json!({ "request_code": request_code }),
+            )?;
+            return Ok(Err(refusal));
+        }
+    };
+    // Only once the code is right: before, this would tell anyone whether a guess is
+    // the current password, outside the lockout. Refusing here rolls the redemption
+    // back, so the code stays usable.
+    if let (RequestKind::PasswordReset, Some(new)) = (kind, new_password.as_ref()) {
+        if vault::is_set(tx, &ctx.keys.vault)? && vault::verify(tx, &ctx.keys.vault, new)? {
+            return Err(VoidGuardError::PasswordReused.into());
+        }
+    }
+    audit::append(
+        tx,
+        &ctx.keys.audit,
+        ctx.now_ms,
+        Act::RequestRedeemed,
+        None,
+        json!({ "request_code": ticket.request_code, "kind": format!("{kind:?}") }),
+    )?;
+    take_effect(tx, ctx, kind, new_password.as_ref())?;
+    Ok(Ok(()))
 }

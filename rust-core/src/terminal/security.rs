@@ -94,20 +94,7 @@ impl Terminal {
         kind: RequestKind,
         application: Application,
     ) -> Result<RequestTicket, VoidGuardError> {
-        self.write(|tx, ctx| {
-            profile::require(tx)?;
-            approvals::effects::check_may_open(tx, ctx, kind)?;
-            let ticket = approvals::open(tx, ctx, kind, &application)?;
-            audit::append(
-                tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
-                Act::RequestOpened,
-                None,
-                json!({ "request_code": ticket.request_code, "kind": format!("{kind:?}") }),
-            )?;
-            Ok(ticket)
-        })
+        self.write(|tx, ctx| approvals::effects::apply(tx, ctx, kind, &application))
     }
 
     /// One request by the code shown to the merchant.
@@ -155,44 +142,11 @@ impl Terminal {
         }
         let (request_code, approval_code, new_password) = parsed?;
         self.write_verdict(|tx, ctx| {
-            profile::require(tx)?;
-            let kind = approvals::redeemable_kind(tx, &request_code, ctx.now_ms)?;
-            if kind == RequestKind::PasswordReset && new_password.is_none() {
-                return Err(VoidGuardError::NewPasswordRequired.into());
+            match approvals::effects::redeem(tx, ctx, &request_code, &approval_code, new_password)?
+            {
+                Ok(()) => Ok(Ok(vault_status(tx, ctx)?)),
+                Err(refusal) => Ok(Err(refusal)),
             }
-            let secret = profile::terminal_secret(tx, &ctx.keys.secrets)?;
-            let ticket = match approvals::redeem(tx, ctx, &secret, &request_code, &approval_code)? {
-                Ok(ticket) => ticket,
-                Err(refusal) => {
-                    audit::append(
-                        tx,
-                        &ctx.keys.audit,
-                        ctx.now_ms,
-                        Act::RequestCodeRejected,
-                        None,
-                        json!({ "request_code": request_code }),
-                    )?;
-                    return Ok(Err(refusal));
-                }
-            };
-            // Only once the code is right: before, this would tell anyone whether a
-            // guess is the current password, outside the lockout. Refusing here rolls
-            // the redemption back, so the code stays usable.
-            if let (RequestKind::PasswordReset, Some(new)) = (kind, new_password.as_ref()) {
-                if vault::is_set(tx, &ctx.keys.vault)? && vault::verify(tx, &ctx.keys.vault, new)? {
-                    return Err(VoidGuardError::PasswordReused.into());
-                }
-            }
-            audit::append(
-                tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
-                Act::RequestRedeemed,
-                None,
-                json!({ "request_code": ticket.request_code, "kind": format!("{kind:?}") }),
-            )?;
-            approvals::effects::take_effect(tx, ctx, kind, new_password.as_ref())?;
-            Ok(Ok(vault_status(tx, ctx)?))
         })
     }
 }
