@@ -8,7 +8,7 @@
 //! against the new allowance when they are approved: a lift never lets the day pass
 //! its limits by more than one allowance.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 
 use crate::audit::rows::Table;
 use crate::context::Ctx;
@@ -20,25 +20,15 @@ use crate::journal;
 use crate::money::Fen;
 
 /// The day's refunds so far, as the limits count them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Used {
-    pub count: u32,
-    pub amount: Fen,
-}
+pub use crate::void_flow::limits::Used;
 
 /// What a lift of `day` set aside.
 fn lifted(conn: &Connection, day: BusinessDate) -> Result<Used> {
-    let row: Option<(u32, i64)> = crate::store::row(
+    Used::of_day(
         conn,
         "SELECT count, amount_fen FROM refund_lifts WHERE business_date = ?1",
-        [day.iso()],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        day,
     )
-    .optional()?;
-    Ok(row.map_or_else(Used::default, |(count, amount)| Used {
-        count,
-        amount: Fen(amount),
-    }))
 }
 
 pub fn used_on(conn: &Connection, day: BusinessDate) -> Result<Used> {

@@ -15,10 +15,25 @@ use crate::error::{Error, Result, VoidGuardError};
 use crate::journal::numbering;
 use crate::money::Fen;
 
+/// A day's count and amount, as a daily limit counts them (voids here, refunds in
+/// `refund::limits`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Used {
     pub count: u32,
     pub amount: Fen,
+}
+
+impl Used {
+    /// The `(count, amount_fen)` row `sql` selects for `day` (its one parameter); none
+    /// is a day with nothing used.
+    pub fn of_day(conn: &Connection, sql: &str, day: BusinessDate) -> Result<Self> {
+        let row: Option<(u32, i64)> =
+            crate::store::row(conn, sql, [day.iso()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        Ok(row.map_or_else(Used::default, |(count, amount)| Used {
+            count,
+            amount: Fen(amount),
+        }))
+    }
 }
 
 /// The day the counters row is running, and its totals.
@@ -37,17 +52,11 @@ fn running(conn: &Connection) -> Result<Option<(BusinessDate, Used)>> {
 }
 
 fn kept(conn: &Connection, day: BusinessDate) -> Result<Used> {
-    let row: Option<(u32, i64)> = crate::store::row(
+    Used::of_day(
         conn,
         "SELECT count, amount_fen FROM void_limits WHERE business_date = ?1",
-        [day.iso()],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        day,
     )
-    .optional()?;
-    Ok(row.map_or_else(Used::default, |(count, amount)| Used {
-        count,
-        amount: Fen(amount),
-    }))
 }
 
 pub fn used(conn: &Connection, day: BusinessDate) -> Result<Used> {
