@@ -4,11 +4,10 @@
 
 mod common;
 
-use common::{master, request, send, sign_on};
+use common::{master, request, send, send_with_bad_mac, sign_on};
 use voidguard_host::{AcquirerHost, Status};
 use voidguard_iso8583::crypto::WorkingKeys;
 use voidguard_iso8583::messages::{Answer, Kind, Original, Totals};
-use voidguard_iso8583::Message;
 
 #[test]
 fn sign_on_hands_out_keys_with_check_values_under_the_master_key() {
@@ -22,15 +21,8 @@ fn sign_on_hands_out_keys_with_check_values_under_the_master_key() {
 fn a_request_with_a_bad_mac_is_answered_a0_and_changes_nothing() {
     let host = AcquirerHost::new(master()).unwrap();
     let keys = sign_on(&host);
-    let mut frame = request("000001", 100, Kind::Sale)
-        .to_message()
-        .pack_with_mac(&keys.mac)
-        .unwrap();
-    let last = frame.len() - 1;
-    frame[last] ^= 1;
-    let reply = host.handle(&frame).unwrap();
-    let answer =
-        Answer::from_message(&Message::unpack_verified(&reply, &keys.mac).unwrap()).unwrap();
+    let reply = send_with_bad_mac(&host, &keys, &request("000001", 100, Kind::Sale));
+    let answer = Answer::from_message(&reply).unwrap();
     assert_eq!(answer.response_code, "A0");
     assert!(host.ledger().is_empty());
 }

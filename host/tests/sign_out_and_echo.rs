@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{master, request, send, sign_on};
+use common::{master, request, send, send_with_bad_mac, sign_on};
 use voidguard_host::AcquirerHost;
 use voidguard_iso8583::messages::Kind;
 use voidguard_iso8583::Message;
@@ -27,14 +27,7 @@ fn an_echo_is_answered_0830_with_a_mac_and_changes_nothing() {
 fn an_echo_with_a_bad_mac_is_answered_a0() {
     let host = AcquirerHost::new(master()).unwrap();
     let keys = sign_on(&host);
-    let mut frame = request("900001", 0, Kind::Echo)
-        .to_message()
-        .pack_with_mac(&keys.mac)
-        .unwrap();
-    let last = frame.len() - 1;
-    frame[last] ^= 1;
-    let reply = host.handle(&frame).unwrap();
-    let m = Message::unpack_verified(&reply, &keys.mac).unwrap();
+    let m = send_with_bad_mac(&host, &keys, &request("900001", 0, Kind::Echo));
     assert_eq!(m.text(39), Some("A0"));
 }
 

@@ -48,6 +48,16 @@ pub fn send(host: &AcquirerHost, keys: &WorkingKeys, r: &Request) -> Answer {
     Answer::from_message(&Message::unpack_verified(&reply, &keys.mac).unwrap()).unwrap()
 }
 
+/// `r` MAC'd with the terminal's keys and one bit of the MAC flipped on the way: the
+/// host's answer, read with the same keys.
+pub fn send_with_bad_mac(host: &AcquirerHost, keys: &WorkingKeys, r: &Request) -> Message {
+    let mut frame = r.to_message().pack_with_mac(&keys.mac).unwrap();
+    let last = frame.len() - 1;
+    frame[last] ^= 1;
+    let reply = host.handle(&frame).unwrap();
+    Message::unpack_verified(&reply, &keys.mac).unwrap()
+}
+
 /// A sale of this terminal, named as a void or refund names it.
 pub fn original_of(sale: &Answer, voucher_no: &str) -> Original {
     Original {
