@@ -5,6 +5,7 @@ import android.content.Context
 import android.content.Intent
 import android.os.Looper
 import dev.voidguard.app.flow.PaymentAppExchange
+import dev.voidguard.app.flow.PaymentAppDialect
 import dev.voidguard.app.flow.PaymentAppLink
 import dev.voidguard.app.flow.PaymentAppProtocol
 import dev.voidguard.core.HostException
@@ -26,7 +27,7 @@ class PaymentAppHostLink(
     private val context: Context,
     private val component: ComponentName,
     private val exchange: PaymentAppExchange,
-    private val protocol: PaymentAppProtocol,
+    private val protocol: PaymentAppDialect,
     private val timeoutMs: Long = TIMEOUT_MS,
 ) : HostLink {
     private val link = PaymentAppLink(protocol) { outgoing -> exchange(outgoing) }
@@ -55,10 +56,22 @@ class PaymentAppHostLink(
         /** How long the merchant may spend in the payment app before the leg counts as unanswered. */
         const val TIMEOUT_MS = 180_000L
 
-        /** The explicit Intent for the payment app: its component and the protocol's extras. */
-        fun intentFor(component: ComponentName, outgoing: PaymentAppProtocol.Outgoing): Intent =
-            Intent().setComponent(component).apply {
-                for ((key, value) in outgoing.extras) putExtra(key, value)
+        /**
+         * The Intent for the payment app: the dialect's action for the app that declares it
+         * (in [component]'s package), or [component] itself, with the dialect's extras.
+         */
+        fun intentFor(component: ComponentName, outgoing: PaymentAppProtocol.Outgoing): Intent {
+            val intent = outgoing.action?.let { Intent(it).setPackage(component.packageName) } ?: Intent().setComponent(component)
+            for ((key, value) in outgoing.extras) {
+                when (value) {
+                    is String -> intent.putExtra(key, value)
+                    is Int -> intent.putExtra(key, value)
+                    is Long -> intent.putExtra(key, value)
+                    is Boolean -> intent.putExtra(key, value)
+                    else -> error("an Intent extra of type ${value::class.simpleName}")
+                }
             }
+            return intent
+        }
     }
 }

@@ -9,13 +9,14 @@ import java.util.concurrent.atomic.AtomicLong
 
 /**
  * The host link through the acquirer's payment app, without the platform: every leg the
- * core sends or reverses is mapped by [protocol] and handed to [transport], which starts
+ * core sends or reverses is mapped by [protocol] (the app's dialect: [PaymentAppProtocol]
+ * for 星POS-style apps, [SunmiL3Protocol] for Sunmi's L3) and handed to [transport], which starts
  * the app and waits for its answer (throwing [dev.voidguard.core.HostException] when none
  * comes). On Android the transport moves Intents (`PaymentAppHostLink`); the JVM tests
  * give it a scripted payment app.
  */
 class PaymentAppLink(
-    private val protocol: PaymentAppProtocol,
+    private val protocol: PaymentAppDialect,
     private val transport: (PaymentAppProtocol.Outgoing) -> PaymentAppProtocol.Incoming,
 ) : HostLink {
     private val orders = AtomicLong(System.currentTimeMillis())
@@ -28,4 +29,16 @@ class PaymentAppLink(
 
     /** Each exchange gets its own order number, a reversal too: the app pairs answers by it. */
     private fun orderNo(): String = "VG${orders.incrementAndGet()}"
+}
+
+/** How one payment app is spoken to: the Intent for each leg and how its answers read. */
+interface PaymentAppDialect {
+    fun request(request: HostRequest, orderNo: String): PaymentAppProtocol.Outgoing
+
+    /** What undoes, or finds out about, a leg whose answer was lost. */
+    fun reversal(request: HostRequest, reason: ReversalReason, orderNo: String): PaymentAppProtocol.Outgoing
+
+    fun readReply(request: HostRequest, incoming: PaymentAppProtocol.Incoming): HostReply
+
+    fun readReversal(request: HostRequest, incoming: PaymentAppProtocol.Incoming): ReversalReply
 }

@@ -31,7 +31,7 @@ import dev.voidguard.core.reversalReasonCode
 class PaymentAppProtocol(
     private val callerPackage: String,
     private val keys: Keys = Keys(),
-) {
+) : PaymentAppDialect {
     /** The extra names, requests and answers alike. */
     data class Keys(
         val messageType: String = "msg_tp",
@@ -65,8 +65,12 @@ class PaymentAppProtocol(
         val cardScheme: String = "card_org",
     )
 
-    /** What goes into the explicit Intent. */
-    data class Outgoing(val processingCode: String, val extras: Map<String, String>)
+    /**
+     * What goes into the Intent: [extras] of the types Intents carry (String, Int, Long,
+     * Boolean); sent to the configured component, or as an implicit [action] to the app
+     * that declares it.
+     */
+    data class Outgoing(val processingCode: String, val extras: Map<String, Any>, val action: String? = null)
 
     /** What came back: the activity result code and the result Intent's string extras. */
     data class Incoming(val resultCode: Int, val extras: Map<String, String>)
@@ -77,7 +81,7 @@ class PaymentAppProtocol(
      * with the terminal's totals for the host to compare). The card goes masked: the
      * payment app reads the card itself.
      */
-    fun request(request: HostRequest, orderNo: String): Outgoing = when (val d = request.detail) {
+    override fun request(request: HostRequest, orderNo: String): Outgoing = when (val d = request.detail) {
         is LegDetail.Sale -> outgoing(
             MSG_FINANCIAL,
             request,
@@ -132,7 +136,7 @@ class PaymentAppProtocol(
      * undone: it is asked again (the host closes a batch once), and [readReversal] says
      * whether the host's batch is closed.
      */
-    fun reversal(request: HostRequest, reason: ReversalReason, orderNo: String): Outgoing = when (request.detail) {
+    override fun reversal(request: HostRequest, reason: ReversalReason, orderNo: String): Outgoing = when (request.detail) {
         is LegDetail.Settlement -> request(request, orderNo)
         is LegDetail.Sale, is LegDetail.Void, is LegDetail.Refund -> request(request, orderNo).let { sent ->
             sent.copy(extras = sent.extras + mapOf(keys.messageType to MSG_REVERSAL, keys.reversalReason to reasonCode(reason)))
@@ -147,7 +151,7 @@ class PaymentAppProtocol(
      * the core reverses the leg. A sale approved for a card other than the one the leg
      * carries is a failure too: the journal would name the wrong card, so it is reversed.
      */
-    fun readReply(request: HostRequest, incoming: Incoming): HostReply {
+    override fun readReply(request: HostRequest, incoming: Incoming): HostReply {
         val code = responseCodeOf(incoming) ?: throw noAnswer(incoming)
         return when {
             code != APPROVED -> HostReply.Declined(code)
@@ -171,7 +175,7 @@ class PaymentAppProtocol(
      * closed (the settlement stands); another response code means the host has not
      * closed it, so nothing happened.
      */
-    fun readReversal(request: HostRequest, incoming: Incoming): ReversalReply {
+    override fun readReversal(request: HostRequest, incoming: Incoming): ReversalReply {
         val code = responseCodeOf(incoming) ?: throw noAnswer(incoming)
         if (request.detail is LegDetail.Settlement) {
             return when {

@@ -42,7 +42,7 @@ class PaymentAppProtocolTest {
 
     private fun ok(vararg extras: Pair<String, String>) = Incoming(PaymentAppProtocol.RESULT_OK, mapOf(*extras))
 
-    private fun assertCommon(extras: Map<String, String>, processingCode: String, amount: String) {
+    private fun assertCommon(extras: Map<String, Any>, processingCode: String, amount: String) {
         assertEquals(processingCode, extras["proc_cd"])
         assertEquals(amount, extras["amt"])
         assertEquals("000001", extras["batch_no"])
@@ -146,7 +146,7 @@ class PaymentAppProtocolTest {
 
     @Test
     fun `nothing secret or unmasked travels`() {
-        val all = listOf(sale, void, settlement).flatMap { protocol.request(it, "VG1").extras.values }
+        val all = listOf(sale, void, settlement).flatMap { protocol.request(it, "VG1").extras.values.map(Any::toString) }
         val long = all.filter { it.length >= 13 && it.all(Char::isDigit) }.toSet()
         assertEquals(setOf(MERCHANT_NO), long, "a run of 13 or more digits other than the merchant no. could be a card number")
         assertFalse(all.any { it.contains(FULL_PAN) })

@@ -1,0 +1,151 @@
+package dev.voidguard.app.flow
+
+import dev.voidguard.app.flow.PaymentAppProtocol.Incoming
+import dev.voidguard.app.flow.PaymentAppProtocol.Outgoing
+import dev.voidguard.core.HostException
+import dev.voidguard.core.HostReply
+import dev.voidguard.core.HostRequest
+import dev.voidguard.core.LegDetail
+import dev.voidguard.core.LegKind
+import dev.voidguard.core.ReversalReason
+import dev.voidguard.core.ReversalReply
+import dev.voidguard.core.intentProcessingCode
+
+/**
+ * Sunmi's L3 payment app, the second choice beside the 星POS-style [PaymentAppProtocol].
+ * Its names follow Sunmi's public L3 integration demo: the implicit action
+ * `sunmi.payment.L3`; `transType` 0 sale (消费), 1 void (撤销) with `oriVoucherNo`, 2
+ * refund (退货) with `oriReferenceNo` and `oriTransDate` (MMDD), 7 settlement (结算), 18
+ * the query of one transaction by its `transId`; `amount` in fen as a Long; `paymentType`
+ * 0, a bank card; `isManagePwd` false, because VoidGuard's void password has already
+ * authorised the act. The answer carries `resultCode` (0 when the transaction ran),
+ * `answerCode` (ISO 8583 field 39), `referenceNo`, `authNo`, `voucherNo`, `batchNo` and
+ * `cardNo`, masked. Sunmi documents the result as a broadcast; which action it is sent
+ * under has varied between its releases, so [RESULT_ACTIONS] names both seen.
+ *
+ * L3 talks to the acquirer itself and reverses its own lost answers, so a leg whose
+ * answer VoidGuard lost is not reversed from here: L3 is asked (18) how the transaction
+ * with that `transId` ended. `transId` is therefore the leg's own — terminal, batch and
+ * voucher — the same on every try, and never the exchange's order number.
+ */
+class SunmiL3Protocol(private val callerPackage: String) : PaymentAppDialect {
+    override fun request(request: HostRequest, orderNo: String): Outgoing = when (val d = request.detail) {
+        is LegDetail.Sale -> outgoing(TRANS_SALE, request, emptyMap())
+        is LegDetail.Void -> outgoing(TRANS_VOID, request, mapOf("oriVoucherNo" to d.original.voucherNo))
+        is LegDetail.Refund -> outgoing(
+            TRANS_REFUND,
+            request,
+            mapOf("oriReferenceNo" to d.originalRrn, "oriTransDate" to mmdd(d.originalBusinessDate)),
+        )
+        is LegDetail.Settlement -> outgoing(TRANS_SETTLEMENT, request, mapOf("isSettlementTicket" to false))
+    }
+
+    /** The query of the leg's transaction; a settlement is asked again (a host closes a batch once). */
+    override fun reversal(request: HostRequest, reason: ReversalReason, orderNo: String): Outgoing =
+        when (request.detail) {
+            is LegDetail.Settlement -> request(request, orderNo)
+            is LegDetail.Sale, is LegDetail.Void, is LegDetail.Refund -> Outgoing(
+                intentProcessingCode(kindOf(request)),
+                mapOf("transType" to TRANS_QUERY, "transId" to transIdOf(request), "appId" to callerPackage),
+                ACTION,
+            )
+        }
+
+    /**
+     * 00 with the RRN and auth code is an approval; another answer code a decline; no
+     * answer code — L3 closed, the card not read, the host not reached — is not knowing,
+     * and the core asks L3 again. A sale approved for a card other than the leg's is not
+     * an approval of the leg.
+     */
+    override fun readReply(request: HostRequest, incoming: Incoming): HostReply {
+        val code = optional(incoming, "answerCode") ?: throw HostException.Unreachable("L3 returned no answer code")
+        if (code != APPROVED) return HostReply.Declined(code)
+        if (optional(incoming, "resultCode") != RESULT_DONE) throw HostException.Protocol("approval without resultCode 0")
+        val d = request.detail
+        if (d is LegDetail.Settlement) return HostReply.Approved("", "")
+        if (d is LegDetail.Sale) checkCard(d, incoming)
+        return HostReply.Approved(required(incoming, "referenceNo"), required(incoming, "authNo"))
+    }
+
+    /**
+     * The query's answer: 00 means the transaction stands (confirmed, with its
+     * references); another answer code means the host refused it, so nothing stands.
+     * No answer code leaves the leg open: the core asks again, then hands it over for
+     * manual handling. For a settlement asked again, 00 means the batch is closed.
+     */
+    override fun readReversal(request: HostRequest, incoming: Incoming): ReversalReply {
+        val code = optional(incoming, "answerCode") ?: throw HostException.Unreachable("L3 could not say how it ended")
+        if (code != APPROVED) return ReversalReply.Reversed
+        return when (val reply = readReply(request, incoming)) {
+            is HostReply.Approved -> ReversalReply.Approved(reply.rrn, reply.authCode)
+            is HostReply.Declined -> ReversalReply.Reversed
+            is HostReply.NoAnswer -> throw HostException.Unreachable("L3 could not say how it ended")
+        }
+    }
+
+    private fun outgoing(transType: Int, r: HostRequest, extra: Map<String, Any>): Outgoing {
+        require(r.amount >= 0) { "a host leg's amount is not negative" }
+        val extras = mapOf(
+            "transType" to transType,
+            "transId" to transIdOf(r),
+            "appId" to callerPackage,
+            "paymentType" to PAYMENT_TYPE_BANK_CARD,
+            "amount" to r.amount,
+            "isManagePwd" to false,
+            "isPrintTicket" to false,
+        )
+        return Outgoing(intentProcessingCode(kindOf(r)), extras + extra, ACTION)
+    }
+
+    /** PCI DSS 3.4.1: the card comes back masked; its BIN and last four must be the leg's. */
+    private fun checkCard(sale: LegDetail.Sale, incoming: Incoming) {
+        val read = optional(incoming, "cardNo") ?: return
+        if (read.take(6) != sale.maskedPan.take(6) || read.takeLast(4) != sale.maskedPan.takeLast(4)) {
+            throw HostException.Protocol("L3 read another card")
+        }
+    }
+
+    private fun optional(incoming: Incoming, key: String): String? =
+        incoming.extras[key]?.trim()?.takeIf { it.isNotEmpty() }
+
+    private fun required(incoming: Incoming, key: String): String =
+        optional(incoming, key) ?: throw HostException.Protocol("the answer lacks $key")
+
+    companion object {
+        const val ACTION = "sunmi.payment.L3"
+        val RESULT_ACTIONS = listOf("sunmi.payment.L3.RESULT", "sunmi.payment.L3Route.RESULT")
+
+        const val TRANS_SALE = 0
+        const val TRANS_VOID = 1
+        const val TRANS_REFUND = 2
+        const val TRANS_SETTLEMENT = 7
+        const val TRANS_QUERY = 18
+        const val PAYMENT_TYPE_BANK_CARD = 0
+        const val RESULT_DONE = "0"
+        const val APPROVED = "00"
+
+        private fun kindOf(r: HostRequest): LegKind = when (r.detail) {
+            is LegDetail.Sale -> LegKind.SALE
+            is LegDetail.Void -> LegKind.VOID
+            is LegDetail.Settlement -> LegKind.SETTLEMENT
+            is LegDetail.Refund -> LegKind.REFUND
+        }
+
+        /** The leg's own id: terminal, batch and the leg's voucher (a settlement: its batch). */
+        fun transIdOf(r: HostRequest): String {
+            val voucher = when (val d = r.detail) {
+                is LegDetail.Sale -> d.voucherNo
+                is LegDetail.Void -> d.voucherNo
+                is LegDetail.Refund -> d.voucherNo
+                is LegDetail.Settlement -> "S"
+            }
+            return "VG${r.terminalId}${r.batchNo}$voucher"
+        }
+
+        /** `2025-03-14` → `0314`, as L3's `oriTransDate` takes it. */
+        fun mmdd(isoDate: String): String {
+            require(isoDate.length == 10 && isoDate[4] == '-' && isoDate[7] == '-') { "not an ISO date: $isoDate" }
+            return isoDate.substring(5, 7) + isoDate.substring(8, 10)
+        }
+    }
+}
