@@ -148,18 +148,16 @@ class RefundActivity : FlowActivity<RefundFlow, Event, State>() {
                 button(str(R.string.action_show_slip), R.id.action_show_slip) { send(Event.ShowSlip) }
                 button(str(R.string.action_done), R.id.action_done, primary = false) { send(Event.Back) }
             }
-            is State.Refused -> {
-                heading(str(R.string.refund_refused), R.id.refund_result)
-                notice(Texts.explain(ctx, state.notice), R.id.refund_refusal)
-                retryActions(
-                    state.retry,
-                    onPassword = { send(Event.RetryPassword) },
-                    onLift = { send(Event.ChooseLift) },
-                    onAttention = { send(Event.ChooseAttention) },
-                )
-                text(str(R.string.contact_support))
-                button(str(R.string.action_done), R.id.action_done, primary = false) { send(Event.Back) }
-            }
+            is State.Refused -> refusedAct(
+                str(R.string.refund_refused),
+                R.id.refund_result to R.id.refund_refusal,
+                Texts.explain(ctx, state.notice),
+                state.retry,
+                onPassword = { send(Event.RetryPassword) },
+                onLift = { send(Event.ChooseLift) },
+                onAttention = { send(Event.ChooseAttention) },
+                onDone = { send(Event.Back) },
+            )
             is State.Slip -> {
                 slip(state.receipt)
                 button(str(R.string.action_done), R.id.action_done) { send(Event.Back) }

@@ -471,6 +471,27 @@ class Screen(private val activity: Activity) {
     }
 }
 
+/**
+ * A refused void or refund: its [title], the refusal [explained], the way out it
+ * offers ([retryActions]), whom to call, and Done.
+ */
+fun Screen.refusedAct(
+    title: String,
+    ids: Pair<Int, Int>,
+    explained: String,
+    retry: Retry,
+    onPassword: () -> Unit,
+    onLift: () -> Unit,
+    onAttention: () -> Unit,
+    onDone: () -> Unit,
+) {
+    heading(title, ids.first)
+    notice(explained, ids.second)
+    retryActions(retry, onPassword, onLift, onAttention)
+    text(str(R.string.contact_support))
+    button(str(R.string.action_done), R.id.action_done, primary = false, onTap = onDone)
+}
+
 /** The way out a refused void or refund offers ([Retry]), as one button or none. */
 fun Screen.retryActions(retry: Retry, onPassword: () -> Unit, onLift: () -> Unit, onAttention: () -> Unit) {
     when (retry) {
