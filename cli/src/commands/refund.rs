@@ -134,20 +134,13 @@ fn keyed(
         }
     };
     let reason = reasons::reason(ctx, reasons::Of::Refund, args.reason.as_ref(), interactive)?;
-    if interactive && !args.yes {
-        let answer = ask(
-            ctx,
-            lang.pick("Refund this amount? [y/N]: ", "确认退货？[y/N]："),
-            Answer::Confirmation,
-        )?;
-        if !matches!(answer.to_lowercase().as_str(), "y" | "yes" | "是") {
-            return Err(CliError::Cancelled);
-        }
-    }
-    let password = match void_password {
-        Some(password) => password,
-        None => sign_in::read_void_password(secrets, &mut ctx.input, lang)?,
-    };
+    let password = sign_in::confirm_and_authorise(
+        ctx,
+        lang.pick("Refund this amount? [y/N]: ", "确认退货？[y/N]："),
+        interactive && !args.yes,
+        secrets,
+        void_password,
+    )?;
     Ok(terminal.refund(RefundRequest {
         lookup,
         amount,

@@ -8,6 +8,7 @@ pub use voidguard::operators::role_of;
 use voidguard::operators::{self, accounts};
 use voidguard::{Field, Role, Terminal, VoidGuardError};
 
+use super::Ctx;
 use crate::error::{Answer, CliError, Usage};
 use crate::input::Input;
 use crate::messages::Lang;
@@ -77,6 +78,28 @@ pub fn signed_in<T, E: Into<CliError>>(
     let value = done.map_err(Into::into)?;
     signed_out?;
     Ok(value)
+}
+
+/// The last steps of a void or refund: the merchant's confirmation to `question`
+/// when the flow is interactive and not told `--yes`, then the void password that
+/// authorises the act, unless it was read already with the operator's.
+pub fn confirm_and_authorise(
+    ctx: &mut Ctx,
+    question: &str,
+    ask_confirmation: bool,
+    secrets: &mut Secrets,
+    void_password: Option<Secret>,
+) -> Result<Secret, CliError> {
+    if ask_confirmation {
+        let answer = ctx.input.ask(question, Answer::Confirmation)?;
+        if !matches!(answer.to_lowercase().as_str(), "y" | "yes" | "是") {
+            return Err(CliError::Cancelled);
+        }
+    }
+    match void_password {
+        Some(password) => Ok(password),
+        None => read_void_password(secrets, &mut ctx.input, ctx.lang),
+    }
 }
 
 /// The void password, its format checked as the core will.

@@ -126,19 +126,13 @@ fn keyed(
     outln(&describe(lang, &preview))?;
 
     let reason = reasons::reason(ctx, reasons::Of::Void, args.reason.as_ref(), interactive)?;
-    if interactive && !args.yes {
-        let answer = ctx.input.ask(
-            lang.pick("Void this sale? [y/N]: ", "确认撤销该笔消费？[y/N]："),
-            Answer::Confirmation,
-        )?;
-        if !matches!(answer.to_lowercase().as_str(), "y" | "yes" | "是") {
-            return Err(CliError::Cancelled);
-        }
-    }
-    let password = match void_password {
-        Some(password) => password,
-        None => sign_in::read_void_password(secrets, &mut ctx.input, lang)?,
-    };
+    let password = sign_in::confirm_and_authorise(
+        ctx,
+        lang.pick("Void this sale? [y/N]: ", "确认撤销该笔消费？[y/N]："),
+        interactive && !args.yes,
+        secrets,
+        void_password,
+    )?;
     Ok(terminal.void_transaction(VoidRequest {
         voucher_no: lookup.voucher_no,
         date: lookup.date,
