@@ -38,6 +38,18 @@ pub struct TerminalConfig {
     /// as not verified locally.
     #[uniffi(default = false)]
     pub unverified_refunds: bool,
+    /// A void reads the card through the installed `CardReader` and refuses one whose
+    /// keyed hash is not the sale's (the cardholder is there, with that card).
+    #[uniffi(default = false)]
+    pub void_card_required: bool,
+    /// A void needs the PIN block too; it reads the card even with
+    /// `void_card_required` off.
+    #[uniffi(default = false)]
+    pub void_pin_required: bool,
+    /// A refund reads the card and, for an original in this journal, refuses one whose
+    /// keyed hash is not the sale's.
+    #[uniffi(default = false)]
+    pub refund_card_required: bool,
 }
 
 pub const DEFAULT_REFUND_REASONS: [&str; 4] = [
@@ -76,6 +88,9 @@ impl TerminalConfig {
                 .map(|r| (*r).to_owned())
                 .collect(),
             unverified_refunds: false,
+            void_card_required: false,
+            void_pin_required: false,
+            refund_card_required: false,
         }
     }
 

@@ -150,6 +150,20 @@ pub enum VoidGuardError {
         used: crate::money::Fen,
     },
 
+    // The card reader (a void or refund that must see the card).
+    #[error("the configuration requires the card, and no card reader is installed")]
+    CardReaderMissing,
+    #[error("no card was read ({failure:?})")]
+    CardNotRead {
+        failure: crate::card_reader::CardReadFailure,
+    },
+    #[error("the configuration requires the PIN, and the card reader returned no PIN block")]
+    PinBlockRequired,
+    #[error("the card presented is not the card of the original sale")]
+    CardMismatch,
+    #[error("voucher {voucher_no} was recorded without a card that can be compared: it cannot be checked against the card presented")]
+    CardNotOnFile { voucher_no: String },
+
     // Password lifecycle.
     #[error("the password is too easy to guess")]
     TrivialPassword,

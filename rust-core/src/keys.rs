@@ -23,6 +23,8 @@ pub struct Keys {
     pub lockout: SecretKey,
     /// Keys the audit chain.
     pub audit: SecretKey,
+    /// Keys the hash of card numbers (PCI DSS 3.5.1.1), for nothing else.
+    pub pan: SecretKey,
 }
 
 impl Keys {
@@ -32,6 +34,7 @@ impl Keys {
             secrets: data_key.derive("voidguard secrets v1"),
             lockout: data_key.derive("voidguard lockout v1"),
             audit: data_key.derive("voidguard audit v1"),
+            pan: data_key.derive("voidguard pan hash v1"),
         }
     }
 }

@@ -9,6 +9,7 @@ uniffi::setup_scaffolding!();
 pub mod approvals;
 pub mod audit;
 pub mod backoffice;
+pub mod card_reader;
 pub mod config;
 mod context;
 pub mod crypto;
@@ -35,6 +36,7 @@ pub mod void_flow;
 
 pub use approvals::{Application, RequestKind, RequestStatus, RequestTicket};
 pub use audit::{AuditEntry, AuditHead, AuditProblem, AuditReport};
+pub use card_reader::{CardPurpose, CardRead, CardReadFailure, CardReader, CardReaderError};
 pub use config::TerminalConfig;
 pub use error::{Field, Problem, VoidGuardError};
 pub use host::simulator::{HostSimulator, SimulatorMode};

@@ -5,7 +5,9 @@
 
 use rusqlite::Transaction as SqlTx;
 
+use crate::card_reader::{self, PanHash};
 use crate::context::Ctx;
+use crate::crypto::SecretKey;
 use crate::error::{Error, Result};
 use crate::host::{HostRequest, LegDetail, LegKind};
 use crate::host_leg::{self, legs::NewLeg, legs::Stored};
@@ -18,15 +20,25 @@ pub struct Keyed {
     pub amount: Fen,
     pub masked_pan: String,
     pub card_scheme: String,
+    /// The keyed hash of a full card number (read or keyed); none for a number that
+    /// came masked.
+    pub pan_hash: Option<PanHash>,
 }
 
 /// Parses what the cashier keyed and the card leg read. A full card number is
-/// masked here; the caller wipes its copy.
-pub fn parse(amount: &str, card_number: &str, card_scheme: &str, cap: Fen) -> Result<Keyed> {
+/// masked and hashed here (PCI DSS 3.4.1, 3.5.1.1); the caller wipes its copy.
+pub fn parse(
+    amount: &str,
+    card_number: &str,
+    card_scheme: &str,
+    cap: Fen,
+    pan_key: &SecretKey,
+) -> Result<Keyed> {
     let masked_pan = card::mask_pan(card_number)?;
     Ok(Keyed {
         amount: money::parse_amount(amount, cap)?,
         card_scheme: card::parse_scheme(card_scheme, &masked_pan)?,
+        pan_hash: card_reader::pan_hash(pan_key, card_number)?,
         masked_pan,
     })
 }
@@ -61,6 +73,7 @@ pub fn begin(
         original_id: None,
         authoriser_no: None,
         reason: None,
+        pan_hash: sale.pan_hash.map(|h| h.0),
     })
 }
 
@@ -85,6 +98,7 @@ pub fn apply(
     let entry = NewEntry {
         masked_pan: masked_pan.clone(),
         card_scheme: card_scheme.clone(),
+        pan_hash: leg.pan_hash,
         ..host_leg::journal_entry(
             leg,
             TransactionKind::Sale,

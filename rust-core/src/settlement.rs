@@ -66,6 +66,7 @@ pub fn begin(
         original_id: None,
         authoriser_no: None,
         reason: None,
+        pan_hash: None,
     })
 }
 

@@ -1,4 +1,4 @@
-//! Databases made by earlier releases (schema versions 1 and 2, committed with their
+//! Databases made by earlier releases (schema versions 1 to 5, committed with their
 //! key files under `tests/fixtures/`) open with this code: every row is still there,
 //! the old audit entries still verify, every row is covered by the chain from then on,
 //! and the features work on them. The version 1 day: activation, permission, a
@@ -92,7 +92,7 @@ fn a_version_1_database_opens_with_every_row_and_is_covered_from_then_on() {
     let entries_before = count(&u.db, "SELECT count(*) FROM audit");
     let t = open(&u);
     let status = t.status().unwrap();
-    assert_eq!(status.schema_version, 5);
+    assert_eq!(status.schema_version, 6);
     assert!(status.activated && status.void_permitted && status.vault.password_set);
     assert_eq!(status.batch_no, "000002");
     assert_eq!(status.pending_host_work, 1);
@@ -175,7 +175,7 @@ fn the_upgrade_is_one_step_a_crash_cannot_half_do() {
         entries,
         "the upgrade ran twice"
     );
-    assert_eq!(count(&u.db, "PRAGMA user_version"), 5);
+    assert_eq!(count(&u.db, "PRAGMA user_version"), 6);
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn a_version_2_database_moves_its_pending_voids_into_host_legs() {
     let u = copy_of(2);
     let t = open(&u);
     let status = t.status().unwrap();
-    assert_eq!(status.schema_version, 5);
+    assert_eq!(status.schema_version, 6);
     assert_eq!(
         (status.batch_no.as_str(), status.next_voucher_no.as_str()),
         ("000002", "000013")
@@ -336,7 +336,7 @@ fn the_third_fixture_is_a_version_3_database() {
 fn a_version_3_database_keeps_its_journal_and_its_settled_sales_can_be_refunded() {
     let u = copy_of(3);
     let t = open(&u);
-    assert_eq!(t.status().unwrap().schema_version, 5);
+    assert_eq!(t.status().unwrap().schema_version, 6);
     let rows = all_rows(&t);
     assert_eq!(rows.len(), 7);
     assert_eq!(
@@ -351,13 +351,13 @@ fn a_version_3_database_keeps_its_journal_and_its_settled_sales_can_be_refunded(
     assert!(rows.iter().all(|r| r.original_rrn.is_none()));
     let report = t.verify_audit().unwrap();
     assert!(report.ok, "{report:?}");
-    // One entry per step: to version 4, then to 5.
+    // One entry per step: to version 4, then to 5, then to 6.
     assert_eq!(
         count(
             &u.db,
             "SELECT count(*) FROM audit WHERE kind = 'schema.upgraded'"
         ),
-        2
+        3
     );
     let journal_sql: String = Connection::open(&u.db)
         .unwrap()
@@ -416,7 +416,7 @@ fn the_fourth_fixture_is_a_version_4_database() {
     assert_eq!(count(&db, "SELECT count(*) FROM requests"), 2);
 }
 
-/// The version 4 day (see `fixtures/v4/README.md`) opens as version 5: the requests
+/// The version 4 day (see `fixtures/v4/README.md`) opens as version 6 (through 5): the requests
 /// are rebuilt with every row, id and audit entry as they were, the open lift request
 /// can still be redeemed, and refunds, which version 4 let through on the void
 /// permission, wait for the refund permission of their own.
@@ -425,7 +425,7 @@ fn a_version_4_database_keeps_its_requests_and_refunds_wait_for_their_own_permis
     let u = copy_of(4);
     let t = open(&u);
     let status = t.status().unwrap();
-    assert_eq!(status.schema_version, 5);
+    assert_eq!(status.schema_version, 6);
     assert!(status.void_permitted);
     assert!(!status.refund_permitted);
     let requests = t.requests().unwrap();
@@ -455,12 +455,13 @@ fn a_version_4_database_keeps_its_requests_and_refunds_wait_for_their_own_permis
     );
     let report = t.verify_audit().unwrap();
     assert!(report.ok, "{report:?}");
+    // One entry per step: to version 5, then to 6.
     assert_eq!(
         count(
             &u.db,
             "SELECT count(*) FROM audit WHERE kind = 'schema.upgraded'"
         ),
-        1
+        2
     );
 
     t.sign_in("01".into(), "3817".into()).unwrap();
@@ -512,4 +513,93 @@ fn a_version_4_database_keeps_its_requests_and_refunds_wait_for_their_own_permis
         )
         .unwrap();
     assert!(requests_sql.contains("'permit_refund'"), "{requests_sql}");
+}
+
+#[test]
+fn the_fifth_fixture_is_a_version_5_database() {
+    let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v5/v5.db");
+    assert_eq!(count(&db, "PRAGMA user_version"), 5);
+    assert_eq!(count(&db, "SELECT count(*) FROM journal"), 11);
+    let columns = count(
+        &db,
+        "SELECT count(*) FROM pragma_table_info('journal') WHERE name = 'pan_hash'",
+    );
+    assert_eq!(columns, 0);
+}
+
+/// The version 5 day (see `fixtures/v5/README.md`) opens as version 6: every row and
+/// entry as it was, no sale with a card hash; the open batch's sale 000011, keyed
+/// before the hash existed, cannot be checked against a card, so a terminal that
+/// requires the card refuses its void by name; without the switch it voids as before,
+/// and a sale made now keeps its hash and is voided with its card.
+#[test]
+fn a_version_5_database_gains_card_hashes_for_new_sales_only() {
+    let u = copy_of(5);
+    let keys = KeyFileWrapper::open(&u.key_file).unwrap();
+    let mut strict = config(&u.db);
+    strict.void_card_required = true;
+    let t = Terminal::open_with(strict, &keys, None, u.clock.clone()).unwrap();
+    let status = t.status().unwrap();
+    assert_eq!(status.schema_version, 6);
+    assert_eq!(status.next_voucher_no, "000012");
+    assert_eq!(all_rows(&t).len(), 11);
+    assert!(t.verify_audit().unwrap().ok);
+    assert_eq!(
+        count(
+            &u.db,
+            "SELECT count(*) FROM journal WHERE pan_hash IS NOT NULL"
+        ),
+        0
+    );
+
+    let reader = common::card::TestReader::new();
+    t.set_card_reader(Some(reader.clone()));
+    t.sign_in("01".into(), "3817".into()).unwrap();
+    let old_sale = |t: &Terminal| {
+        all_rows(t)
+            .into_iter()
+            .find(|r| r.voucher_no == "000011")
+            .unwrap()
+    };
+    let void = |sale: &voidguard::Transaction| VoidRequest {
+        password: FIXTURE_PASSWORD.into(),
+        ..void_of(sale)
+    };
+    reader.will_read(common::card::read(common::card::PAN, true));
+    assert_eq!(
+        t.void_transaction(void(&old_sale(&t))).map(drop),
+        Err(VoidGuardError::CardNotOnFile {
+            voucher_no: "000011".into()
+        })
+    );
+    assert_eq!(t.vault_status().unwrap().consecutive_failures, 0);
+
+    reader.will_read(common::card::read(common::card::PAN, false));
+    let sale = t
+        .record_sale(voidguard::SaleRequest {
+            amount: "19.90".into(),
+            card_number: String::new(),
+            card_scheme: String::new(),
+        })
+        .unwrap();
+    assert_eq!(sale.voucher_no, "000012");
+    assert_eq!(
+        count(
+            &u.db,
+            "SELECT count(*) FROM journal WHERE pan_hash IS NOT NULL"
+        ),
+        1
+    );
+    reader.will_read(common::card::read(common::card::PAN, false));
+    let done = t.void_transaction(void(&sale)).unwrap();
+    assert!(done.void_transaction.is_some());
+    assert!(t.verify_audit().unwrap().ok);
+    drop(t);
+
+    // Without the switch the old sale voids as it did in version 5.
+    let t = open(&u);
+    t.sign_in("01".into(), "3817".into()).unwrap();
+    let done = t.void_transaction(void(&old_sale(&t))).unwrap();
+    assert!(done.void_transaction.is_some());
+    assert!(t.verify_audit().unwrap().ok);
 }

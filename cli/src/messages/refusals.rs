@@ -282,6 +282,29 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
             "the host did not answer and the transaction was reversed: nothing happened; try again",
             "主机无应答，该交易已冲正：未发生任何交易，可重试",
         ),
+        E::CardReaderMissing => s(
+            "the configuration requires the card, and no card reader is installed",
+            "配置要求读卡，但未安装读卡器",
+        ),
+        E::CardNotRead { failure } => match failure {
+            voidguard::CardReadFailure::NoCard => s("no card was presented", "未检测到卡片"),
+            voidguard::CardReadFailure::Cancelled => s("the card read was cancelled", "读卡已取消"),
+            voidguard::CardReadFailure::ReaderFault => s("the card reader failed", "读卡器故障"),
+        },
+        E::PinBlockRequired => s(
+            "the configuration requires the PIN, and none was entered",
+            "配置要求持卡人输入密码，但未输入密码",
+        ),
+        E::CardMismatch => s(
+            "this is not the card of the original sale",
+            "该卡不是原交易所用的卡",
+        ),
+        E::CardNotOnFile { voucher_no: v } if zh => {
+            format!("凭证号 {v} 的原交易未记录可比对的卡，无法与此卡核对")
+        }
+        E::CardNotOnFile { voucher_no: v } => format!(
+            "voucher {v} was recorded without a card that can be compared: it cannot be checked against the card presented"
+        ),
         E::RefundOriginalNotFound { reference: r } if zh => {
             format!("流水中没有 {r} 对应的消费：请核对参考号与原交易日期")
         }

@@ -77,6 +77,8 @@ pub struct Stored {
     pub original_id: Option<i64>,
     /// What the approval produced: a journal row, or for a settlement its row.
     pub result_id: Option<i64>,
+    /// A sale's keyed card-number hash, for the journal row its approval makes.
+    pub pan_hash: Option<[u8; 32]>,
     /// Whether the leg has its row. One the built-in simulator answered in the
     /// commit that began it has none: nothing left the terminal, so there is nothing
     /// to reverse and the audit entry of its end says everything.
@@ -98,6 +100,7 @@ impl Stored {
             ),
             original_id: new.original_id,
             result_id: None,
+            pan_hash: new.pan_hash,
             saved: false,
         }
     }
@@ -109,8 +112,8 @@ impl Stored {
 }
 
 const SELECT: &str = "SELECT id, kind, request, original_id, operator_no, authoriser_no, reason,
-    state, attempts, reversal_reason, business_date, created_at_ms, response_code, result_id
-    FROM host_legs";
+    state, attempts, reversal_reason, business_date, created_at_ms, response_code, result_id,
+    pan_hash FROM host_legs";
 
 const REQUEST_COLUMN: usize = 2;
 
@@ -148,6 +151,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
         public,
         original_id: r.get(3)?,
         result_id: r.get(13)?,
+        pan_hash: match r.get_ref(14)?.as_blob_or_null()? {
+            Some(bytes) => Some(bytes.try_into().map_err(|_| {
+                rusqlite::Error::FromSqlConversionFailure(14, Type::Blob, "pan hash length".into())
+            })?),
+            None => None,
+        },
         saved: true,
     })
 }
@@ -204,14 +213,17 @@ pub struct NewLeg {
     pub original_id: Option<i64>,
     pub authoriser_no: Option<&'static str>,
     pub reason: Option<String>,
+    /// A sale's keyed card-number hash, kept with the leg until the approval
+    /// journals it (possibly in a later commit).
+    pub pan_hash: Option<[u8; 32]>,
 }
 
 pub fn insert(tx: &Transaction<'_>, ctx: &Ctx<'_>, leg: &NewLeg) -> Result<Stored> {
     crate::store::exec(
         tx,
         "INSERT INTO host_legs (kind, request, original_id, operator_no, authoriser_no, reason,
-             state, business_date, created_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'awaiting_answer', ?7, ?8)",
+             state, business_date, created_at_ms, pan_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'awaiting_answer', ?7, ?8, ?9)",
         params![
             leg.request.kind().as_str(),
             serde_json::to_string(&leg.request)?,
@@ -220,7 +232,8 @@ pub fn insert(tx: &Transaction<'_>, ctx: &Ctx<'_>, leg: &NewLeg) -> Result<Store
             leg.authoriser_no,
             leg.reason,
             leg.request.business_date,
-            ctx.now_ms
+            ctx.now_ms,
+            leg.pan_hash.as_ref().map(|h| &h[..])
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -359,6 +372,7 @@ mod tests {
                 created_at_ms: 0,
                 original_id: None,
                 original: None,
+                pan_hash: None,
             };
             journal::insert(&tx, &ctx, &sale).unwrap();
         }
@@ -391,6 +405,7 @@ mod tests {
             original_id: Some(voucher),
             authoriser_no: Some("00"),
             reason: Some("customer_request".into()),
+            pan_hash: None,
         }
     }
 

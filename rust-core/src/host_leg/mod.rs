@@ -399,6 +399,7 @@ pub fn journal_entry(
         created_at_ms: now_ms,
         original_id: leg.original_id,
         original: None,
+        pan_hash: None,
     })
 }
 

@@ -98,6 +98,8 @@ pub struct NewEntry {
     pub original_id: Option<i64>,
     /// For a refund: its original's RRN, date and amount.
     pub original: Option<RefundOf>,
+    /// For a sale whose full card number was read or keyed: its keyed hash.
+    pub pan_hash: Option<[u8; 32]>,
 }
 
 /// The row query with a tail, as one literal so statements can be cached.
@@ -156,9 +158,9 @@ pub fn insert(tx: &SqlTx<'_>, ctx: &Ctx<'_>, e: &NewEntry) -> Result<Transaction
         "INSERT INTO journal (kind, voucher_no, batch_no, rrn, auth_code, amount_fen, currency,
              masked_pan, card_scheme, operator_no, authoriser_no, void_reason, business_date,
              created_at_ms, status, original_id, original_voucher_no, original_rrn,
-             original_business_date, original_amount_fen)
+             original_business_date, original_amount_fen, pan_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'approved', ?15,
-                 (SELECT voucher_no FROM journal WHERE id = ?15), ?16, ?17, ?18)",
+                 (SELECT voucher_no FROM journal WHERE id = ?15), ?16, ?17, ?18, ?19)",
     )?
     .execute(params![
         e.kind.as_str(),
@@ -179,10 +181,21 @@ pub fn insert(tx: &SqlTx<'_>, ctx: &Ctx<'_>, e: &NewEntry) -> Result<Transaction
         e.original.as_ref().map(|o| o.rrn.as_str()),
         e.original.as_ref().map(|o| o.business_date.as_str()),
         e.original.as_ref().map(|o| o.amount.0),
+        e.pan_hash.as_ref().map(|h| &h[..]),
     ])?;
     let id = tx.last_insert_rowid();
     ctx.cover(tx, Table::Journal, id)?;
     by_id(tx, id)?.ok_or(Error::Corrupt("inserted row vanished"))
+}
+
+/// The keyed hash of a sale's card number, where one was stored (schema 6 on, and a
+/// full number read or keyed).
+pub fn pan_hash_of(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .prepare_cached("SELECT pan_hash FROM journal WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten())
 }
 
 pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Transaction>> {

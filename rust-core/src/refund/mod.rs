@@ -10,6 +10,7 @@ pub mod limits;
 
 use rusqlite::{Connection, Transaction as SqlTx};
 
+use crate::card_reader::PanHash;
 use crate::context::Ctx;
 use crate::error::{Error, Result, VoidGuardError};
 use crate::host::{HostRequest, LegDetail, LegKind};
@@ -130,14 +131,16 @@ pub fn refunds_of(conn: &Connection, original: &Original) -> Result<Vec<Transact
     }
 }
 
-/// Phase one, keyed by `operator_no` (the session's): every local check and the void
+/// Phase one, keyed by `operator_no` (the session's): every local check, the card
+/// read (when the configuration requires it) against the sale's, and the void
 /// password, then the exact request of the host leg. The inner `Result` is the
 /// verdict, committed either way (a wrong password counts though it is refused).
-pub fn begin(
+pub(crate) fn begin(
     tx: &SqlTx<'_>,
     ctx: &Ctx<'_>,
     req: &RefundRequest,
     operator_no: &str,
+    card: Option<&PanHash>,
     in_flight: &dyn Fn(i64) -> bool,
 ) -> Result<std::result::Result<NewLeg, VoidGuardError>> {
     let key = checks::parse_lookup(&req.lookup, ctx)?;
@@ -156,6 +159,13 @@ pub fn begin(
         return Err(VoidGuardError::RefundOverBalance { balance }.into());
     }
     limits::check(limits::used_on(tx, ctx.today)?, amount, ctx)?;
+    // A card read for an original in this journal must be the sale's, checked before
+    // the password so a wrong card costs no attempt. One not verified locally has no
+    // hash here: the card was read (the cardholder is there) but the acquirer, which
+    // knows the sale, is the one to compare it.
+    if let (Some(card), Some(sale)) = (card, original.local.as_ref()) {
+        void_flow::checks::same_card(tx, sale, card)?;
+    }
 
     if let Err(refusal) = void_flow::verify_void_password(tx, ctx, &password)? {
         return Ok(Err(refusal));
@@ -188,6 +198,7 @@ pub fn begin(
         // The void password is the supervisor's: whoever keys, 00 authorises.
         authoriser_no: Some(operators::SUPERVISOR),
         reason: Some(reason),
+        pan_hash: None,
     }))
 }
 

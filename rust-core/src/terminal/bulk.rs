@@ -52,6 +52,7 @@ impl Terminal {
                         created_at_ms: ctx.now_ms,
                         original_id: None,
                         original: None,
+                        pan_hash: None,
                     };
                     let sale = journal::insert(tx, ctx, &entry)?;
                     audit::append(

@@ -5,6 +5,7 @@
 mod books;
 #[cfg(feature = "bench")]
 mod bulk;
+mod cards;
 mod online;
 mod operators;
 mod records;
@@ -69,6 +70,8 @@ pub struct Terminal {
     /// the acquirer notices a file rolled back to an earlier copy (its head goes
     /// backwards) even where no high-water mark outside the file exists.
     head_to_host: Mutex<Option<Arc<crate::host::iso::Iso8583HostLink>>>,
+    /// The vendor SDK's card reader, once the app installs it.
+    card_reader: Mutex<Option<Arc<dyn crate::card_reader::CardReader>>>,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -234,6 +237,7 @@ impl Terminal {
             open_batch,
             checked_version: AtomicI64::new(i64::MIN),
             head_to_host: Mutex::new(None),
+            card_reader: Mutex::new(None),
         };
         Ok(terminal)
     }

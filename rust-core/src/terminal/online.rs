@@ -7,6 +7,7 @@ use rusqlite::Transaction as SqlTx;
 
 use super::records::{ReconcileReport, SaleRequest};
 use super::Terminal;
+use crate::card_reader::{CardPurpose, PanHash};
 use crate::context::Ctx;
 use crate::error::{Error, Result, VoidGuardError};
 use crate::host::{HostError, HostLink, HostReply, LegKind, ReversalReason, ReversalReply};
@@ -31,14 +32,17 @@ impl Terminal {
     /// the host's RRN and auth code once the host approves. A decline is
     /// `HostDeclined`; an answer lost and reversed at once is `HostReversed`; one lost
     /// and not reversed is `HostUnreachable`, and the leg stays for reconciliation.
+    ///
+    /// A sale keyed with no card number, on a terminal with a card reader installed,
+    /// reads the card from it; either way a full number is kept only as its mask and
+    /// its keyed hash.
     pub fn record_sale(&self, sale: SaleRequest) -> Result<Transaction, VoidGuardError> {
-        let parsed = sales::parse(
-            &sale.amount,
-            &sale.card_number,
-            &sale.card_scheme,
-            self.config.amount_cap,
-        );
         let mut sale = sale;
+        // Nobody is asked for a card on a terminal that would refuse the sale anyway.
+        if sale.card_number.trim().is_empty() && self.card_reader().is_some() {
+            self.transacting_operator()?;
+        }
+        let parsed = self.parse_sale(&sale);
         zeroize::Zeroize::zeroize(&mut sale.card_number);
         let parsed = parsed?;
         let operator_no = self.transacting_operator()?;
@@ -66,8 +70,9 @@ impl Terminal {
     pub fn void_transaction(&self, request: VoidRequest) -> Result<VoidOutcome, VoidGuardError> {
         let mut request = request;
         let result = self.transacting_operator().and_then(|operator_no| {
+            let card = self.void_card()?;
             self.run_leg(&|tx, ctx, in_flight| {
-                void_flow::begin(tx, ctx, &request, &operator_no, in_flight)
+                void_flow::begin(tx, ctx, &request, &operator_no, card.as_ref(), in_flight)
             })
         });
         zeroize::Zeroize::zeroize(&mut request.password);
@@ -82,8 +87,9 @@ impl Terminal {
     pub fn begin_void(&self, request: VoidRequest) -> Result<HostLeg, VoidGuardError> {
         let mut request = request;
         let result = self.transacting_operator().and_then(|operator_no| {
+            let card = self.void_card()?;
             self.begin_claimed(&|tx, ctx, in_flight| {
-                void_flow::begin(tx, ctx, &request, &operator_no, in_flight)
+                void_flow::begin(tx, ctx, &request, &operator_no, card.as_ref(), in_flight)
             })
         });
         zeroize::Zeroize::zeroize(&mut request.password);
@@ -304,6 +310,40 @@ impl Steps for CommitEach<'_> {
 }
 
 impl Terminal {
+    /// The sale's card: as keyed, or read from the installed reader when none was
+    /// keyed. The number read is wiped once masked and hashed.
+    fn parse_sale(&self, sale: &SaleRequest) -> Result<sales::Keyed, VoidGuardError> {
+        let parse = |number: &str| {
+            sales::parse(
+                &sale.amount,
+                number,
+                &sale.card_scheme,
+                self.config.amount_cap,
+                &self.keys.pan,
+            )
+        };
+        let reader = self.card_reader();
+        match reader {
+            Some(reader) if sale.card_number.trim().is_empty() => {
+                let read = reader
+                    .read_card(CardPurpose::Sale)
+                    .map_err(crate::card_reader::refusal)?;
+                let card = crate::card_reader::Card::from_read(read);
+                Ok(parse(card.pan())?)
+            }
+            _ => Ok(parse(&sale.card_number)?),
+        }
+    }
+
+    /// The card a void must be done with, when the configuration says so.
+    fn void_card(&self) -> Result<Option<PanHash>, VoidGuardError> {
+        self.card_for(
+            CardPurpose::Void,
+            self.config.void_card_required,
+            self.config.void_pin_required,
+        )
+    }
+
     /// One online act: what earlier calls left is reconciled, then the leg is driven
     /// through the configured host link.
     pub(super) fn run_leg(&self, start: &Start<'_>) -> Result<Stored, VoidGuardError> {

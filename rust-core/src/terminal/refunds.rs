@@ -4,6 +4,7 @@
 
 use super::online::approved;
 use super::Terminal;
+use crate::card_reader::{CardPurpose, PanHash};
 use crate::error::VoidGuardError;
 use crate::host::{HostReply, LegKind, ReversalReason};
 use crate::host_leg::{self, legs::HostLeg};
@@ -25,8 +26,9 @@ impl Terminal {
     pub fn refund(&self, request: RefundRequest) -> Result<RefundOutcome, VoidGuardError> {
         let mut request = request;
         let result = self.transacting_operator().and_then(|operator_no| {
+            let card = self.refund_card()?;
             self.run_leg(&|tx, ctx, in_flight| {
-                refund::begin(tx, ctx, &request, &operator_no, in_flight)
+                refund::begin(tx, ctx, &request, &operator_no, card.as_ref(), in_flight)
             })
         });
         zeroize::Zeroize::zeroize(&mut request.password);
@@ -41,8 +43,9 @@ impl Terminal {
     pub fn begin_refund(&self, request: RefundRequest) -> Result<HostLeg, VoidGuardError> {
         let mut request = request;
         let result = self.transacting_operator().and_then(|operator_no| {
+            let card = self.refund_card()?;
             self.begin_claimed(&|tx, ctx, in_flight| {
-                refund::begin(tx, ctx, &request, &operator_no, in_flight)
+                refund::begin(tx, ctx, &request, &operator_no, card.as_ref(), in_flight)
             })
         });
         zeroize::Zeroize::zeroize(&mut request.password);
@@ -65,5 +68,12 @@ impl Terminal {
         });
         self.release(leg_id);
         result
+    }
+}
+
+impl Terminal {
+    /// The card a refund must be done with, when the configuration says so.
+    fn refund_card(&self) -> Result<Option<PanHash>, VoidGuardError> {
+        self.card_for(CardPurpose::Refund, self.config.refund_card_required, false)
     }
 }

@@ -109,3 +109,22 @@ pub fn locate(conn: &Connection, l: &Lookup, ctx: &Ctx<'_>) -> Result<Transactio
     }
     Ok(original)
 }
+
+/// The card presented is the sale's: its keyed hash is the one stored with the sale.
+/// A sale without one (recorded before schema 6, or from a number that came masked)
+/// is refused rather than let through: otherwise keying a masked number at the sale
+/// would be the way around a terminal that requires the card.
+pub(crate) fn same_card(
+    conn: &Connection,
+    sale: &Transaction,
+    card: &crate::card_reader::PanHash,
+) -> Result<()> {
+    match journal::pan_hash_of(conn, sale.id)? {
+        Some(stored) if card.matches(&stored) => Ok(()),
+        Some(_) => Err(VoidGuardError::CardMismatch.into()),
+        None => Err(VoidGuardError::CardNotOnFile {
+            voucher_no: sale.voucher_no.clone(),
+        }
+        .into()),
+    }
+}

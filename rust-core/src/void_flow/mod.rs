@@ -10,6 +10,7 @@ use rusqlite::{Connection, Transaction as SqlTx};
 use serde_json::json;
 
 use crate::audit::{self, Act};
+use crate::card_reader::PanHash;
 use crate::context::Ctx;
 use crate::error::{Error, Result, VoidGuardError};
 use crate::host::{HostRequest, LegDetail, LegKind, OriginalSale};
@@ -99,15 +100,17 @@ pub fn preview(
     })
 }
 
-/// Phase one, keyed by `operator_no` (the session's): every local check and the
-/// void password, then the exact request of the host leg (`host_leg::begin`). The outer `Result` is
-/// for failures; the inner one is the verdict, which is committed either way (a
-/// wrong password must count even though it is refused).
-pub fn begin(
+/// Phase one, keyed by `operator_no` (the session's): every local check, the card
+/// read (when the configuration requires it) against the sale's, and the void
+/// password, then the exact request of the host leg (`host_leg::begin`). The outer
+/// `Result` is for failures; the inner one is the verdict, which is committed either
+/// way (a wrong password must count even though it is refused).
+pub(crate) fn begin(
     tx: &SqlTx<'_>,
     ctx: &Ctx<'_>,
     req: &VoidRequest,
     operator_no: &str,
+    card: Option<&PanHash>,
     in_flight: &dyn Fn(i64) -> bool,
 ) -> Result<std::result::Result<NewLeg, VoidGuardError>> {
     let lookup = VoidLookup {
@@ -130,6 +133,11 @@ pub fn begin(
         ctx.config.daily_void_count_limit,
         ctx.config.daily_void_amount_limit,
     )?;
+    // Before the password: a card that is not the sale's is refused with nothing
+    // written, so it costs the supervisor no attempt.
+    if let Some(card) = card {
+        checks::same_card(tx, &original, card)?;
+    }
 
     if let Err(refusal) = verify_void_password(tx, ctx, &password)? {
         return Ok(Err(refusal));
@@ -161,6 +169,7 @@ pub fn begin(
         // The void password is the supervisor's: whoever keys, 00 authorises.
         authoriser_no: Some(operators::SUPERVISOR),
         reason: Some(reason),
+        pan_hash: None,
     }))
 }
 

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod acquirer;
+pub mod card;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};

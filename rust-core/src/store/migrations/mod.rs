@@ -8,6 +8,7 @@ mod v2;
 mod v3;
 mod v4;
 mod v5;
+mod v6;
 
 use rusqlite::{Connection, Transaction};
 use serde_json::json;
@@ -105,6 +106,12 @@ const STEPS: &[Step] = &[
         upgrade: refund_permission_added,
         rebuilds: true,
     },
+    Step {
+        check: no_check,
+        ddl: v6::DDL,
+        upgrade: pan_hash_added,
+        rebuilds: false,
+    },
 ];
 
 /// Refunds (`v4`): the journal rebuilt with every row as it was.
@@ -121,6 +128,14 @@ fn refund_permission_added(tx: &Transaction<'_>, keys: Option<&Keys>, at: At) ->
     let rows: i64 = tx.query_row("SELECT count(*) FROM requests", [], |r| r.get(0))?;
     match keys {
         Some(keys) => upgraded(tx, keys, at, 5, u64::try_from(rows).unwrap_or(0)),
+        None => Ok(()),
+    }
+}
+
+/// The keyed hash of the card number (`v6`): new columns, no row changed.
+fn pan_hash_added(tx: &Transaction<'_>, keys: Option<&Keys>, at: At) -> Result<()> {
+    match keys {
+        Some(keys) => upgraded(tx, keys, at, 6, 0),
         None => Ok(()),
     }
 }

@@ -7,6 +7,7 @@ import dev.voidguard.app.flow.Notice
 import dev.voidguard.app.flow.TerminalTime
 import dev.voidguard.app.flow.VoidFlow
 import dev.voidguard.core.AuditProblem
+import dev.voidguard.core.CardReadFailure
 import dev.voidguard.core.Field
 import dev.voidguard.core.HostLeg
 import dev.voidguard.core.LegKind
@@ -128,6 +129,17 @@ object Texts {
             is VoidGuardException.StorageFull -> c.getString(R.string.refusal_storage_full)
             is VoidGuardException.Busy -> c.getString(R.string.refusal_busy)
             is VoidGuardException.Storage -> c.getString(R.string.refusal_storage, e.code)
+            is VoidGuardException.CardReaderMissing -> c.getString(R.string.refusal_card_reader_missing)
+            is VoidGuardException.CardNotRead -> c.getString(
+                when (e.failure) {
+                    CardReadFailure.NO_CARD -> R.string.refusal_card_not_read_no_card
+                    CardReadFailure.CANCELLED -> R.string.refusal_card_not_read_cancelled
+                    CardReadFailure.READER_FAULT -> R.string.refusal_card_not_read_fault
+                },
+            )
+            is VoidGuardException.PinBlockRequired -> c.getString(R.string.refusal_pin_block_required)
+            is VoidGuardException.CardMismatch -> c.getString(R.string.refusal_card_mismatch)
+            is VoidGuardException.CardNotOnFile -> c.getString(R.string.refusal_card_not_on_file, e.voucherNo)
             is VoidGuardException.Internal -> c.getString(R.string.refusal_internal)
         }
     }
