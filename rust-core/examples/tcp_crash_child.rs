@@ -44,6 +44,10 @@ fn config(db: &str) -> TerminalConfig {
     config.kdf_iterations = MIN_ITERATIONS;
     config.daily_void_count_limit = 1_000_000;
     config.daily_void_amount_limit = Fen(i64::MAX / 4);
+    // The day's clock moves seconds per act, so the default 20 refunds a day would
+    // stop refunds early in a long run (the limits have their own tests).
+    config.daily_refund_count_limit = 1_000_000;
+    config.daily_refund_amount_limit = Fen(i64::MAX / 4);
     config
 }
 
