@@ -8,6 +8,7 @@
 //! What it knows lives in a SQLite ledger (a file, or memory), every answer's change
 //! committed before the answer is written (`ledger`).
 
+mod chance;
 mod ledger;
 mod rules;
 
@@ -16,11 +17,13 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use voidguard_iso8583::crypto::{Key, WorkingKeys};
 use voidguard_iso8583::messages::{answer_mti, Answer, Kind, Request, Totals};
 use voidguard_iso8583::Message;
 
+pub use chance::{RandomFaults, RateError};
 pub use ledger::LedgerError;
 use ledger::{Books, Changed, Store, TerminalKeys};
 
@@ -61,6 +64,8 @@ pub struct Faults {
     /// Answer A0 (MAC error) to this many requests whatever their MAC, as a host
     /// whose keys for the terminal went out of step would.
     pub reject_macs: u32,
+    /// Drop or delay answers at random, from a seed (after the counted faults).
+    pub random: Option<RandomFaults>,
 }
 
 pub(crate) struct State {
@@ -194,7 +199,11 @@ impl AcquirerHost {
             }
             // No answer (unreadable, or dropped on purpose): the connection stays
             // open, so the terminal waits out its read timeout as with a lost answer.
-            if let Some(answer) = self.handle(&frame) {
+            let (answer, delay) = self.handle_timed(&frame);
+            if let Some(answer) = answer {
+                // A delayed answer is held back outside the lock, so other terminals
+                // are served meanwhile; it may find the terminal gone.
+                std::thread::sleep(delay);
                 if stream.write_all(&answer).is_err() {
                     return;
                 }
@@ -206,6 +215,18 @@ impl AcquirerHost {
     /// on purpose, or a change that could not be committed). What the answer says is
     /// committed to the ledger before it is returned.
     pub fn handle(&self, frame: &[u8]) -> Option<Vec<u8>> {
+        self.handle_timed(frame).0
+    }
+
+    /// Like [`AcquirerHost::handle`], with how long the answer is to be held back
+    /// before it is written (zero unless random faults delay it).
+    pub fn handle_timed(&self, frame: &[u8]) -> (Option<Vec<u8>>, Duration) {
+        let mut delay = Duration::ZERO;
+        let answer = self.answer(frame, &mut delay);
+        (answer, delay)
+    }
+
+    fn answer(&self, frame: &[u8], delay: &mut Duration) -> Option<Vec<u8>> {
         let message = Message::unpack(frame).ok()?;
         let request = Request::from_message(&message).ok()?;
         let mut state = self.state.lock().ok()?;
@@ -262,6 +283,13 @@ impl AcquirerHost {
         if state.faults.drop_answers > 0 {
             state.faults.drop_answers -= 1;
             return None;
+        }
+        if let Some(random) = state.faults.random.as_mut() {
+            match random.draw() {
+                chance::Fate::Drop => return None,
+                chance::Fate::Delay(d) => *delay = d,
+                chance::Fate::OnTime => {}
+            }
         }
         let mut out = answer
             .to_message(&request.station)

@@ -1,7 +1,10 @@
 //! `voidguard-host --listen 127.0.0.1:5000 --master-key-file PATH`: an acquirer host
 //! on loopback. The master key file holds 32 hex characters (the terminal master key
 //! shared with the terminals). Fault flags apply to the first answers:
-//! `--drop N`, `--corrupt-mac N`, `--decline CODE`.
+//! `--drop N`, `--corrupt-mac N`, `--decline CODE`. Random faults for every answer
+//! after those: `--random-faults SEED` with `--drop-rate P` (the answer is never
+//! sent) and `--delay-rate P --delay-ms MS` (it is sent MS after it was committed),
+//! P from 0 to 1.
 //!
 //! `--ledger PATH` keeps the host's state in that SQLite file (created when missing)
 //! so a restarted host knows what it approved; without it the ledger is in memory.
@@ -11,7 +14,7 @@
 use std::net::TcpListener;
 use std::process::ExitCode;
 
-use voidguard_host::{AcquirerHost, Faults};
+use voidguard_host::{AcquirerHost, Faults, RandomFaults};
 use voidguard_iso8583::crypto::Key;
 
 fn main() -> ExitCode {
@@ -19,6 +22,8 @@ fn main() -> ExitCode {
     let mut key_file = None;
     let mut ledger = None;
     let mut faults = Faults::default();
+    let mut random: Option<u64> = None;
+    let (mut drop_rate, mut delay_rate, mut delay_ms) = (0.0f64, 0.0f64, 0u64);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().unwrap_or_default();
@@ -29,11 +34,43 @@ fn main() -> ExitCode {
             "--drop" => faults.drop_answers = value().parse().unwrap_or(0),
             "--corrupt-mac" => faults.corrupt_macs = value().parse().unwrap_or(0),
             "--decline" => faults.decline_with = Some(value()),
+            "--random-faults" | "--drop-rate" | "--delay-rate" | "--delay-ms" => {
+                let v = value();
+                let parsed = match a.as_str() {
+                    "--random-faults" => v.parse().map(|s| random = Some(s)).is_ok(),
+                    "--drop-rate" => v.parse().map(|r| drop_rate = r).is_ok(),
+                    "--delay-rate" => v.parse().map(|r| delay_rate = r).is_ok(),
+                    _ => v.parse().map(|ms| delay_ms = ms).is_ok(),
+                };
+                if !parsed {
+                    eprintln!("voidguard-host: {a} takes a number, not {v:?}");
+                    return ExitCode::from(2);
+                }
+            }
             other => {
                 eprintln!("voidguard-host: unknown argument {other}");
                 return ExitCode::from(2);
             }
         }
+    }
+    let rated = drop_rate > 0.0 || delay_rate > 0.0;
+    match random {
+        Some(seed) => {
+            let delay = std::time::Duration::from_millis(delay_ms);
+            match RandomFaults::new(seed, drop_rate, delay_rate, delay) {
+                Ok(r) => faults.random = Some(r),
+                Err(e) => {
+                    eprintln!("voidguard-host: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        // Rates without a seed would be silently ignored.
+        None if rated => {
+            eprintln!("voidguard-host: --drop-rate and --delay-rate need --random-faults SEED");
+            return ExitCode::from(2);
+        }
+        None => {}
     }
     let Some(key_file) = key_file else {
         eprintln!("voidguard-host: --master-key-file PATH is required");
