@@ -1,8 +1,11 @@
 package dev.voidguard.app.flow
 
+import dev.voidguard.core.HostException
 import dev.voidguard.core.HostLink
 import dev.voidguard.core.HostReply
 import dev.voidguard.core.HostRequest
+import dev.voidguard.core.LegDetail
+import dev.voidguard.core.LegKind
 import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.ReversalReply
 import java.util.concurrent.atomic.AtomicLong
@@ -41,4 +44,27 @@ interface PaymentAppDialect {
     fun readReply(request: HostRequest, incoming: PaymentAppProtocol.Incoming): HostReply
 
     fun readReversal(request: HostRequest, incoming: PaymentAppProtocol.Incoming): ReversalReply
+}
+
+/** The kind of leg a request is for, as the core's processing-code tables name it. */
+fun HostRequest.legKind(): LegKind = when (detail) {
+    is LegDetail.Sale -> LegKind.SALE
+    is LegDetail.Void -> LegKind.VOID
+    is LegDetail.Settlement -> LegKind.SETTLEMENT
+    is LegDetail.Refund -> LegKind.REFUND
+}
+
+/** An answer's extra, trimmed; none when absent or blank. */
+fun PaymentAppProtocol.Incoming.text(key: String): String? = extras[key]?.trim()?.takeIf { it.isNotEmpty() }
+
+/**
+ * PCI DSS 3.4.1: a payment app reports the card masked; it is the leg's card when its
+ * BIN and last four are the leg's. A sale approved for another card is no approval of
+ * the leg (the journal would name the wrong card), whichever app answered.
+ */
+fun checkSameCard(sale: LegDetail.Sale, reported: String?) {
+    if (reported == null) return
+    if (reported.take(6) != sale.maskedPan.take(6) || reported.takeLast(4) != sale.maskedPan.takeLast(4)) {
+        throw HostException.Protocol("the payment app read another card")
+    }
 }

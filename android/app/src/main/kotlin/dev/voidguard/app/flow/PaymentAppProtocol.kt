@@ -4,7 +4,6 @@ import dev.voidguard.core.HostException
 import dev.voidguard.core.HostReply
 import dev.voidguard.core.HostRequest
 import dev.voidguard.core.LegDetail
-import dev.voidguard.core.LegKind
 import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.ReversalReply
 import dev.voidguard.core.intentProcessingCode
@@ -159,7 +158,7 @@ class PaymentAppProtocol(
             else -> when (val d = request.detail) {
                 is LegDetail.Settlement -> settlementApproval(incoming)
                 is LegDetail.Sale -> {
-                    checkCard(d, incoming)
+                    checkSameCard(d, optional(incoming, keys.cardNo))
                     approval(incoming)
                 }
                 is LegDetail.Void, is LegDetail.Refund -> approval(incoming)
@@ -192,12 +191,7 @@ class PaymentAppProtocol(
 
     /** The extras every request carries, then the kind's own [extra]. */
     private fun outgoing(messageType: String, r: HostRequest, orderNo: String, extra: Map<String, String>): Outgoing {
-        val kind = when (r.detail) {
-            is LegDetail.Sale -> LegKind.SALE
-            is LegDetail.Void -> LegKind.VOID
-            is LegDetail.Settlement -> LegKind.SETTLEMENT
-            is LegDetail.Refund -> LegKind.REFUND
-        }
+        val kind = r.legKind()
         require(r.processingCode == processingCode(kind)) { "the core asked for ${r.processingCode} with a ${r.detail::class.simpleName}" }
         val extras = mapOf(
             keys.messageType to messageType,
@@ -229,19 +223,9 @@ class PaymentAppProtocol(
         return if (rrn != null && authCode != null) HostReply.Approved(rrn, authCode) else HostReply.Approved("", "")
     }
 
-    /** PCI DSS 3.4.1: the app reports the card masked; its BIN and last four must be the leg's. */
-    private fun checkCard(sale: LegDetail.Sale, incoming: Incoming) {
-        val read = optional(incoming, keys.cardNo) ?: return
-        if (read.take(6) != sale.maskedPan.take(6) || read.takeLast(4) != sale.maskedPan.takeLast(4)) {
-            throw HostException.Protocol("the payment app read another card")
-        }
-    }
+    private fun responseCodeOf(incoming: Incoming): String? = incoming.text(keys.responseCode)
 
-    private fun responseCodeOf(incoming: Incoming): String? =
-        incoming.extras[keys.responseCode]?.trim()?.takeIf { it.isNotEmpty() }
-
-    private fun optional(incoming: Incoming, key: String): String? =
-        incoming.extras[key]?.trim()?.takeIf { it.isNotEmpty() }
+    private fun optional(incoming: Incoming, key: String): String? = incoming.text(key)
 
     private fun required(incoming: Incoming, key: String): String =
         optional(incoming, key) ?: throw HostException.Protocol("the answer lacks $key")

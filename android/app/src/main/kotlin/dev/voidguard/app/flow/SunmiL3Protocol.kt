@@ -6,7 +6,6 @@ import dev.voidguard.core.HostException
 import dev.voidguard.core.HostReply
 import dev.voidguard.core.HostRequest
 import dev.voidguard.core.LegDetail
-import dev.voidguard.core.LegKind
 import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.ReversalReply
 import dev.voidguard.core.intentProcessingCode
@@ -45,7 +44,7 @@ class SunmiL3Protocol(private val callerPackage: String) : PaymentAppDialect {
         when (request.detail) {
             is LegDetail.Settlement -> request(request, orderNo)
             is LegDetail.Sale, is LegDetail.Void, is LegDetail.Refund -> Outgoing(
-                intentProcessingCode(kindOf(request)),
+                intentProcessingCode(request.legKind()),
                 mapOf("transType" to TRANS_QUERY, "transId" to transIdOf(request), "appId" to callerPackage),
                 ACTION,
             )
@@ -63,7 +62,7 @@ class SunmiL3Protocol(private val callerPackage: String) : PaymentAppDialect {
         if (optional(incoming, "resultCode") != RESULT_DONE) throw HostException.Protocol("approval without resultCode 0")
         val d = request.detail
         if (d is LegDetail.Settlement) return HostReply.Approved("", "")
-        if (d is LegDetail.Sale) checkCard(d, incoming)
+        if (d is LegDetail.Sale) checkSameCard(d, optional(incoming, "cardNo"))
         return HostReply.Approved(required(incoming, "referenceNo"), required(incoming, "authNo"))
     }
 
@@ -94,19 +93,10 @@ class SunmiL3Protocol(private val callerPackage: String) : PaymentAppDialect {
             "isManagePwd" to false,
             "isPrintTicket" to false,
         )
-        return Outgoing(intentProcessingCode(kindOf(r)), extras + extra, ACTION)
+        return Outgoing(intentProcessingCode(r.legKind()), extras + extra, ACTION)
     }
 
-    /** PCI DSS 3.4.1: the card comes back masked; its BIN and last four must be the leg's. */
-    private fun checkCard(sale: LegDetail.Sale, incoming: Incoming) {
-        val read = optional(incoming, "cardNo") ?: return
-        if (read.take(6) != sale.maskedPan.take(6) || read.takeLast(4) != sale.maskedPan.takeLast(4)) {
-            throw HostException.Protocol("L3 read another card")
-        }
-    }
-
-    private fun optional(incoming: Incoming, key: String): String? =
-        incoming.extras[key]?.trim()?.takeIf { it.isNotEmpty() }
+    private fun optional(incoming: Incoming, key: String): String? = incoming.text(key)
 
     private fun required(incoming: Incoming, key: String): String =
         optional(incoming, key) ?: throw HostException.Protocol("the answer lacks $key")
@@ -123,13 +113,6 @@ class SunmiL3Protocol(private val callerPackage: String) : PaymentAppDialect {
         const val PAYMENT_TYPE_BANK_CARD = 0
         const val RESULT_DONE = "0"
         const val APPROVED = "00"
-
-        private fun kindOf(r: HostRequest): LegKind = when (r.detail) {
-            is LegDetail.Sale -> LegKind.SALE
-            is LegDetail.Void -> LegKind.VOID
-            is LegDetail.Settlement -> LegKind.SETTLEMENT
-            is LegDetail.Refund -> LegKind.REFUND
-        }
 
         /** The leg's own id: terminal, batch and the leg's voucher (a settlement: its batch). */
         fun transIdOf(r: HostRequest): String {
