@@ -84,6 +84,23 @@ pub fn require(conn: &Connection) -> Result<Profile> {
     load(conn)?.ok_or_else(|| VoidGuardError::NotActivated.into())
 }
 
+/// The terminal may do `what` (void or refund) at all: activated, permitted, with a
+/// void password set (it authorises both).
+pub fn ready_for(conn: &Connection, ctx: &Ctx<'_>, what: Permission) -> Result<Profile> {
+    let profile = require(conn)?;
+    if !profile.permits(what) {
+        return Err(match what {
+            Permission::Void => VoidGuardError::PermissionNotGranted,
+            Permission::Refund => VoidGuardError::RefundPermissionNotGranted,
+        }
+        .into());
+    }
+    if !crate::vault::is_set(conn, &ctx.keys.vault)? {
+        return Err(VoidGuardError::PasswordNotSet.into());
+    }
+    Ok(profile)
+}
+
 pub fn activate(
     tx: &Transaction<'_>,
     ctx: &Ctx<'_>,

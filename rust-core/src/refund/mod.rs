@@ -101,7 +101,7 @@ pub fn preview(
     in_flight: &dyn Fn(i64) -> bool,
 ) -> Result<RefundPreview> {
     let key = checks::parse_lookup(lookup, ctx)?;
-    void_flow::checks::terminal_ready(conn, ctx, Permission::Refund)?;
+    crate::profile::ready_for(conn, ctx, Permission::Refund)?;
     lockout::load(conn, &ctx.keys.lockout)?.check(ctx.now_ms)?;
     let original = checks::locate(conn, &key, ctx)?;
     host_leg::check_clear(conn, LegKind::Refund, in_flight)?;
@@ -148,7 +148,7 @@ pub(crate) fn begin(
     let password = policy::parse(&req.password)?;
     let reason = checks::parse_reason(&req.reason, &ctx.config.refund_reasons)?;
 
-    let profile = void_flow::checks::terminal_ready(tx, ctx, Permission::Refund)?;
+    let profile = crate::profile::ready_for(tx, ctx, Permission::Refund)?;
     lockout::load(tx, &ctx.keys.lockout)?.check(ctx.now_ms)?;
     let original = checks::locate(tx, &key, ctx)?;
     host_leg::check_clear(tx, LegKind::Refund, in_flight)?;

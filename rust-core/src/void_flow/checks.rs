@@ -13,8 +13,6 @@ use crate::host_leg::legs;
 use crate::journal::numbering::VoucherNo;
 use crate::journal::{self, Transaction, TransactionKind, TransactionStatus};
 use crate::money::{self, Fen};
-use crate::profile::{self, Permission, Profile};
-use crate::vault;
 
 pub struct Lookup {
     pub voucher: VoucherNo,
@@ -28,22 +26,6 @@ pub fn parse_lookup(l: &VoidLookup, ctx: &Ctx<'_>) -> Result<Lookup> {
         date: dates::parse_date(&l.date, ctx.today)?,
         amount: money::parse_amount(&l.amount, ctx.config.amount_cap)?,
     })
-}
-
-/// The terminal may void (or refund) at all: activated, permitted, with a password.
-pub fn terminal_ready(conn: &Connection, ctx: &Ctx<'_>, what: Permission) -> Result<Profile> {
-    let profile = profile::require(conn)?;
-    if !profile.permits(what) {
-        return Err(match what {
-            Permission::Void => VoidGuardError::PermissionNotGranted,
-            Permission::Refund => VoidGuardError::RefundPermissionNotGranted,
-        }
-        .into());
-    }
-    if !vault::is_set(conn, &ctx.keys.vault)? {
-        return Err(VoidGuardError::PasswordNotSet.into());
-    }
-    Ok(profile)
 }
 
 /// Finds the original and checks it can be voided with what was keyed.

@@ -78,7 +78,7 @@ pub fn preview(
     in_flight: &dyn Fn(i64) -> bool,
 ) -> Result<VoidPreview> {
     let parsed = checks::parse_lookup(lookup, ctx)?;
-    checks::terminal_ready(conn, ctx, Permission::Void)?;
+    crate::profile::ready_for(conn, ctx, Permission::Void)?;
     lockout::load(conn, &ctx.keys.lockout)?.check(ctx.now_ms)?;
     let original = checks::locate(conn, &parsed, ctx)?;
     host_leg::check_clear(conn, LegKind::Void, in_flight)?;
@@ -122,7 +122,7 @@ pub(crate) fn begin(
     let password = policy::parse(&req.password)?;
     let reason = operators::parse_reason(&req.reason, &ctx.config.void_reasons)?;
 
-    let profile = checks::terminal_ready(tx, ctx, Permission::Void)?;
+    let profile = crate::profile::ready_for(tx, ctx, Permission::Void)?;
     let lock = lockout::load(tx, &ctx.keys.lockout)?;
     lock.check(ctx.now_ms)?;
     let original = checks::locate(tx, &parsed, ctx)?;
