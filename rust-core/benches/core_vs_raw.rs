@@ -302,6 +302,53 @@ fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     ))
 }
 
+/// CPU time of the calling thread so far, in nanoseconds (Linux's per-thread
+/// scheduler statistics); `None` where the kernel does not offer them.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Medians of one void's wall time and on-CPU time, in microseconds, over 200 voids
+/// each side: what of P1 is computing and what is waiting for the disk. The sale
+/// before each void is outside the timing, as in P1.
+fn cpu_per_void(f: &Fixture, counter: &RawCounter) -> Option<[f64; 4]> {
+    const VOIDS: u32 = 200;
+    fn median(mut v: Vec<u64>) -> f64 {
+        v.sort_unstable();
+        v[v.len() / 2] as f64 / 1000.0
+    }
+    fn timed(run: impl FnOnce()) -> Option<(u64, u64)> {
+        let (wall, cpu) = (std::time::Instant::now(), thread_cpu_ns()?);
+        run();
+        let spent = thread_cpu_ns()? - cpu;
+        Some((u64::try_from(wall.elapsed().as_nanos()).ok()?, spent))
+    }
+    let t = open(f);
+    let raw = open_raw(&f.raw);
+    let (mut ours, mut theirs) = ((vec![], vec![]), (vec![], vec![]));
+    for i in 0..VOIDS {
+        let sale = t.record_sale(sale_request(3_000_000 + i)).expect("sale");
+        let (wall, cpu) = timed(|| drop(t.void_transaction(void_request(&sale)).expect("void")))?;
+        ours.0.push(wall);
+        ours.1.push(cpu);
+        let original = raw_sale(&raw, counter, 1234);
+        let (wall, cpu) = timed(|| raw_void(&raw, counter, original))?;
+        theirs.0.push(wall);
+        theirs.1.push(cpu);
+    }
+    Some([
+        median(ours.1),
+        median(ours.0),
+        median(theirs.1),
+        median(theirs.0),
+    ])
+}
+
 fn benches(c: &mut Criterion) {
     let f = build();
     // One counter for the raw side's voucher numbers throughout, so no two of its
@@ -309,6 +356,11 @@ fn benches(c: &mut Criterion) {
     let counter = raw_counter(&open_raw(&f.raw));
     let (ours_frames, raw_frames) = frames_per_void(&f, &counter);
     eprintln!("frames: a void writes {ours_frames:.1} WAL frames, the raw void {raw_frames:.1}");
+    if let Some([cpu, wall, raw_cpu, raw_wall]) = cpu_per_void(&f, &counter) {
+        eprintln!(
+            "cpu: a void spends {cpu:.0} of {wall:.0} µs on the CPU (KDF included), the raw void {raw_cpu:.0} of {raw_wall:.0} µs"
+        );
+    }
     let ours = open(&f);
     let raw = open_raw(&f.raw);
     let sale_no = AtomicU32::new(0);
