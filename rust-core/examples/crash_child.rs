@@ -16,90 +16,25 @@
 //! (`tests/common/acquirer.rs`) before it answers, so the test can compare the two
 //! ledgers after the kill.
 
-#[path = "../tests/common/acquirer.rs"]
-mod acquirer;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
-use std::io::Write;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use acquirer::{Acquirer, Decision, Standing};
+use common::acquirer::{self, Acquirer, Decision, Standing};
+use common::soak::{
+    fail, hire, missing_cashiers, refusal_name, say, soak_config, CASHIERS, MAX_RUN,
+};
+use common::{Rng, TestClock, CASHIER_PASSWORD, PASSWORD, SECRET_HEX, WRONG_PASSWORD};
 use voidguard::backoffice::{self, Action};
-use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
     Application, Clock, Fen, HostError, HostLeg, HostLink, HostReply, HostRequest, JournalQuery,
     KeyFileWrapper, LegDetail, LegKind, LegState, RefundLookup, RefundRequest, RequestKind,
-    Resolution, ReversalReason, ReversalReply, SaleRequest, SimulatorMode, Terminal,
-    TerminalConfig, Transaction, TransactionKind, VoidGuardError, VoidOutcome, VoidRequest,
+    Resolution, ReversalReason, ReversalReply, SaleRequest, SimulatorMode, Terminal, Transaction,
+    TransactionKind, VoidGuardError, VoidOutcome, VoidRequest,
 };
 
-// The test's fixtures use the same values (tests/common/mod.rs, tests/crash_kill.rs).
-const SECRET_HEX: &str = "7c1f9a2b5d3e4f60718293a4b5c6d7e8";
-const PASSWORD: &str = "274816";
-const WRONG_PASSWORD: &str = "135792";
-const ADMIN_PASSWORD: &str = "58204719";
-const CASHIER_PASSWORD: &str = "3817";
-/// The cashiers who take turns at the counter.
-const CASHIERS: [&str; 4] = ["01", "02", "03", "04"];
-/// A killed child must not outlive a test that stopped watching it.
-const MAX_RUN: Duration = Duration::from_secs(120);
-
-/// The configuration the crash test opens the terminal with: cheap key derivation,
-/// and daily void limits that do not stop a long soak.
-fn config(db: &str) -> TerminalConfig {
-    let mut config = TerminalConfig::new(db);
-    config.kdf_iterations = MIN_ITERATIONS;
-    config.daily_void_count_limit = 1_000_000;
-    config.daily_void_amount_limit = Fen(i64::MAX / 4);
-    config
-}
-
-/// SplitMix64: small, seeded, good enough to pick operations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn range(&mut self, low: i64, high: i64) -> i64 {
-        low + (self.next() % (high - low + 1) as u64) as i64
-    }
-
-    fn digits(&mut self, len: usize) -> String {
-        (0..len)
-            .map(|_| char::from(b'0' + self.below(10) as u8))
-            .collect()
-    }
-}
-
-/// Time as the child lets it pass: a few seconds per operation, and a lockout is
-/// waited out by moving to its end.
-struct StepClock(AtomicI64);
-
-impl StepClock {
-    fn advance(&self, ms: i64) {
-        self.0.fetch_add(ms, Ordering::SeqCst);
-    }
-    fn set(&self, ms: i64) {
-        self.0.fetch_max(ms, Ordering::SeqCst);
-    }
-}
-
-impl Clock for StepClock {
-    fn now_ms(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
-}
 /// The acquirer, reached after a moment on the network (so kills land in the host leg
 /// too): approves, declines, never gets the request or loses its answer, at random,
 /// for sales, voids and settlements alike, and answers reversals from its ledger
@@ -179,45 +114,9 @@ impl HostLink for FlakyHost {
     }
 }
 
-/// Writes one whole line and flushes it; a parent that is gone ends the child.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        let mut line = format!($($arg)*);
-        line.push('\n');
-        let mut out = std::io::stdout().lock();
-        if out.write_all(line.as_bytes()).and_then(|()| out.flush()).is_err() {
-            std::process::exit(0);
-        }
-    }};
-}
-
-/// An answer no merchant could be given: the parent sees the panic and fails.
-fn fail(what: &str, e: VoidGuardError) -> ! {
-    panic!("{what} failed with {e:?}");
-}
-
-/// The refusals a merchant may be shown during such a day, by name.
-fn refusal_name(e: &VoidGuardError) -> Option<&'static str> {
-    Some(match e {
-        VoidGuardError::AlreadyVoided { .. } => "AlreadyVoided",
-        VoidGuardError::SettledUseRefund { .. } => "SettledUseRefund",
-        VoidGuardError::NotSameBusinessDate { .. } => "NotSameBusinessDate",
-        VoidGuardError::AmountMismatch => "AmountMismatch",
-        VoidGuardError::VoidInProgress { .. } => "VoidInProgress",
-        VoidGuardError::PendingHostWork { .. } => "PendingHostWork",
-        VoidGuardError::RefundOverBalance { .. } => "RefundOverBalance",
-        VoidGuardError::RefundOfVoidedSale { .. } => "RefundOfVoidedSale",
-        VoidGuardError::RefundUseVoid { .. } => "RefundUseVoid",
-        VoidGuardError::DailyRefundCountLimitReached { .. } => "DailyRefundCountLimitReached",
-        VoidGuardError::DailyRefundAmountLimitReached { .. } => "DailyRefundAmountLimitReached",
-        VoidGuardError::RefundOverCap { .. } => "RefundOverCap",
-        _ => return None,
-    })
-}
-
 struct Day {
     terminal: Terminal,
-    clock: Arc<StepClock>,
+    clock: Arc<TestClock>,
     rng: Rng,
     /// The acquirer behind the host link; `None` on the built-in simulator.
     host: Option<Arc<FlakyHost>>,
@@ -458,7 +357,7 @@ impl Day {
         if vault.locked_until_lifted {
             self.lift();
         } else if let Some(until_ms) = vault.locked_until_ms {
-            self.clock.set(until_ms);
+            self.clock.at_least(until_ms);
         }
     }
 
@@ -751,27 +650,10 @@ impl Day {
 
     /// The administrator adds the cashiers a fresh terminal lacks; one of them signs in.
     fn staff(&mut self) {
-        let known = self
-            .terminal
-            .operators()
-            .unwrap_or_else(|e| fail("operators", e));
-        let missing: Vec<&str> = CASHIERS
-            .into_iter()
-            .filter(|no| !known.iter().any(|o| o.operator_no == *no && o.active))
-            .collect();
+        let missing = missing_cashiers(&self.terminal);
         if !missing.is_empty() {
             say!("try staff @{}", self.now());
-            self.terminal
-                .sign_in("99".into(), ADMIN_PASSWORD.into())
-                .unwrap_or_else(|e| fail("administrator sign-in", e));
-            for no in missing {
-                self.terminal
-                    .add_operator(no.into(), CASHIER_PASSWORD.into())
-                    .unwrap_or_else(|e| fail("add operator", e));
-            }
-            self.terminal
-                .sign_out()
-                .unwrap_or_else(|e| fail("administrator sign-out", e));
+            hire(&self.terminal, &missing);
             say!("ack staff");
         }
         self.sign_in_a_cashier();
@@ -834,9 +716,7 @@ fn main() {
         }
     };
     let seed: u64 = seed.parse().expect("seed");
-    let clock = Arc::new(StepClock(AtomicI64::new(
-        start_ms.parse().expect("start ms"),
-    )));
+    let clock = TestClock::at(start_ms.parse().expect("start ms"));
     let host = host.map(|ledger| {
         Arc::new(FlakyHost {
             acquirer: Acquirer::open(std::path::Path::new(ledger)),
@@ -850,7 +730,7 @@ fn main() {
     let mark: Arc<dyn voidguard::RollbackMark> = Arc::new(voidguard::MarkFile::beside_key_file(
         std::path::Path::new(key_file),
     ));
-    let terminal = Terminal::open_marked(config(db), &keys, link, clock.clone(), Some(mark))
+    let terminal = Terminal::open_marked(soak_config(db), &keys, link, clock.clone(), Some(mark))
         .unwrap_or_else(|e| fail("open", e.into()));
     say!("ready");
     let mut day = Day {

@@ -14,106 +14,27 @@
 //! Usage: `tcp_crash_child <db> <key file> <seed> <start ms> <host address> <host
 //! ledger> <master key file>`.
 
-use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::soak::{
+    fail, hire, missing_cashiers, refusal_name, say, soak_config, CASHIERS, MAX_RUN,
+};
+use common::{Rng, TestClock, CASHIER_PASSWORD, PASSWORD};
 use voidguard::host::iso::{read_master_key, Iso8583HostLink, IsoLinkConfig};
-use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
     Clock, Fen, HostLeg, HostLink, JournalQuery, KeyFileWrapper, LegDetail, LegKind, LegState,
-    RefundLookup, RefundRequest, Resolution, SaleRequest, Terminal, TerminalConfig, Transaction,
-    TransactionKind, VoidGuardError, VoidRequest,
+    RefundLookup, RefundRequest, Resolution, SaleRequest, Terminal, Transaction, TransactionKind,
+    VoidGuardError, VoidRequest,
 };
 
-// The test's fixtures use the same values (tests/common/mod.rs).
-const PASSWORD: &str = "274816";
-const ADMIN_PASSWORD: &str = "58204719";
-const CASHIER_PASSWORD: &str = "3817";
-const CASHIERS: [&str; 4] = ["01", "02", "03", "04"];
-/// A killed child must not outlive a test that stopped watching it.
-const MAX_RUN: Duration = Duration::from_secs(120);
 /// How long the link waits for an answer; the test's host delays answers beyond it.
 pub const READ_TIMEOUT: Duration = Duration::from_millis(250);
-
-fn config(db: &str) -> TerminalConfig {
-    let mut config = TerminalConfig::new(db);
-    config.kdf_iterations = MIN_ITERATIONS;
-    config.daily_void_count_limit = 1_000_000;
-    config.daily_void_amount_limit = Fen(i64::MAX / 4);
-    // The day's clock moves seconds per act, so the default 20 refunds a day would
-    // stop refunds early in a long run (the limits have their own tests).
-    config.daily_refund_count_limit = 1_000_000;
-    config.daily_refund_amount_limit = Fen(i64::MAX / 4);
-    config
-}
-
-/// SplitMix64: small, seeded, good enough to pick operations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn range(&mut self, low: i64, high: i64) -> i64 {
-        low + (self.next() % (high - low + 1) as u64) as i64
-    }
-}
-
-struct StepClock(AtomicI64);
-
-impl Clock for StepClock {
-    fn now_ms(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-/// Writes one whole line and flushes it; a parent that is gone ends the child.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        let mut line = format!($($arg)*);
-        line.push('\n');
-        let mut out = std::io::stdout().lock();
-        if out.write_all(line.as_bytes()).and_then(|()| out.flush()).is_err() {
-            std::process::exit(0);
-        }
-    }};
-}
-
-/// An answer no merchant could be given: the parent sees the panic and fails.
-fn fail(what: &str, e: VoidGuardError) -> ! {
-    panic!("{what} failed with {e:?}");
-}
-
-/// The refusals a merchant may be shown during such a day, by name.
-fn refusal_name(e: &VoidGuardError) -> Option<&'static str> {
-    Some(match e {
-        VoidGuardError::AlreadyVoided { .. } => "AlreadyVoided",
-        VoidGuardError::SettledUseRefund { .. } => "SettledUseRefund",
-        VoidGuardError::NotSameBusinessDate { .. } => "NotSameBusinessDate",
-        VoidGuardError::VoidInProgress { .. } => "VoidInProgress",
-        VoidGuardError::PendingHostWork { .. } => "PendingHostWork",
-        VoidGuardError::RefundOverBalance { .. } => "RefundOverBalance",
-        VoidGuardError::RefundOfVoidedSale { .. } => "RefundOfVoidedSale",
-        VoidGuardError::RefundUseVoid { .. } => "RefundUseVoid",
-        VoidGuardError::DailyRefundCountLimitReached { .. } => "DailyRefundCountLimitReached",
-        VoidGuardError::DailyRefundAmountLimitReached { .. } => "DailyRefundAmountLimitReached",
-        VoidGuardError::RefundOverCap { .. } => "RefundOverCap",
-        _ => return None,
-    })
-}
 
 /// The acquirer's hotline: what the host's ledger file says of a leg.
 struct Hotline {
@@ -175,7 +96,7 @@ impl Hotline {
 
 struct Day {
     terminal: Terminal,
-    clock: Arc<StepClock>,
+    clock: Arc<TestClock>,
     rng: Rng,
     hotline: Hotline,
     batch_no: String,
@@ -231,9 +152,7 @@ impl Day {
     }
 
     fn step(&mut self) {
-        self.clock
-            .0
-            .fetch_add(self.rng.range(1_000, 20_000), Ordering::SeqCst);
+        self.clock.advance(self.rng.range(1_000, 20_000));
         match self.rng.below(100) {
             0..=39 => self.sale(),
             40..=54 => self.refund(),
@@ -423,26 +342,9 @@ impl Day {
     }
 
     fn staff(&mut self) {
-        let known = self
-            .terminal
-            .operators()
-            .unwrap_or_else(|e| fail("operators", e));
-        let missing: Vec<&str> = CASHIERS
-            .into_iter()
-            .filter(|no| !known.iter().any(|o| o.operator_no == *no && o.active))
-            .collect();
+        let missing = missing_cashiers(&self.terminal);
         if !missing.is_empty() {
-            self.terminal
-                .sign_in("99".into(), ADMIN_PASSWORD.into())
-                .unwrap_or_else(|e| fail("administrator sign-in", e));
-            for no in missing {
-                self.terminal
-                    .add_operator(no.into(), CASHIER_PASSWORD.into())
-                    .unwrap_or_else(|e| fail("add operator", e));
-            }
-            self.terminal
-                .sign_out()
-                .unwrap_or_else(|e| fail("administrator sign-out", e));
+            hire(&self.terminal, &missing);
         }
         let no = CASHIERS[self.rng.below(CASHIERS.len() as u64) as usize];
         self.terminal
@@ -462,9 +364,7 @@ fn main() {
         std::process::exit(2);
     };
     let seed: u64 = seed.parse().expect("seed");
-    let clock = Arc::new(StepClock(AtomicI64::new(
-        start_ms.parse().expect("start ms"),
-    )));
+    let clock = TestClock::at(start_ms.parse().expect("start ms"));
     let master = read_master_key(Path::new(master_file)).expect("master key file");
     let mut link_config = IsoLinkConfig::new(format!("tcp://{address}"));
     link_config.connect_timeout = Duration::from_millis(500);
@@ -474,9 +374,14 @@ fn main() {
     let keys = KeyFileWrapper::open_or_create(key_file).expect("key file");
     let mark: Arc<dyn voidguard::RollbackMark> =
         Arc::new(voidguard::MarkFile::beside_key_file(Path::new(key_file)));
-    let terminal =
-        Terminal::open_marked(config(db), &keys, Some(as_link), clock.clone(), Some(mark))
-            .unwrap_or_else(|e| fail("open", e.into()));
+    let terminal = Terminal::open_marked(
+        soak_config(db),
+        &keys,
+        Some(as_link),
+        clock.clone(),
+        Some(mark),
+    )
+    .unwrap_or_else(|e| fail("open", e.into()));
     terminal.send_audit_head_to(link);
     say!("ready");
     let mut day = Day {

@@ -5,6 +5,7 @@
 
 pub mod acquirer;
 pub mod card;
+pub mod soak;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -61,6 +62,10 @@ impl TestClock {
     }
     pub fn set(&self, ms: i64) {
         self.0.store(ms, Ordering::SeqCst);
+    }
+    /// Moves to `ms` unless the clock is already past it: time never runs back.
+    pub fn at_least(&self, ms: i64) {
+        self.0.fetch_max(ms, Ordering::SeqCst);
     }
 }
 
@@ -439,6 +444,11 @@ impl Rng {
     /// Uniform in `0..n`.
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
+    }
+
+    /// Uniform in `low..=high`.
+    pub fn range(&mut self, low: i64, high: i64) -> i64 {
+        low + (self.next() % (high - low + 1) as u64) as i64
     }
 
     /// `len` decimal digits, as hosts issue RRNs and auth codes.
