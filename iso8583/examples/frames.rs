@@ -38,6 +38,7 @@ fn request(stan: &str, amount: u64, kind: Kind) -> Request {
         amount,
         audit_head: Some("17:0123456789abcdef".into()),
         kind,
+        card: None,
     }
 }
 

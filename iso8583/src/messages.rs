@@ -18,6 +18,8 @@
 //! Every message but the sign-on pair carries a MAC in F64; F59 carries the
 //! terminal's audit head when it has one.
 
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
 use crate::error::{IsoError, Result};
 use crate::message::Message;
 
@@ -88,6 +90,71 @@ pub enum Kind {
     },
 }
 
+/// The card a sale, void or refund was done with, as a CUPS terminal sends it: F2 the
+/// number, F14 the expiry, F22 the POS entry mode, F26 the PIN capture code (12, the
+/// longest PIN the pad takes) with F52 the PIN block, F35 track 2. Wiped on drop; never
+/// printed.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct CardData {
+    /// F2: the full number, 12–19 digits.
+    pub pan: String,
+    /// F14: YYMM, where the card gave it.
+    pub expiry: Option<String>,
+    /// F22: the PAN entry mode (2 digits: 01 keyed, 02 magnetic stripe, 05 chip)
+    /// and the PIN entry capability (1 a PIN was entered, 2 none was).
+    pub entry_mode: String,
+    /// F35: track 2 equivalent data, `=` as the separator, where the card gave it.
+    pub track2: Option<String>,
+    /// F52: the 8-byte PIN block, where a PIN was entered.
+    pub pin_block: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for CardData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardData")
+            .field("entry_mode", &self.entry_mode)
+            .finish_non_exhaustive()
+    }
+}
+
+/// F26 with a PIN block: the longest PIN the pad accepts, 12 (the CUPS POS terminal
+/// specification's value for a PIN pad taking 4–12 digits).
+pub const PIN_CAPTURE_CODE: &str = "12";
+
+impl CardData {
+    fn set_on(&self, m: &mut Message) {
+        m.set(2, self.pan.as_str());
+        if let Some(e) = &self.expiry {
+            m.set(14, e.as_str());
+        }
+        m.set(22, self.entry_mode.as_str());
+        if let Some(t) = &self.track2 {
+            m.set(35, t.as_str());
+        }
+        if let Some(p) = &self.pin_block {
+            m.set(26, PIN_CAPTURE_CODE).set(52, p.clone());
+        }
+    }
+
+    /// The card of a request, when F2 is there (F22 must be too).
+    fn read(m: &Message) -> Result<Option<Self>> {
+        let Some(pan) = m.text(2) else {
+            return Ok(None);
+        };
+        let pin_block = m.get(52).map(<[u8]>::to_vec);
+        if pin_block.is_some() && m.text(26) != Some(PIN_CAPTURE_CODE) {
+            return Err(IsoError::BadValue { bit: 26 });
+        }
+        Ok(Some(Self {
+            pan: pan.to_owned(),
+            expiry: m.text(14).map(str::to_owned),
+            entry_mode: m.need(22)?.to_owned(),
+            track2: m.text(35).map(str::to_owned),
+            pin_block,
+        }))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub station: Station,
@@ -99,6 +166,9 @@ pub struct Request {
     /// F59: the terminal's audit head, when it has one.
     pub audit_head: Option<String>,
     pub kind: Kind,
+    /// The card read for a sale, void or refund (F2, F14, F22, F26, F35, F52); sent
+    /// with those kinds only.
+    pub card: Option<CardData>,
 }
 
 fn n(value: u64, width: usize) -> String {
@@ -233,6 +303,11 @@ impl Request {
             }
             Kind::SignOut | Kind::Echo | Kind::Sale => {}
         }
+        if let (Some(card), Kind::Sale | Kind::Void { .. } | Kind::Refund { .. }) =
+            (&self.card, &self.kind)
+        {
+            card.set_on(&mut m);
+        }
         m
     }
 
@@ -318,6 +393,10 @@ impl Request {
             batch_no: batch_no.to_owned(),
             amount,
             audit_head: m.text(59).map(str::to_owned),
+            card: match kind {
+                Kind::Sale | Kind::Void { .. } | Kind::Refund { .. } => CardData::read(m)?,
+                _ => None,
+            },
             kind,
         })
     }
@@ -419,6 +498,17 @@ mod tests {
             amount: 1234,
             audit_head: Some("17:0123456789abcdef".into()),
             kind,
+            card: None,
+        }
+    }
+
+    fn card(pin: bool) -> CardData {
+        CardData {
+            pan: "6222021234567890123".into(),
+            expiry: Some("2512".into()),
+            entry_mode: if pin { "021" } else { "022" }.into(),
+            track2: Some("6222021234567890123=25121010000".into()),
+            pin_block: pin.then(|| vec![0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0]),
         }
     }
 
@@ -491,6 +581,65 @@ mod tests {
             let back = Request::from_message(&Message::unpack(&frame).unwrap()).unwrap();
             assert_eq!(back, r);
         }
+    }
+
+    #[test]
+    fn a_card_rides_with_sales_voids_and_refunds_only() {
+        for (kind, pin) in [
+            (Kind::Sale, true),
+            (
+                Kind::Void {
+                    original: original(),
+                },
+                false,
+            ),
+            (
+                Kind::Refund {
+                    original: Original {
+                        auth_code: String::new(),
+                        batch_no: String::new(),
+                        voucher_no: String::new(),
+                        ..original()
+                    },
+                },
+                true,
+            ),
+        ] {
+            let mut r = request(kind);
+            r.card = Some(card(pin));
+            let m = r.to_message();
+            assert_eq!(m.text(2), Some("6222021234567890123"));
+            assert_eq!(m.text(14), Some("2512"));
+            assert_eq!(m.text(22), Some(if pin { "021" } else { "022" }));
+            assert_eq!(m.text(26).is_some(), pin);
+            assert_eq!(m.get(52).is_some(), pin);
+            let frame = m.pack().unwrap();
+            let back = Request::from_message(&Message::unpack(&frame).unwrap()).unwrap();
+            assert_eq!(back, r);
+        }
+        let mut r = request(Kind::Echo);
+        r.card = Some(card(true));
+        let m = r.to_message();
+        assert!(m.get(2).is_none() && m.get(35).is_none() && m.get(52).is_none());
+        assert!(!format!("{:?}", card(true)).contains("6222"));
+    }
+
+    #[test]
+    fn a_pin_block_without_its_capture_code_is_refused() {
+        let mut r = request(Kind::Sale);
+        r.card = Some(card(true));
+        let mut m = r.to_message();
+        m.fields.remove(&26);
+        assert_eq!(
+            Request::from_message(&m),
+            Err(IsoError::BadValue { bit: 26 })
+        );
+        m.fields.remove(&52);
+        m.fields.remove(&22);
+        assert_eq!(
+            Request::from_message(&m),
+            Err(IsoError::Missing { bit: 22 })
+        );
     }
 
     #[test]

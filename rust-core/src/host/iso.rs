@@ -19,12 +19,15 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use voidguard_iso8583::crypto::{Key, WorkingKeys};
-use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station, Totals};
+use voidguard_iso8583::messages::{Answer, CardData, Kind, Original, Request, Station, Totals};
 use voidguard_iso8583::{IsoError, Message};
+use zeroize::Zeroizing;
 
 use super::{
-    HostError, HostLink, HostReply, HostRequest, LegDetail, ReversalReason, ReversalReply,
+    presented, HostError, HostLink, HostReply, HostRequest, LegDetail, ReversalReason,
+    ReversalReply,
 };
+use crate::card_reader::Card;
 
 /// Where the host is and how long to wait for it.
 #[derive(Debug, Clone)]
@@ -108,6 +111,7 @@ impl NetworkStation {
             amount: 0,
             audit_head,
             kind,
+            card: None,
         }
     }
 }
@@ -206,6 +210,7 @@ impl Iso8583HostLink {
             kind: Kind::SignOn {
                 operator_no: self.config.operator_no.clone(),
             },
+            card: None,
         };
         let frame = request.to_message().pack().map_err(protocol)?;
         let answer = Message::unpack(&self.exchange(&frame)?).map_err(protocol)?;
@@ -288,7 +293,8 @@ impl Iso8583HostLink {
     /// (MTI + 10, same trace number).
     fn mac_exchange(&self, request: &Request, key: &Key) -> Result<Answer, HostError> {
         let mut message = request.to_message();
-        let frame = message.pack_with_mac(key).map_err(protocol)?;
+        // The frame may hold the card (F2, F35, F52): wiped once written.
+        let frame = Zeroizing::new(message.pack_with_mac(key).map_err(protocol)?);
         let reply = self.exchange(&frame)?;
         let answer = Message::unpack_verified(&reply, key).map_err(protocol)?;
         let answer = Answer::from_message(&answer).map_err(protocol)?;
@@ -423,9 +429,62 @@ fn to_iso(request: &HostRequest) -> Result<(Request, &'static str), HostError> {
             amount,
             audit_head: None,
             kind,
+            // The persisted request is card-free; `send` adds the card read for the
+            // call, a reversal never has one.
+            card: None,
         },
         type_code,
     ))
+}
+
+/// F22, the POS entry mode: the PAN entry mode (two digits) and the PIN entry
+/// capability (one). As UnionPay terminal code writes it (e.g. the field-22 constants
+/// of public CUPS POSP code: 011/012 keyed with/without PIN, 021/022 swiped
+/// with/without PIN, 051/052 chip): 02 when the reader gave track 2 (a magnetic-stripe
+/// read; a chip read would be 05 and needs F55, which this link does not send), 01
+/// when it gave the number alone; then 1 when a PIN block came with it, 2 when not —
+/// the "PIN entered" reading of the third digit those terminals use, rather than the
+/// pad's capability, which on these terminals is always there.
+fn entry_mode(track2: bool, pin_block: bool) -> &'static str {
+    match (track2, pin_block) {
+        (true, true) => "021",
+        (true, false) => "022",
+        (false, true) => "011",
+        (false, false) => "012",
+    }
+}
+
+/// The card read for this call as the message carries it. A value the codec would
+/// refuse (a track with other characters than digits and `=`, an expiry that is not
+/// YYMM, a PIN block not of 8 bytes) is left out rather than failing the request after
+/// its leg was persisted; the number itself was checked when it was hashed.
+fn card_data(card: &Card) -> CardData {
+    let track2 = card.track2().map(|t| {
+        // Some readers give the separator as D (its nibble) and keep the sentinels.
+        let t: String = t
+            .trim_matches(|c| c == ';' || c == '?')
+            .chars()
+            .map(|c| if c == 'D' || c == 'd' { '=' } else { c })
+            .collect();
+        Zeroizing::new(t)
+    });
+    // ISO/IEC 7813: track 2 holds at most 37 characters.
+    let track2 = track2.filter(|t| {
+        t.len() <= 37 && !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '=')
+    });
+    let expiry = card
+        .expiry()
+        .filter(|e| e.len() == 4 && e.chars().all(|c| c.is_ascii_digit()));
+    let pin_block = card.pin_block().filter(|b| b.len() == 8);
+    CardData {
+        // Normalised as the hash was (full-width digits, spaces), which checked it.
+        pan: crate::text::required(crate::error::Field::CardNumber, card.pan(), 19)
+            .unwrap_or_else(|_| card.pan().trim().to_owned()),
+        expiry: expiry.map(str::to_owned),
+        entry_mode: entry_mode(track2.is_some(), pin_block.is_some()).to_owned(),
+        track2: track2.as_deref().cloned(),
+        pin_block: pin_block.map(<[u8]>::to_vec),
+    }
 }
 
 fn reply_of(answer: Answer) -> HostReply {
@@ -443,7 +502,13 @@ fn reply_of(answer: Answer) -> HostReply {
 
 impl HostLink for Iso8583HostLink {
     fn send(&self, request: HostRequest) -> Result<HostReply, HostError> {
-        let (iso, _) = to_iso(&request)?;
+        let (mut iso, _) = to_iso(&request)?;
+        if matches!(
+            iso.kind,
+            Kind::Sale | Kind::Void { .. } | Kind::Refund { .. }
+        ) {
+            iso.card = presented::with_presented(|card| card.map(card_data));
+        }
         self.send_request(&iso).map(reply_of)
     }
 
@@ -464,6 +529,13 @@ impl HostLink for Iso8583HostLink {
                 _ => Ok(ReversalReply::Reversed),
             };
         }
+        // Built from the persisted request, so without the card (F2, F14, F22, F35,
+        // F52): nothing of it is kept to send again. The acquirer finds the original
+        // by what the reversal repeats of it — F11 (the original's trace number) with
+        // F41/F42 (terminal, merchant), F60.2 (batch), F3 and F4 — as public UnionPay
+        // host code looks a reversal's original up by the original terminal trace
+        // number (e.g. the 原终端流水号 lookup of a bank's POS void-reversal handler),
+        // and `voidguard-host` keys its ledger by terminal, batch and trace number.
         let reversal = Request {
             kind: Kind::Reversal {
                 original_type: type_code.to_owned(),
