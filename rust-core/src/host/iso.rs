@@ -439,8 +439,9 @@ fn to_iso(request: &HostRequest) -> Result<(Request, &'static str), HostError> {
 
 /// F22, the POS entry mode: the PAN entry mode (two digits) and the PIN entry
 /// capability (one). As UnionPay terminal code writes it (e.g. the field-22 constants
-/// of public CUPS POSP code: 011/012 keyed with/without PIN, 021/022 swiped
-/// with/without PIN, 051/052 chip): 02 when the reader gave track 2 (a magnetic-stripe
+/// of a public CUPS POSP's ISO 8583 code, `FIELD_22_011` 手工输入有密码 through
+/// `FIELD_22_052`: 011/012 keyed with/without PIN, 021/022 swiped with/without PIN,
+/// 051/052 chip): 02 when the reader gave track 2 (a magnetic-stripe
 /// read; a chip read would be 05 and needs F55, which this link does not send), 01
 /// when it gave the number alone; then 1 when a PIN block came with it, 2 when not —
 /// the "PIN entered" reading of the third digit those terminals use, rather than the
@@ -639,6 +640,47 @@ mod tests {
         assert!(
             !shown.contains("0123") && !shown.contains("[1, 35"),
             "{shown}"
+        );
+    }
+
+    fn read(track2: Option<&str>, pin_block: Option<Vec<u8>>) -> Card {
+        Card::from_read(crate::card_reader::CardRead {
+            pan: " 6222021234567890123 ".into(),
+            track2: track2.map(str::to_owned),
+            expiry: Some("2912".into()),
+            pin_block,
+        })
+    }
+
+    #[test]
+    fn a_card_read_becomes_the_fields_the_codec_takes() {
+        let c = card_data(&read(
+            Some(";6222021234567890123D2912201?"),
+            Some(vec![7; 8]),
+        ));
+        assert_eq!(c.pan, "6222021234567890123");
+        assert_eq!(c.track2.as_deref(), Some("6222021234567890123=2912201"));
+        assert_eq!(
+            (c.entry_mode.as_str(), c.expiry.as_deref()),
+            ("021", Some("2912"))
+        );
+        assert_eq!(c.pin_block, Some(vec![7; 8]));
+        // A track longer than ISO/IEC 7813 allows is not sent, nor is a PIN block of
+        // the wrong size: the entry mode says what is sent.
+        let long = format!("6222021234567890123={}", "1".repeat(20));
+        let c = card_data(&read(Some(&long), Some(vec![7; 6])));
+        assert_eq!(
+            (
+                c.track2.as_deref(),
+                c.pin_block.as_deref(),
+                c.entry_mode.as_str()
+            ),
+            (None, None, "012")
+        );
+        assert_eq!(card_data(&read(None, Some(vec![1; 8]))).entry_mode, "011");
+        assert_eq!(
+            card_data(&read(Some("6222021234567890123=29"), None)).entry_mode,
+            "022"
         );
     }
 
