@@ -4,6 +4,7 @@
 //! client — and records the answer (`host_leg`).
 
 pub mod iso;
+mod iso_card;
 pub(crate) mod presented;
 pub mod simulator;
 
