@@ -5,6 +5,9 @@
 //! one killed before committing never answered. Without a file the same code runs on
 //! an in-memory database.
 //!
+//! Of a card, an entry keeps only the keyed digest of its number (`card`), never the
+//! number or track data.
+//!
 //! Working keys are kept as the sign-on hands them out (F62: each key under the
 //! terminal master key with its check value), so the file alone does not give them
 //! away, and a file opened with another master key is refused instead of MAC-checking
@@ -20,7 +23,12 @@ use voidguard_iso8583::messages::Totals;
 use crate::{Entry, EntryKey, Status};
 
 /// `PRAGMA user_version` of the schema below.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
+
+/// From version 1: the keyed digest of a sale's card number (`card`), NULL for the
+/// entries of before, which carry no card to compare.
+const UPGRADE_FROM_1: &str = "ALTER TABLE entry ADD COLUMN pan_digest BLOB
+    CHECK (pan_digest IS NULL OR length(pan_digest) = 32);";
 
 const SCHEMA: &str = "
 CREATE TABLE working_keys (
@@ -44,6 +52,7 @@ CREATE TABLE entry (
     original_stan TEXT,
     original_rrn TEXT,
     reversal_reason TEXT,
+    pan_digest BLOB CHECK (pan_digest IS NULL OR length(pan_digest) = 32),
     PRIMARY KEY (terminal_id, batch_no, stan)
 );
 CREATE TABLE settlement (
@@ -161,6 +170,11 @@ impl Store {
                 ))?;
             }
             0 => return Err(LedgerError::NotALedger { path: shown }),
+            1 => {
+                conn.execute_batch(&format!(
+                    "BEGIN; {UPGRADE_FROM_1} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                ))?;
+            }
             SCHEMA_VERSION => {}
             found => return Err(LedgerError::UnknownVersion { path: shown, found }),
         }
@@ -198,7 +212,7 @@ impl Store {
         }
         let mut q = self.conn.prepare(
             "SELECT terminal_id, batch_no, stan, type_code, amount, rrn, auth_code, status,
-                    original_stan, original_rrn, reversal_reason FROM entry",
+                    original_stan, original_rrn, reversal_reason, pan_digest FROM entry",
         )?;
         let mut rows = q.query([])?;
         while let Some(r) = rows.next()? {
@@ -217,6 +231,13 @@ impl Store {
                     original_stan: r.get(8)?,
                     original_rrn: r.get(9)?,
                     reversal_reason: r.get(10)?,
+                    pan_digest: match r.get::<_, Option<Vec<u8>>>(11)? {
+                        Some(d) => Some(
+                            <[u8; 32]>::try_from(d.as_slice())
+                                .map_err(|_| LedgerError::BadRow { what: "entry" })?,
+                        ),
+                        None => None,
+                    },
                 },
             );
         }
@@ -289,8 +310,9 @@ fn write(
         if let Some(e) = books.ledger.get(key) {
             tx.execute(
                 "INSERT OR REPLACE INTO entry (terminal_id, batch_no, stan, type_code, amount,
-                     rrn, auth_code, status, original_stan, original_rrn, reversal_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     rrn, auth_code, status, original_stan, original_rrn, reversal_reason,
+                     pan_digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     tid,
                     batch,
@@ -302,7 +324,8 @@ fn write(
                     status_code(e.status),
                     e.original_stan,
                     e.original_rrn,
-                    e.reversal_reason
+                    e.reversal_reason,
+                    e.pan_digest.as_ref().map(|d| &d[..])
                 ],
             )?;
         }

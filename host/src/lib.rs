@@ -2,12 +2,14 @@
 //! signs terminals on (working keys under their master key) and out, answers echoes,
 //! checks every MAC, keeps a ledger per terminal and applies the acquirer's rules — a
 //! void must name an approved sale by RRN and auth code, a reversal undoes what it
-//! names, a settlement compares the terminal's totals with the ledger's. Faults can
+//! names, a settlement compares the terminal's totals with the ledger's, and a void or
+//! refund carrying a card must carry the sale's (kept as a keyed digest). Faults can
 //! be injected for the next answers: drop it, corrupt its MAC, decline with a code.
 //!
 //! What it knows lives in a SQLite ledger (a file, or memory), every answer's change
 //! committed before the answer is written (`ledger`).
 
+mod card;
 mod chance;
 mod ledger;
 mod rules;
@@ -48,6 +50,9 @@ pub struct Entry {
     /// A refund's original sale, by its RRN (a refund may name a sale of any batch).
     pub original_rrn: Option<String>,
     pub reversal_reason: Option<String>,
+    /// For a sale that carried the card (F2): the keyed digest of its number, which a
+    /// void or refund carrying a card is compared with.
+    pub pan_digest: Option<[u8; 32]>,
 }
 
 /// (terminal id, batch, trace number).
@@ -102,6 +107,7 @@ impl State {
 
 pub struct AcquirerHost {
     master: Key,
+    pan_key: card::PanKey,
     state: Mutex<State>,
 }
 
@@ -131,6 +137,7 @@ impl AcquirerHost {
         let store = Store::open(path)?;
         let books = store.load(&master)?;
         Ok(Arc::new(Self {
+            pan_key: card::PanKey::derive(&master),
             master,
             state: Mutex::new(State {
                 next_rrn: ledger::next_rrn(&books),
@@ -275,7 +282,8 @@ impl AcquirerHost {
         } else if let Some(code) = self.audit_head_refusal(&mut state, &request) {
             answer.response_code = code;
         } else {
-            state.apply(&request, &mut answer);
+            let card = request.card.as_ref().map(|c| self.pan_key.digest(&c.pan));
+            state.apply(&request, card, &mut answer);
         }
         if !state.commit(&self.master) {
             return None;

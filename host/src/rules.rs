@@ -4,10 +4,28 @@
 
 use voidguard_iso8583::messages::{Answer, Kind, Request, Totals};
 
-use crate::{Entry, EntryKey, State, Status};
+use crate::{card, Entry, EntryKey, State, Status};
+
+/// F39 for a void or refund whose card (F2) is not the original sale's: 14, invalid
+/// card number (无效卡号), as the CUPS response-code tables of public UnionPay POS
+/// code list it (e.g. `TRN_INVALID_PAN = "14"` beside 25 original not found and 12
+/// invalid transaction). Not 25: the original was found, the card is what is wrong.
+pub const CARD_MISMATCH: &str = "14";
+
+/// Whether a card carried by a void or refund may stand for the sale's: none carried
+/// (a terminal that does not read the card for these) or a sale that carried none
+/// has nothing to compare; otherwise the digests must agree.
+fn same_card(carried: Option<&[u8; 32]>, sale: Option<&[u8; 32]>) -> bool {
+    match (carried, sale) {
+        (Some(c), Some(s)) => card::same(c, s),
+        _ => true,
+    }
+}
 
 impl State {
-    pub(crate) fn apply(&mut self, request: &Request, answer: &mut Answer) {
+    /// Applies a request whose MAC checked; `card` is the keyed digest of the number
+    /// it carried in F2, if any.
+    pub(crate) fn apply(&mut self, request: &Request, card: Option<[u8; 32]>, answer: &mut Answer) {
         let tid = request.station.terminal_id.clone();
         let key = (tid.clone(), request.batch_no.clone(), request.stan.clone());
         let moves_money = matches!(
@@ -27,7 +45,12 @@ impl State {
             }
         }
         match &request.kind {
-            Kind::Sale => self.approve(key, "22", request.amount, None, answer),
+            Kind::Sale => {
+                self.approve(key.clone(), "22", request.amount, None, answer);
+                if let Some(e) = self.books.ledger.get_mut(&key) {
+                    e.pan_digest = card;
+                }
+            }
             Kind::Void { original } => {
                 let found = self.books.ledger.iter().find(|((t, b, _), e)| {
                     *t == tid
@@ -37,6 +60,9 @@ impl State {
                         && e.auth_code == original.auth_code
                 });
                 match found {
+                    Some((_, e)) if !same_card(card.as_ref(), e.pan_digest.as_ref()) => {
+                        answer.response_code = CARD_MISMATCH.into();
+                    }
                     Some(((_, _, stan), e))
                         if e.status == Status::Approved && e.amount == request.amount =>
                     {
@@ -78,7 +104,9 @@ impl State {
                 self.changed.settled.insert(k);
                 answer.settlement_flag = Some(flag);
             }
-            Kind::Refund { original } => self.refund(key, &original.rrn, request.amount, answer),
+            Kind::Refund { original } => {
+                self.refund(key, &original.rrn, request.amount, card.as_ref(), answer)
+            }
             // Sign-out (0820, 60.3 = 002): the keys stop serving transactions; the
             // next one is refused A0 and the terminal signs on again.
             Kind::SignOut => {
@@ -118,26 +146,39 @@ impl State {
                 original_stan,
                 original_rrn: None,
                 reversal_reason: None,
+                pan_digest: None,
             },
         );
     }
 
     /// A refund (退货) of this terminal's sale named by RRN, of any batch: refused 25
-    /// when there is no such sale, 12 when it was voided or reversed, 64 (original
+    /// when there is no such sale, 14 when it carries another card than the sale's,
+    /// 12 when it was voided or reversed, 64 (original
     /// amount incorrect) when it would take back more than the sale less the refunds
     /// not reversed. The host's own check, beside the terminal's.
-    fn refund(&mut self, key: EntryKey, original_rrn: &str, amount: u64, answer: &mut Answer) {
+    fn refund(
+        &mut self,
+        key: EntryKey,
+        original_rrn: &str,
+        amount: u64,
+        card: Option<&[u8; 32]>,
+        answer: &mut Answer,
+    ) {
         let tid = key.0.clone();
         let sale = self
             .books
             .ledger
             .iter()
             .find(|((t, _, _), e)| *t == tid && e.type_code == "22" && e.rrn == original_rrn)
-            .map(|(_, e)| (e.status, e.amount));
-        let Some((status, paid)) = sale else {
+            .map(|(_, e)| (e.status, e.amount, e.pan_digest));
+        let Some((status, paid, sale_card)) = sale else {
             answer.response_code = "25".into();
             return;
         };
+        if !same_card(card, sale_card.as_ref()) {
+            answer.response_code = CARD_MISMATCH.into();
+            return;
+        }
         if status != Status::Approved {
             answer.response_code = "12".into();
             return;

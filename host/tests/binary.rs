@@ -42,6 +42,7 @@ fn the_binary_signs_a_terminal_on_with_keys_under_the_file_master_key() {
         kind: Kind::SignOn {
             operator_no: "01".into(),
         },
+        card: None,
     };
     let mut stream = TcpStream::connect(&addr).unwrap();
     stream
@@ -103,6 +104,7 @@ fn terminal_request(stan: &str, amount: u64, kind: Kind) -> Request {
         amount,
         audit_head: None,
         kind,
+        card: None,
     }
 }
 

@@ -15,7 +15,7 @@ use voidguard_iso8583::crypto::{Key, WorkingKeys};
 use voidguard_iso8583::fields::{spec, Content};
 use voidguard_iso8583::message::MAC_BIT;
 use voidguard_iso8583::messages::{
-    answer_mti, Answer, Kind, Original, Request, Station, Totals, Uploaded,
+    answer_mti, Answer, CardData, Kind, Original, Request, Station, Totals, Uploaded,
 };
 use voidguard_iso8583::{IsoError, Message};
 
@@ -38,6 +38,7 @@ fn request(stan: &str, amount: u64, kind: Kind) -> Request {
         amount,
         audit_head: Some("17:0123456789abcdef".into()),
         kind,
+        card: None,
     }
 }
 
@@ -176,8 +177,42 @@ fn frames() -> Result<Vec<(String, Vec<u8>)>, IsoError> {
         };
         out.push((format!("{name}-answer"), frame));
     }
-    // The card fields the client does not fill yet (the card-reader seam), on a sale:
-    // every remaining field of the table, so its layouts are checked too.
+    // A void and a refund with the card read, as the terminal's link sends them (typed,
+    // through `Request::card`): swiped without a PIN (022, odd-length track 2, no
+    // F26/F52) and swiped with one (021, F26 12, F52).
+    let with_card = |name: &str, card: CardData| -> Result<(String, Vec<u8>), IsoError> {
+        let mut r = requests()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, r)| r)
+            .ok_or(IsoError::Missing { bit: 3 })?;
+        r.card = Some(card);
+        Ok((
+            format!("{name}-with-card"),
+            r.to_message().pack_with_mac(&mac)?,
+        ))
+    };
+    out.push(with_card(
+        "void",
+        CardData {
+            pan: "6222021234567890123".into(),
+            expiry: Some("2512".into()),
+            entry_mode: "022".into(),
+            track2: Some("6222021234567890123=2512101".into()),
+            pin_block: None,
+        },
+    )?);
+    out.push(with_card(
+        "refund",
+        CardData {
+            pan: "6225881234567890".into(),
+            expiry: Some("2612".into()),
+            entry_mode: "021".into(),
+            track2: Some("6225881234567890=26121010000000".into()),
+            pin_block: Some(vec![0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6, 0x07, 0x18]),
+        },
+    )?);
+    // Every remaining field of the table on a sale, so its layouts are checked too.
     let mut m = requests()
         .into_iter()
         .find(|(n, _)| *n == "sale")

@@ -238,6 +238,8 @@ fn pack_nibbles(value: &[u8], right_aligned: bool, pad: u8, out: &mut Vec<u8>) {
         nibbles.push(pad);
     }
     out.extend(nibbles.chunks(2).map(|p| (p[0] << 4) | p[1]));
+    // The digits may be a card number or track 2.
+    zeroize::Zeroize::zeroize(&mut nibbles);
 }
 
 /// The inverse of `pack_nibbles`, refusing a pad nibble other than `pad` and any

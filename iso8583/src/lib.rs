@@ -3,6 +3,7 @@
 //! every message and the working keys of sign-on. See the README beside this crate for
 //! the protocol choices and where they were checked.
 
+mod card;
 pub mod crypto;
 pub mod error;
 pub mod fields;

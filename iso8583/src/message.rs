@@ -28,6 +28,15 @@ pub struct Message {
     pub fields: BTreeMap<u8, Vec<u8>>,
 }
 
+/// A request's fields may hold the card (F2, F35, F52): wiped when the message goes.
+impl Drop for Message {
+    fn drop(&mut self) {
+        for value in self.fields.values_mut() {
+            zeroize::Zeroize::zeroize(value);
+        }
+    }
+}
+
 impl Message {
     pub fn new(mti: &str) -> Self {
         Self {

@@ -18,6 +18,7 @@
 //! Every message but the sign-on pair carries a MAC in F64; F59 carries the
 //! terminal's audit head when it has one.
 
+pub use crate::card::{CardData, PIN_CAPTURE_CODE};
 use crate::error::{IsoError, Result};
 use crate::message::Message;
 
@@ -99,6 +100,9 @@ pub struct Request {
     /// F59: the terminal's audit head, when it has one.
     pub audit_head: Option<String>,
     pub kind: Kind,
+    /// The card read for a sale, void or refund (F2, F14, F22, F26, F35, F52); sent
+    /// with those kinds only.
+    pub card: Option<CardData>,
 }
 
 fn n(value: u64, width: usize) -> String {
@@ -233,6 +237,11 @@ impl Request {
             }
             Kind::SignOut | Kind::Echo | Kind::Sale => {}
         }
+        if let (Some(card), Kind::Sale | Kind::Void { .. } | Kind::Refund { .. }) =
+            (&self.card, &self.kind)
+        {
+            card.set_on(&mut m);
+        }
         m
     }
 
@@ -318,6 +327,10 @@ impl Request {
             batch_no: batch_no.to_owned(),
             amount,
             audit_head: m.text(59).map(str::to_owned),
+            card: match kind {
+                Kind::Sale | Kind::Void { .. } | Kind::Refund { .. } => CardData::read(m)?,
+                _ => None,
+            },
             kind,
         })
     }
@@ -419,6 +432,17 @@ mod tests {
             amount: 1234,
             audit_head: Some("17:0123456789abcdef".into()),
             kind,
+            card: None,
+        }
+    }
+
+    fn card(pin: bool) -> CardData {
+        CardData {
+            pan: "6222021234567890123".into(),
+            expiry: Some("2512".into()),
+            entry_mode: if pin { "021" } else { "022" }.into(),
+            track2: Some("6222021234567890123=25121010000".into()),
+            pin_block: pin.then(|| vec![0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0]),
         }
     }
 
@@ -491,6 +515,65 @@ mod tests {
             let back = Request::from_message(&Message::unpack(&frame).unwrap()).unwrap();
             assert_eq!(back, r);
         }
+    }
+
+    #[test]
+    fn a_card_rides_with_sales_voids_and_refunds_only() {
+        for (kind, pin) in [
+            (Kind::Sale, true),
+            (
+                Kind::Void {
+                    original: original(),
+                },
+                false,
+            ),
+            (
+                Kind::Refund {
+                    original: Original {
+                        auth_code: String::new(),
+                        batch_no: String::new(),
+                        voucher_no: String::new(),
+                        ..original()
+                    },
+                },
+                true,
+            ),
+        ] {
+            let mut r = request(kind);
+            r.card = Some(card(pin));
+            let m = r.to_message();
+            assert_eq!(m.text(2), Some("6222021234567890123"));
+            assert_eq!(m.text(14), Some("2512"));
+            assert_eq!(m.text(22), Some(if pin { "021" } else { "022" }));
+            assert_eq!(m.text(26).is_some(), pin);
+            assert_eq!(m.get(52).is_some(), pin);
+            let frame = m.pack().unwrap();
+            let back = Request::from_message(&Message::unpack(&frame).unwrap()).unwrap();
+            assert_eq!(back, r);
+        }
+        let mut r = request(Kind::Echo);
+        r.card = Some(card(true));
+        let m = r.to_message();
+        assert!(m.get(2).is_none() && m.get(35).is_none() && m.get(52).is_none());
+        assert!(!format!("{:?}", card(true)).contains("6222"));
+    }
+
+    #[test]
+    fn a_pin_block_without_its_capture_code_is_refused() {
+        let mut r = request(Kind::Sale);
+        r.card = Some(card(true));
+        let mut m = r.to_message();
+        m.fields.remove(&26);
+        assert_eq!(
+            Request::from_message(&m),
+            Err(IsoError::Missing { bit: 26 })
+        );
+        m.fields.remove(&52);
+        m.fields.remove(&22);
+        assert_eq!(
+            Request::from_message(&m),
+            Err(IsoError::Missing { bit: 22 })
+        );
     }
 
     #[test]

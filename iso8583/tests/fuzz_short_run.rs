@@ -49,6 +49,7 @@ fn seeds() -> Vec<Vec<u8>> {
             amount: 100,
             audit_head: Some("5:00ff".into()),
             kind,
+            card: None,
         };
         r.to_message().pack_with_mac(&key).unwrap()
     })

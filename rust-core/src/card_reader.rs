@@ -84,15 +84,18 @@ pub trait CardReader: Send + Sync {
     fn read_card(&self, purpose: CardPurpose) -> Result<CardRead, CardReaderError>;
 }
 
-/// A card as the core holds it during one call.
+/// A card as the core holds it during one call. Track 2 and the expiry are kept (in
+/// memory wiped on drop) for the one request that carries them to the acquirer
+/// (`host::presented`); nothing of them outlives the call.
 pub(crate) struct Card {
     pan: Zeroizing<String>,
+    track2: Option<Zeroizing<String>>,
+    expiry: Option<Zeroizing<String>>,
     pin_block: Option<Zeroizing<Vec<u8>>>,
 }
 
 impl Card {
-    /// Takes the read apart into wiped memory; expiry and track data are not needed by
-    /// the core yet and are wiped at once.
+    /// Takes the read apart into wiped memory.
     pub(crate) fn from_read(read: CardRead) -> Self {
         let CardRead {
             pan,
@@ -100,10 +103,10 @@ impl Card {
             expiry,
             pin_block,
         } = read;
-        drop(track2.map(Zeroizing::new));
-        drop(expiry.map(Zeroizing::new));
         Self {
             pan: Zeroizing::new(pan),
+            track2: track2.map(Zeroizing::new).filter(|t| !t.is_empty()),
+            expiry: expiry.map(Zeroizing::new).filter(|e| !e.is_empty()),
             pin_block: pin_block.map(Zeroizing::new).filter(|b| !b.is_empty()),
         }
     }
@@ -111,6 +114,18 @@ impl Card {
     /// The number read, for the one call that masks and hashes it.
     pub(crate) fn pan(&self) -> &str {
         &self.pan
+    }
+
+    pub(crate) fn track2(&self) -> Option<&str> {
+        self.track2.as_deref().map(String::as_str)
+    }
+
+    pub(crate) fn expiry(&self) -> Option<&str> {
+        self.expiry.as_deref().map(String::as_str)
+    }
+
+    pub(crate) fn pin_block(&self) -> Option<&[u8]> {
+        self.pin_block.as_deref().map(Vec::as_slice)
     }
 
     pub(crate) fn has_pin_block(&self) -> bool {
@@ -154,19 +169,20 @@ pub(crate) fn pan_hash(key: &SecretKey, input: &str) -> Result<Option<PanHash>> 
 }
 
 /// Reads the card for `purpose` through `reader`, refusing what a switch requires
-/// and the read lacks. The number is hashed and wiped before this returns.
+/// and the read lacks. Returns the number's keyed hash and the card, which the caller
+/// holds (wiped on drop) only until the act's request has been sent.
 pub(crate) fn read(
     reader: Option<&dyn CardReader>,
     purpose: CardPurpose,
     pin_required: bool,
     key: &SecretKey,
-) -> Result<PanHash> {
+) -> Result<(PanHash, Card)> {
     let reader = reader.ok_or(VoidGuardError::CardReaderMissing)?;
     let card = Card::from_read(reader.read_card(purpose).map_err(refusal)?);
     if pin_required && !card.has_pin_block() {
         return Err(VoidGuardError::PinBlockRequired.into());
     }
-    card.pan_hash(key)
+    Ok((card.pan_hash(key)?, card))
 }
 
 pub(crate) fn refusal(e: CardReaderError) -> VoidGuardError {

@@ -22,6 +22,7 @@ pub fn request(stan: &str, amount: u64, kind: Kind) -> Request {
         amount,
         audit_head: None,
         kind,
+        card: None,
     }
 }
 

@@ -21,9 +21,11 @@ use std::time::Duration;
 use voidguard_iso8583::crypto::{Key, WorkingKeys};
 use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station, Totals};
 use voidguard_iso8583::{IsoError, Message};
+use zeroize::Zeroizing;
 
 use super::{
-    HostError, HostLink, HostReply, HostRequest, LegDetail, ReversalReason, ReversalReply,
+    iso_card, presented, HostError, HostLink, HostReply, HostRequest, LegDetail, ReversalReason,
+    ReversalReply,
 };
 
 /// Where the host is and how long to wait for it.
@@ -108,6 +110,7 @@ impl NetworkStation {
             amount: 0,
             audit_head,
             kind,
+            card: None,
         }
     }
 }
@@ -206,6 +209,7 @@ impl Iso8583HostLink {
             kind: Kind::SignOn {
                 operator_no: self.config.operator_no.clone(),
             },
+            card: None,
         };
         let frame = request.to_message().pack().map_err(protocol)?;
         let answer = Message::unpack(&self.exchange(&frame)?).map_err(protocol)?;
@@ -288,7 +292,8 @@ impl Iso8583HostLink {
     /// (MTI + 10, same trace number).
     fn mac_exchange(&self, request: &Request, key: &Key) -> Result<Answer, HostError> {
         let mut message = request.to_message();
-        let frame = message.pack_with_mac(key).map_err(protocol)?;
+        // The frame may hold the card (F2, F35, F52): wiped once written.
+        let frame = Zeroizing::new(message.pack_with_mac(key).map_err(protocol)?);
         let reply = self.exchange(&frame)?;
         let answer = Message::unpack_verified(&reply, key).map_err(protocol)?;
         let answer = Answer::from_message(&answer).map_err(protocol)?;
@@ -423,6 +428,9 @@ fn to_iso(request: &HostRequest) -> Result<(Request, &'static str), HostError> {
             amount,
             audit_head: None,
             kind,
+            // The persisted request is card-free; `send` adds the card read for the
+            // call, a reversal never has one.
+            card: None,
         },
         type_code,
     ))
@@ -443,7 +451,13 @@ fn reply_of(answer: Answer) -> HostReply {
 
 impl HostLink for Iso8583HostLink {
     fn send(&self, request: HostRequest) -> Result<HostReply, HostError> {
-        let (iso, _) = to_iso(&request)?;
+        let (mut iso, _) = to_iso(&request)?;
+        if matches!(
+            iso.kind,
+            Kind::Sale | Kind::Void { .. } | Kind::Refund { .. }
+        ) {
+            iso.card = presented::with_presented(|card| card.map(iso_card::card_data));
+        }
         self.send_request(&iso).map(reply_of)
     }
 
@@ -464,6 +478,13 @@ impl HostLink for Iso8583HostLink {
                 _ => Ok(ReversalReply::Reversed),
             };
         }
+        // Built from the persisted request, so without the card (F2, F14, F22, F35,
+        // F52): nothing of it is kept to send again. The acquirer finds the original
+        // by what the reversal repeats of it — F11 (the original's trace number) with
+        // F41/F42 (terminal, merchant), F60.2 (batch), F3 and F4 — as public UnionPay
+        // host code looks a reversal's original up by the original terminal trace
+        // number (e.g. the 原终端流水号 lookup of a bank's POS void-reversal handler),
+        // and `voidguard-host` keys its ledger by terminal, batch and trace number.
         let reversal = Request {
             kind: Kind::Reversal {
                 original_type: type_code.to_owned(),

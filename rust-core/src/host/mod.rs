@@ -4,6 +4,8 @@
 //! client — and records the answer (`host_leg`).
 
 pub mod iso;
+mod iso_card;
+pub(crate) mod presented;
 pub mod simulator;
 
 use serde::{Deserialize, Serialize};

@@ -198,7 +198,9 @@ pub(crate) fn begin(
         // The void password is the supervisor's: whoever keys, 00 authorises.
         authoriser_no: Some(operators::SUPERVISOR),
         reason: Some(reason),
-        pan_hash: None,
+        // The card read for the refund, kept as its keyed hash (PCI DSS 3.5.1.1) for
+        // the refund's journal row, as a sale's is.
+        pan_hash: card.map(|h| h.0),
     }))
 }
 
@@ -248,6 +250,7 @@ pub fn apply(
             business_date: original_business_date.clone(),
             amount: *original_amount,
         }),
+        pan_hash: leg.pan_hash,
         ..base
     };
     Ok(journal::insert(tx, ctx, &entry)?.id)

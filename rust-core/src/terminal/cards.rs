@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::Terminal;
-use crate::card_reader::{self, CardPurpose, CardReader, PanHash};
+use crate::card_reader::{self, Card, CardPurpose, CardReader, PanHash};
 use crate::error::VoidGuardError;
 
 #[uniffi::export]
@@ -31,14 +31,15 @@ impl Terminal {
             .clone()
     }
 
-    /// The keyed hash of the card read for `purpose`, when `required`; `None` when the
-    /// configuration does not ask for the card.
+    /// The keyed hash of the card read for `purpose`, when `required`, and the card
+    /// itself for the act's request; `None` when the configuration does not ask for
+    /// the card.
     pub(super) fn card_for(
         &self,
         purpose: CardPurpose,
         required: bool,
         pin_required: bool,
-    ) -> Result<Option<PanHash>, VoidGuardError> {
+    ) -> Result<Option<(PanHash, Card)>, VoidGuardError> {
         if !required && !pin_required {
             return Ok(None);
         }

@@ -7,9 +7,10 @@ use rusqlite::Transaction as SqlTx;
 
 use super::records::{ReconcileReport, SaleRequest};
 use super::Terminal;
-use crate::card_reader::{CardPurpose, PanHash};
+use crate::card_reader::{Card, CardPurpose, PanHash};
 use crate::context::Ctx;
 use crate::error::{Error, Result, VoidGuardError};
+use crate::host::presented;
 use crate::host::{HostError, HostLink, HostReply, LegKind, ReversalReason, ReversalReply};
 use crate::host_leg::legs::{HostLeg, LegState, NewLeg, Stored};
 use crate::host_leg::manual::{self, Resolution};
@@ -44,11 +45,12 @@ impl Terminal {
         }
         let parsed = self.parse_sale(&sale);
         zeroize::Zeroize::zeroize(&mut sale.card_number);
-        let parsed = parsed?;
+        let (parsed, card) = parsed?;
         let operator_no = self.transacting_operator()?;
-        let leg = self.run_leg(&|tx, ctx, in_flight| {
-            Ok(Ok(sales::begin(tx, ctx, &parsed, &operator_no, in_flight)?))
-        })?;
+        let leg = self.run_leg(
+            &|tx, ctx, in_flight| Ok(Ok(sales::begin(tx, ctx, &parsed, &operator_no, in_flight)?)),
+            card,
+        )?;
         approved(&leg)?;
         self.read(|conn, _| {
             journal::by_id(conn, host_leg::result_of(&leg)?)?
@@ -70,10 +72,13 @@ impl Terminal {
     pub fn void_transaction(&self, request: VoidRequest) -> Result<VoidOutcome, VoidGuardError> {
         let mut request = request;
         let result = self.transacting_operator().and_then(|operator_no| {
-            let card = self.void_card()?;
-            self.run_leg(&|tx, ctx, in_flight| {
-                void_flow::begin(tx, ctx, &request, &operator_no, card.as_ref(), in_flight)
-            })
+            let (hash, card) = self.void_card()?.unzip();
+            self.run_leg(
+                &|tx, ctx, in_flight| {
+                    void_flow::begin(tx, ctx, &request, &operator_no, hash.as_ref(), in_flight)
+                },
+                card,
+            )
         });
         zeroize::Zeroize::zeroize(&mut request.password);
         let leg = result?;
@@ -87,9 +92,11 @@ impl Terminal {
     pub fn begin_void(&self, request: VoidRequest) -> Result<HostLeg, VoidGuardError> {
         let mut request = request;
         let result = self.transacting_operator().and_then(|operator_no| {
-            let card = self.void_card()?;
+            // The app sends this leg through its own link: the card stays here and is
+            // wiped once its hash is compared.
+            let hash = self.void_card()?.map(|(hash, _)| hash);
             self.begin_claimed(&|tx, ctx, in_flight| {
-                void_flow::begin(tx, ctx, &request, &operator_no, card.as_ref(), in_flight)
+                void_flow::begin(tx, ctx, &request, &operator_no, hash.as_ref(), in_flight)
             })
         });
         zeroize::Zeroize::zeroize(&mut request.password);
@@ -121,9 +128,10 @@ impl Terminal {
     /// are reconciled first; if any remain, settlement waits.
     pub fn settle(&self) -> Result<SettlementReport, VoidGuardError> {
         let operator_no = self.transacting_operator()?;
-        let leg = self.run_leg(&|tx, ctx, in_flight| {
-            Ok(Ok(settlement::begin(tx, ctx, &operator_no, in_flight)?))
-        });
+        let leg = self.run_leg(
+            &|tx, ctx, in_flight| Ok(Ok(settlement::begin(tx, ctx, &operator_no, in_flight)?)),
+            None,
+        );
         // The batch may have closed even when the answer is an error (confirmed by a
         // reversal's answer); the cached number follows the file either way.
         self.reload_open_batch()?;
@@ -207,17 +215,21 @@ trait Steps {
     ) -> Result<Stored>;
 }
 
-/// Asks the host, records its answer, and reverses a leg whose answer was lost.
+/// Asks the host, records its answer, and reverses a leg whose answer was lost. The
+/// card read for the act is presented to the link for the request's one `send` and
+/// wiped when it returns; the reversal goes without it (`host::presented`).
 fn drive(
     steps: &mut impl Steps,
     host: &dyn HostLink,
     start: &Start<'_>,
+    card: Option<Card>,
 ) -> Result<Verdict<Stored>> {
     let leg = match steps.begin(start)? {
         Ok(leg) => leg,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let (reply, lost) = answer(host.send(leg.public.request.clone()), leg.public.leg_id);
+    let sent = presented::presenting(card, || host.send(leg.public.request.clone()));
+    let (reply, lost) = answer(sent, leg.public.leg_id);
     let done = steps.complete(leg, &reply, lost)?;
     if done.public.state.is_resolved() {
         return Ok(Ok(done));
@@ -311,8 +323,12 @@ impl Steps for CommitEach<'_> {
 
 impl Terminal {
     /// The sale's card: as keyed, or read from the installed reader when none was
-    /// keyed. The number read is wiped once masked and hashed.
-    fn parse_sale(&self, sale: &SaleRequest) -> Result<sales::Keyed, VoidGuardError> {
+    /// keyed. A card read is returned beside the masked and hashed sale, for the
+    /// sale's request alone; a keyed number is not sent (nothing was read).
+    fn parse_sale(
+        &self,
+        sale: &SaleRequest,
+    ) -> Result<(sales::Keyed, Option<Card>), VoidGuardError> {
         let parse = |number: &str| {
             sales::parse(
                 &sale.amount,
@@ -328,15 +344,15 @@ impl Terminal {
                 let read = reader
                     .read_card(CardPurpose::Sale)
                     .map_err(crate::card_reader::refusal)?;
-                let card = crate::card_reader::Card::from_read(read);
-                Ok(parse(card.pan())?)
+                let card = Card::from_read(read);
+                Ok((parse(card.pan())?, Some(card)))
             }
-            _ => Ok(parse(&sale.card_number)?),
+            _ => Ok((parse(&sale.card_number)?, None)),
         }
     }
 
     /// The card a void must be done with, when the configuration says so.
-    fn void_card(&self) -> Result<Option<PanHash>, VoidGuardError> {
+    fn void_card(&self) -> Result<Option<(PanHash, Card)>, VoidGuardError> {
         self.card_for(
             CardPurpose::Void,
             self.config.void_card_required,
@@ -345,8 +361,12 @@ impl Terminal {
     }
 
     /// One online act: what earlier calls left is reconciled, then the leg is driven
-    /// through the configured host link.
-    pub(super) fn run_leg(&self, start: &Start<'_>) -> Result<Stored, VoidGuardError> {
+    /// through the configured host link, with the card read for it, if any.
+    pub(super) fn run_leg(
+        &self,
+        start: &Start<'_>,
+        card: Option<Card>,
+    ) -> Result<Stored, VoidGuardError> {
         self.reconcile_pending()?;
         match &self.simulator {
             // The simulator runs in-process: nothing leaves the terminal, so the leg
@@ -359,14 +379,14 @@ impl Terminal {
                     ctx,
                     new: None,
                 };
-                drive(&mut steps, simulator.as_ref(), start)
+                drive(&mut steps, simulator.as_ref(), start, card)
             }),
             None => {
                 let mut steps = CommitEach {
                     terminal: self,
                     claimed: None,
                 };
-                let result = drive(&mut steps, self.host.as_ref(), start);
+                let result = drive(&mut steps, self.host.as_ref(), start, card);
                 if let Some(id) = steps.claimed {
                     self.release(id);
                 }

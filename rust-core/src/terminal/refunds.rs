@@ -4,7 +4,7 @@
 
 use super::online::approved;
 use super::Terminal;
-use crate::card_reader::{CardPurpose, PanHash};
+use crate::card_reader::{Card, CardPurpose, PanHash};
 use crate::error::VoidGuardError;
 use crate::host::{HostReply, LegKind, ReversalReason};
 use crate::host_leg::{self, legs::HostLeg};
@@ -26,10 +26,13 @@ impl Terminal {
     pub fn refund(&self, request: RefundRequest) -> Result<RefundOutcome, VoidGuardError> {
         let mut request = request;
         let result = self.transacting_operator().and_then(|operator_no| {
-            let card = self.refund_card()?;
-            self.run_leg(&|tx, ctx, in_flight| {
-                refund::begin(tx, ctx, &request, &operator_no, card.as_ref(), in_flight)
-            })
+            let (hash, card) = self.refund_card()?.unzip();
+            self.run_leg(
+                &|tx, ctx, in_flight| {
+                    refund::begin(tx, ctx, &request, &operator_no, hash.as_ref(), in_flight)
+                },
+                card,
+            )
         });
         zeroize::Zeroize::zeroize(&mut request.password);
         let leg = result?;
@@ -43,9 +46,10 @@ impl Terminal {
     pub fn begin_refund(&self, request: RefundRequest) -> Result<HostLeg, VoidGuardError> {
         let mut request = request;
         let result = self.transacting_operator().and_then(|operator_no| {
-            let card = self.refund_card()?;
+            // The app's own link sends this leg: the card is wiped here once hashed.
+            let hash = self.refund_card()?.map(|(hash, _)| hash);
             self.begin_claimed(&|tx, ctx, in_flight| {
-                refund::begin(tx, ctx, &request, &operator_no, card.as_ref(), in_flight)
+                refund::begin(tx, ctx, &request, &operator_no, hash.as_ref(), in_flight)
             })
         });
         zeroize::Zeroize::zeroize(&mut request.password);
@@ -73,7 +77,7 @@ impl Terminal {
 
 impl Terminal {
     /// The card a refund must be done with, when the configuration says so.
-    fn refund_card(&self) -> Result<Option<PanHash>, VoidGuardError> {
+    fn refund_card(&self) -> Result<Option<(PanHash, Card)>, VoidGuardError> {
         self.card_for(CardPurpose::Refund, self.config.refund_card_required, false)
     }
 }

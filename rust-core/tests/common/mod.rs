@@ -1275,3 +1275,45 @@ pub fn check_with_acquirer(legs: &[LegRecord], acquirer: &acquirer::Acquirer, re
         }
     }
 }
+
+impl Fixture {
+    /// Like [`Fixture::ready_with_config`], with `host` as the host link.
+    pub fn ready_on_host_with_config(
+        host: Arc<dyn HostLink>,
+        adjust: impl FnOnce(&mut TerminalConfig),
+    ) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("voidguard.db");
+        let key_file = dir.path().join("voidguard.key");
+        let clock = TestClock::at(START_MS);
+        let mut config = config(&db);
+        adjust(&mut config);
+        let keys = KeyFileWrapper::open_or_create(&key_file).unwrap();
+        let terminal = Terminal::open_with(config, &keys, Some(host.clone()), clock.clone())
+            .map_err(VoidGuardError::from)
+            .unwrap();
+        let f = Self {
+            dir,
+            db,
+            key_file,
+            clock,
+            host: Some(host),
+            terminal: Open(Some(terminal)),
+        };
+        f.make_ready();
+        f
+    }
+
+    /// Every byte the terminal keeps beside it: the database, its write-ahead log,
+    /// the key file and the mark.
+    pub fn file_bytes(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| {
+                let path = e.unwrap().path();
+                let bytes = std::fs::read(&path).unwrap();
+                (path, bytes)
+            })
+            .collect()
+    }
+}

@@ -82,7 +82,7 @@ class JposCrossCheckTest {
 
     @Test
     void everyFrameOfOursReadsTheSameInJpos() throws Exception {
-        assertEquals(20, ours.size(), "frames from our program: " + ours.keySet());
+        assertEquals(22, ours.size(), "frames from our program: " + ours.keySet());
         for (var e : ours.entrySet()) {
             String name = e.getKey();
             byte[] frame = e.getValue();
@@ -144,6 +144,23 @@ class JposCrossCheckTest {
         assertTrue(raw.contains("0210" + "0001"), raw);
         assertTrue(raw.contains("31" + "6222021234567890123D25121010000F"), raw);
         assertTrue(raw.contains("19" + "62220212345678901230"), raw);
+        // The card as the terminal's link sends it with a void (no PIN) and a refund.
+        Map<String, String> voidCard = jposRead(ours.get("void-with-card"));
+        assertEquals("200000", voidCard.get("3"));
+        assertEquals("6222021234567890123", voidCard.get("2"));
+        assertEquals("2512", voidCard.get("14"));
+        assertEquals("022", voidCard.get("22"));
+        assertEquals("6222021234567890123=2512101", voidCard.get("35"));
+        assertFalse(voidCard.containsKey("26") || voidCard.containsKey("52"), "no PIN, no F26/F52");
+        assertTrue(Wire.hex(ours.get("void-with-card")).contains("27" + "6222021234567890123D2512101"));
+        Map<String, String> refundCard = jposRead(ours.get("refund-with-card"));
+        assertEquals("0220", refundCard.get("mti"));
+        assertEquals("6225881234567890", refundCard.get("2"));
+        assertEquals("2612", refundCard.get("14"));
+        assertEquals("021", refundCard.get("22"));
+        assertEquals("12", refundCard.get("26"));
+        assertEquals("6225881234567890=26121010000000", refundCard.get("35"));
+        assertEquals("A1B2C3D4E5F60718", refundCard.get("52"));
         Map<String, String> odd = jposRead(ours.get("sale-odd-digits"));
         assertEquals("12345", odd.get("48"));
         assertEquals("000001000041120", odd.get("61"));
