@@ -2,7 +2,6 @@ package dev.voidguard.app
 
 import android.app.Activity
 import android.content.ActivityNotFoundException
-import android.content.ComponentName
 import android.content.Intent
 import android.os.Bundle
 import dev.voidguard.app.flow.PaymentAppProtocol
@@ -21,15 +20,18 @@ class PaymentAppBridgeActivity : Activity() {
         val id = intent.getStringExtra(EXTRA_EXCHANGE)
         val outgoing = id?.let(app.exchange::outgoing)
         val pkg = intent.getStringExtra(EXTRA_PACKAGE)
+        // No activity when the dialect's action finds the app inside the package.
         val cls = intent.getStringExtra(EXTRA_ACTIVITY)
-        if (id == null || outgoing == null || pkg == null || cls == null) {
+        val target = if (pkg == null || outgoing == null) null else PaymentAppHostLink.intentFor(pkg, cls, outgoing)
+        if (id == null || target == null) {
+            id?.let { app.exchange.complete(it, PaymentAppProtocol.Incoming(RESULT_CANCELED, emptyMap())) }
             finish()
             return
         }
         exchangeId = id
         if (savedInstanceState != null) return
         try {
-            startActivityForResult(PaymentAppHostLink.intentFor(ComponentName(pkg, cls), outgoing), REQUEST)
+            startActivityForResult(target, REQUEST)
         } catch (e: ActivityNotFoundException) {
             app.exchange.complete(id, PaymentAppProtocol.Incoming(RESULT_CANCELED, emptyMap()))
             finish()
@@ -42,20 +44,9 @@ class PaymentAppBridgeActivity : Activity() {
     override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
         val id = exchangeId
         if (requestCode == REQUEST && id != null) {
-            (application as VoidGuardApp).exchange.complete(id, PaymentAppProtocol.Incoming(resultCode, extrasOf(data)))
+            (application as VoidGuardApp).exchange.complete(id, PaymentAppProtocol.Incoming(resultCode, PaymentAppHostLink.extrasOf(data)))
         }
         finish()
-    }
-
-    private fun extrasOf(data: Intent?): Map<String, String> {
-        val extras = data?.extras ?: return emptyMap()
-        return extras.keySet().mapNotNull { key ->
-            when (val value = extras.get(key)) {
-                is String -> key to value
-                is Int, is Long -> key to value.toString()
-                else -> null
-            }
-        }.toMap()
     }
 
     companion object {

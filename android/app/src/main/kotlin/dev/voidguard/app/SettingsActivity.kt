@@ -4,11 +4,15 @@ import android.os.Bundle
 import android.widget.RadioButton
 import android.widget.RadioGroup
 import dev.voidguard.app.flow.HostChoice
+import dev.voidguard.app.flow.PaymentAppChoice
 import dev.voidguard.app.flow.Settings
 import dev.voidguard.app.flow.SettingsFlow
 import dev.voidguard.core.SimulatorMode
 
-/** Which host carries the card leg: the simulator (and how it answers) or the payment app. */
+/**
+ * Which host carries the card leg: the simulator (and how it answers) or the payment
+ * app, in its dialect — 星POS-style by package and activity, or Sunmi's L3 by package.
+ */
 class SettingsActivity : ScreenActivity() {
     private lateinit var flow: SettingsFlow
 
@@ -34,6 +38,7 @@ class SettingsActivity : ScreenActivity() {
                             when (problem) {
                                 SettingsFlow.Problem.PAYMENT_APP_PACKAGE -> R.string.settings_problem_package
                                 SettingsFlow.Problem.PAYMENT_APP_ACTIVITY -> R.string.settings_problem_activity
+                                SettingsFlow.Problem.SUNMI_PACKAGE -> R.string.settings_problem_sunmi_package
                             },
                         ),
                         android.view.View.NO_ID,
@@ -62,20 +67,50 @@ class SettingsActivity : ScreenActivity() {
                         SimulatorMode.TIMEOUT -> R.id.simulator_timeout
                     },
                 )
-                val pkg = field(str(R.string.field_payment_package), R.id.field_payment_package, FieldKind.TEXT, s.paymentAppPackage)
-                val cls = field(str(R.string.field_payment_activity), R.id.field_payment_activity, FieldKind.TEXT, s.paymentAppActivity)
+                text(str(R.string.settings_payment_app), bold = true)
+                val dialect = choices(
+                    R.id.settings_payment_app,
+                    listOf(
+                        R.id.payment_app_star_pos to str(R.string.payment_app_star_pos),
+                        R.id.payment_app_sunmi to str(R.string.payment_app_sunmi),
+                    ),
+                    if (s.paymentApp == PaymentAppChoice.SUNMI_L3) R.id.payment_app_sunmi else R.id.payment_app_star_pos,
+                )
+                // Only the chosen dialect's fields: L3 is found by its action inside its package.
+                val pkg = if (s.paymentApp == PaymentAppChoice.STAR_POS) {
+                    field(str(R.string.field_payment_package), R.id.field_payment_package, FieldKind.TEXT, s.paymentAppPackage)
+                } else {
+                    null
+                }
+                val cls = if (s.paymentApp == PaymentAppChoice.STAR_POS) {
+                    field(str(R.string.field_payment_activity), R.id.field_payment_activity, FieldKind.TEXT, s.paymentAppActivity)
+                } else {
+                    null
+                }
+                val sunmi = if (s.paymentApp == PaymentAppChoice.SUNMI_L3) {
+                    field(str(R.string.field_sunmi_package), R.id.field_sunmi_package, FieldKind.TEXT, s.sunmiPackage)
+                } else {
+                    null
+                }
+                fun edited() = Settings(
+                    hostChoice = if (host.checkedRadioButtonId == R.id.host_payment_app) HostChoice.PAYMENT_APP else HostChoice.SIMULATOR,
+                    simulatorMode = when (mode.checkedRadioButtonId) {
+                        R.id.simulator_decline -> SimulatorMode.DECLINE
+                        R.id.simulator_timeout -> SimulatorMode.TIMEOUT
+                        else -> SimulatorMode.APPROVE
+                    },
+                    paymentAppPackage = pkg?.text?.toString() ?: s.paymentAppPackage,
+                    paymentAppActivity = cls?.text?.toString() ?: s.paymentAppActivity,
+                    paymentApp = if (dialect.checkedRadioButtonId == R.id.payment_app_sunmi) PaymentAppChoice.SUNMI_L3 else PaymentAppChoice.STAR_POS,
+                    sunmiPackage = sunmi?.text?.toString() ?: s.sunmiPackage,
+                )
+                dialect.setOnCheckedChangeListener { group, _ ->
+                    // After the tap has been handled: the screen is rebuilt with the other fields.
+                    val changed = edited()
+                    if (changed.paymentApp != s.paymentApp) group.post { render(flow.on(SettingsFlow.Event.Change(changed))) }
+                }
                 button(str(R.string.action_save), R.id.action_save) {
-                    val edited = Settings(
-                        hostChoice = if (host.checkedRadioButtonId == R.id.host_payment_app) HostChoice.PAYMENT_APP else HostChoice.SIMULATOR,
-                        simulatorMode = when (mode.checkedRadioButtonId) {
-                            R.id.simulator_decline -> SimulatorMode.DECLINE
-                            R.id.simulator_timeout -> SimulatorMode.TIMEOUT
-                            else -> SimulatorMode.APPROVE
-                        },
-                        paymentAppPackage = pkg.text.toString(),
-                        paymentAppActivity = cls.text.toString(),
-                    )
-                    val next = flow.on(SettingsFlow.Event.Save(edited))
+                    val next = flow.on(SettingsFlow.Event.Save(edited()))
                     if (next is SettingsFlow.State.Saved) {
                         onCoreThread({ app.saveSettings(next.settings) }) { render(next) }
                     } else {

@@ -1,13 +1,11 @@
 package dev.voidguard.app
 
 import android.app.Application
-import android.content.ComponentName
 import android.content.pm.PackageManager
 import android.os.Build
-import dev.voidguard.app.flow.HostChoice
 import dev.voidguard.app.flow.Leftovers
 import dev.voidguard.app.flow.PaymentAppExchange
-import dev.voidguard.app.flow.PaymentAppProtocol
+import dev.voidguard.app.flow.PaymentAppRoute
 import dev.voidguard.app.flow.Settings
 import dev.voidguard.app.flow.TerminalTime
 import dev.voidguard.core.Clock
@@ -94,15 +92,8 @@ class VoidGuardApp : Application() {
         val settings = store.load()
         val config = defaultConfig(File(filesDir, databaseName).path)
         TerminalTime.offsetMinutes = config.utcOffsetMinutes
-        val host: HostLink? = when (settings.hostChoice) {
-            HostChoice.SIMULATOR -> null
-            HostChoice.PAYMENT_APP -> PaymentAppHostLink(
-                context = this,
-                component = ComponentName(settings.paymentAppPackage, settings.paymentAppActivity),
-                exchange = exchange,
-                protocol = PaymentAppProtocol(packageName),
-            )
-        }
+        // The dialect the settings chose is the one the host link speaks.
+        val host: HostLink? = PaymentAppRoute.of(settings, packageName)?.let { PaymentAppHostLink(this, it, exchange) }
         val strongBox = Build.VERSION.SDK_INT >= Build.VERSION_CODES.P &&
             packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
         val mark = NoBackupMark(File(noBackupFilesDir, "$databaseName.mark"))

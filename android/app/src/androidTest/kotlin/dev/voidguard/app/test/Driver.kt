@@ -165,10 +165,14 @@ class Driver(private val host: TestHost = TestHost.current) {
         instrumentation.runOnMainSync { field.setText(text) }
     }
 
-    /** Taps [id]: scrolls it into view, hides the keyboard, and touches its centre. */
-    fun tap(activity: Activity, id: Int) = tapView(activity, find(activity, id))
+    /**
+     * Taps [id]: scrolls it into view, hides the keyboard, and touches its centre; then
+     * waits for the core call the tap started, unless [wait] is false (a call that waits
+     * in turn for a payment app the test answers).
+     */
+    fun tap(activity: Activity, id: Int, wait: Boolean = true) = tapView(activity, find(activity, id), wait)
 
-    fun tapView(activity: Activity, view: View) {
+    fun tapView(activity: Activity, view: View, wait: Boolean = true) {
         instrumentation.runOnMainSync {
             val imm = activity.getSystemService(InputMethodManager::class.java)
             imm?.hideSoftInputFromWindow(view.windowToken, 0)
@@ -181,8 +185,21 @@ class Driver(private val host: TestHost = TestHost.current) {
         val y = location[1] + view.height / 2f
         touch(MotionEvent.ACTION_DOWN, x, y)
         touch(MotionEvent.ACTION_UP, x, y)
-        settle(activity)
+        if (wait) settle(activity) else instrumentation.waitForIdleSync()
     }
+
+    /** Whether a core call [activity] started is still to be rendered; does not wait. */
+    fun busy(activity: Activity): Boolean {
+        var idle = true
+        instrumentation.runOnMainSync { idle = (activity as? ScreenActivity)?.idle ?: true }
+        return !idle
+    }
+
+    /** See [TestHost.installPaymentApp]. */
+    fun installPaymentApp(packageName: String, action: String): Boolean = host.installPaymentApp(packageName, action)
+
+    /** See [TestHost.startedIntent]. */
+    fun startedIntent(matching: (Intent) -> Boolean): Intent? = host.startedIntent(TIMEOUT_MS, matching)
 
     private var downTime = 0L
 

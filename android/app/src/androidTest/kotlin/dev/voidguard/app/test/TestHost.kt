@@ -2,6 +2,7 @@ package dev.voidguard.app.test
 
 import android.app.Activity
 import android.app.Instrumentation
+import android.content.Intent
 import android.view.InputEvent
 import java.util.ServiceLoader
 
@@ -37,6 +38,20 @@ abstract class TestHost {
      * Activity.
      */
     open fun recreate(activity: Activity, change: () -> Unit): Activity? = null
+
+    /**
+     * Makes [action] inside [packageName] resolve to a stand-in Activity, as if a payment
+     * app declaring it were installed; false where this host cannot (a device has the
+     * real app or none).
+     */
+    open fun installPaymentApp(packageName: String, action: String): Boolean = false
+
+    /**
+     * The next Intent the app started an Activity with (an Activity's
+     * startActivityForResult included) that [matching] accepts, the others passed over;
+     * null where this host does not record them or none came in [timeoutMs].
+     */
+    open fun startedIntent(timeoutMs: Long, matching: (Intent) -> Boolean): Intent? = null
 
     /** Runs [action] and returns the Activity of class [screen] it started. */
     abstract fun <A : Activity> startedBy(screen: Class<A>, timeoutMs: Long, action: () -> Unit): A

@@ -105,6 +105,17 @@ class SunmiL3Protocol(private val callerPackage: String) : PaymentAppDialect {
         const val ACTION = "sunmi.payment.L3"
         val RESULT_ACTIONS = listOf("sunmi.payment.L3.RESULT", "sunmi.payment.L3Route.RESULT")
 
+        /** L3's result broadcast answers the exchange whose request carried the same `transId`. */
+        val BROADCAST_ANSWERS = BroadcastAnswers(RESULT_ACTIONS, "transId")
+
+        /**
+         * The package L3 is looked for in, changeable in the settings. Public integrations
+         * address Sunmi's payment service by setting this package on its `sunmi.payment.*`
+         * actions (its cashier-service entry `sunmi.payment.action.entry` among them); a
+         * terminal whose L3 ships under another package needs only the setting changed.
+         */
+        const val DEFAULT_PACKAGE = "com.sunmi.payment"
+
         const val TRANS_SALE = 0
         const val TRANS_VOID = 1
         const val TRANS_REFUND = 2

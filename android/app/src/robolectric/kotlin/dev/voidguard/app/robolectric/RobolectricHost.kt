@@ -3,7 +3,9 @@ package dev.voidguard.app.robolectric
 import android.app.Activity
 import android.app.Application
 import android.app.Instrumentation
+import android.content.ComponentName
 import android.content.Intent
+import android.content.IntentFilter
 import android.os.Bundle
 import android.view.InputEvent
 import androidx.test.platform.app.InstrumentationRegistry
@@ -56,6 +58,28 @@ class RobolectricHost : TestHost() {
         }
         instrumentation.waitForIdleSync()
         return checkNotNull(next)
+    }
+
+    /** A component Robolectric's package manager resolves [action] to; nothing runs it. */
+    override fun installPaymentApp(packageName: String, action: String): Boolean {
+        instrumentation.runOnMainSync {
+            val packages = shadowOf(instrumentation.targetContext.packageManager)
+            val component = ComponentName(packageName, "$packageName.StandIn")
+            packages.addActivityIfNotPresent(component)
+            packages.addIntentFilterForActivity(component, IntentFilter(action).apply { addCategory(Intent.CATEGORY_DEFAULT) })
+        }
+        return true
+    }
+
+    override fun startedIntent(timeoutMs: Long, matching: (Intent) -> Boolean): Intent? {
+        val recorder = shadowOf(instrumentation.targetContext.applicationContext as Application)
+        val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs)
+        while (System.nanoTime() < deadline) {
+            instrumentation.waitForIdleSync()
+            val intent = recorder.nextStartedActivity
+            if (intent == null) Thread.sleep(POLL_MS) else if (matching(intent)) return intent
+        }
+        return null
     }
 
     override fun <A : Activity> startedBy(screen: Class<A>, timeoutMs: Long, action: () -> Unit): A {

@@ -144,7 +144,11 @@ class ScreenRenders {
         shoot("requests", d.launch(RequestsActivity::class.java))
         shoot("void-password-screen", d.launch(PasswordActivity::class.java))
         shoot("audit", d.launch(AuditActivity::class.java))
-        shoot("settings", d.launch(SettingsActivity::class.java))
+        val settings = d.launch(SettingsActivity::class.java)
+        shoot("settings", settings)
+        // Sunmi L3 chosen, not saved: the form asks for L3's package only.
+        d.tap(settings, R.id.payment_app_sunmi)
+        shoot("settings-sunmi-l3", settings)
         shoot("needs-attention", d.launch(AttentionActivity::class.java))
         shoot("own-password", d.launch(OwnPasswordActivity::class.java))
         d.finishAll()

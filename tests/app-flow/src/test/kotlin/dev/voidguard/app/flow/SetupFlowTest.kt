@@ -116,6 +116,69 @@ class SetupFlowTest {
     }
 
     @Test
+    fun `Sunmi L3 needs only a valid package, while the 星POS-style app needs its activity too`() {
+        val sunmi = Settings(hostChoice = HostChoice.PAYMENT_APP, paymentApp = PaymentAppChoice.SUNMI_L3, paymentAppActivity = "")
+        val flow = SettingsFlow(Settings())
+        val saved = flow.on(SettingsFlow.Event.Save(sunmi.copy(sunmiPackage = " com.sunmi.payment "))).must<SettingsFlow.State.Saved>()
+        assertEquals("com.sunmi.payment", saved.settings.sunmiPackage)
+        assertEquals(PaymentAppChoice.SUNMI_L3, saved.settings.paymentApp)
+
+        val bad = SettingsFlow(Settings()).on(SettingsFlow.Event.Save(sunmi.copy(sunmiPackage = "sunmi"))).must<SettingsFlow.State.Editing>()
+        assertEquals(setOf(SettingsFlow.Problem.SUNMI_PACKAGE), bad.problems)
+        assertEquals(
+            setOf(SettingsFlow.Problem.PAYMENT_APP_ACTIVITY),
+            SettingsFlow.problemsOf(sunmi.copy(paymentApp = PaymentAppChoice.STAR_POS)),
+            "the same settings with the 星POS-style app lack its activity",
+        )
+
+        // Choosing the dialect only changes what the form shows; nothing is checked yet.
+        val changed = SettingsFlow(Settings()).on(SettingsFlow.Event.Change(sunmi.copy(sunmiPackage = "x"))).must<SettingsFlow.State.Editing>()
+        assertEquals(emptySet<SettingsFlow.Problem>(), changed.problems)
+        assertEquals(PaymentAppChoice.SUNMI_L3, changed.settings.paymentApp)
+    }
+
+    @Test
+    fun `stored settings from before the dialect existed load as the 星POS-style app, and a saved choice loads back`() {
+        val old = mapOf(
+            StoredSettings.HOST to "PAYMENT_APP",
+            StoredSettings.SIMULATOR_MODE to "DECLINE",
+            StoredSettings.PAYMENT_PACKAGE to "com.example.pay",
+            StoredSettings.PAYMENT_ACTIVITY to "com.example.pay.Main",
+        )
+        val loaded = StoredSettings.read(old::get)
+        assertEquals(PaymentAppChoice.STAR_POS, loaded.paymentApp)
+        assertEquals(SunmiL3Protocol.DEFAULT_PACKAGE, loaded.sunmiPackage)
+        assertEquals("com.example.pay.Main", loaded.paymentAppActivity)
+        assertEquals(SimulatorMode.DECLINE, loaded.simulatorMode)
+        assertEquals(PaymentAppChoice.STAR_POS, StoredSettings.read((old + (StoredSettings.PAYMENT_APP to "NEWLAND_X"))::get).paymentApp)
+
+        val chosen = loaded.copy(paymentApp = PaymentAppChoice.SUNMI_L3, sunmiPackage = "com.sunmi.l3")
+        val stored = StoredSettings.write(chosen)
+        assertEquals("SUNMI_L3", stored[StoredSettings.PAYMENT_APP])
+        assertEquals(chosen, StoredSettings.read(stored::get))
+    }
+
+    @Test
+    fun `the chosen dialect is the one the host link speaks`() {
+        assertEquals(null, PaymentAppRoute.of(Settings(), "dev.voidguard.app"), "the simulator needs no payment app")
+
+        val sunmi = PaymentAppRoute.of(
+            Settings(hostChoice = HostChoice.PAYMENT_APP, paymentApp = PaymentAppChoice.SUNMI_L3, sunmiPackage = "com.sunmi.l3"),
+            "dev.voidguard.app",
+        )!!
+        assertTrue(sunmi.dialect is SunmiL3Protocol)
+        assertEquals("com.sunmi.l3", sunmi.packageName)
+        assertEquals(null, sunmi.activity, "L3 is reached by its action inside the package")
+        assertEquals(SunmiL3Protocol.RESULT_ACTIONS, sunmi.broadcasts?.actions)
+
+        val star = PaymentAppRoute.of(Settings(hostChoice = HostChoice.PAYMENT_APP), "dev.voidguard.app")!!
+        assertTrue(star.dialect is PaymentAppProtocol)
+        assertEquals(PaymentAppProtocol.DEFAULT_PACKAGE, star.packageName)
+        assertEquals(PaymentAppProtocol.DEFAULT_ACTIVITY, star.activity)
+        assertEquals(null, star.broadcasts, "a 星POS-style app answers by activity result only")
+    }
+
+    @Test
     fun `amounts are shown in yuan and parsed from what merchants key`() {
         assertEquals("12.34", Money.format(1234))
         assertEquals("0.05", Money.format(5))

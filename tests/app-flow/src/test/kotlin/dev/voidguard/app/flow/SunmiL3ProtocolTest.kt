@@ -129,6 +129,29 @@ class SunmiL3ProtocolTest {
         assertEquals("0314", SunmiL3Protocol.mmdd("2025-03-14"))
     }
 
+    @Test
+    fun `a result broadcast answers the exchange whose request carried its transId, and no other`() {
+        val answers = SunmiL3Protocol.BROADCAST_ANSWERS
+        val sale = saleRequest()
+        val asked = SunmiL3Protocol("dev.voidguard.app").request(sale, "VG1")
+        val transId = SunmiL3Protocol.transIdOf(sale)
+        val reply = approved(1).extras + ("transId" to transId)
+
+        for (action in SunmiL3Protocol.RESULT_ACTIONS) {
+            assertEquals(Incoming(PaymentAppProtocol.RESULT_OK, reply), answers.answer(asked, action, reply), action)
+        }
+        assertEquals(null, answers.answer(asked, SunmiL3Protocol.RESULT_ACTIONS[0], reply + ("transId" to "${transId}9")), "another transaction's")
+        assertEquals(null, answers.answer(asked, SunmiL3Protocol.RESULT_ACTIONS[0], reply - "transId"), "one that names no transaction")
+        assertEquals(null, answers.answer(asked, "sunmi.payment.action.result", reply), "another action's")
+        assertEquals(null, answers.answer(asked, null, reply))
+        assertEquals(null, answers.answer(asked.copy(extras = asked.extras - "transId"), SunmiL3Protocol.RESULT_ACTIONS[0], reply),
+            "a request without a transId cannot be paired with a broadcast")
+
+        // The answer reads as the activity result would: an approval of the leg.
+        val incoming = answers.answer(asked, SunmiL3Protocol.RESULT_ACTIONS[1], reply + ("transId" to " $transId "))!!
+        assertEquals(HostReply.Approved("500000000001", "AU0001"), SunmiL3Protocol("dev.voidguard.app").readReply(sale, incoming))
+    }
+
     private fun saleRequest() = dev.voidguard.core.HostRequest(
         processingCode = "000000",
         amount = 100,
