@@ -102,6 +102,12 @@ pub struct Faults {
     /// reversal lost its way to the ledger would: the terminal's books then hold the
     /// act reversed and the host's approved, until settlement finds them apart.
     pub lose_reversals: u32,
+    /// Answer this many batch-upload records (0320, 60.3 = 201) with a corrupted
+    /// MAC, after recording them.
+    pub corrupt_upload_macs: u32,
+    /// Send no answer to this many ends of upload (0320, 60.3 = 202), after
+    /// settling the batch.
+    pub drop_upload_end_answers: u32,
     /// Drop or delay answers at random, from a seed (after the counted faults).
     pub random: Option<RandomFaults>,
 }
@@ -346,6 +352,12 @@ impl AcquirerHost {
             state.faults.drop_answers -= 1;
             return None;
         }
+        if matches!(request.kind, Kind::BatchUploadEnd { .. })
+            && state.faults.drop_upload_end_answers > 0
+        {
+            state.faults.drop_upload_end_answers -= 1;
+            return None;
+        }
         if let Some(random) = state.faults.random.as_mut() {
             match random.draw() {
                 chance::Fate::Drop => return None,
@@ -357,8 +369,13 @@ impl AcquirerHost {
             .to_message(&request.station)
             .pack_with_mac(&mac)
             .ok()?;
-        if state.faults.corrupt_macs > 0 {
-            state.faults.corrupt_macs -= 1;
+        let upload = matches!(request.kind, Kind::BatchUpload { .. });
+        if state.faults.corrupt_macs > 0 || (upload && state.faults.corrupt_upload_macs > 0) {
+            if state.faults.corrupt_macs > 0 {
+                state.faults.corrupt_macs -= 1;
+            } else {
+                state.faults.corrupt_upload_macs -= 1;
+            }
             let last = out.len() - 1;
             out[last] ^= 0x01;
         }
