@@ -686,6 +686,97 @@ mod tests {
         );
     }
 
+    fn settlement(sale_count: u32) -> HostRequest {
+        HostRequest {
+            processing_code: LegKind::Settlement.processing_code().into(),
+            amount: Fen(100 * i64::from(sale_count)),
+            detail: LegDetail::Settlement {
+                totals: crate::journal::BatchTotals {
+                    sale_count,
+                    sale_total: Fen(100 * i64::from(sale_count)),
+                    ..Default::default()
+                },
+            },
+            ..sale()
+        }
+    }
+
+    fn batch(n: u32) -> Vec<crate::journal::BatchItem> {
+        (1..=n)
+            .map(|i| crate::journal::BatchItem {
+                kind: "sale".into(),
+                voucher_no: format!("{i:06}"),
+                amount: Fen(100),
+            })
+            .collect()
+    }
+
+    /// A `voidguard-host` behind a relay that notes every request's MTI and F60.3.
+    fn noting_host() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        let host =
+            voidguard_host::AcquirerHost::new(Key::from_bytes(&[0x11; 16]).unwrap()).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for mut s in l.incoming().flatten() {
+                let Ok(frame) = read_frame(&mut s) else {
+                    continue;
+                };
+                let m = Message::unpack(&frame).unwrap();
+                let f60 = m.text(60).unwrap_or("").to_owned();
+                let _ = tx.send((m.mti.clone(), f60.get(8..11).unwrap_or("").to_owned()));
+                if let Some(answer) = host.handle(&frame) {
+                    let _ = s.write_all(&answer);
+                }
+            }
+        });
+        (addr, rx)
+    }
+
+    #[test]
+    fn a_settlement_not_balanced_uploads_eight_records_a_message_then_ends() {
+        let (addr, noted) = noting_host();
+        let link = link(addr);
+        // The host knows no sale: seventeen do not balance.
+        let reply = upload::offering(batch(17), || link.send(settlement(17))).unwrap();
+        assert!(matches!(reply, HostReply::Approved { .. }), "{reply:?}");
+        let sent: Vec<_> = noted.try_iter().filter(|(mti, _)| mti != "0800").collect();
+        let codes: Vec<_> = sent.iter().map(|(m, c)| format!("{m}/{c}")).collect();
+        assert_eq!(
+            codes,
+            ["0500/201", "0320/201", "0320/201", "0320/201", "0320/202"]
+        );
+    }
+
+    #[test]
+    fn a_settlement_that_balances_uploads_nothing() {
+        let (addr, noted) = noting_host();
+        let link = link(addr);
+        let reply = upload::offering(batch(0), || link.send(settlement(0))).unwrap();
+        assert!(matches!(reply, HostReply::Approved { .. }));
+        assert!(noted.try_iter().all(|(mti, _)| mti != "0320"));
+    }
+
+    #[test]
+    fn not_balanced_with_no_batch_offered_leaves_the_settlement_unknown() {
+        let (addr, noted) = noting_host();
+        let link = link(addr);
+        assert!(matches!(
+            link.send(settlement(3)),
+            Err(HostError::Protocol { .. })
+        ));
+        assert!(noted.try_iter().all(|(mti, _)| mti != "0320"));
+        // Asked again with its batch, it uploads and is confirmed.
+        let again = upload::offering(batch(3), || {
+            link.reverse(settlement(3), ReversalReason::Other)
+        });
+        assert!(
+            matches!(again, Ok(ReversalReply::Approved { .. })),
+            "{again:?}"
+        );
+    }
+
     #[test]
     fn business_dates_become_mmdd() {
         assert_eq!(mmdd("2026-12-02"), "1202");
