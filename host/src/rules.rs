@@ -3,9 +3,10 @@
 //! the answer.
 //!
 //! Settlement and batch upload (结算, 批上送) as the UnionPay POS terminal
-//! specification has them and public UnionPay terminal code implements them: the
-//! 0510 is approved (00) whatever the comparison, and F48's 对账应答代码 says it —
-//! 1 balanced, 2 not balanced. A refusal would leave the terminal no way to close a
+//! specification has them and public UnionPay terminal code implements them (the
+//! settlement and `PosBatchUp` of CaoEnXin/LiaoYang_POS `Src/tranproc.c`, which read
+//! F48's result code after a 00 and upload on 2): the 0510 is approved (00) whatever
+//! the comparison, and F48's 对账应答代码 says it — 1 balanced, 2 not balanced. A refusal would leave the terminal no way to close a
 //! batch whose money has already moved; "not balanced" instead asks for the
 //! terminal's batch (0320, 60.3 = 201, several records each), then for its end
 //! (60.3 = 202 with the count of records), after which the acquirer settles the batch

@@ -17,18 +17,22 @@
 //! | upload end   | 0320 |        | 00    | 202   | F48 count of items uploaded (N4)       |
 //!
 //! Settlement and batch upload (结算, 批上送) follow the UnionPay POS terminal
-//! specification as public terminal code implements it: the 0510 answers 00 and says
-//! in F48 (the 对账应答代码 after each half of the totals) whether the acquirer's
-//! totals agree: 1 balanced, 2 not balanced, 3 error. On 2 the terminal uploads its
-//! batch in 0320s with 60.3 = 201, several records per message (at most
-//! [`UPLOAD_PER_MESSAGE`], the spec's eight), and closes the upload with a 0320 of
-//! 60.3 = 202 (批上送结束) carrying the number of records sent; the acquirer then
-//! settles the batch with the terminal's figures. The spec's other record kinds
-//! (203 IC online, 204/205 offline and failed offline, 207 notifications) are for
-//! chip and offline transactions this terminal does not make. Where the spec's
-//! record begins with the card organisation code and carries the card number, ours
-//! carries the transaction's F60.1 and no card: the terminal keeps no card number
-//! (PCI DSS 3.2.1), and the acquirer matches the records by trace number.
+//! specification as public terminal code implements it (e.g. `PosSettleTran`,
+//! `PosBatchUp` and `BatchMagOnLineTrans` in `Src/tranproc.c` of the
+//! CaoEnXin/LiaoYang_POS terminal): the 0510 answers 00 and says in F48, after each
+//! half of the totals, whether the acquirer's agree (对账应答代码: 1 balanced, 2 not
+//! balanced, 3 error). On 2 the terminal uploads its batch in 0320s of 60.3 = 201 —
+//! there eight records a message, each 40 digits: card organisation (00 CUP, 01
+//! other), trace number n6, card number n20, amount n12, behind a count n2 — and
+//! closes with a 0320 of 60.3 = 202 (批上送结束) whose F48 is the number of records
+//! sent (n4). The same code ends with 207 when both halves balanced, and an Android
+//! UnionPay terminal's settlement fixes a bug of sending 207 instead of 202 after
+//! "not balanced": 202 is the end of an upload the acquirer asked for. The other
+//! 60.3 codes of the upload (203 to 207: chip and offline records, notifications,
+//! and 207, the end after a balanced settlement) carry records of acts this terminal
+//! does not make. Ours keep the 201 layout but carry the transaction's F60.1 where the
+//! organisation code stands and no card number, 20 digits a record: the terminal
+//! keeps no card number (PCI DSS 3.2.1), and the acquirer matches by trace number.
 //!
 //! Every message but the sign-on pair carries a MAC in F64; F59 carries the
 //! terminal's audit head when it has one.

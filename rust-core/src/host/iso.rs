@@ -11,7 +11,10 @@
 //!
 //! Settlement (结算, 0500) is answered 00 with the host's comparison of the totals in
 //! F48 (对账应答代码: 1 balanced, 2 not balanced, 3 error), as the UnionPay POS
-//! terminal specification and public terminal code have it. Balanced, the settlement
+//! terminal specification has it and public terminal code reads it (the
+//! `ucRmbSettRsp` of `PosSettleTran` in CaoEnXin/LiaoYang_POS `Src/tranproc.c`, which
+//! then runs `PosBatchUp`: records eight a message, then the 202 end with the count;
+//! see `voidguard_iso8583::messages`). Balanced, the settlement
 //! is approved. Not balanced, the link uploads the batch (批上送) the driver offers
 //! (`host::upload`): its transactions in 0320s of 60.3 = 201, eight records a message
 //! as the specification allows, each MAC'd, then the 0320 of 60.3 = 202 (批上送结束)
@@ -21,8 +24,9 @@
 //! (`reverse`), the host answers balanced if the upload ended there, or not balanced,
 //! and the link uploads the whole batch again. Code 3, or a refused upload, declines
 //! the settlement: the batch stays open. The specification's other record kinds
-//! (60.3 = 203/204/205/207: chip, offline and notification records) are for acts
-//! this terminal does not make; its records carry F60.1 and no card number (see
+//! (60.3 = 203 to 207: chip and offline records, notifications, and 207, the end
+//! some platforms also ask for after a balanced settlement) are for acts this
+//! terminal does not make, and it sends none after "balanced"; its records carry F60.1 and no card number (see
 //! `voidguard_iso8583::messages`).
 //!
 //! The terminal master key comes from the caller (a key file or the platform's key
