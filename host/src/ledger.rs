@@ -5,6 +5,11 @@
 //! one killed before committing never answered. Without a file the same code runs on
 //! an in-memory database.
 //!
+//! A batch whose settlement was not balanced gets the terminal's batch upload
+//! (`upload_item`, one row per record, and `settlement.upload_ended` once the
+//! 批上送结束 came), each record with its verdict against the ledger for the
+//! acquirer's reconciliation.
+//!
 //! Of a card, an entry keeps only the keyed digest of its number (`card`), never the
 //! number or track data.
 //!
@@ -20,15 +25,29 @@ use rusqlite::{params, Connection, ErrorCode, Transaction};
 use voidguard_iso8583::crypto::{Key, WorkingKeys};
 use voidguard_iso8583::messages::Totals;
 
-use crate::{Entry, EntryKey, Status};
+use crate::{Entry, EntryKey, Status, UploadVerdict, UploadedItem};
 
 /// `PRAGMA user_version` of the schema below.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// From version 1: the keyed digest of a sale's card number (`card`), NULL for the
 /// entries of before, which carry no card to compare.
 const UPGRADE_FROM_1: &str = "ALTER TABLE entry ADD COLUMN pan_digest BLOB
     CHECK (pan_digest IS NULL OR length(pan_digest) = 32);";
+
+/// From version 2: the batch upload of a settlement not balanced. Settlements of
+/// before had no upload (0).
+const UPGRADE_FROM_2: &str = "ALTER TABLE settlement ADD COLUMN upload_ended INTEGER NOT NULL
+    DEFAULT 0;
+CREATE TABLE upload_item (
+    terminal_id TEXT NOT NULL,
+    batch_no TEXT NOT NULL,
+    voucher_no TEXT NOT NULL,
+    type_code TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    verdict TEXT,
+    PRIMARY KEY (terminal_id, batch_no, voucher_no)
+);";
 
 const SCHEMA: &str = "
 CREATE TABLE working_keys (
@@ -63,7 +82,17 @@ CREATE TABLE settlement (
     credit_count INTEGER NOT NULL,
     credit_amount INTEGER NOT NULL,
     flag INTEGER NOT NULL,
+    upload_ended INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (terminal_id, batch_no)
+);
+CREATE TABLE upload_item (
+    terminal_id TEXT NOT NULL,
+    batch_no TEXT NOT NULL,
+    voucher_no TEXT NOT NULL,
+    type_code TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    verdict TEXT,
+    PRIMARY KEY (terminal_id, batch_no, voucher_no)
 );
 ";
 
@@ -90,6 +119,11 @@ pub(crate) struct Books {
     pub ledger: BTreeMap<EntryKey, Entry>,
     pub settled: BTreeMap<(String, String), (Totals, u8)>,
     pub audit_heads: BTreeMap<String, u64>,
+    /// (terminal, batch, voucher) → the record uploaded (or, verdict
+    /// `NotUploaded`, the ledger's entry the upload lacked).
+    pub uploads: BTreeMap<EntryKey, UploadedItem>,
+    /// Settlements whose upload ended: settled with the terminal's figures.
+    pub upload_ended: BTreeSet<(String, String)>,
 }
 
 /// A terminal's working keys. After a sign-out they no longer serve a transaction,
@@ -109,6 +143,7 @@ pub(crate) struct Changed {
     pub entries: BTreeSet<EntryKey>,
     pub settled: BTreeSet<(String, String)>,
     pub audit_heads: BTreeSet<String>,
+    pub uploads: BTreeSet<EntryKey>,
 }
 
 impl Changed {
@@ -117,6 +152,7 @@ impl Changed {
             && self.entries.is_empty()
             && self.settled.is_empty()
             && self.audit_heads.is_empty()
+            && self.uploads.is_empty()
     }
 }
 
@@ -130,6 +166,25 @@ fn status_code(s: Status) -> &'static str {
         Status::Voided => "voided",
         Status::Reversed => "reversed",
     }
+}
+
+fn verdict_code(v: UploadVerdict) -> &'static str {
+    match v {
+        UploadVerdict::Agrees => "agrees",
+        UploadVerdict::Unknown => "unknown",
+        UploadVerdict::Differs => "differs",
+        UploadVerdict::NotUploaded => "not_uploaded",
+    }
+}
+
+fn verdict_of(code: &str) -> Option<UploadVerdict> {
+    Some(match code {
+        "agrees" => UploadVerdict::Agrees,
+        "unknown" => UploadVerdict::Unknown,
+        "differs" => UploadVerdict::Differs,
+        "not_uploaded" => UploadVerdict::NotUploaded,
+        _ => return None,
+    })
 }
 
 fn status_of(code: &str) -> Option<Status> {
@@ -172,7 +227,13 @@ impl Store {
             0 => return Err(LedgerError::NotALedger { path: shown }),
             1 => {
                 conn.execute_batch(&format!(
-                    "BEGIN; {UPGRADE_FROM_1} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                    "BEGIN; {UPGRADE_FROM_1} {UPGRADE_FROM_2}
+                     PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                ))?;
+            }
+            2 => {
+                conn.execute_batch(&format!(
+                    "BEGIN; {UPGRADE_FROM_2} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 ))?;
             }
             SCHEMA_VERSION => {}
@@ -243,7 +304,7 @@ impl Store {
         }
         let mut q = self.conn.prepare(
             "SELECT terminal_id, batch_no, debit_count, debit_amount, credit_count,
-                    credit_amount, flag FROM settlement",
+                    credit_amount, flag, upload_ended FROM settlement",
         )?;
         let mut rows = q.query([])?;
         while let Some(r) = rows.next()? {
@@ -255,7 +316,33 @@ impl Store {
                 credit_amount: u64::try_from(r.get::<_, i64>(5)?).map_err(|_| bad())?,
             };
             let flag = u8::try_from(r.get::<_, i64>(6)?).map_err(|_| bad())?;
-            books.settled.insert((r.get(0)?, r.get(1)?), (totals, flag));
+            let key: (String, String) = (r.get(0)?, r.get(1)?);
+            if r.get::<_, bool>(7)? {
+                books.upload_ended.insert(key.clone());
+            }
+            books.settled.insert(key, (totals, flag));
+        }
+        let mut q = self.conn.prepare(
+            "SELECT terminal_id, batch_no, voucher_no, type_code, amount, verdict
+             FROM upload_item",
+        )?;
+        let mut rows = q.query([])?;
+        while let Some(r) = rows.next()? {
+            let bad = || LedgerError::BadRow {
+                what: "upload item",
+            };
+            let verdict = match r.get::<_, Option<String>>(5)? {
+                Some(v) => Some(verdict_of(&v).ok_or_else(bad)?),
+                None => None,
+            };
+            books.uploads.insert(
+                (r.get(0)?, r.get(1)?, r.get(2)?),
+                UploadedItem {
+                    type_code: r.get(3)?,
+                    amount: u64::try_from(r.get::<_, i64>(4)?).map_err(|_| bad())?,
+                    verdict,
+                },
+            );
         }
         Ok(books)
     }
@@ -334,8 +421,8 @@ fn write(
         if let Some((t, flag)) = books.settled.get(key) {
             tx.execute(
                 "INSERT OR REPLACE INTO settlement (terminal_id, batch_no, debit_count,
-                     debit_amount, credit_count, credit_amount, flag)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     debit_amount, credit_count, credit_amount, flag, upload_ended)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     key.0,
                     key.1,
@@ -343,10 +430,34 @@ fn write(
                     sql_u64(t.debit_amount)?,
                     t.credit_count,
                     sql_u64(t.credit_amount)?,
-                    flag
+                    flag,
+                    books.upload_ended.contains(key)
                 ],
             )?;
         }
+    }
+    for key in &changed.uploads {
+        let (tid, batch, voucher) = key;
+        match books.uploads.get(key) {
+            Some(u) => tx.execute(
+                "INSERT OR REPLACE INTO upload_item (terminal_id, batch_no, voucher_no,
+                     type_code, amount, verdict)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    tid,
+                    batch,
+                    voucher,
+                    u.type_code,
+                    sql_u64(u.amount)?,
+                    u.verdict.map(verdict_code)
+                ],
+            )?,
+            None => tx.execute(
+                "DELETE FROM upload_item
+                 WHERE terminal_id = ?1 AND batch_no = ?2 AND voucher_no = ?3",
+                params![tid, batch, voucher],
+            )?,
+        };
     }
     Ok(())
 }

@@ -3,8 +3,12 @@
 //! checks every MAC, keeps a ledger per terminal and applies the acquirer's rules — a
 //! void must name an approved sale by RRN and auth code, a reversal undoes what it
 //! names, a settlement compares the terminal's totals with the ledger's, and a void or
-//! refund carrying a card must carry the sale's (kept as a keyed digest). Faults can
-//! be injected for the next answers: drop it, corrupt its MAC, decline with a code.
+//! refund carrying a card must carry the sale's (kept as a keyed digest). A
+//! settlement whose totals disagree is answered "not balanced" (F48 2) and the
+//! terminal's batch upload that follows is recorded, each record checked against the
+//! ledger, the batch settled with the terminal's figures when the upload ends
+//! (`rules`). Faults can be injected for the next answers: drop it, corrupt its MAC,
+//! decline with a code, answer a reversal without applying it.
 //!
 //! What it knows lives in a SQLite ledger (a file, or memory), every answer's change
 //! committed before the answer is written (`ledger`).
@@ -58,6 +62,31 @@ pub struct Entry {
 /// (terminal id, batch, trace number).
 pub type EntryKey = (String, String, String);
 
+/// How a record of a batch upload compares with the ledger, for the acquirer's
+/// reconciliation of a batch settled with the terminal's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadVerdict {
+    /// The ledger has the transaction with this kind and amount.
+    Agrees,
+    /// The ledger has no such transaction, or has it reversed.
+    Unknown,
+    /// The ledger has it with another kind or amount.
+    Differs,
+    /// The ledger's transaction of the batch that the terminal did not upload (the
+    /// row holds the ledger's kind and amount).
+    NotUploaded,
+}
+
+/// One record of a batch upload (0320, 60.3 = 201), as the terminal sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadedItem {
+    /// F60.1 of the transaction: 22 sale, 23 void, 25 refund.
+    pub type_code: String,
+    pub amount: u64,
+    /// Set when the upload ends (60.3 = 202).
+    pub verdict: Option<UploadVerdict>,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Faults {
     /// Process the request but send no answer, this many times.
@@ -69,6 +98,16 @@ pub struct Faults {
     /// Answer A0 (MAC error) to this many requests whatever their MAC, as a host
     /// whose keys for the terminal went out of step would.
     pub reject_macs: u32,
+    /// Answer this many reversals 00 without applying them, as a host whose
+    /// reversal lost its way to the ledger would: the terminal's books then hold the
+    /// act reversed and the host's approved, until settlement finds them apart.
+    pub lose_reversals: u32,
+    /// Answer this many batch-upload records (0320, 60.3 = 201) with a corrupted
+    /// MAC, after recording them.
+    pub corrupt_upload_macs: u32,
+    /// Send no answer to this many ends of upload (0320, 60.3 = 202), after
+    /// settling the batch.
+    pub drop_upload_end_answers: u32,
     /// Drop or delay answers at random, from a seed (after the counted faults).
     pub random: Option<RandomFaults>,
 }
@@ -170,6 +209,27 @@ impl AcquirerHost {
             .lock()
             .map(|s| s.books.settled.clone())
             .unwrap_or_default()
+    }
+
+    /// The batch uploads received: (terminal, batch, voucher) → the record, with its
+    /// verdict once the upload ended.
+    pub fn uploads(&self) -> BTreeMap<EntryKey, UploadedItem> {
+        self.state
+            .lock()
+            .map(|s| s.books.uploads.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether the terminal's batch was settled by an upload that ended.
+    pub fn settled_by_upload(&self, terminal_id: &str, batch_no: &str) -> bool {
+        self.state
+            .lock()
+            .map(|s| {
+                s.books
+                    .upload_ended
+                    .contains(&(terminal_id.to_owned(), batch_no.to_owned()))
+            })
+            .unwrap_or(false)
     }
 
     /// How many sign-ons this host answered (since it started).
@@ -292,6 +352,12 @@ impl AcquirerHost {
             state.faults.drop_answers -= 1;
             return None;
         }
+        if matches!(request.kind, Kind::BatchUploadEnd { .. })
+            && state.faults.drop_upload_end_answers > 0
+        {
+            state.faults.drop_upload_end_answers -= 1;
+            return None;
+        }
         if let Some(random) = state.faults.random.as_mut() {
             match random.draw() {
                 chance::Fate::Drop => return None,
@@ -303,8 +369,13 @@ impl AcquirerHost {
             .to_message(&request.station)
             .pack_with_mac(&mac)
             .ok()?;
-        if state.faults.corrupt_macs > 0 {
-            state.faults.corrupt_macs -= 1;
+        let upload = matches!(request.kind, Kind::BatchUpload { .. });
+        if state.faults.corrupt_macs > 0 || (upload && state.faults.corrupt_upload_macs > 0) {
+            if state.faults.corrupt_macs > 0 {
+                state.faults.corrupt_macs -= 1;
+            } else {
+                state.faults.corrupt_upload_macs -= 1;
+            }
             let last = out.len() - 1;
             out[last] ^= 0x01;
         }

@@ -1,10 +1,32 @@
 //! The acquirer's rules over the ledger: what a sale, void, refund, reversal,
 //! settlement and sign-out change, each change noted for the commit that precedes
 //! the answer.
+//!
+//! Settlement and batch upload (结算, 批上送) as the UnionPay POS terminal
+//! specification has them and public UnionPay terminal code implements them (the
+//! settlement and `PosBatchUp` of CaoEnXin/LiaoYang_POS `Src/tranproc.c`, which read
+//! F48's result code after a 00 and upload on 2): the 0510 is approved (00) whatever
+//! the comparison, and F48's 对账应答代码 says it — 1 balanced, 2 not balanced. A refusal would leave the terminal no way to close a
+//! batch whose money has already moved; "not balanced" instead asks for the
+//! terminal's batch (0320, 60.3 = 201, several records each), then for its end
+//! (60.3 = 202 with the count of records), after which the acquirer settles the batch
+//! with the terminal's figures and reconciles the differences on its side. So a
+//! not-balanced settlement starts a fresh upload (what an earlier, broken-off one
+//! sent is dropped), the records are kept as they come (a record sent again replaces
+//! itself), and the end checks the count, gives every record its verdict against
+//! the ledger, notes the ledger's entries the terminal did not upload, and marks the
+//! batch settled: the same settlement asked again is then answered balanced, which
+//! is how a terminal whose answer to the end was lost learns that its batch closed.
 
-use voidguard_iso8583::messages::{Answer, Kind, Request, Totals};
+use voidguard_iso8583::messages::{Answer, Kind, Request, Totals, BALANCED, NOT_BALANCED};
 
-use crate::{card, Entry, EntryKey, State, Status};
+use crate::{card, Entry, EntryKey, State, Status, UploadVerdict, UploadedItem};
+
+/// F39 for a batch upload that is not asked for (no not-balanced settlement of the
+/// batch is open) or whose end counts other records than were received: 12, invalid
+/// transaction, as for any request out of its place. The terminal's settlement is
+/// then not closed, and it settles (and uploads) again.
+pub const UPLOAD_OUT_OF_PLACE: &str = "12";
 
 /// F39 for a void or refund whose card (F2) is not the original sale's: 14, invalid
 /// card number (无效卡号), as the CUPS response-code tables of public UnionPay POS
@@ -80,6 +102,9 @@ impl State {
                     Some(_) => answer.response_code = "12".into(),
                 }
             }
+            Kind::Reversal { .. } if self.faults.lose_reversals > 0 => {
+                self.faults.lose_reversals -= 1;
+            }
             Kind::Reversal { reason, .. } => {
                 if let Some(e) = self.books.ledger.get_mut(&key) {
                     if e.status != Status::Reversed {
@@ -97,12 +122,58 @@ impl State {
                 }
             }
             Kind::Settlement { totals } => {
+                let k = (tid.clone(), request.batch_no.clone());
+                let uploaded = self.books.upload_ended.contains(&k)
+                    && self.books.settled.get(&k).is_some_and(|(t, _)| t == totals);
+                if uploaded {
+                    // Settled by its upload already: the terminal asks again.
+                    answer.settlement_flag = Some(BALANCED);
+                    return;
+                }
                 let ours = self.totals(&tid, &request.batch_no);
-                let flag = if ours == *totals { 1 } else { 2 };
-                let k = (tid, request.batch_no.clone());
+                let flag = if ours == *totals {
+                    BALANCED
+                } else {
+                    NOT_BALANCED
+                };
+                if flag == NOT_BALANCED {
+                    self.start_upload(&k);
+                }
                 self.books.settled.insert(k.clone(), (*totals, flag));
                 self.changed.settled.insert(k);
                 answer.settlement_flag = Some(flag);
+            }
+            Kind::BatchUpload { items } => {
+                let k = (tid.clone(), request.batch_no.clone());
+                if !self.upload_open(&k) {
+                    answer.response_code = UPLOAD_OUT_OF_PLACE.into();
+                    return;
+                }
+                for i in items {
+                    let key = (tid.clone(), request.batch_no.clone(), i.voucher_no.clone());
+                    self.books.uploads.insert(
+                        key.clone(),
+                        UploadedItem {
+                            type_code: i.type_code.clone(),
+                            amount: i.amount,
+                            verdict: None,
+                        },
+                    );
+                    self.changed.uploads.insert(key);
+                }
+            }
+            Kind::BatchUploadEnd { count } => {
+                let k = (tid.clone(), request.batch_no.clone());
+                if self.books.upload_ended.contains(&k) {
+                    // The end sent again after its answer was lost.
+                    return;
+                }
+                let received = self.upload_of(&k).count();
+                if !self.upload_open(&k) || u32::try_from(received).ok() != Some(*count) {
+                    answer.response_code = UPLOAD_OUT_OF_PLACE.into();
+                    return;
+                }
+                self.end_upload(&k);
             }
             Kind::Refund { original } => {
                 self.refund(key, &original.rrn, request.amount, card.as_ref(), answer)
@@ -116,7 +187,7 @@ impl State {
                 }
             }
             // Echo (0820, 60.3 = 301): a MAC'd 00, nothing kept.
-            Kind::SignOn { .. } | Kind::Echo | Kind::BatchUpload { .. } => {}
+            Kind::SignOn { .. } | Kind::Echo => {}
         }
     }
 
@@ -204,6 +275,80 @@ impl State {
             e.original_rrn = Some(original_rrn.to_owned());
             self.changed.entries.insert(key);
         }
+    }
+
+    fn upload_open(&self, k: &(String, String)) -> bool {
+        !self.books.upload_ended.contains(k)
+            && self
+                .books
+                .settled
+                .get(k)
+                .is_some_and(|(_, flag)| *flag == NOT_BALANCED)
+    }
+
+    /// The keys of the batch's upload rows.
+    fn upload_of<'a>(&'a self, k: &'a (String, String)) -> impl Iterator<Item = EntryKey> + 'a {
+        self.books
+            .uploads
+            .keys()
+            .filter(move |(t, b, _)| *t == k.0 && *b == k.1)
+            .cloned()
+    }
+
+    /// A not-balanced settlement: whatever an earlier upload of the batch left is
+    /// dropped, the terminal sends the whole batch again.
+    fn start_upload(&mut self, k: &(String, String)) {
+        let old: Vec<EntryKey> = self.upload_of(k).collect();
+        for key in old {
+            self.books.uploads.remove(&key);
+            self.changed.uploads.insert(key);
+        }
+        self.books.upload_ended.remove(k);
+    }
+
+    /// The end of the upload: every record's verdict, the ledger's entries the
+    /// terminal did not upload added, and the batch settled.
+    fn end_upload(&mut self, k: &(String, String)) {
+        let keys: Vec<EntryKey> = self.upload_of(k).collect();
+        for key in &keys {
+            let verdict = match (self.books.ledger.get(key), self.books.uploads.get(key)) {
+                (Some(e), Some(u)) if e.status != Status::Reversed => {
+                    if e.type_code == u.type_code && e.amount == u.amount {
+                        UploadVerdict::Agrees
+                    } else {
+                        UploadVerdict::Differs
+                    }
+                }
+                _ => UploadVerdict::Unknown,
+            };
+            if let Some(u) = self.books.uploads.get_mut(key) {
+                u.verdict = Some(verdict);
+            }
+            self.changed.uploads.insert(key.clone());
+        }
+        let missing: Vec<(EntryKey, UploadedItem)> = self
+            .books
+            .ledger
+            .iter()
+            .filter(|((t, b, _), e)| *t == k.0 && *b == k.1 && e.status != Status::Reversed)
+            .filter(|(key, _)| !self.books.uploads.contains_key(*key))
+            .map(|(key, e)| {
+                (
+                    key.clone(),
+                    UploadedItem {
+                        type_code: e.type_code.clone(),
+                        amount: e.amount,
+                        verdict: Some(UploadVerdict::NotUploaded),
+                    },
+                )
+            })
+            .collect();
+        for (key, item) in missing {
+            self.books.uploads.insert(key.clone(), item);
+            self.changed.uploads.insert(key);
+        }
+        self.books.upload_ended.insert(k.clone());
+        self.changed.settled.insert(k.clone());
     }
 
     /// Sales not reversed (voided ones included, as the terminal counts them) and

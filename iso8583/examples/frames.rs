@@ -138,6 +138,10 @@ fn requests() -> Vec<(&'static str, Request)> {
             "batch-upload",
             request("000045", 0, Kind::BatchUpload { items }),
         ),
+        (
+            "batch-upload-end",
+            request("000046", 0, Kind::BatchUploadEnd { count: 2 }),
+        ),
     ]
 }
 
@@ -266,6 +270,7 @@ fn kind_name(k: &Kind) -> &'static str {
         Kind::Reversal { .. } => "reversal",
         Kind::Settlement { .. } => "settlement",
         Kind::BatchUpload { .. } => "batch-upload",
+        Kind::BatchUploadEnd { .. } => "batch-upload-end",
     }
 }
 

@@ -14,6 +14,25 @@
 //! | reversal     | 0400 | orig.  | orig. | 000   | F11 original, F39 reason               |
 //! | settlement   | 0500 |        | 00    | 201   | F48 totals; answer F48 flag            |
 //! | batch upload | 0320 |        | 00    | 201   | F48 count + (kind, voucher, amount)*   |
+//! | upload end   | 0320 |        | 00    | 202   | F48 count of items uploaded (N4)       |
+//!
+//! Settlement and batch upload (结算, 批上送) follow the UnionPay POS terminal
+//! specification as public terminal code implements it (e.g. `PosSettleTran`,
+//! `PosBatchUp` and `BatchMagOnLineTrans` in `Src/tranproc.c` of the
+//! CaoEnXin/LiaoYang_POS terminal): the 0510 answers 00 and says in F48, after each
+//! half of the totals, whether the acquirer's agree (对账应答代码: 1 balanced, 2 not
+//! balanced, 3 error). On 2 the terminal uploads its batch in 0320s of 60.3 = 201 —
+//! there eight records a message, each 40 digits: card organisation (00 CUP, 01
+//! other), trace number n6, card number n20, amount n12, behind a count n2 — and
+//! closes with a 0320 of 60.3 = 202 (批上送结束) whose F48 is the number of records
+//! sent (n4). The same code ends with 207 when both halves balanced, and an Android
+//! UnionPay terminal's settlement fixes a bug of sending 207 instead of 202 after
+//! "not balanced": 202 is the end of an upload the acquirer asked for. The other
+//! 60.3 codes of the upload (203 to 207: chip and offline records, notifications,
+//! and 207, the end after a balanced settlement) carry records of acts this terminal
+//! does not make. Ours keep the 201 layout but carry the transaction's F60.1 where the
+//! organisation code stands and no card number, 20 digits a record: the terminal
+//! keeps no card number (PCI DSS 3.2.1), and the acquirer matches by trace number.
 //!
 //! Every message but the sign-on pair carries a MAC in F64; F59 carries the
 //! terminal's audit head when it has one.
@@ -52,6 +71,17 @@ pub struct Totals {
     pub credit_amount: u64,
 }
 
+/// Records per batch-upload message: the UnionPay terminal specification's at most
+/// eight per 0320 with 60.3 = 201.
+pub const UPLOAD_PER_MESSAGE: usize = 8;
+
+/// F48 of a 0510: the acquirer's totals agree (对账平).
+pub const BALANCED: u8 = 1;
+/// F48 of a 0510: they do not (对账不平); the terminal uploads its batch.
+pub const NOT_BALANCED: u8 = 2;
+/// F48 of a 0510: the acquirer could not compare (对账出错).
+pub const SETTLEMENT_ERROR: u8 = 3;
+
 /// One transaction of a batch upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uploaded {
@@ -84,8 +114,13 @@ pub enum Kind {
     Settlement {
         totals: Totals,
     },
+    /// Up to [`UPLOAD_PER_MESSAGE`] records of the batch (60.3 = 201).
     BatchUpload {
         items: Vec<Uploaded>,
+    },
+    /// The end of the upload (批上送结束, 60.3 = 202): how many records were sent.
+    BatchUploadEnd {
+        count: u32,
     },
 }
 
@@ -174,6 +209,7 @@ impl Request {
             ),
             Kind::Settlement { .. } => ("0500", None, "00".into(), "201"),
             Kind::BatchUpload { .. } => ("0320", None, "00".into(), "201"),
+            Kind::BatchUploadEnd { .. } => ("0320", None, "00".into(), "202"),
         }
     }
 
@@ -234,6 +270,9 @@ impl Request {
                     ));
                 }
                 m.set(48, f48);
+            }
+            Kind::BatchUploadEnd { count } => {
+                m.set(48, n(u64::from(*count), 4));
             }
             Kind::SignOut | Kind::Echo | Kind::Sale => {}
         }
@@ -315,6 +354,17 @@ impl Request {
                 }
                 Kind::BatchUpload { items }
             }
+            ("0320", _, "00", "202") => {
+                if m.need(48)?.len() != 4 {
+                    return Err(IsoError::BadLength {
+                        bit: 48,
+                        len: m.need(48)?.len(),
+                    });
+                }
+                Kind::BatchUploadEnd {
+                    count: number(m, 48, 0..4)? as u32,
+                }
+            }
             _ => return Err(bad_mti()),
         };
         let amount = match m.text(4) {
@@ -348,7 +398,8 @@ pub struct Answer {
     pub auth_code: Option<String>,
     /// Sign-on: F62 (working keys under the master key).
     pub keys: Option<Vec<u8>>,
-    /// Settlement: the host's verdict, 1 totals agree, 2 they do not.
+    /// Settlement: the host's verdict, [`BALANCED`], [`NOT_BALANCED`] or
+    /// [`SETTLEMENT_ERROR`].
     pub settlement_flag: Option<u8>,
     pub batch_no: String,
 }
@@ -494,6 +545,17 @@ mod tests {
                     },
                 ],
             },
+            Kind::BatchUpload {
+                items: (0..UPLOAD_PER_MESSAGE as u64)
+                    .map(|i| Uploaded {
+                        type_code: ["22", "23", "25"][i as usize % 3].into(),
+                        voucher_no: format!("{:06}", 100 + i),
+                        amount: 999_999_999_999 - i,
+                    })
+                    .collect(),
+            },
+            Kind::BatchUpload { items: vec![] },
+            Kind::BatchUploadEnd { count: 17 },
         ]
     }
 
@@ -508,6 +570,7 @@ mod tests {
                     | Kind::Echo
                     | Kind::Settlement { .. }
                     | Kind::BatchUpload { .. }
+                    | Kind::BatchUploadEnd { .. }
             ) {
                 r.amount = 0;
             }
@@ -616,6 +679,59 @@ mod tests {
         let f48 = m.text(48).unwrap();
         assert_eq!(&f48[..31], "0000000030000030000000010000010");
         assert_eq!(f48.len(), 62);
+    }
+
+    #[test]
+    fn batch_upload_and_its_end_carry_their_network_codes() {
+        let m = request(Kind::BatchUpload {
+            items: vec![Uploaded {
+                type_code: "25".into(),
+                voucher_no: "000007".into(),
+                amount: 1500,
+            }],
+        })
+        .to_message();
+        assert_eq!((m.mti.as_str(), m.text(60)), ("0320", Some("00000001201")));
+        assert_eq!(m.text(48), Some("0125000007000000001500"));
+        let m = request(Kind::BatchUploadEnd { count: 9 }).to_message();
+        assert_eq!((m.mti.as_str(), m.text(60)), ("0320", Some("00000001202")));
+        assert_eq!(m.text(48), Some("0009"));
+        let mut short = m.clone();
+        short.set(48, "009");
+        assert!(matches!(
+            Request::from_message(&short),
+            Err(IsoError::BadLength { bit: 48, .. })
+        ));
+        let mut other = m;
+        other.set(60, "00000001203");
+        assert!(matches!(
+            Request::from_message(&other),
+            Err(IsoError::BadMti { .. })
+        ));
+    }
+
+    #[test]
+    fn a_not_balanced_settlement_answer_survives_the_wire() {
+        let station = request(Kind::Sale).station;
+        for flag in [BALANCED, NOT_BALANCED, SETTLEMENT_ERROR] {
+            let a = Answer {
+                mti: "0510".into(),
+                stan: "000001".into(),
+                response_code: "00".into(),
+                rrn: None,
+                auth_code: None,
+                keys: None,
+                settlement_flag: Some(flag),
+                batch_no: "000001".into(),
+            };
+            let m = a.to_message(&station);
+            assert_eq!(m.text(48).unwrap().as_bytes()[30], b'0' + flag);
+            let frame = m.pack().unwrap();
+            assert_eq!(
+                Answer::from_message(&Message::unpack(&frame).unwrap()).unwrap(),
+                a
+            );
+        }
     }
 
     #[test]

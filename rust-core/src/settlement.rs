@@ -39,7 +39,8 @@ fn net(totals: &journal::BatchTotals) -> Fen {
 
 /// The settlement's host leg with the open batch's totals, ready to persist. It waits for every
 /// other leg (`host_leg::check_clear`), so no sale or void can change the totals
-/// while it is open.
+/// while it is open. The batch's transactions are offered to the link for the call
+/// (`host::upload`), for the batch upload a host that does not balance asks for.
 pub fn begin(
     tx: &Transaction<'_>,
     ctx: &Ctx<'_>,
@@ -50,6 +51,7 @@ pub fn begin(
     host_leg::check_clear(tx, LegKind::Settlement, in_flight)?;
     let batch = numbering::current_batch(tx)?;
     let totals = journal::batch_totals(tx, batch)?;
+    crate::host::upload::offer(journal::batch_items(tx, &batch.to_string())?);
     let request = HostRequest {
         processing_code: LegKind::Settlement.processing_code().into(),
         amount: net(&totals),

@@ -9,6 +9,26 @@
 //! dialect (0820, answered 0830, both MAC'd): sign-out (60.3 = 002), after which the
 //! next leg signs on again, and echo (60.3 = 301), a test of the line and the keys.
 //!
+//! Settlement (结算, 0500) is answered 00 with the host's comparison of the totals in
+//! F48 (对账应答代码: 1 balanced, 2 not balanced, 3 error), as the UnionPay POS
+//! terminal specification has it and public terminal code reads it (the
+//! `ucRmbSettRsp` of `PosSettleTran` in CaoEnXin/LiaoYang_POS `Src/tranproc.c`, which
+//! then runs `PosBatchUp`: records eight a message, then the 202 end with the count;
+//! see `voidguard_iso8583::messages`). Balanced, the settlement
+//! is approved. Not balanced, the link uploads the batch (批上送) the driver offers
+//! (`host::upload`): its transactions in 0320s of 60.3 = 201, eight records a message
+//! as the specification allows, each MAC'd, then the 0320 of 60.3 = 202 (批上送结束)
+//! with the number of records; the settlement is approved when the host approves the
+//! end, the acquirer then having settled with the terminal's figures. Any upload
+//! message unanswered or failing its MAC leaves the settlement unknown: asked again
+//! (`reverse`), the host answers balanced if the upload ended there, or not balanced,
+//! and the link uploads the whole batch again. Code 3, or a refused upload, declines
+//! the settlement: the batch stays open. The specification's other record kinds
+//! (60.3 = 203 to 207: chip and offline records, notifications, and 207, the end
+//! some platforms also ask for after a balanced settlement) are for acts this
+//! terminal does not make, and it sends none after "balanced"; its records carry F60.1 and no card number (see
+//! `voidguard_iso8583::messages`).
+//!
 //! The terminal master key comes from the caller (a key file or the platform's key
 //! store); it is never part of the configuration.
 
@@ -19,13 +39,16 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use voidguard_iso8583::crypto::{Key, WorkingKeys};
-use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station, Totals};
+use voidguard_iso8583::messages::{
+    Answer, Kind, Original, Request, Station, Totals, Uploaded, BALANCED, NOT_BALANCED,
+    UPLOAD_PER_MESSAGE,
+};
 use voidguard_iso8583::{IsoError, Message};
 use zeroize::Zeroizing;
 
 use super::{
-    iso_card, presented, HostError, HostLink, HostReply, HostRequest, LegDetail, ReversalReason,
-    ReversalReply,
+    iso_card, presented, upload, HostError, HostLink, HostReply, HostRequest, LegDetail,
+    ReversalReason, ReversalReply,
 };
 
 /// Where the host is and how long to wait for it.
@@ -334,6 +357,80 @@ impl Iso8583HostLink {
     }
 }
 
+impl Iso8583HostLink {
+    /// A settlement's reply from its 0510: approved when balanced, after the batch
+    /// upload when not (see the module's comment).
+    fn settle(&self, settlement: &Request) -> Result<HostReply, HostError> {
+        let answer = self.send_request(settlement)?;
+        if !answer.approved() {
+            return Ok(reply_of(answer));
+        }
+        match answer.settlement_flag {
+            Some(BALANCED) => Ok(reply_of(answer)),
+            Some(NOT_BALANCED) => {
+                let batch = upload::offered().ok_or(HostError::Protocol {
+                    reason: "the host does not balance and there is no batch to upload".into(),
+                })?;
+                match self.upload(settlement, &batch)? {
+                    None => Ok(reply_of(answer)),
+                    Some(refusal) => Ok(HostReply::Declined {
+                        response_code: refusal,
+                    }),
+                }
+            }
+            // 3 (对账出错): the host could not compare; the batch stays open.
+            Some(flag) => Ok(HostReply::Declined {
+                response_code: format!("F48-{flag}"),
+            }),
+            None => Err(HostError::Protocol {
+                reason: "the settlement answer carries no F48".into(),
+            }),
+        }
+    }
+
+    /// Uploads `batch` and ends the upload; the response code of a refusal, if any.
+    fn upload(
+        &self,
+        settlement: &Request,
+        batch: &[crate::journal::BatchItem],
+    ) -> Result<Option<String>, HostError> {
+        let records: Vec<Uploaded> = batch
+            .iter()
+            .map(|i| Uploaded {
+                type_code: match i.kind.as_str() {
+                    "void" => "23",
+                    "refund" => "25",
+                    _ => "22",
+                }
+                .into(),
+                voucher_no: i.voucher_no.clone(),
+                amount: u64::try_from(i.amount.0).unwrap_or(0),
+            })
+            .collect();
+        let message = |kind| Request {
+            stan: self.next_network_stan(),
+            amount: 0,
+            audit_head: None,
+            card: None,
+            kind,
+            ..settlement.clone()
+        };
+        for chunk in records.chunks(UPLOAD_PER_MESSAGE) {
+            let answer = self.send_request(&message(Kind::BatchUpload {
+                items: chunk.to_vec(),
+            }))?;
+            if !answer.approved() {
+                return Ok(Some(answer.response_code));
+            }
+        }
+        let count = u32::try_from(records.len()).map_err(|_| HostError::Protocol {
+            reason: "a batch too large to upload".into(),
+        })?;
+        let end = self.send_request(&message(Kind::BatchUploadEnd { count }))?;
+        Ok((!end.approved()).then_some(end.response_code))
+    }
+}
+
 /// Reads one length-prefixed frame (length included in the result).
 pub fn read_frame(stream: &mut impl Read) -> std::io::Result<Vec<u8>> {
     let mut len = [0u8; 2];
@@ -452,6 +549,9 @@ fn reply_of(answer: Answer) -> HostReply {
 impl HostLink for Iso8583HostLink {
     fn send(&self, request: HostRequest) -> Result<HostReply, HostError> {
         let (mut iso, _) = to_iso(&request)?;
+        if let Kind::Settlement { .. } = iso.kind {
+            return self.settle(&iso);
+        }
         if matches!(
             iso.kind,
             Kind::Sale | Kind::Void { .. } | Kind::Refund { .. }
@@ -469,12 +569,11 @@ impl HostLink for Iso8583HostLink {
         let (iso, type_code) = to_iso(&request)?;
         if let Kind::Settlement { .. } = iso.kind {
             // A settlement is not reversed: asked again, the host says whether the
-            // batch is closed.
-            return match self.send_request(&iso)? {
-                a if a.approved() => Ok(ReversalReply::Approved {
-                    rrn: a.rrn.unwrap_or_default(),
-                    auth_code: a.auth_code.unwrap_or_default(),
-                }),
+            // batch is closed (balanced, or not balanced and uploaded now).
+            return match self.settle(&iso)? {
+                HostReply::Approved { rrn, auth_code } => {
+                    Ok(ReversalReply::Approved { rrn, auth_code })
+                }
                 _ => Ok(ReversalReply::Reversed),
             };
         }
@@ -588,6 +687,97 @@ mod tests {
         assert!(
             !shown.contains("0123") && !shown.contains("[1, 35"),
             "{shown}"
+        );
+    }
+
+    fn settlement(sale_count: u32) -> HostRequest {
+        HostRequest {
+            processing_code: LegKind::Settlement.processing_code().into(),
+            amount: Fen(100 * i64::from(sale_count)),
+            detail: LegDetail::Settlement {
+                totals: crate::journal::BatchTotals {
+                    sale_count,
+                    sale_total: Fen(100 * i64::from(sale_count)),
+                    ..Default::default()
+                },
+            },
+            ..sale()
+        }
+    }
+
+    fn batch(n: u32) -> Vec<crate::journal::BatchItem> {
+        (1..=n)
+            .map(|i| crate::journal::BatchItem {
+                kind: "sale".into(),
+                voucher_no: format!("{i:06}"),
+                amount: Fen(100),
+            })
+            .collect()
+    }
+
+    /// A `voidguard-host` behind a relay that notes every request's MTI and F60.3.
+    fn noting_host() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        let host =
+            voidguard_host::AcquirerHost::new(Key::from_bytes(&[0x11; 16]).unwrap()).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for mut s in l.incoming().flatten() {
+                let Ok(frame) = read_frame(&mut s) else {
+                    continue;
+                };
+                let m = Message::unpack(&frame).unwrap();
+                let f60 = m.text(60).unwrap_or("").to_owned();
+                let _ = tx.send((m.mti.clone(), f60.get(8..11).unwrap_or("").to_owned()));
+                if let Some(answer) = host.handle(&frame) {
+                    let _ = s.write_all(&answer);
+                }
+            }
+        });
+        (addr, rx)
+    }
+
+    #[test]
+    fn a_settlement_not_balanced_uploads_eight_records_a_message_then_ends() {
+        let (addr, noted) = noting_host();
+        let link = link(addr);
+        // The host knows no sale: seventeen do not balance.
+        let reply = upload::offering(batch(17), || link.send(settlement(17))).unwrap();
+        assert!(matches!(reply, HostReply::Approved { .. }), "{reply:?}");
+        let sent: Vec<_> = noted.try_iter().filter(|(mti, _)| mti != "0800").collect();
+        let codes: Vec<_> = sent.iter().map(|(m, c)| format!("{m}/{c}")).collect();
+        assert_eq!(
+            codes,
+            ["0500/201", "0320/201", "0320/201", "0320/201", "0320/202"]
+        );
+    }
+
+    #[test]
+    fn a_settlement_that_balances_uploads_nothing() {
+        let (addr, noted) = noting_host();
+        let link = link(addr);
+        let reply = upload::offering(batch(0), || link.send(settlement(0))).unwrap();
+        assert!(matches!(reply, HostReply::Approved { .. }));
+        assert!(noted.try_iter().all(|(mti, _)| mti != "0320"));
+    }
+
+    #[test]
+    fn not_balanced_with_no_batch_offered_leaves_the_settlement_unknown() {
+        let (addr, noted) = noting_host();
+        let link = link(addr);
+        assert!(matches!(
+            link.send(settlement(3)),
+            Err(HostError::Protocol { .. })
+        ));
+        assert!(noted.try_iter().all(|(mti, _)| mti != "0320"));
+        // Asked again with its batch, it uploads and is confirmed.
+        let again = upload::offering(batch(3), || {
+            link.reverse(settlement(3), ReversalReason::Other)
+        });
+        assert!(
+            matches!(again, Ok(ReversalReply::Approved { .. })),
+            "{again:?}"
         );
     }
 

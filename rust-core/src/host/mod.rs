@@ -7,6 +7,7 @@ pub mod iso;
 mod iso_card;
 pub(crate) mod presented;
 pub mod simulator;
+pub(crate) mod upload;
 
 use serde::{Deserialize, Serialize};
 

@@ -411,6 +411,34 @@ pub fn batch_totals(conn: &Connection, batch: BatchNo) -> Result<BatchTotals> {
     Ok(totals)
 }
 
+/// One transaction of a batch as a batch upload (批上送) sends it: card-free.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BatchItem {
+    /// `sale`, `void` or `refund`, as the journal keeps it.
+    pub kind: String,
+    /// Six digits, as F11 carried it.
+    pub voucher_no: String,
+    pub amount: Fen,
+}
+
+/// The batch's transactions the totals count (not reversed; voided sales among the
+/// sales), in voucher order: what a batch upload sends.
+pub(crate) fn batch_items(conn: &Connection, batch_no: &str) -> Result<Vec<BatchItem>> {
+    let batch = BatchNo::parse(batch_no)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, voucher_no, amount_fen FROM journal
+         WHERE batch_no = ?1 AND status != 'reversed' ORDER BY voucher_no",
+    )?;
+    let rows = stmt.query_map([batch.get()], |r| {
+        Ok(BatchItem {
+            kind: r.get(0)?,
+            voucher_no: format!("{:06}", r.get::<_, u32>(1)?),
+            amount: Fen(r.get(2)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Closes a batch: approved rows become settled; voided sales keep their status.
 pub fn settle_batch(tx: &SqlTx<'_>, ctx: &Ctx<'_>, batch: BatchNo) -> Result<usize> {
     ctx.update_covered(

@@ -10,7 +10,7 @@ use super::Terminal;
 use crate::card_reader::{Card, CardPurpose, PanHash};
 use crate::context::Ctx;
 use crate::error::{Error, Result, VoidGuardError};
-use crate::host::presented;
+use crate::host::{presented, upload};
 use crate::host::{HostError, HostLink, HostReply, LegKind, ReversalReason, ReversalReply};
 use crate::host_leg::legs::{HostLeg, LegState, NewLeg, Stored};
 use crate::host_leg::manual::{self, Resolution};
@@ -128,10 +128,14 @@ impl Terminal {
     /// are reconciled first; if any remain, settlement waits.
     pub fn settle(&self) -> Result<SettlementReport, VoidGuardError> {
         let operator_no = self.transacting_operator()?;
-        let leg = self.run_leg(
-            &|tx, ctx, in_flight| Ok(Ok(settlement::begin(tx, ctx, &operator_no, in_flight)?)),
-            None,
-        );
+        // The batch `settlement::begin` offers the link is taken back when the leg
+        // (its reversal included) is done.
+        let leg = upload::scope(|| {
+            self.run_leg(
+                &|tx, ctx, in_flight| Ok(Ok(settlement::begin(tx, ctx, &operator_no, in_flight)?)),
+                None,
+            )
+        });
         // The batch may have closed even when the answer is an error (confirmed by a
         // reversal's answer); the cached number follows the file either way.
         self.reload_open_batch()?;
@@ -457,7 +461,18 @@ impl Terminal {
         let mut settled = false;
         for leg in work {
             let reason = host_leg::reversal_reason(&leg);
-            let result = self.host.reverse(leg.request.clone(), reason);
+            // A settlement asked again may meet "not balanced" and upload its batch,
+            // which is still the journal's open one (nothing moved money since).
+            // Unreadable, none is offered: the link then leaves the settlement open
+            // rather than upload a batch that is not the journal's.
+            let batch = (leg.kind == LegKind::Settlement)
+                .then(|| self.read(|conn, _| journal::batch_items(conn, &leg.request.batch_no)))
+                .and_then(|read| read.ok());
+            let reverse = || self.host.reverse(leg.request.clone(), reason);
+            let result = match batch {
+                Some(batch) => upload::offering(batch, reverse),
+                None => reverse(),
+            };
             let recorded =
                 self.write(|tx, ctx| host_leg::record_reversal(tx, ctx, leg.leg_id, &result));
             self.release(leg.leg_id);

@@ -82,7 +82,7 @@ class JposCrossCheckTest {
 
     @Test
     void everyFrameOfOursReadsTheSameInJpos() throws Exception {
-        assertEquals(22, ours.size(), "frames from our program: " + ours.keySet());
+        assertEquals(24, ours.size(), "frames from our program: " + ours.keySet());
         for (var e : ours.entrySet()) {
             String name = e.getKey();
             byte[] frame = e.getValue();
@@ -129,6 +129,10 @@ class JposCrossCheckTest {
         assertEquals("201", settlement.get("60").substring(8, 11));
         assertEquals("000000003000" + "003" + "000000001000" + "001" + "0" + "0".repeat(31), settlement.get("48"));
         assertEquals("2", jposRead(ours.get("settlement-answer")).get("48").substring(30, 31));
+        Map<String, String> uploadEnd = jposRead(ours.get("batch-upload-end"));
+        assertEquals("0320", uploadEnd.get("mti"));
+        assertEquals("202", uploadEnd.get("60").substring(8, 11));
+        assertEquals("0002", uploadEnd.get("48"), "the count of records uploaded");
         Map<String, String> signOnAnswer = jposRead(ours.get("sign-on-answer"));
         assertEquals("0810", signOnAnswer.get("mti"));
         assertEquals(60 * 2, signOnAnswer.get("62").length(), "three wrapped keys with check values");
@@ -242,6 +246,8 @@ class JposCrossCheckTest {
             build("batch-upload", "batch-upload", "0320", 11, "000105", 41, TID, 42, MID,
                     48, "02" + "22" + "000101" + "000000002500" + "23" + "000102" + "000000002500",
                     60, "00000007201"),
+            build("batch-upload-end", "batch-upload-end", "0320", 11, "000106", 41, TID, 42, MID,
+                    48, "0002", 60, "00000007202"),
         };
     }
 
