@@ -74,3 +74,29 @@ fn a_host_without_a_master_key_file_is_refused_before_anything_is_sent() {
     assert!(err.contains("--master-key-file"), "{err}");
     assert_eq!(host.sign_ons(), 0);
 }
+
+#[test]
+fn the_merchant_day_demo_runs_against_the_acquirer_over_iso_8583() {
+    let (host, addr) = start_host();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("master.key");
+    std::fs::write(&key, MASTER_HEX).unwrap();
+    let out = voidguard()
+        .args(["--host", &format!("tcp://{addr}"), "--master-key-file"])
+        .arg(&key)
+        .arg("demo")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains(&format!("ISO 8583 at tcp://{addr}")), "{text}");
+    assert!(!text.contains("[host, simulated]"), "no step leans on the host simulator: {text}");
+    assert!(host.sign_ons() >= 1);
+    // The host approved what the day sold, voided, refunded and settled: three sales
+    // (one voided), the void and a refund, and the batch settled balanced.
+    let ledger = host.ledger();
+    let voided = ledger.values().filter(|e| e.status == Status::Voided).count();
+    assert_eq!(voided, 1, "{ledger:?}");
+    assert!(ledger.len() >= 5, "{ledger:?}");
+    let settlements = host.settlements();
+    assert_eq!(settlements.values().map(|(_, flag)| *flag).collect::<Vec<_>>(), vec![1]);
+}

@@ -59,14 +59,19 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
     let key_file = dir.path().join("voidguard.key");
     let keys = KeyFileWrapper::open_or_create(&key_file).map_err(|e| failed(e.to_string()))?;
     let terminal = session::open_with(&ctx.global, &db, &keys, Some(&key_file))?;
-    terminal.set_simulator_mode(SimulatorMode::Approve)?;
+    // With `--host` the day runs against that acquirer over ISO 8583; without, against
+    // the built-in simulator, which can also be told to decline.
+    let acquirer = ctx.global.host.as_deref();
+    if acquirer.is_none() {
+        terminal.set_simulator_mode(SimulatorMode::Approve)?;
+    }
     let shown = db.display().to_string();
     outln(&match ctx.lang {
         Lang::En => format!("VoidGuard merchant day — database {shown}"),
         Lang::Zh => format!("VoidGuard 商户的一天 — 数据库 {shown}"),
     })?;
     set_up(&terminal, &say)?;
-    let sales = sell(&terminal, &say)?;
+    let sales = sell(&terminal, &say, acquirer)?;
     void_and_settle(&terminal, &say, &sales)?;
 
     say.step("Audit trail", "审计链校验")?;
@@ -212,7 +217,11 @@ fn apply_and_redeem(
     Ok(())
 }
 
-fn sell(terminal: &Terminal, say: &Say) -> Result<Vec<Transaction>, CliError> {
+fn sell(
+    terminal: &Terminal,
+    say: &Say,
+    acquirer: Option<&str>,
+) -> Result<Vec<Transaction>, CliError> {
     say.step(
         "Sales (消费), keyed by the signed-in cashier",
         "消费：由已登录的收银员录入",
@@ -231,6 +240,14 @@ fn sell(terminal: &Terminal, say: &Say) -> Result<Vec<Transaction>, CliError> {
             &format!("凭证号 {v} · {a} · 卡号 {p} · 操作员 {op} · 主机参考号 {rrn} 授权码 {auth}"),
         )?;
         sales.push(sale);
+    }
+    if let Some(address) = acquirer {
+        // A real acquirer declines on its own terms (`voidguard-host --decline CODE`).
+        say.line(
+            &format!("[host, ISO 8583 at {address}] approved each sale with its own RRN"),
+            &format!("[主机，ISO 8583，{address}] 每笔消费由主机批准并给出参考号"),
+        )?;
+        return Ok(sales);
     }
     say.line(
         "[host, simulated] declines the next sale",
