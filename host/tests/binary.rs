@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-use voidguard_iso8583::crypto::{Key, WorkingKeys};
+use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
 use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station, Totals};
 use voidguard_iso8583::Message;
 
@@ -41,6 +41,7 @@ fn the_binary_signs_a_terminal_on_with_keys_under_the_file_master_key() {
         audit_head: None,
         kind: Kind::SignOn {
             operator_no: "01".into(),
+            algorithm: Algorithm::Tdes,
         },
         card: None,
     };
@@ -126,6 +127,7 @@ fn a_host_killed_after_approving_still_knows_the_sale_when_started_again() {
         0,
         Kind::SignOn {
             operator_no: "01".into(),
+            algorithm: Algorithm::Tdes,
         },
     );
     let reply = exchange(&addr, &sign_on.to_message().pack().unwrap());
