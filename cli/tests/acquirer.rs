@@ -74,3 +74,30 @@ fn a_host_without_a_master_key_file_is_refused_before_anything_is_sent() {
     assert!(err.contains("--master-key-file"), "{err}");
     assert_eq!(host.sign_ons(), 0);
 }
+
+#[test]
+fn key_algorithm_sm4_signs_on_for_sm4_keys_and_3des_is_refused_by_an_sm4_host() {
+    use voidguard_iso8583::crypto::Algorithm;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let host = AcquirerHost::new(Key::from_hex_as(Algorithm::Sm4, MASTER_HEX).unwrap()).unwrap();
+    let serving = Arc::clone(&host);
+    std::thread::spawn(move || serving.serve(listener));
+    let shop = Shop::ready();
+    shop.use_acquirer(&addr, MASTER_HEX);
+    // Without the flag the terminal asks for 3DES keys: refused (40), nothing sold.
+    shop.sell(&["--amount", "1.00", "--json"], CARD).failure();
+    assert_eq!(host.sign_ons(), 0);
+    assert!(host.ledger().is_empty());
+    shop.sell(
+        &["--amount", "12.34", "--json", "--key-algorithm", "sm4"],
+        CARD,
+    )
+    .success();
+    assert_eq!(host.sign_ons(), 1);
+    let ledger = host.ledger();
+    assert_eq!(ledger.len(), 1);
+    assert!(ledger
+        .values()
+        .all(|e| e.amount == 1234 && e.status == Status::Approved));
+}

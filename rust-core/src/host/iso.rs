@@ -38,7 +38,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
+/// The key algorithm of [`IsoLinkConfig::algorithm`], named here so a caller needs no
+/// codec crate of its own.
+pub use voidguard_iso8583::crypto::Algorithm;
+use voidguard_iso8583::crypto::{Key, WorkingKeys};
 use voidguard_iso8583::messages::{
     Answer, Kind, Original, Request, Station, Totals, Uploaded, BALANCED, NOT_BALANCED,
     UPLOAD_PER_MESSAGE,
