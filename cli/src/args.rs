@@ -72,10 +72,23 @@ pub struct Global {
     )]
     pub master_key_file: Option<PathBuf>,
 
+    /// The algorithm of the master key and of the working keys asked for at sign-on:
+    /// 3DES, or SM4 (the national-algorithm variant, sign-on F60.3 006)
+    #[arg(long, global = true, value_enum, default_value_t = KeyAlgorithm::Tdes,
+          env = "VOIDGUARD_KEY_ALGORITHM", value_name = "ALGORITHM")]
+    pub key_algorithm: KeyAlgorithm,
+
     /// PBKDF2 iterations for passwords set in this run (at least 1000; for tests)
     #[arg(long, global = true, hide = true, env = "VOIDGUARD_KDF_ITERATIONS",
           value_parser = clap::value_parser!(u32).range(1000..=10_000_000))]
     pub kdf_iterations: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyAlgorithm {
+    #[value(name = "3des")]
+    Tdes,
+    Sm4,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

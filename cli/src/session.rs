@@ -6,13 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use voidguard::host::iso::{read_master_key, Iso8583HostLink, IsoLinkConfig};
+use voidguard::host::iso::{read_master_key_as, Algorithm, Iso8583HostLink, IsoLinkConfig};
 use voidguard::{
     HostLink, KeyFileWrapper, KeyWrapper, KeyWrapperError, MarkFile, SimulatorMode, SystemClock,
     Terminal, TerminalConfig,
 };
 
-use crate::args::{Global, HostMode};
+use crate::args::{Global, HostMode, KeyAlgorithm};
 use crate::error::{CliError, Usage};
 
 pub struct Paths {
@@ -90,12 +90,18 @@ pub fn open_with(
         })?;
         return Ok(terminal);
     };
+    let algorithm = match global.key_algorithm {
+        KeyAlgorithm::Tdes => Algorithm::Tdes,
+        KeyAlgorithm::Sm4 => Algorithm::Sm4,
+    };
     let master = global
         .master_key_file
         .as_deref()
         .ok_or(Usage::MasterKey)
-        .and_then(|path| read_master_key(path).map_err(|_| Usage::MasterKey))?;
-    let link = Arc::new(Iso8583HostLink::new(IsoLinkConfig::new(address), master));
+        .and_then(|path| read_master_key_as(path, algorithm).map_err(|_| Usage::MasterKey))?;
+    let mut link_config = IsoLinkConfig::new(address);
+    link_config.algorithm = algorithm;
+    let link = Arc::new(Iso8583HostLink::new(link_config, master));
     let as_link: Arc<dyn HostLink> = link.clone();
     let terminal = Terminal::open_marked(
         config(global, db),

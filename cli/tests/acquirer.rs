@@ -88,15 +88,57 @@ fn the_merchant_day_demo_runs_against_the_acquirer_over_iso_8583() {
         .assert()
         .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(text.contains(&format!("ISO 8583 at tcp://{addr}")), "{text}");
-    assert!(!text.contains("[host, simulated]"), "no step leans on the host simulator: {text}");
+    assert!(
+        text.contains(&format!("ISO 8583 at tcp://{addr}")),
+        "{text}"
+    );
+    assert!(
+        !text.contains("[host, simulated]"),
+        "no step leans on the host simulator: {text}"
+    );
     assert!(host.sign_ons() >= 1);
     // The host approved what the day sold, voided, refunded and settled: three sales
     // (one voided), the void and a refund, and the batch settled balanced.
     let ledger = host.ledger();
-    let voided = ledger.values().filter(|e| e.status == Status::Voided).count();
+    let voided = ledger
+        .values()
+        .filter(|e| e.status == Status::Voided)
+        .count();
     assert_eq!(voided, 1, "{ledger:?}");
     assert!(ledger.len() >= 5, "{ledger:?}");
     let settlements = host.settlements();
-    assert_eq!(settlements.values().map(|(_, flag)| *flag).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(
+        settlements
+            .values()
+            .map(|(_, flag)| *flag)
+            .collect::<Vec<_>>(),
+        vec![1]
+    );
+}
+
+#[test]
+fn key_algorithm_sm4_signs_on_for_sm4_keys_and_3des_is_refused_by_an_sm4_host() {
+    use voidguard_iso8583::crypto::Algorithm;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let host = AcquirerHost::new(Key::from_hex_as(Algorithm::Sm4, MASTER_HEX).unwrap()).unwrap();
+    let serving = Arc::clone(&host);
+    std::thread::spawn(move || serving.serve(listener));
+    let shop = Shop::ready();
+    shop.use_acquirer(&addr, MASTER_HEX);
+    // Without the flag the terminal asks for 3DES keys: refused (40), nothing sold.
+    shop.sell(&["--amount", "1.00", "--json"], CARD).failure();
+    assert_eq!(host.sign_ons(), 0);
+    assert!(host.ledger().is_empty());
+    shop.sell(
+        &["--amount", "12.34", "--json", "--key-algorithm", "sm4"],
+        CARD,
+    )
+    .success();
+    assert_eq!(host.sign_ons(), 1);
+    let ledger = host.ledger();
+    assert_eq!(ledger.len(), 1);
+    assert!(ledger
+        .values()
+        .all(|e| e.amount == 1234 && e.status == Status::Approved));
 }

@@ -22,13 +22,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rusqlite::{params, Connection, ErrorCode, Transaction};
-use voidguard_iso8583::crypto::{Key, WorkingKeys};
+use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
 use voidguard_iso8583::messages::Totals;
 
 use crate::{Entry, EntryKey, Status, UploadVerdict, UploadedItem};
 
 /// `PRAGMA user_version` of the schema below.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// From version 1: the keyed digest of a sale's card number (`card`), NULL for the
 /// entries of before, which carry no card to compare.
@@ -49,11 +49,17 @@ CREATE TABLE upload_item (
     PRIMARY KEY (terminal_id, batch_no, voucher_no)
 );";
 
+/// From version 3: the algorithm of a terminal's working keys; every key of before
+/// was 3DES.
+const UPGRADE_FROM_3: &str = "ALTER TABLE working_keys ADD COLUMN algorithm TEXT NOT NULL
+    DEFAULT '3des' CHECK (algorithm IN ('3des', 'sm4'));";
+
 const SCHEMA: &str = "
 CREATE TABLE working_keys (
     terminal_id TEXT PRIMARY KEY,
     f62 BLOB NOT NULL,
-    signed_out INTEGER NOT NULL
+    signed_out INTEGER NOT NULL,
+    algorithm TEXT NOT NULL DEFAULT '3des' CHECK (algorithm IN ('3des', 'sm4'))
 );
 CREATE TABLE audit_head (
     terminal_id TEXT PRIMARY KEY,
@@ -227,13 +233,19 @@ impl Store {
             0 => return Err(LedgerError::NotALedger { path: shown }),
             1 => {
                 conn.execute_batch(&format!(
-                    "BEGIN; {UPGRADE_FROM_1} {UPGRADE_FROM_2}
+                    "BEGIN; {UPGRADE_FROM_1} {UPGRADE_FROM_2} {UPGRADE_FROM_3}
                      PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 ))?;
             }
             2 => {
                 conn.execute_batch(&format!(
-                    "BEGIN; {UPGRADE_FROM_2} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                    "BEGIN; {UPGRADE_FROM_2} {UPGRADE_FROM_3}
+                     PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                ))?;
+            }
+            3 => {
+                conn.execute_batch(&format!(
+                    "BEGIN; {UPGRADE_FROM_3} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 ))?;
             }
             SCHEMA_VERSION => {}
@@ -246,16 +258,22 @@ impl Store {
         let mut books = Books::default();
         let mut q = self
             .conn
-            .prepare("SELECT terminal_id, f62, signed_out FROM working_keys")?;
+            .prepare("SELECT terminal_id, f62, signed_out, algorithm FROM working_keys")?;
         let rows = q.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Vec<u8>>(1)?,
                 r.get::<_, bool>(2)?,
+                r.get::<_, String>(3)?,
             ))
         })?;
         for row in rows {
-            let (tid, f62, signed_out) = row?;
+            let (tid, f62, signed_out, algorithm) = row?;
+            // Keys of the other algorithm are under another master key, whatever
+            // their check values would say.
+            if Algorithm::from_name(&algorithm) != Some(master.algorithm()) {
+                return Err(LedgerError::ForeignKeys { terminal_id: tid });
+            }
             let keys =
                 WorkingKeys::from_f62(master, &f62).map_err(|_| LedgerError::ForeignKeys {
                     terminal_id: tid.clone(),
@@ -377,9 +395,18 @@ fn write(
     for tid in &changed.keys {
         match books.keys.get(tid) {
             Some(s) => tx.execute(
-                "INSERT OR REPLACE INTO working_keys (terminal_id, f62, signed_out)
-                 VALUES (?1, ?2, ?3)",
-                params![tid, s.keys.to_f62(master), s.signed_out],
+                "INSERT OR REPLACE INTO working_keys (terminal_id, f62, signed_out, algorithm)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    tid,
+                    s.keys
+                        .to_f62(master)
+                        .map_err(|_| LedgerError::ForeignKeys {
+                            terminal_id: tid.clone()
+                        })?,
+                    s.signed_out,
+                    s.keys.algorithm().name()
+                ],
             )?,
             None => tx.execute("DELETE FROM working_keys WHERE terminal_id = ?1", [tid])?,
         };

@@ -25,7 +25,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use voidguard_iso8583::crypto::{Key, WorkingKeys};
+use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
 use voidguard_iso8583::messages::{answer_mti, Answer, Kind, Request, Totals};
 use voidguard_iso8583::Message;
 
@@ -150,13 +150,17 @@ pub struct AcquirerHost {
     state: Mutex<State>,
 }
 
-/// A random working key; none when the system cannot draw one (the sign-on then
-/// gets no answer).
-fn fresh_key() -> Option<Key> {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).ok()?;
-    Key::from_bytes(&b).ok()
+/// A random working key of `algorithm`; none when the system cannot draw one (the
+/// sign-on then gets no answer).
+fn fresh_key(algorithm: Algorithm) -> Option<Key> {
+    let mut b = zeroize::Zeroizing::new([0u8; 16]);
+    getrandom::fill(&mut b[..]).ok()?;
+    Key::new(algorithm, &b[..]).ok()
 }
+
+/// F39 of a sign-on asking for keys of an algorithm this host does not hand out:
+/// 40, "requested function not supported" (ISO 8583 and the CUPS code list alike).
+pub const ALGORITHM_REFUSED: &str = "40";
 
 impl AcquirerHost {
     /// A host whose ledger is in memory: gone when the host is.
@@ -311,13 +315,20 @@ impl AcquirerHost {
             settlement_flag: None,
             batch_no: request.batch_no.clone(),
         };
-        if let Kind::SignOn { .. } = request.kind {
+        if let Kind::SignOn { algorithm, .. } = request.kind {
+            // The host hands out keys of its master key's algorithm only (`--algorithm`):
+            // a terminal asking for the other is refused, its old keys left as they were.
+            let ours = self.master.algorithm();
+            if algorithm != ours {
+                answer.response_code = ALGORITHM_REFUSED.into();
+                return answer.to_message(&request.station).pack().ok();
+            }
             let keys = WorkingKeys {
-                pin: fresh_key()?,
-                mac: fresh_key()?,
-                track: Some(fresh_key()?),
+                pin: fresh_key(ours)?,
+                mac: fresh_key(ours)?,
+                track: Some(fresh_key(ours)?),
             };
-            answer.keys = Some(keys.to_f62(&self.master));
+            answer.keys = Some(keys.to_f62(&self.master).ok()?);
             let held = TerminalKeys {
                 keys,
                 signed_out: false,

@@ -1,6 +1,10 @@
 //! `voidguard-host --listen 127.0.0.1:5000 --master-key-file PATH`: an acquirer host
 //! on loopback. The master key file holds 32 hex characters (the terminal master key
-//! shared with the terminals). Fault flags apply to the first answers:
+//! shared with the terminals). `--algorithm 3des|sm4` (default `3des`) says which
+//! algorithm that master key is for, and so which sign-ons the host answers with
+//! keys: a terminal asking for the other (F60.3 004 for 3DES, 006 for SM4) is answered
+//! 40 (function not supported). One host, one master key, one algorithm, as an
+//! acquirer keeps the two key hierarchies apart. Fault flags apply to the first answers:
 //! `--drop N`, `--corrupt-mac N`, `--decline CODE`. Random faults for every answer
 //! after those: `--random-faults SEED` with `--drop-rate P` (the answer is never
 //! sent) and `--delay-rate P --delay-ms MS` (it is sent MS after it was committed),
@@ -15,11 +19,12 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use voidguard_host::{AcquirerHost, Faults, RandomFaults};
-use voidguard_iso8583::crypto::Key;
+use voidguard_iso8583::crypto::{Algorithm, Key};
 
 fn main() -> ExitCode {
     let mut listen = "127.0.0.1:5000".to_owned();
     let mut key_file = None;
+    let mut algorithm = Algorithm::Tdes;
     let mut ledger = None;
     let mut faults = Faults::default();
     let mut random: Option<u64> = None;
@@ -30,6 +35,16 @@ fn main() -> ExitCode {
         match a.as_str() {
             "--listen" => listen = value(),
             "--master-key-file" => key_file = Some(value()),
+            "--algorithm" => {
+                let v = value();
+                match Algorithm::from_name(&v) {
+                    Some(a) => algorithm = a,
+                    None => {
+                        eprintln!("voidguard-host: --algorithm takes 3des or sm4, not {v:?}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             "--ledger" => ledger = Some(std::path::PathBuf::from(value())),
             "--drop" => faults.drop_answers = value().parse().unwrap_or(0),
             "--corrupt-mac" => faults.corrupt_macs = value().parse().unwrap_or(0),
@@ -76,7 +91,7 @@ fn main() -> ExitCode {
         eprintln!("voidguard-host: --master-key-file PATH is required");
         return ExitCode::from(2);
     };
-    let master = match std::fs::read_to_string(&key_file).map(|t| Key::from_hex(&t)) {
+    let master = match std::fs::read_to_string(&key_file).map(|t| Key::from_hex_as(algorithm, &t)) {
         Ok(Ok(k)) => k,
         _ => {
             eprintln!("voidguard-host: {key_file} does not hold a 32-hex-character key");

@@ -196,7 +196,8 @@ fn a_ledger_of_version_2_is_upgraded_with_its_settlements_kept() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
+    // Upgraded to the current version (4 adds the keys' algorithm).
+    assert_eq!(version, 4);
     assert_eq!(
         host.settlements()
             .get(&("10000001".to_owned(), "000001".to_owned())),

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-use voidguard_iso8583::crypto::{Key, WorkingKeys};
+use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
 use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station, Totals};
 use voidguard_iso8583::Message;
 
@@ -41,6 +41,7 @@ fn the_binary_signs_a_terminal_on_with_keys_under_the_file_master_key() {
         audit_head: None,
         kind: Kind::SignOn {
             operator_no: "01".into(),
+            algorithm: Algorithm::Tdes,
         },
         card: None,
     };
@@ -126,6 +127,7 @@ fn a_host_killed_after_approving_still_knows_the_sale_when_started_again() {
         0,
         Kind::SignOn {
             operator_no: "01".into(),
+            algorithm: Algorithm::Tdes,
         },
     );
     let reply = exchange(&addr, &sign_on.to_message().pack().unwrap());
@@ -204,5 +206,88 @@ fn a_ledger_file_that_is_no_database_is_refused_with_exit_code_3() {
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("is not a SQLite database"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty(), "it never listened");
+}
+
+/// One sign-on frame to the binary started with `args`, its answer.
+fn sign_on_to_binary(args: &[&str], key_file: &std::path::Path, algorithm: Algorithm) -> Answer {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voidguard-host"))
+        .args(["--listen", "127.0.0.1:0", "--master-key-file"])
+        .arg(key_file)
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let request = Request {
+        station: Station {
+            terminal_id: "10000001".into(),
+            merchant_no: "898000000000001".into(),
+        },
+        stan: "900001".into(),
+        batch_no: "000001".into(),
+        amount: 0,
+        audit_head: None,
+        kind: Kind::SignOn {
+            operator_no: "01".into(),
+            algorithm,
+        },
+        card: None,
+    };
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(&request.to_message().pack().unwrap())
+        .unwrap();
+    let mut len = [0u8; 2];
+    stream.read_exact(&mut len).unwrap();
+    let mut frame = len.to_vec();
+    frame.resize(2 + usize::from(u16::from_be_bytes(len)), 0);
+    stream.read_exact(&mut frame[2..]).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    Answer::from_message(&Message::unpack(&frame).unwrap()).unwrap()
+}
+
+#[test]
+fn algorithm_sm4_reads_the_key_file_as_sm4_and_refuses_3des_sign_ons() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("tmk.key");
+    std::fs::write(&key_file, MASTER_HEX).unwrap();
+    let answer = sign_on_to_binary(&["--algorithm", "sm4"], &key_file, Algorithm::Sm4);
+    assert_eq!(answer.response_code, "00");
+    let sm4_master = Key::from_hex_as(Algorithm::Sm4, MASTER_HEX).unwrap();
+    let keys = WorkingKeys::from_f62(&sm4_master, &answer.keys.unwrap()).unwrap();
+    assert_eq!(keys.algorithm(), Algorithm::Sm4);
+    let refused = sign_on_to_binary(&["--algorithm", "sm4"], &key_file, Algorithm::Tdes);
+    assert_eq!(refused.response_code, "40");
+    assert_eq!(refused.keys, None);
+    // Without the flag the host is 3DES and refuses an SM4 sign-on.
+    let refused = sign_on_to_binary(&[], &key_file, Algorithm::Sm4);
+    assert_eq!(refused.response_code, "40");
+}
+
+#[test]
+fn an_unknown_algorithm_is_a_bad_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("tmk.key");
+    std::fs::write(&key_file, MASTER_HEX).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_voidguard-host"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--algorithm",
+            "aes",
+            "--master-key-file",
+        ])
+        .arg(&key_file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--algorithm takes 3des or sm4"), "{stderr}");
     assert!(out.stdout.is_empty(), "it never listened");
 }

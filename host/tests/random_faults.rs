@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::{request, send, sign_on};
 use voidguard_host::{AcquirerHost, Faults, RandomFaults};
-use voidguard_iso8583::crypto::{Key, WorkingKeys};
+use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
 use voidguard_iso8583::messages::{Answer, Kind};
 use voidguard_iso8583::Message;
 
@@ -56,6 +56,7 @@ fn keys_from(addr: &str) -> WorkingKeys {
         0,
         Kind::SignOn {
             operator_no: "01".into(),
+            algorithm: Algorithm::Tdes,
         },
     );
     let reply = exchange(

@@ -11,7 +11,7 @@
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use voidguard_iso8583::crypto::{Key, WorkingKeys};
+use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
 use voidguard_iso8583::fields::{spec, Content};
 use voidguard_iso8583::message::MAC_BIT;
 use voidguard_iso8583::messages::{
@@ -92,6 +92,7 @@ fn requests() -> Vec<(&'static str, Request)> {
                 0,
                 Kind::SignOn {
                     operator_no: "01".into(),
+                    algorithm: Algorithm::Tdes,
                 },
             ),
         ),
@@ -165,7 +166,7 @@ fn frames() -> Result<Vec<(String, Vec<u8>)>, IsoError> {
                     mac: Key::from_hex(MAC_KEY)?,
                     track: Some(Key::from_hex("22222222222222223333333333333333")?),
                 };
-                a.keys = Some(keys.to_f62(&master));
+                a.keys = Some(keys.to_f62(&master)?);
             }
             Kind::Sale | Kind::Void { .. } | Kind::Refund { .. } => {
                 a.rrn = Some("123456789012".into());

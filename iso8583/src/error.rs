@@ -25,6 +25,13 @@ pub enum IsoError {
     BadMac,
     #[error("a working key's check value does not match")]
     BadKeyCheck,
+    /// A key of one algorithm met a key or a sign-on of the other (an SM4 working key
+    /// under a 3DES master key, say): refused rather than reinterpreted.
+    #[error("a {found} key where a {wanted} key is needed")]
+    WrongAlgorithm {
+        wanted: crate::crypto::Algorithm,
+        found: crate::crypto::Algorithm,
+    },
     #[error("bad key material: {what}")]
     BadKey { what: &'static str },
 }

@@ -253,7 +253,7 @@ impl Message {
 #[cfg(test)]
 mod mac_tests {
     use super::*;
-    use crate::crypto::Key;
+    use crate::crypto::{Algorithm, Key};
 
     #[test]
     fn mac_verifies_and_any_flipped_bit_is_bad_mac() {
@@ -281,6 +281,48 @@ mod mac_tests {
             Message::unpack_verified(&m.clone().tap_remove_mac().pack().unwrap(), &key),
             Err(IsoError::Missing { bit: 64 })
         );
+    }
+
+    #[test]
+    fn an_sm4_mac_verifies_and_a_flipped_bit_is_bad_mac() {
+        let key = Key::from_hex_as(Algorithm::Sm4, "0123456789ABCDEFFEDCBA9876543210").unwrap();
+        let mut m = Message::new("0200");
+        m.set(3, "000000").set(11, "000001").set(41, "10000001");
+        let frame = m.pack_with_mac(&key).unwrap();
+        assert_eq!(Message::unpack_verified(&frame, &key).unwrap(), m);
+        let mut bad = frame.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 0x01;
+        assert_eq!(Message::unpack_verified(&bad, &key), Err(IsoError::BadMac));
+    }
+
+    proptest::proptest! {
+        /// A frame MAC'd under one algorithm is BadMac under the other, whatever the
+        /// key bytes (the same 16 for both) and the content. (The MAC is 32 bits: a
+        /// chance collision is 1 in 2^32 per case.)
+        #[test]
+        fn a_frame_macd_under_one_algorithm_is_bad_under_the_other(
+            bytes in proptest::array::uniform16(proptest::prelude::any::<u8>()),
+            stan in 0u32..1_000_000,
+            tid in "[0-9]{8}",
+            sm4_first in proptest::prelude::any::<bool>(),
+        ) {
+            let (a, b) = if sm4_first {
+                (Algorithm::Sm4, Algorithm::Tdes)
+            } else {
+                (Algorithm::Tdes, Algorithm::Sm4)
+            };
+            let signer = Key::new(a, &bytes).unwrap();
+            let other = Key::new(b, &bytes).unwrap();
+            let mut m = Message::new("0200");
+            m.set(3, "000000").set(11, format!("{stan:06}")).set(41, tid);
+            let frame = m.pack_with_mac(&signer).unwrap();
+            proptest::prop_assert!(Message::unpack_verified(&frame, &signer).is_ok());
+            proptest::prop_assert_eq!(
+                Message::unpack_verified(&frame, &other),
+                Err(IsoError::BadMac)
+            );
+        }
     }
 
     impl Message {

@@ -5,7 +5,7 @@
 //!
 //! | act          | MTI  | F3     | F60.1 | F60.3 | specifics                              |
 //! |--------------|------|--------|-------|-------|----------------------------------------|
-//! | sign-on      | 0800 |        | 00    | 004   | F63 operator; answer 0810 F62 keys     |
+//! | sign-on      | 0800 |        | 00    | 004   | F63 operator; answer 0810 F62 keys; 006 for SM4 keys |
 //! | sign-out     | 0820 |        | 00    | 002   |                                        |
 //! | echo         | 0820 |        | 00    | 301   | answer 0830                            |
 //! | sale         | 0200 | 000000 | 22    | 000   | F25 00                                 |
@@ -38,6 +38,7 @@
 //! terminal's audit head when it has one.
 
 pub use crate::card::{CardData, PIN_CAPTURE_CODE};
+use crate::crypto::Algorithm;
 use crate::error::{IsoError, Result};
 use crate::message::Message;
 
@@ -95,6 +96,8 @@ pub struct Uploaded {
 pub enum Kind {
     SignOn {
         operator_no: String,
+        /// The keys asked for, in F60.3 (`crypto` module docs: 004 3DES, 006 SM4).
+        algorithm: Algorithm,
     },
     SignOut,
     Echo,
@@ -191,7 +194,7 @@ impl Request {
     fn frame_codes(&self) -> (&'static str, Option<String>, String, &'static str) {
         // (MTI, F3, F60.1, F60.3)
         match &self.kind {
-            Kind::SignOn { .. } => ("0800", None, "00".into(), "004"),
+            Kind::SignOn { algorithm, .. } => ("0800", None, "00".into(), algorithm.sign_on_code()),
             Kind::SignOut => ("0820", None, "00".into(), "002"),
             Kind::Echo => ("0820", None, "00".into(), "301"),
             Kind::Sale => ("0200", Some("000000".into()), "22".into(), "000"),
@@ -235,7 +238,7 @@ impl Request {
         }
         m.set(60, format!("{type_code}{}{network}", self.batch_no));
         match &self.kind {
-            Kind::SignOn { operator_no } => {
+            Kind::SignOn { operator_no, .. } => {
                 m.set(63, format!("{operator_no:<3}"));
             }
             Kind::Void { original } => {
@@ -302,8 +305,9 @@ impl Request {
         let f3 = m.text(3);
         let bad_mti = || IsoError::BadMti { mti: m.mti.clone() };
         let kind = match (m.mti.as_str(), f3, type_code, network) {
-            ("0800", _, "00", "003" | "004") => Kind::SignOn {
+            ("0800", _, "00", code) if Algorithm::of_sign_on_code(code).is_some() => Kind::SignOn {
                 operator_no: m.need(63)?.trim_end().to_owned(),
+                algorithm: Algorithm::of_sign_on_code(code).unwrap_or_default(),
             },
             ("0820", _, "00", "002") => Kind::SignOut,
             ("0820", _, "00", "301") => Kind::Echo,
@@ -511,6 +515,11 @@ mod tests {
         vec![
             Kind::SignOn {
                 operator_no: "01".into(),
+                algorithm: Algorithm::Tdes,
+            },
+            Kind::SignOn {
+                operator_no: "01".into(),
+                algorithm: Algorithm::Sm4,
             },
             Kind::SignOut,
             Kind::Echo,

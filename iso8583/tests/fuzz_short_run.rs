@@ -1,7 +1,7 @@
 //! A short, deterministic run of the fuzz target's body: mutations of real frames of
 //! every kind plus random bytes (a xorshift stream, so a failure reproduces).
 
-use voidguard_iso8583::crypto::Key;
+use voidguard_iso8583::crypto::{Algorithm, Key};
 use voidguard_iso8583::fuzz::check_frame;
 use voidguard_iso8583::messages::{Kind, Original, Request, Station, Totals};
 
@@ -27,6 +27,7 @@ fn seeds() -> Vec<Vec<u8>> {
     [
         Kind::SignOn {
             operator_no: "01".into(),
+            algorithm: Algorithm::Tdes,
         },
         Kind::Sale,
         Kind::Void {

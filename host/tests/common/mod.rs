@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use voidguard_host::AcquirerHost;
-use voidguard_iso8583::crypto::{Key, WorkingKeys};
+use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
 use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station};
 use voidguard_iso8583::Message;
 
@@ -32,6 +32,7 @@ pub fn sign_on(host: &AcquirerHost) -> WorkingKeys {
         0,
         Kind::SignOn {
             operator_no: "01".into(),
+            algorithm: Algorithm::Tdes,
         },
     )
     .to_message()

@@ -38,6 +38,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+/// The key algorithm of [`IsoLinkConfig::algorithm`], named here so a caller needs no
+/// codec crate of its own.
+pub use voidguard_iso8583::crypto::Algorithm;
 use voidguard_iso8583::crypto::{Key, WorkingKeys};
 use voidguard_iso8583::messages::{
     Answer, Kind, Original, Request, Station, Totals, Uploaded, BALANCED, NOT_BALANCED,
@@ -60,6 +63,10 @@ pub struct IsoLinkConfig {
     pub read_timeout: Duration,
     /// The cashier reported in the sign-on (F63).
     pub operator_no: String,
+    /// The algorithm of the master and working keys: 3DES (sign-on F60.3 = 004) or
+    /// SM4, the national-algorithm variant (006); see `voidguard_iso8583::crypto`.
+    /// The master key given to the link must be of this algorithm.
+    pub algorithm: Algorithm,
 }
 
 impl IsoLinkConfig {
@@ -69,6 +76,7 @@ impl IsoLinkConfig {
             connect_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(30),
             operator_no: "01".into(),
+            algorithm: Algorithm::Tdes,
         }
     }
 }
@@ -138,12 +146,19 @@ impl NetworkStation {
     }
 }
 
-/// Reads a master key file: 32 hex characters. The key never appears in an error.
+/// Reads a 3DES master key file: 32 hex characters. The key never appears in an error.
 pub fn read_master_key(path: &std::path::Path) -> Result<Key, HostError> {
-    let text = std::fs::read_to_string(path).map_err(|e| HostError::Unreachable {
-        reason: format!("master key file: {}", e.kind()),
-    })?;
-    Key::from_hex(&text).map_err(|_| HostError::Unreachable {
+    read_master_key_as(path, Algorithm::Tdes)
+}
+
+/// Reads a master key file of `algorithm` (the file does not say which).
+pub fn read_master_key_as(path: &std::path::Path, algorithm: Algorithm) -> Result<Key, HostError> {
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+        HostError::Unreachable {
+            reason: format!("master key file: {}", e.kind()),
+        }
+    })?);
+    Key::from_hex_as(algorithm, &text).map_err(|_| HostError::Unreachable {
         reason: "master key file: not 32 hex characters".into(),
     })
 }
@@ -223,6 +238,14 @@ impl Iso8583HostLink {
     }
 
     fn sign_on(&self, station: &Station, batch_no: &str) -> Result<(), HostError> {
+        // Keys unwrapped under a master key of the other algorithm would come out of
+        // that algorithm: refused before anything is sent.
+        if self.master.algorithm() != self.config.algorithm {
+            return Err(protocol(IsoError::WrongAlgorithm {
+                wanted: self.config.algorithm,
+                found: self.master.algorithm(),
+            }));
+        }
         let request = Request {
             station: station.clone(),
             stan: self.next_network_stan(),
@@ -231,6 +254,7 @@ impl Iso8583HostLink {
             audit_head: None,
             kind: Kind::SignOn {
                 operator_no: self.config.operator_no.clone(),
+                algorithm: self.config.algorithm,
             },
             card: None,
         };
@@ -243,8 +267,14 @@ impl Iso8583HostLink {
             });
         }
         if !answer.approved() {
+            // 40: the host does not hand out keys of the algorithm asked for.
+            let what = if answer.response_code == "40" {
+                format!(" (the host does not accept {} keys)", self.config.algorithm)
+            } else {
+                String::new()
+            };
             return Err(HostError::Unreachable {
-                reason: format!("sign-on refused with {}", answer.response_code),
+                reason: format!("sign-on refused with {}{what}", answer.response_code),
             });
         }
         let f62 = answer.keys.ok_or(HostError::Protocol {
