@@ -59,8 +59,34 @@ fn watched(shop: &Shop, args: &[&str], input: &str) -> (String, std::process::Ou
 fn never_shown(output: &std::process::Output, secret: &str) {
     for stream in [&output.stdout, &output.stderr] {
         let text = String::from_utf8_lossy(stream);
-        assert!(!text.contains(secret), "{secret} was printed: {text}");
+        assert!(!shows(&text, secret), "{secret} was printed: {text}");
     }
+}
+
+/// Whether `secret` stands in `text` on its own. A run of digits inside a longer one
+/// is another number — the host draws RRNs and auth codes at random, and one in a
+/// thousand holds a given four digits — not the secret printed.
+fn shows(text: &str, secret: &str) -> bool {
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    text.match_indices(secret).any(|(i, _)| {
+        let (before, after) = (
+            text[..i].chars().next_back(),
+            text[i + secret.len()..].chars().next(),
+        );
+        !(secret.chars().all(|c| c.is_ascii_digit()) && (digit(before) || digit(after)))
+    })
+}
+
+#[test]
+fn a_secret_inside_a_longer_number_is_not_the_secret_shown() {
+    assert!(!shows("host RRN 744087391996 auth 123456", "7391"));
+    assert!(shows("password 7391 accepted", "7391"));
+    assert!(shows("7391", "7391"));
+    assert!(shows("pw=7391\n", "7391"));
+    assert!(
+        shows("approval ABCD-EFGH", "ABCD"),
+        "a secret of letters counts wherever it stands"
+    );
 }
 
 #[cfg(target_os = "linux")]
