@@ -93,7 +93,7 @@ class VoidGuardApp : Application() {
         val config = defaultConfig(File(filesDir, databaseName).path)
         TerminalTime.offsetMinutes = config.utcOffsetMinutes
         // The dialect the settings chose is the one the host link speaks.
-        val host: HostLink? = PaymentAppRoute.of(settings, packageName)?.let { PaymentAppHostLink(this, it, exchange) }
+        val host: HostLink? = PaymentAppRoute.of(settings, packageName, TransIdKeyStore(this)::key)?.let { PaymentAppHostLink(this, it, exchange) }
         val strongBox = Build.VERSION.SDK_INT >= Build.VERSION_CODES.P &&
             packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
         val mark = NoBackupMark(File(noBackupFilesDir, "$databaseName.mark"))

@@ -15,8 +15,12 @@ class PaymentAppRoute(
     val broadcasts: BroadcastAnswers?,
 ) {
     companion object {
-        /** The route the settings choose; none for the built-in simulator. */
-        fun of(settings: Settings, callerPackage: String): PaymentAppRoute? = when (settings.hostChoice) {
+        /**
+         * The route the settings choose; none for the built-in simulator. [transIdKey]
+         * gives the installation's key that tags Sunmi L3's transIds, asked for only
+         * when L3 is chosen.
+         */
+        fun of(settings: Settings, callerPackage: String, transIdKey: () -> ByteArray): PaymentAppRoute? = when (settings.hostChoice) {
             HostChoice.SIMULATOR -> null
             HostChoice.PAYMENT_APP -> when (settings.paymentApp) {
                 PaymentAppChoice.STAR_POS -> PaymentAppRoute(
@@ -28,7 +32,7 @@ class PaymentAppRoute(
                 PaymentAppChoice.SUNMI_L3 -> PaymentAppRoute(
                     settings.sunmiPackage,
                     activity = null,
-                    SunmiL3Protocol(callerPackage),
+                    SunmiL3Protocol(callerPackage, transIdKey()),
                     SunmiL3Protocol.BROADCAST_ANSWERS,
                 )
             }

@@ -9,6 +9,9 @@ import dev.voidguard.core.LegDetail
 import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.ReversalReply
 import dev.voidguard.core.intentProcessingCode
+import java.security.SecureRandom
+import javax.crypto.Mac
+import javax.crypto.spec.SecretKeySpec
 
 /**
  * Sunmi's L3 payment app, the second choice beside the 星POS-style [PaymentAppProtocol].
@@ -26,8 +29,22 @@ import dev.voidguard.core.intentProcessingCode
  * answer VoidGuard lost is not reversed from here: L3 is asked (18) how the transaction
  * with that `transId` ended. `transId` is therefore the leg's own — terminal, batch and
  * voucher — the same on every try, and never the exchange's order number.
+ *
+ * Any app on the terminal may send a broadcast under L3's result actions, and terminal,
+ * batch and voucher are easy to guess (they are on the slip). So `transId` also carries a
+ * tag keyed with [transIdKey], a secret of this installation: the request goes to L3's
+ * package alone, so an app that did not see it cannot name an open leg, and a forged
+ * "approved" broadcast answers nothing. Same leg, same key: the same `transId` on every
+ * try, after a restart too.
  */
-class SunmiL3Protocol(private val callerPackage: String) : PaymentAppDialect {
+class SunmiL3Protocol(private val callerPackage: String, private val transIdKey: ByteArray) : PaymentAppDialect {
+    init {
+        require(transIdKey.size >= TRANS_ID_KEY_BYTES) { "a transId key of $TRANS_ID_KEY_BYTES bytes" }
+    }
+
+    /** The leg's own id, tagged with this installation's key. */
+    fun transIdOf(r: HostRequest): String = transIdOf(r, transIdKey)
+
     override fun request(request: HostRequest, orderNo: String): Outgoing = when (val d = request.detail) {
         is LegDetail.Sale -> outgoing(TRANS_SALE, request, emptyMap())
         is LegDetail.Void -> outgoing(TRANS_VOID, request, mapOf("oriVoucherNo" to d.original.voucherNo))
@@ -125,15 +142,31 @@ class SunmiL3Protocol(private val callerPackage: String) : PaymentAppDialect {
         const val RESULT_DONE = "0"
         const val APPROVED = "00"
 
-        /** The leg's own id: terminal, batch and the leg's voucher (a settlement: its batch). */
-        fun transIdOf(r: HostRequest): String {
+        /** Bytes of the installation's transId key. */
+        const val TRANS_ID_KEY_BYTES = 32
+
+        /** Hex digits of the tag: 40 bits, so guessing one open leg's takes ~10^12 tries. */
+        private const val TAG_BYTES = 5
+
+        /** A new installation's transId key. */
+        fun newTransIdKey(): ByteArray = ByteArray(TRANS_ID_KEY_BYTES).also(SecureRandom()::nextBytes)
+
+        /**
+         * The leg's own id: terminal, batch and the leg's voucher (a settlement: its
+         * batch), then the first bytes of HMAC-SHA256 of those under [key] in hex —
+         * 32 characters for an 8-character terminal id.
+         */
+        fun transIdOf(r: HostRequest, key: ByteArray): String {
             val voucher = when (val d = r.detail) {
                 is LegDetail.Sale -> d.voucherNo
                 is LegDetail.Void -> d.voucherNo
                 is LegDetail.Refund -> d.voucherNo
                 is LegDetail.Settlement -> "S"
             }
-            return "VG${r.terminalId}${r.batchNo}$voucher"
+            val leg = "VG${r.terminalId}${r.batchNo}$voucher"
+            val mac = Mac.getInstance("HmacSHA256").apply { init(SecretKeySpec(key, "HmacSHA256")) }
+            val tag = mac.doFinal(leg.toByteArray(Charsets.US_ASCII)).take(TAG_BYTES)
+            return leg + tag.joinToString("") { "%02x".format(it.toInt() and 0xff) }
         }
 
         /** `2025-03-14` → `0314`, as L3's `oriTransDate` takes it. */

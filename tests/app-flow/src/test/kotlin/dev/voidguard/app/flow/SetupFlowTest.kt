@@ -160,22 +160,26 @@ class SetupFlowTest {
 
     @Test
     fun `the chosen dialect is the one the host link speaks`() {
-        assertEquals(null, PaymentAppRoute.of(Settings(), "dev.voidguard.app"), "the simulator needs no payment app")
+        val asked = mutableListOf<String>()
+        val key = { ByteArray(SunmiL3Protocol.TRANS_ID_KEY_BYTES).also { asked += "key" } }
+        assertEquals(null, PaymentAppRoute.of(Settings(), "dev.voidguard.app", key), "the simulator needs no payment app")
 
         val sunmi = PaymentAppRoute.of(
             Settings(hostChoice = HostChoice.PAYMENT_APP, paymentApp = PaymentAppChoice.SUNMI_L3, sunmiPackage = "com.sunmi.l3"),
             "dev.voidguard.app",
+            key,
         )!!
         assertTrue(sunmi.dialect is SunmiL3Protocol)
         assertEquals("com.sunmi.l3", sunmi.packageName)
         assertEquals(null, sunmi.activity, "L3 is reached by its action inside the package")
         assertEquals(SunmiL3Protocol.RESULT_ACTIONS, sunmi.broadcasts?.actions)
 
-        val star = PaymentAppRoute.of(Settings(hostChoice = HostChoice.PAYMENT_APP), "dev.voidguard.app")!!
+        val star = PaymentAppRoute.of(Settings(hostChoice = HostChoice.PAYMENT_APP), "dev.voidguard.app", key)!!
         assertTrue(star.dialect is PaymentAppProtocol)
         assertEquals(PaymentAppProtocol.DEFAULT_PACKAGE, star.packageName)
         assertEquals(PaymentAppProtocol.DEFAULT_ACTIVITY, star.activity)
         assertEquals(null, star.broadcasts, "a 星POS-style app answers by activity result only")
+        assertEquals(listOf("key"), asked, "the transId key is asked for only when L3 is chosen")
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidRequest
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -33,7 +34,7 @@ class SunmiL3ProtocolTest {
 
     private val l3 = ScriptedL3()
 
-    private fun fixture() = Fixture(PaymentAppLink(SunmiL3Protocol("dev.voidguard.app"), l3)).ready()
+    private fun fixture() = Fixture(PaymentAppLink(SunmiL3Protocol("dev.voidguard.app", KEY), l3)).ready()
 
     @Test
     fun `a sale and its void go as transType 0 and 1 with the amount in fen and the leg's own transId`() {
@@ -45,7 +46,8 @@ class SunmiL3ProtocolTest {
             assertEquals(880L, asked.extras["amount"])
             assertEquals(0, asked.extras["paymentType"])
             assertEquals(false, asked.extras["isManagePwd"], "VoidGuard's void password authorises, not L3's")
-            assertEquals("VG${TERMINAL_ID}000001${sale.voucherNo}", asked.extras["transId"])
+            val transId = asked.extras["transId"] as String
+            assertEquals("VG${TERMINAL_ID}000001${sale.voucherNo}", transId.dropLast(10), "the leg's own, then its tag")
             assertEquals("500000000001", sale.rrn)
             assertEquals("AU0001", sale.authCode)
 
@@ -113,7 +115,7 @@ class SunmiL3ProtocolTest {
 
     @Test
     fun `answers read as approvals, declines and not knowing`() {
-        val protocol = SunmiL3Protocol("dev.voidguard.app")
+        val protocol = SunmiL3Protocol("dev.voidguard.app", KEY)
         fixture().use { fx ->
             fx.sale("1.00")
         }
@@ -133,8 +135,8 @@ class SunmiL3ProtocolTest {
     fun `a result broadcast answers the exchange whose request carried its transId, and no other`() {
         val answers = SunmiL3Protocol.BROADCAST_ANSWERS
         val sale = saleRequest()
-        val asked = SunmiL3Protocol("dev.voidguard.app").request(sale, "VG1")
-        val transId = SunmiL3Protocol.transIdOf(sale)
+        val asked = SunmiL3Protocol("dev.voidguard.app", KEY).request(sale, "VG1")
+        val transId = SunmiL3Protocol.transIdOf(sale, KEY)
         val reply = approved(1).extras + ("transId" to transId)
 
         for (action in SunmiL3Protocol.RESULT_ACTIONS) {
@@ -149,7 +151,27 @@ class SunmiL3ProtocolTest {
 
         // The answer reads as the activity result would: an approval of the leg.
         val incoming = answers.answer(asked, SunmiL3Protocol.RESULT_ACTIONS[1], reply + ("transId" to " $transId "))!!
-        assertEquals(HostReply.Approved("500000000001", "AU0001"), SunmiL3Protocol("dev.voidguard.app").readReply(sale, incoming))
+        assertEquals(HostReply.Approved("500000000001", "AU0001"), SunmiL3Protocol("dev.voidguard.app", KEY).readReply(sale, incoming))
+    }
+
+    @Test
+    fun `a transId carries a tag keyed by the installation, so a broadcast that guesses a leg's numbers answers nothing`() {
+        val sale = saleRequest()
+        val transId = SunmiL3Protocol.transIdOf(sale, KEY)
+        val leg = "VG${TERMINAL_ID}000001000001"
+        assertEquals(32, transId.length)
+        assertTrue(transId.startsWith(leg) && transId.drop(leg.length).all { it in "0123456789abcdef" }, transId)
+        assertEquals(transId, SunmiL3Protocol.transIdOf(sale, KEY.copyOf()), "the same leg and key: the same id on every try")
+        val otherKey = ByteArray(SunmiL3Protocol.TRANS_ID_KEY_BYTES) { 7 }
+        assertNotEquals(transId, SunmiL3Protocol.transIdOf(sale, otherKey), "another installation's id differs")
+        assertNotEquals(SunmiL3Protocol.newTransIdKey().toList(), SunmiL3Protocol.newTransIdKey().toList())
+        assertThrows<IllegalArgumentException> { SunmiL3Protocol("dev.voidguard.app", ByteArray(8)) }
+
+        val asked = SunmiL3Protocol("dev.voidguard.app", KEY).request(sale, "VG1")
+        val forged = approved(1).extras + ("transId" to leg)
+        for (action in SunmiL3Protocol.RESULT_ACTIONS) {
+            assertEquals(null, SunmiL3Protocol.BROADCAST_ANSWERS.answer(asked, action, forged), "the untagged numbers under $action")
+        }
     }
 
     private fun saleRequest() = dev.voidguard.core.HostRequest(
@@ -165,6 +187,9 @@ class SunmiL3ProtocolTest {
     )
 
     private companion object {
+        /** The installation's transId key in these tests. */
+        val KEY = ByteArray(SunmiL3Protocol.TRANS_ID_KEY_BYTES) { it.toByte() }
+
         fun approved(n: Int, vararg more: Pair<String, String>) = Incoming(
             PaymentAppProtocol.RESULT_OK,
             mapOf(
