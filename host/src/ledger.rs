@@ -54,6 +54,10 @@ CREATE TABLE upload_item (
 const UPGRADE_FROM_3: &str = "ALTER TABLE working_keys ADD COLUMN algorithm TEXT NOT NULL
     DEFAULT '3des' CHECK (algorithm IN ('3des', 'sm4'));";
 
+/// The upgrade from version N is `UPGRADES[N - 1]`; one more step with each version.
+const UPGRADES: [&str; (SCHEMA_VERSION - 1) as usize] =
+    [UPGRADE_FROM_1, UPGRADE_FROM_2, UPGRADE_FROM_3];
+
 const SCHEMA: &str = "
 CREATE TABLE working_keys (
     terminal_id TEXT PRIMARY KEY,
@@ -231,21 +235,14 @@ impl Store {
                 ))?;
             }
             0 => return Err(LedgerError::NotALedger { path: shown }),
-            1 => {
+            found @ 1.. if found < SCHEMA_VERSION => {
+                // Every step from the version found on, in order, in one transaction.
+                let steps = UPGRADES
+                    .get(usize::try_from(found - 1).unwrap_or(usize::MAX)..)
+                    .unwrap_or_default()
+                    .concat();
                 conn.execute_batch(&format!(
-                    "BEGIN; {UPGRADE_FROM_1} {UPGRADE_FROM_2} {UPGRADE_FROM_3}
-                     PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                ))?;
-            }
-            2 => {
-                conn.execute_batch(&format!(
-                    "BEGIN; {UPGRADE_FROM_2} {UPGRADE_FROM_3}
-                     PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                ))?;
-            }
-            3 => {
-                conn.execute_batch(&format!(
-                    "BEGIN; {UPGRADE_FROM_3} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                    "BEGIN; {steps} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 ))?;
             }
             SCHEMA_VERSION => {}
