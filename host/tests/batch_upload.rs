@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{master, request, reversal, send, sign_on};
+use common::{master, released_ledger, request, reversal, send, sign_on};
 use voidguard_host::{AcquirerHost, UploadVerdict};
 use voidguard_iso8583::messages::{Kind, Totals, Uploaded};
 
@@ -170,27 +170,12 @@ fn a_balanced_batch_takes_no_upload() {
 fn a_ledger_of_version_2_is_upgraded_with_its_settlements_kept() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v2.ledger");
-    let conn = rusqlite::Connection::open(&path).unwrap();
     // Version 2 as released: no batch upload.
-    conn.execute_batch(
-        "CREATE TABLE working_keys (terminal_id TEXT PRIMARY KEY, f62 BLOB NOT NULL,
-             signed_out INTEGER NOT NULL);
-         CREATE TABLE audit_head (terminal_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-         CREATE TABLE entry (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
-             stan TEXT NOT NULL, type_code TEXT NOT NULL, amount INTEGER NOT NULL,
-             rrn TEXT NOT NULL, auth_code TEXT NOT NULL, status TEXT NOT NULL,
-             original_stan TEXT, original_rrn TEXT, reversal_reason TEXT,
-             pan_digest BLOB CHECK (pan_digest IS NULL OR length(pan_digest) = 32),
-             PRIMARY KEY (terminal_id, batch_no, stan));
-         CREATE TABLE settlement (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
-             debit_count INTEGER NOT NULL, debit_amount INTEGER NOT NULL,
-             credit_count INTEGER NOT NULL, credit_amount INTEGER NOT NULL,
-             flag INTEGER NOT NULL, PRIMARY KEY (terminal_id, batch_no));
-         INSERT INTO settlement VALUES ('10000001', '000001', 1, 1000, 0, 0, 2);
-         PRAGMA user_version = 2;",
-    )
-    .unwrap();
-    drop(conn);
+    released_ledger(
+        &path,
+        2,
+        "INSERT INTO settlement VALUES ('10000001', '000001', 1, 1000, 0, 0, 2);",
+    );
     let host = AcquirerHost::open(master(), &path).unwrap();
     let version: i64 = rusqlite::Connection::open(&path)
         .unwrap()

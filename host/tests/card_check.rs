@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{master, original_of, request, send, send_with_bad_mac, sign_on};
+use common::{master, original_of, released_ledger, request, send, send_with_bad_mac, sign_on};
 use voidguard_host::AcquirerHost;
 use voidguard_iso8583::messages::{Answer, CardData, Kind, Original, Request};
 
@@ -155,27 +155,13 @@ fn the_ledger_file_keeps_a_digest_of_the_number_never_the_number() {
 fn a_ledger_of_version_1_is_upgraded_and_its_sales_carry_no_digest() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.ledger");
-    let conn = rusqlite::Connection::open(&path).unwrap();
     // Version 1 as released: the entry table without the digest.
-    conn.execute_batch(
-        "CREATE TABLE working_keys (terminal_id TEXT PRIMARY KEY, f62 BLOB NOT NULL,
-             signed_out INTEGER NOT NULL);
-         CREATE TABLE audit_head (terminal_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-         CREATE TABLE entry (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
-             stan TEXT NOT NULL, type_code TEXT NOT NULL, amount INTEGER NOT NULL,
-             rrn TEXT NOT NULL, auth_code TEXT NOT NULL, status TEXT NOT NULL,
-             original_stan TEXT, original_rrn TEXT, reversal_reason TEXT,
-             PRIMARY KEY (terminal_id, batch_no, stan));
-         CREATE TABLE settlement (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
-             debit_count INTEGER NOT NULL, debit_amount INTEGER NOT NULL,
-             credit_count INTEGER NOT NULL, credit_amount INTEGER NOT NULL,
-             flag INTEGER NOT NULL, PRIMARY KEY (terminal_id, batch_no));
-         INSERT INTO entry VALUES ('10000001', '000001', '000001', '22', 1000,
-             '000000000007', '000007', 'approved', NULL, NULL, NULL);
-         PRAGMA user_version = 1;",
-    )
-    .unwrap();
-    drop(conn);
+    released_ledger(
+        &path,
+        1,
+        "INSERT INTO entry VALUES ('10000001', '000001', '000001', '22', 1000,
+             '000000000007', '000007', 'approved', NULL, NULL, NULL);",
+    );
     let host = AcquirerHost::open(master(), &path).unwrap();
     let version: i64 = rusqlite::Connection::open(&path)
         .unwrap()

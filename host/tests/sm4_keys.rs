@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{request, send};
+use common::{released_ledger, request, send};
 use voidguard_host::{AcquirerHost, LedgerError, ALGORITHM_REFUSED};
 use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
 use voidguard_iso8583::messages::{Answer, Kind};
@@ -95,29 +95,9 @@ fn a_ledger_of_version_3_is_upgraded_and_its_keys_are_3des() {
         mac: Key::from_hex("3333333333333333444444444444444F").unwrap(),
         track: None,
     };
-    let conn = rusqlite::Connection::open(&path).unwrap();
     // Version 3 as released: working keys without their algorithm.
-    conn.execute_batch(
-        "CREATE TABLE working_keys (terminal_id TEXT PRIMARY KEY, f62 BLOB NOT NULL,
-             signed_out INTEGER NOT NULL);
-         CREATE TABLE audit_head (terminal_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-         CREATE TABLE entry (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
-             stan TEXT NOT NULL, type_code TEXT NOT NULL, amount INTEGER NOT NULL,
-             rrn TEXT NOT NULL, auth_code TEXT NOT NULL, status TEXT NOT NULL,
-             original_stan TEXT, original_rrn TEXT, reversal_reason TEXT,
-             pan_digest BLOB CHECK (pan_digest IS NULL OR length(pan_digest) = 32),
-             PRIMARY KEY (terminal_id, batch_no, stan));
-         CREATE TABLE settlement (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
-             debit_count INTEGER NOT NULL, debit_amount INTEGER NOT NULL,
-             credit_count INTEGER NOT NULL, credit_amount INTEGER NOT NULL,
-             flag INTEGER NOT NULL, upload_ended INTEGER NOT NULL DEFAULT 0,
-             PRIMARY KEY (terminal_id, batch_no));
-         CREATE TABLE upload_item (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
-             voucher_no TEXT NOT NULL, type_code TEXT NOT NULL, amount INTEGER NOT NULL,
-             verdict TEXT, PRIMARY KEY (terminal_id, batch_no, voucher_no));
-         PRAGMA user_version = 3;",
-    )
-    .unwrap();
+    released_ledger(&path, 3, "");
+    let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute(
         "INSERT INTO working_keys VALUES ('10000001', ?1, 0)",
         [keys.to_f62(&tdes).unwrap()],

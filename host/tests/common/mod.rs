@@ -78,3 +78,33 @@ pub fn reversal(original_type: &str, processing_code: &str) -> Kind {
         reason: "98".into(),
     }
 }
+
+/// A ledger file as `version` (1 to 3) was released, its DDL frozen here, with `rows`
+/// (SQL inserts) in it: what the upgrade tests open.
+pub fn released_ledger(path: &std::path::Path, version: u32, rows: &str) {
+    const V1: &str = "CREATE TABLE working_keys (terminal_id TEXT PRIMARY KEY, f62 BLOB NOT NULL,
+             signed_out INTEGER NOT NULL);
+         CREATE TABLE audit_head (terminal_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+         CREATE TABLE entry (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
+             stan TEXT NOT NULL, type_code TEXT NOT NULL, amount INTEGER NOT NULL,
+             rrn TEXT NOT NULL, auth_code TEXT NOT NULL, status TEXT NOT NULL,
+             original_stan TEXT, original_rrn TEXT, reversal_reason TEXT,
+             PRIMARY KEY (terminal_id, batch_no, stan));
+         CREATE TABLE settlement (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
+             debit_count INTEGER NOT NULL, debit_amount INTEGER NOT NULL,
+             credit_count INTEGER NOT NULL, credit_amount INTEGER NOT NULL,
+             flag INTEGER NOT NULL, PRIMARY KEY (terminal_id, batch_no));";
+    // Version 2: the card's digest.
+    const V2: &str = "ALTER TABLE entry ADD COLUMN pan_digest BLOB
+             CHECK (pan_digest IS NULL OR length(pan_digest) = 32);";
+    // Version 3: batch upload.
+    const V3: &str = "ALTER TABLE settlement ADD COLUMN upload_ended INTEGER NOT NULL DEFAULT 0;
+         CREATE TABLE upload_item (terminal_id TEXT NOT NULL, batch_no TEXT NOT NULL,
+             voucher_no TEXT NOT NULL, type_code TEXT NOT NULL, amount INTEGER NOT NULL,
+             verdict TEXT, PRIMARY KEY (terminal_id, batch_no, voucher_no));";
+    let ddl = [V1, V2, V3][..version as usize].concat();
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(&format!("{ddl} {rows} PRAGMA user_version = {version};"))
+        .unwrap();
+}
