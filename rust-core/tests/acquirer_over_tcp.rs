@@ -5,38 +5,21 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::{void_of, Fixture, DAY_MS};
-use voidguard::host::iso::{Iso8583HostLink, IsoLinkConfig};
+use voidguard::host::iso::Iso8583HostLink;
 use voidguard::{HostLink, TransactionKind, TransactionStatus, VoidGuardError};
 use voidguard_host::{AcquirerHost, Faults, Status};
-use voidguard_iso8583::crypto::Key;
-
-const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
-
-fn start_host() -> (Arc<AcquirerHost>, String) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let host = AcquirerHost::new(Key::from_hex(MASTER_HEX).unwrap()).unwrap();
-    let serving = Arc::clone(&host);
-    std::thread::spawn(move || serving.serve(listener));
-    (host, addr)
-}
+use voidguard_iso8583::crypto::Algorithm;
 
 fn terminal_on(addr: &str) -> (Fixture, Arc<Iso8583HostLink>) {
-    let mut config = IsoLinkConfig::new(format!("tcp://{addr}"));
-    config.read_timeout = Duration::from_millis(500);
-    let link = Arc::new(Iso8583HostLink::new(
-        config,
-        Key::from_hex(MASTER_HEX).unwrap(),
-    ));
-    let as_link: Arc<dyn HostLink> = link.clone();
-    let f = Fixture::with_host(Some(as_link));
-    f.make_ready();
-    (f, link)
+    common::iso::terminal_on(addr, Algorithm::Tdes, Duration::from_millis(500))
+}
+
+fn start_host() -> (Arc<AcquirerHost>, String) {
+    common::iso::start_host(Algorithm::Tdes)
 }
 
 #[test]

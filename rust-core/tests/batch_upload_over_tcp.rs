@@ -9,37 +9,20 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::{void_of, Fixture, DAY_MS};
-use voidguard::host::iso::{Iso8583HostLink, IsoLinkConfig};
-use voidguard::{HostLink, LegKind, TransactionStatus, VoidGuardError};
+use voidguard::{LegKind, TransactionStatus, VoidGuardError};
 use voidguard_host::{AcquirerHost, Faults, UploadVerdict};
-use voidguard_iso8583::crypto::Key;
-
-const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
+use voidguard_iso8583::crypto::Algorithm;
 
 fn start_host() -> (Arc<AcquirerHost>, String) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let host = AcquirerHost::new(Key::from_hex(MASTER_HEX).unwrap()).unwrap();
-    let serving = Arc::clone(&host);
-    std::thread::spawn(move || serving.serve(listener));
-    (host, addr)
+    common::iso::start_host(Algorithm::Tdes)
 }
 
 fn terminal_on(addr: &str) -> Fixture {
-    let mut config = IsoLinkConfig::new(format!("tcp://{addr}"));
-    config.read_timeout = Duration::from_millis(400);
-    let link: Arc<dyn HostLink> = Arc::new(Iso8583HostLink::new(
-        config,
-        Key::from_hex(MASTER_HEX).unwrap(),
-    ));
-    let f = Fixture::with_host(Some(link));
-    f.make_ready();
-    f
+    common::iso::terminal_on(addr, Algorithm::Tdes, Duration::from_millis(400)).0
 }
 
 /// A sale the terminal reverses (its answer dropped) and the host keeps approved

@@ -6,39 +6,18 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::iso::{start_host, MASTER_HEX};
 use common::{void_of, Fixture};
 use voidguard::host::iso::{Iso8583HostLink, IsoLinkConfig};
 use voidguard::{HostLink, TransactionStatus, VoidGuardError};
-use voidguard_host::{AcquirerHost, Faults, Status};
+use voidguard_host::{Faults, Status};
 use voidguard_iso8583::crypto::{Algorithm, Key};
 
-const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
-
-fn start_host(algorithm: Algorithm) -> (Arc<AcquirerHost>, String) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let host = AcquirerHost::new(Key::from_hex_as(algorithm, MASTER_HEX).unwrap()).unwrap();
-    let serving = Arc::clone(&host);
-    std::thread::spawn(move || serving.serve(listener));
-    (host, addr)
-}
-
 fn terminal_on(addr: &str, algorithm: Algorithm) -> (Fixture, Arc<Iso8583HostLink>) {
-    let mut config = IsoLinkConfig::new(format!("tcp://{addr}"));
-    config.read_timeout = Duration::from_millis(500);
-    config.algorithm = algorithm;
-    let link = Arc::new(Iso8583HostLink::new(
-        config,
-        Key::from_hex_as(algorithm, MASTER_HEX).unwrap(),
-    ));
-    let as_link: Arc<dyn HostLink> = link.clone();
-    let f = Fixture::with_host(Some(as_link));
-    f.make_ready();
-    (f, link)
+    common::iso::terminal_on(addr, algorithm, Duration::from_millis(500))
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 pub mod acquirer;
 pub mod card;
+pub mod iso;
 pub mod soak;
 
 use std::path::PathBuf;
