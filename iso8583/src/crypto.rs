@@ -179,48 +179,17 @@ impl Key {
     /// Encrypts `data` in place, ECB, in blocks of the algorithm's size (a multiple
     /// of which `data` is: every caller passes whole blocks).
     fn encrypt(&self, data: &mut [u8]) {
-        match self.algorithm {
-            Algorithm::Tdes => {
-                let c = TdesEde2::new(&Array::from(self.bytes));
-                for chunk in data.chunks_exact_mut(8) {
-                    let mut b = Array::try_from(&*chunk).unwrap_or_default();
-                    c.encrypt_block(&mut b);
-                    chunk.copy_from_slice(&b);
-                    b.zeroize();
-                }
-            }
-            Algorithm::Sm4 => {
-                let c = Sm4::new(&Array::from(self.bytes));
-                for chunk in data.chunks_exact_mut(16) {
-                    let mut b = Array::try_from(&*chunk).unwrap_or_default();
-                    c.encrypt_block(&mut b);
-                    chunk.copy_from_slice(&b);
-                    b.zeroize();
-                }
-            }
-        }
+        self.ecb(data, true);
     }
 
     fn decrypt(&self, data: &mut [u8]) {
+        self.ecb(data, false);
+    }
+
+    fn ecb(&self, data: &mut [u8], encrypt: bool) {
         match self.algorithm {
-            Algorithm::Tdes => {
-                let c = TdesEde2::new(&Array::from(self.bytes));
-                for chunk in data.chunks_exact_mut(8) {
-                    let mut b = Array::try_from(&*chunk).unwrap_or_default();
-                    c.decrypt_block(&mut b);
-                    chunk.copy_from_slice(&b);
-                    b.zeroize();
-                }
-            }
-            Algorithm::Sm4 => {
-                let c = Sm4::new(&Array::from(self.bytes));
-                for chunk in data.chunks_exact_mut(16) {
-                    let mut b = Array::try_from(&*chunk).unwrap_or_default();
-                    c.decrypt_block(&mut b);
-                    chunk.copy_from_slice(&b);
-                    b.zeroize();
-                }
-            }
+            Algorithm::Tdes => ecb(&TdesEde2::new(&Array::from(self.bytes)), data, encrypt),
+            Algorithm::Sm4 => ecb(&Sm4::new(&Array::from(self.bytes)), data, encrypt),
         }
     }
 
@@ -350,6 +319,20 @@ pub fn cups_mac(key: &Key, data: &[u8]) -> [u8; 8] {
     let mut mac = [0u8; 8];
     mac.copy_from_slice(&last[..8]);
     mac
+}
+
+/// ECB over whole blocks of `C`, each block wiped after use.
+fn ecb<C: BlockCipherEncrypt + BlockCipherDecrypt>(c: &C, data: &mut [u8], encrypt: bool) {
+    for chunk in data.chunks_exact_mut(C::block_size()) {
+        let mut b: des::cipher::Block<C> = Array::try_from(&*chunk).unwrap_or_default();
+        if encrypt {
+            c.encrypt_block(&mut b);
+        } else {
+            c.decrypt_block(&mut b);
+        }
+        chunk.copy_from_slice(&b);
+        b.zeroize();
+    }
 }
 
 #[cfg(test)]
