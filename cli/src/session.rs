@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use voidguard::host::iso::{read_master_key_as, Algorithm, Iso8583HostLink, IsoLinkConfig};
+use voidguard::host::iso::{read_master_key_as, Algorithm, IsoLinkConfig};
 use voidguard::{
-    HostLink, KeyFileWrapper, KeyWrapper, KeyWrapperError, MarkFile, SimulatorMode, SystemClock,
-    Terminal, TerminalConfig,
+    KeyFileWrapper, KeyWrapper, KeyWrapperError, MarkFile, SimulatorMode, SystemClock, Terminal,
+    TerminalConfig,
 };
 
 use crate::args::{Global, HostMode, KeyAlgorithm};
@@ -101,18 +101,15 @@ pub fn open_with(
         .and_then(|path| read_master_key_as(path, algorithm).map_err(|_| Usage::MasterKey))?;
     let mut link_config = IsoLinkConfig::new(address);
     link_config.algorithm = algorithm;
-    let link = Arc::new(Iso8583HostLink::new(link_config, master));
-    let as_link: Arc<dyn HostLink> = link.clone();
-    let terminal = Terminal::open_marked(
+    // F59 of every request carries the audit head, so the host notices a restored copy.
+    Ok(Terminal::open_acquirer(
         config(global, db),
         keys,
-        Some(as_link),
+        link_config,
+        master,
         Arc::new(SystemClock),
         mark,
-    )?;
-    // F59 of every request carries the audit head, so the host notices a restored copy.
-    terminal.send_audit_head_to(link);
-    Ok(terminal)
+    )?)
 }
 
 /// A database that exists and is not empty: everything but `init` needs one.

@@ -32,6 +32,10 @@ pub enum Field {
     ResponseCode,
     ResolutionNote,
     RefundReason,
+    /// The terminal master key typed from the acquirer's key sheet.
+    MasterKey,
+    /// The acquirer host's address in the settings.
+    HostAddress,
 }
 
 /// What is wrong with the input.
@@ -247,6 +251,8 @@ pub enum VoidGuardError {
     WrongKey,
     #[error("the database is open in another process")]
     InUse,
+    #[error("the stored terminal master key does not open with this key store: install it again")]
+    MasterKeyRejected,
     #[error("the key store is unavailable: {reason}")]
     KeyUnavailable { reason: String },
     #[error("the database is tampered with: {what}")]

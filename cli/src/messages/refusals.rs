@@ -74,6 +74,18 @@ fn field(lang: Lang, f: Field) -> (&'static str, &'static str) {
             "one of the configured reason codes",
             "已配置的原因代码之一",
         ),
+        Field::MasterKey => (
+            "master key",
+            "主密钥",
+            "32 hex digits, as the acquirer's key sheet prints them",
+            "32 位十六进制数字，与收单机构密钥单一致",
+        ),
+        Field::HostAddress => (
+            "host address",
+            "主机地址",
+            "host:port, such as 10.0.0.5:5000",
+            "主机:端口，例如 10.0.0.5:5000",
+        ),
         Field::ResolutionNote => (
             "note",
             "备注",
@@ -479,6 +491,10 @@ pub fn core(lang: Lang, e: &VoidGuardError) -> String {
         E::WrongKey => s(
             "the key file does not open this database; it was left untouched",
             "密钥文件打不开该数据库，未作任何改动",
+        ),
+        E::MasterKeyRejected => s(
+            "the stored master key does not open with this key store; install it again",
+            "已保存的主密钥无法用本密钥库打开，请重新灌装",
         ),
         E::InUse => s(
             "the database is open in another process; close it there first",

@@ -41,7 +41,9 @@ use std::time::Duration;
 /// The key algorithm of [`IsoLinkConfig::algorithm`], named here so a caller needs no
 /// codec crate of its own.
 pub use voidguard_iso8583::crypto::Algorithm;
-use voidguard_iso8583::crypto::{Key, WorkingKeys};
+/// The master key type the link takes.
+pub use voidguard_iso8583::crypto::Key;
+use voidguard_iso8583::crypto::WorkingKeys;
 use voidguard_iso8583::messages::{
     Answer, Kind, Original, Request, Station, Totals, Uploaded, BALANCED, NOT_BALANCED,
     UPLOAD_PER_MESSAGE,
@@ -79,6 +81,103 @@ impl IsoLinkConfig {
             algorithm: Algorithm::Tdes,
         }
     }
+}
+
+/// Where the app's settings point the ISO 8583 link: the acquirer's host and how long
+/// to wait for it. The master key is not here: it comes wrapped, from the key store
+/// ([`super::master_key`]), and chooses the algorithm.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AcquirerHost {
+    /// `host:port` (a name or an address; `tcp://` in front is allowed).
+    pub address: String,
+    pub connect_timeout_ms: u32,
+    /// How long an answer is waited for before the leg is unknown (then reversed).
+    pub read_timeout_ms: u32,
+    /// The cashier reported in the sign-on (F63), two digits.
+    pub operator_no: String,
+}
+
+/// The longest wait the settings allow: a minute and a half covers a slow dial-up
+/// line's answer, and a cashier waits no longer at the counter.
+const MAX_WAIT_MS: u32 = 90_000;
+
+impl AcquirerHost {
+    /// The settings a terminal ships with for `address`: 5 s to connect, 30 s for the
+    /// answer (the timeouts UnionPay terminal applications commonly configure).
+    pub fn new(address: impl Into<String>) -> Self {
+        Self {
+            address: address.into(),
+            connect_timeout_ms: 5_000,
+            read_timeout_ms: 30_000,
+            operator_no: "01".into(),
+        }
+    }
+
+    /// Refuses what no link can use, with the field at fault. The name is not
+    /// resolved here: that needs the network, and a host down now may be up later.
+    pub fn check(&self) -> Result<(), crate::VoidGuardError> {
+        use crate::error::{Field, Problem};
+        let refuse = |field, problem| Err(crate::VoidGuardError::InvalidInput { field, problem });
+        let address = self.address.trim();
+        let bare = address.strip_prefix("tcp://").unwrap_or(address);
+        let Some((host, port)) = bare.rsplit_once(':') else {
+            return refuse(
+                Field::HostAddress,
+                if bare.is_empty() {
+                    Problem::Empty
+                } else {
+                    Problem::Malformed
+                },
+            );
+        };
+        let host_ok = !host.is_empty()
+            && host.len() <= 253
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
+        if !host_ok || port.parse::<u16>().map_or(true, |p| p == 0) {
+            return refuse(Field::HostAddress, Problem::Malformed);
+        }
+        for wait in [self.connect_timeout_ms, self.read_timeout_ms] {
+            if wait == 0 {
+                return refuse(Field::Config, Problem::Zero);
+            }
+            if wait > MAX_WAIT_MS {
+                return refuse(Field::Config, Problem::OverCap);
+            }
+        }
+        if self.operator_no.len() != 2 || !self.operator_no.bytes().all(|b| b.is_ascii_digit()) {
+            return refuse(Field::OperatorNo, Problem::Malformed);
+        }
+        Ok(())
+    }
+
+    /// The link's configuration for keys of `algorithm`, once [`check`](Self::check)ed.
+    pub fn link_config(
+        &self,
+        algorithm: Algorithm,
+    ) -> Result<IsoLinkConfig, crate::VoidGuardError> {
+        self.check()?;
+        Ok(IsoLinkConfig {
+            address: self.address.trim().to_owned(),
+            connect_timeout: Duration::from_millis(u64::from(self.connect_timeout_ms)),
+            read_timeout: Duration::from_millis(u64::from(self.read_timeout_ms)),
+            operator_no: self.operator_no.clone(),
+            algorithm,
+        })
+    }
+}
+
+/// The settings screen's check of an acquirer host, the same the terminal makes.
+#[uniffi::export]
+pub fn check_acquirer_host(host: AcquirerHost) -> Result<(), crate::VoidGuardError> {
+    host.check()
+}
+
+/// The settings a terminal ships with for a host at `address`.
+#[uniffi::export]
+pub fn default_acquirer_host(address: String) -> AcquirerHost {
+    AcquirerHost::new(address)
 }
 
 pub struct Iso8583HostLink {
@@ -651,6 +750,61 @@ mod tests {
                 card_scheme: "CUP".into(),
             },
         }
+    }
+
+    #[test]
+    fn acquirer_host_settings_are_checked_field_by_field() {
+        use crate::error::{Field, Problem};
+        let refused = |host: AcquirerHost| match host.check() {
+            Err(crate::VoidGuardError::InvalidInput { field, problem }) => Some((field, problem)),
+            _ => None,
+        };
+        for ok in [
+            "127.0.0.1:5000",
+            "tcp://acquirer.example:65535",
+            "[::1]:9000",
+        ] {
+            assert_eq!(AcquirerHost::new(ok).check(), Ok(()), "{ok}");
+        }
+        for (address, problem) in [
+            ("", Problem::Empty),
+            ("acquirer", Problem::Malformed),
+            ("acquirer:0", Problem::Malformed),
+            ("acquirer:65536", Problem::Malformed),
+            (":5000", Problem::Malformed),
+            ("bad host:5000", Problem::Malformed),
+        ] {
+            assert_eq!(
+                refused(AcquirerHost::new(address)),
+                Some((Field::HostAddress, problem)),
+                "{address:?}"
+            );
+        }
+        let mut slow = AcquirerHost::new("127.0.0.1:5000");
+        slow.read_timeout_ms = MAX_WAIT_MS + 1;
+        assert_eq!(
+            refused(slow.clone()),
+            Some((Field::Config, Problem::OverCap))
+        );
+        slow.read_timeout_ms = MAX_WAIT_MS;
+        slow.connect_timeout_ms = 0;
+        assert_eq!(refused(slow.clone()), Some((Field::Config, Problem::Zero)));
+        slow.connect_timeout_ms = 1;
+        slow.operator_no = "1".into();
+        assert_eq!(
+            refused(slow.clone()),
+            Some((Field::OperatorNo, Problem::Malformed))
+        );
+        slow.operator_no = "07".into();
+        let config = slow.link_config(Algorithm::Sm4).unwrap();
+        assert_eq!(
+            config.read_timeout,
+            Duration::from_millis(u64::from(MAX_WAIT_MS))
+        );
+        assert_eq!(
+            (config.operator_no.as_str(), config.algorithm),
+            ("07", Algorithm::Sm4)
+        );
     }
 
     fn link(addr: String) -> Iso8583HostLink {

@@ -5,6 +5,7 @@
 
 pub mod iso;
 mod iso_card;
+pub mod master_key;
 pub(crate) mod presented;
 pub mod simulator;
 pub(crate) mod upload;

@@ -148,6 +148,33 @@ impl Terminal {
         )?))
     }
 
+    /// As [`open`](Self::open), with the host legs sent in ISO 8583 to the acquirer's
+    /// host at `acquirer`. The terminal master key is `master_key` as
+    /// [`install_master_key`](crate::host::master_key::install_master_key) wrapped
+    /// it, opened by `keys`, the same platform wrapper as the data key's: it is never
+    /// in the settings. Every request then carries the audit head (F59).
+    #[uniffi::constructor(default(clock = None, mark = None))]
+    pub fn open_with_acquirer(
+        config: TerminalConfig,
+        keys: Arc<dyn KeyWrapper>,
+        acquirer: crate::host::iso::AcquirerHost,
+        master_key: Vec<u8>,
+        clock: Option<Arc<dyn Clock>>,
+        mark: Option<Arc<dyn RollbackMark>>,
+    ) -> Result<Arc<Self>, VoidGuardError> {
+        let master = crate::host::master_key::unwrap_master_key(keys.as_ref(), &master_key)?;
+        let link = acquirer.link_config(master.algorithm())?;
+        let clock = clock.unwrap_or_else(|| Arc::new(SystemClock));
+        Ok(Arc::new(Self::open_acquirer(
+            config,
+            keys.as_ref(),
+            link,
+            master,
+            clock,
+            mark,
+        )?))
+    }
+
     /// Tells the built-in simulator how to answer the next host legs.
     pub fn set_simulator_mode(&self, mode: SimulatorMode) -> Result<(), VoidGuardError> {
         let simulator = self
@@ -239,6 +266,23 @@ impl Terminal {
             head_to_host: Mutex::new(None),
             card_reader: Mutex::new(None),
         };
+        Ok(terminal)
+    }
+
+    /// Opens with an ISO 8583 link built from `link` and `master`, the audit head
+    /// wired to its F59.
+    pub fn open_acquirer(
+        config: TerminalConfig,
+        wrapper: &dyn KeyWrapper,
+        link: crate::host::iso::IsoLinkConfig,
+        master: crate::host::iso::Key,
+        clock: Arc<dyn Clock>,
+        mark: Option<Arc<dyn RollbackMark>>,
+    ) -> Result<Self> {
+        let link = Arc::new(crate::host::iso::Iso8583HostLink::new(link, master));
+        let as_link: Arc<dyn HostLink> = link.clone();
+        let terminal = Self::open_marked(config, wrapper, Some(as_link), clock, mark)?;
+        terminal.send_audit_head_to(link);
         Ok(terminal)
     }
 

@@ -4,6 +4,7 @@ import android.content.Intent
 import android.os.Bundle
 import dev.voidguard.app.flow.HomeFlow
 import dev.voidguard.app.flow.HomeFlow.Alert
+import dev.voidguard.app.flow.settingsMend
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.Session
 import dev.voidguard.core.Terminal
@@ -38,7 +39,11 @@ class HomeActivity : ScreenActivity() {
             is HomeFlow.State.Failed -> {
                 heading(str(R.string.terminal_unavailable_title))
                 notice(Texts.explain(this@HomeActivity, state.notice))
-                text(str(R.string.terminal_unavailable_help))
+                if (settingsMend(state.notice)) {
+                    button(str(R.string.title_settings), R.id.menu_settings) { open(SettingsActivity::class.java) }
+                } else {
+                    text(str(R.string.terminal_unavailable_help))
+                }
             }
             HomeFlow.State.NotActivated -> {
                 heading(str(R.string.home_not_activated_title))

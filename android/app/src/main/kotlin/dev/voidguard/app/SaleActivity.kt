@@ -1,6 +1,7 @@
 package dev.voidguard.app
 
 import android.os.Bundle
+import dev.voidguard.app.flow.HostChoice
 import dev.voidguard.app.flow.SaleFlow
 import dev.voidguard.app.flow.SaleFlow.Event
 import dev.voidguard.app.flow.SaleFlow.State
@@ -32,7 +33,15 @@ class SaleActivity : ScreenActivity() {
         when (state) {
             is State.Form -> {
                 state.operatorNo?.let { row(str(R.string.label_keyed_by), it, R.id.sale_operator) }
-                text(str(if (state.viaPaymentApp) R.string.sale_payment_app_help else R.string.sale_simulated_help))
+                text(
+                    str(
+                        when {
+                            state.viaPaymentApp -> R.string.sale_payment_app_help
+                            app.settings.hostChoice == HostChoice.ACQUIRER_HOST -> R.string.sale_acquirer_help
+                            else -> R.string.sale_simulated_help
+                        },
+                    ),
+                )
                 notice(state.notice?.let { Texts.explain(ctx, it) })
                 val amount = field(str(R.string.field_amount_hint), R.id.field_amount, FieldKind.AMOUNT, state.amount, 16)
                 val card = field(str(R.string.field_card_number), R.id.field_card_number, FieldKind.SECRET_DIGITS, maxLength = 19)

@@ -1,6 +1,7 @@
 package dev.voidguard.app
 
 import android.app.Activity
+import android.content.Intent
 import android.os.Bundle
 import android.util.Log
 import android.view.Gravity
@@ -13,6 +14,7 @@ import android.widget.EditText
 import android.widget.FrameLayout
 import android.widget.ProgressBar
 import dev.voidguard.app.flow.Notice
+import dev.voidguard.app.flow.settingsMend
 import dev.voidguard.core.Locale
 import dev.voidguard.core.Terminal
 import dev.voidguard.core.VoidGuardException
@@ -153,7 +155,11 @@ abstract class ScreenActivity : Activity() {
     private fun showFailure(notice: Notice) = show {
         heading(str(R.string.terminal_unavailable_title))
         notice(Texts.explain(this@ScreenActivity, notice))
-        text(str(R.string.terminal_unavailable_help))
+        if (settingsMend(notice)) {
+            button(str(R.string.title_settings), R.id.menu_settings) { startActivity(Intent(this@ScreenActivity, SettingsActivity::class.java)) }
+        } else {
+            text(str(R.string.terminal_unavailable_help))
+        }
         button(str(R.string.action_back), R.id.action_back, primary = false) { finish() }
     }
 

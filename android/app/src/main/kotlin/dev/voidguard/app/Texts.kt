@@ -119,6 +119,7 @@ object Texts {
             is VoidGuardException.ForeignDatabase -> c.getString(R.string.refusal_foreign_database)
             is VoidGuardException.SchemaTooNew -> c.getString(R.string.refusal_schema_too_new, e.found.toInt(), e.supported.toInt())
             is VoidGuardException.WrongKey -> c.getString(R.string.refusal_wrong_key)
+            is VoidGuardException.MasterKeyRejected -> c.getString(R.string.refusal_master_key_rejected)
             is VoidGuardException.InUse -> c.getString(R.string.refusal_in_use)
             is VoidGuardException.KeyUnavailable -> c.getString(R.string.refusal_key_unavailable, e.reason)
             is VoidGuardException.Tampered -> c.getString(R.string.refusal_tampered, e.what)
@@ -173,6 +174,8 @@ object Texts {
             Field.RESPONSE_CODE -> R.string.field_response_code
             Field.RESOLUTION_NOTE -> R.string.field_resolution_note
             Field.REFUND_REASON -> R.string.field_refund_reason
+            Field.MASTER_KEY -> R.string.field_master_key
+            Field.HOST_ADDRESS -> R.string.field_host_address
         },
     )
 

@@ -3,14 +3,20 @@ package dev.voidguard.app
 import android.app.Application
 import android.content.pm.PackageManager
 import android.os.Build
+import dev.voidguard.app.flow.HostChoice
 import dev.voidguard.app.flow.Leftovers
+import dev.voidguard.app.flow.MasterKeyFile
 import dev.voidguard.app.flow.PaymentAppExchange
 import dev.voidguard.app.flow.PaymentAppRoute
 import dev.voidguard.app.flow.Settings
 import dev.voidguard.app.flow.TerminalTime
 import dev.voidguard.core.Clock
+import dev.voidguard.core.Field
 import dev.voidguard.core.HostLink
+import dev.voidguard.core.Problem
 import dev.voidguard.core.Terminal
+import dev.voidguard.core.VoidGuardException
+import dev.voidguard.core.defaultAcquirerHost
 import dev.voidguard.core.defaultConfig
 import java.io.File
 import java.util.concurrent.ExecutorService
@@ -43,6 +49,16 @@ class VoidGuardApp : Application() {
         super.onCreate()
         store = SettingsStore(this)
     }
+
+    /** The Keystore's wrapper of the data key and the master key, in StrongBox where the terminal has one. */
+    private val keys: KeystoreKeyWrapper by lazy {
+        val strongBox = Build.VERSION.SDK_INT >= Build.VERSION_CODES.P &&
+            packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
+        KeystoreKeyWrapper(strongBox)
+    }
+
+    /** The terminal master key of the acquirer's host, wrapped by [keys]. */
+    val masterKeys: MasterKeyFile by lazy { MasterKeyFile(File(noBackupFilesDir, MASTER_KEY), keys) }
 
     val settings: Settings
         get() = store.load()
@@ -94,13 +110,19 @@ class VoidGuardApp : Application() {
         TerminalTime.offsetMinutes = config.utcOffsetMinutes
         // The dialect the settings chose is the one the host link speaks.
         val host: HostLink? = PaymentAppRoute.of(settings, packageName, TransIdKeyStore(this)::key)?.let { PaymentAppHostLink(this, it, exchange) }
-        val strongBox = Build.VERSION.SDK_INT >= Build.VERSION_CODES.P &&
-            packageManager.hasSystemFeature(PackageManager.FEATURE_STRONGBOX_KEYSTORE)
         val mark = NoBackupMark(File(noBackupFilesDir, "$databaseName.mark"))
-        val keys = KeystoreKeyWrapper(strongBox)
         val fixed = clock
-        val terminal = if (fixed != null) Terminal.openWithClock(config, keys, host, fixed, mark) else Terminal.open(config, keys, host, mark)
-        if (host == null) terminal.setSimulatorMode(settings.simulatorMode)
+        val terminal = when {
+            settings.hostChoice == HostChoice.ACQUIRER_HOST -> {
+                // The settings let the acquirer be chosen only with a key installed; a
+                // file gone since is said as the key missing, and the settings stay open.
+                val wrapped = masterKeys.wrapped() ?: throw VoidGuardException.InvalidInput(Field.MASTER_KEY, Problem.EMPTY)
+                Terminal.openWithAcquirer(config, keys, defaultAcquirerHost(settings.acquirerAddress), wrapped, fixed, mark)
+            }
+            fixed != null -> Terminal.openWithClock(config, keys, host, fixed, mark)
+            else -> Terminal.open(config, keys, host, mark)
+        }
+        if (settings.hostChoice == HostChoice.SIMULATOR) terminal.setSimulatorMode(settings.simulatorMode)
         // After whatever asked for the terminal, on the same thread: what the last run
         // left with the host is reversed or confirmed first.
         core.execute { Leftovers.reconcileAtStart(terminal) }
@@ -114,5 +136,6 @@ class VoidGuardApp : Application() {
 
     companion object {
         const val DATABASE = "voidguard.db"
+        const val MASTER_KEY = "master-key.wrapped"
     }
 }

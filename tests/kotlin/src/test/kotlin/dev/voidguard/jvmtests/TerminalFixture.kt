@@ -55,6 +55,8 @@ class TerminalFixture(
     val keys: KeyWrapper = AesGcmKeyWrapper.random(),
     val clock: TestClock = TestClock(),
     val adjust: (TerminalConfig) -> TerminalConfig = { it },
+    /** How the terminal is opened when not with [host] (the acquirer's ISO 8583 link, say). */
+    val opener: ((TerminalConfig, KeyWrapper, TestClock) -> Terminal)? = null,
 ) : AutoCloseable {
     val dir: Path = Files.createTempDirectory("voidguard-jvm")
     val db: Path = dir.resolve("voidguard.db")
@@ -65,7 +67,7 @@ class TerminalFixture(
 
     /** A new handle on the same files (the caller closes it). */
     fun open(keys: KeyWrapper = this.keys, host: HostLink? = this.host): Terminal =
-        Terminal.openWithClock(config(), keys, host, clock)
+        opener?.invoke(config(), keys, clock) ?: Terminal.openWithClock(config(), keys, host, clock)
 
     /**
      * Closes the terminal and opens the same files again, as after a restart. The

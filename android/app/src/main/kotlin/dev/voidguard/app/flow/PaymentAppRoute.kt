@@ -16,12 +16,12 @@ class PaymentAppRoute(
 ) {
     companion object {
         /**
-         * The route the settings choose; none for the built-in simulator. [transIdKey]
+         * The route the settings choose; none for the built-in simulator or the acquirer's host. [transIdKey]
          * gives the installation's key that tags Sunmi L3's transIds, asked for only
          * when L3 is chosen.
          */
         fun of(settings: Settings, callerPackage: String, transIdKey: () -> ByteArray): PaymentAppRoute? = when (settings.hostChoice) {
-            HostChoice.SIMULATOR -> null
+            HostChoice.SIMULATOR, HostChoice.ACQUIRER_HOST -> null
             HostChoice.PAYMENT_APP -> when (settings.paymentApp) {
                 PaymentAppChoice.STAR_POS -> PaymentAppRoute(
                     settings.paymentAppPackage,

@@ -102,7 +102,7 @@ class SetupFlowTest {
 
     @Test
     fun `settings refuse a malformed payment app and keep the rest`() {
-        val flow = SettingsFlow(Settings())
+        val flow = settingsFlow()
         val bad = flow.on(
             SettingsFlow.Event.Save(Settings(hostChoice = HostChoice.PAYMENT_APP, paymentAppPackage = "nope")),
         ).must<SettingsFlow.State.Editing>()
@@ -118,12 +118,12 @@ class SetupFlowTest {
     @Test
     fun `Sunmi L3 needs only a valid package, while the 星POS-style app needs its activity too`() {
         val sunmi = Settings(hostChoice = HostChoice.PAYMENT_APP, paymentApp = PaymentAppChoice.SUNMI_L3, paymentAppActivity = "")
-        val flow = SettingsFlow(Settings())
+        val flow = settingsFlow()
         val saved = flow.on(SettingsFlow.Event.Save(sunmi.copy(sunmiPackage = " com.sunmi.payment "))).must<SettingsFlow.State.Saved>()
         assertEquals("com.sunmi.payment", saved.settings.sunmiPackage)
         assertEquals(PaymentAppChoice.SUNMI_L3, saved.settings.paymentApp)
 
-        val bad = SettingsFlow(Settings()).on(SettingsFlow.Event.Save(sunmi.copy(sunmiPackage = "sunmi"))).must<SettingsFlow.State.Editing>()
+        val bad = settingsFlow().on(SettingsFlow.Event.Save(sunmi.copy(sunmiPackage = "sunmi"))).must<SettingsFlow.State.Editing>()
         assertEquals(setOf(SettingsFlow.Problem.SUNMI_PACKAGE), bad.problems)
         assertEquals(
             setOf(SettingsFlow.Problem.PAYMENT_APP_ACTIVITY),
@@ -132,7 +132,7 @@ class SetupFlowTest {
         )
 
         // Choosing the dialect only changes what the form shows; nothing is checked yet.
-        val changed = SettingsFlow(Settings()).on(SettingsFlow.Event.Change(sunmi.copy(sunmiPackage = "x"))).must<SettingsFlow.State.Editing>()
+        val changed = settingsFlow().on(SettingsFlow.Event.Change(sunmi.copy(sunmiPackage = "x"))).must<SettingsFlow.State.Editing>()
         assertEquals(emptySet<SettingsFlow.Problem>(), changed.problems)
         assertEquals(PaymentAppChoice.SUNMI_L3, changed.settings.paymentApp)
     }
