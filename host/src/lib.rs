@@ -108,8 +108,22 @@ pub struct Faults {
     /// Send no answer to this many ends of upload (0320, 60.3 = 202), after
     /// settling the batch.
     pub drop_upload_end_answers: u32,
+    /// Hold this many answers back `delay_for` after they were committed: longer
+    /// than the terminal's read timeout, each arrives when nobody waits for it.
+    pub delay_answers: u32,
+    pub delay_for: Duration,
+    /// Write the first half of this many answers, then close the connection, as a
+    /// line that drops in the middle of an answer does.
+    pub cut_answers: u32,
     /// Drop or delay answers at random, from a seed (after the counted faults).
     pub random: Option<RandomFaults>,
+}
+
+/// How an answer goes out: held back this long, and whole or cut in the middle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Sending {
+    delay: Duration,
+    cut: bool,
 }
 
 pub(crate) struct State {
@@ -270,11 +284,16 @@ impl AcquirerHost {
             }
             // No answer (unreadable, or dropped on purpose): the connection stays
             // open, so the terminal waits out its read timeout as with a lost answer.
-            let (answer, delay) = self.handle_timed(&frame);
-            if let Some(answer) = answer {
+            let mut sending = Sending::default();
+            if let Some(answer) = self.answer(&frame, &mut sending) {
                 // A delayed answer is held back outside the lock, so other terminals
                 // are served meanwhile; it may find the terminal gone.
-                std::thread::sleep(delay);
+                std::thread::sleep(sending.delay);
+                if sending.cut {
+                    let _ = stream.write_all(&answer[..answer.len() / 2]);
+                    let _ = stream.shutdown(std::net::Shutdown::Both);
+                    return;
+                }
                 if stream.write_all(&answer).is_err() {
                     return;
                 }
@@ -292,12 +311,12 @@ impl AcquirerHost {
     /// Like [`AcquirerHost::handle`], with how long the answer is to be held back
     /// before it is written (zero unless random faults delay it).
     pub fn handle_timed(&self, frame: &[u8]) -> (Option<Vec<u8>>, Duration) {
-        let mut delay = Duration::ZERO;
-        let answer = self.answer(frame, &mut delay);
-        (answer, delay)
+        let mut sending = Sending::default();
+        let answer = self.answer(frame, &mut sending);
+        (answer, sending.delay)
     }
 
-    fn answer(&self, frame: &[u8], delay: &mut Duration) -> Option<Vec<u8>> {
+    fn answer(&self, frame: &[u8], sending: &mut Sending) -> Option<Vec<u8>> {
         let message = Message::unpack(frame).ok()?;
         let request = Request::from_message(&message).ok()?;
         let mut state = self.state.lock().ok()?;
@@ -369,10 +388,16 @@ impl AcquirerHost {
             state.faults.drop_upload_end_answers -= 1;
             return None;
         }
-        if let Some(random) = state.faults.random.as_mut() {
+        if state.faults.delay_answers > 0 {
+            state.faults.delay_answers -= 1;
+            sending.delay = state.faults.delay_for;
+        } else if state.faults.cut_answers > 0 {
+            state.faults.cut_answers -= 1;
+            sending.cut = true;
+        } else if let Some(random) = state.faults.random.as_mut() {
             match random.draw() {
                 chance::Fate::Drop => return None,
-                chance::Fate::Delay(d) => *delay = d,
+                chance::Fate::Delay(d) => sending.delay = d,
                 chance::Fate::OnTime => {}
             }
         }

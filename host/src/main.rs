@@ -5,10 +5,14 @@
 //! keys: a terminal asking for the other (F60.3 004 for 3DES, 006 for SM4) is answered
 //! 40 (function not supported). One host, one master key, one algorithm, as an
 //! acquirer keeps the two key hierarchies apart. Fault flags apply to the first answers:
-//! `--drop N`, `--corrupt-mac N`, `--decline CODE`. Random faults for every answer
-//! after those: `--random-faults SEED` with `--drop-rate P` (the answer is never
-//! sent) and `--delay-rate P --delay-ms MS` (it is sent MS after it was committed),
-//! P from 0 to 1.
+//! `--drop N` (committed, never sent), `--delay N` (sent `--delay-ms MS` after it was
+//! committed), `--cut N` (half of it sent, then the connection closed),
+//! `--corrupt-mac N`, `--decline CODE`; and to the first of a kind: `--reject-macs N`
+//! (requests answered A0 whatever their MAC), `--lose-reversals N` (reversals
+//! answered 00, not applied), `--corrupt-upload-macs N` (batch-upload answers),
+//! `--drop-upload-end N` (ends of upload settled, not answered). Random faults for
+//! every answer after those: `--random-faults SEED` with `--drop-rate P` (the answer
+//! is never sent) and `--delay-rate P --delay-ms MS`, P from 0 to 1.
 //!
 //! `--ledger PATH` keeps the host's state in that SQLite file (created when missing)
 //! so a restarted host knows what it approved; without it the ledger is in memory.
@@ -46,9 +50,32 @@ fn main() -> ExitCode {
                 }
             }
             "--ledger" => ledger = Some(std::path::PathBuf::from(value())),
-            "--drop" => faults.drop_answers = value().parse().unwrap_or(0),
-            "--corrupt-mac" => faults.corrupt_macs = value().parse().unwrap_or(0),
             "--decline" => faults.decline_with = Some(value()),
+            "--drop"
+            | "--delay"
+            | "--cut"
+            | "--corrupt-mac"
+            | "--reject-macs"
+            | "--lose-reversals"
+            | "--corrupt-upload-macs"
+            | "--drop-upload-end" => {
+                let v = value();
+                let Ok(n) = v.parse::<u32>() else {
+                    eprintln!("voidguard-host: {a} takes a count, not {v:?}");
+                    return ExitCode::from(2);
+                };
+                let counter = match a.as_str() {
+                    "--drop" => &mut faults.drop_answers,
+                    "--delay" => &mut faults.delay_answers,
+                    "--cut" => &mut faults.cut_answers,
+                    "--corrupt-mac" => &mut faults.corrupt_macs,
+                    "--reject-macs" => &mut faults.reject_macs,
+                    "--lose-reversals" => &mut faults.lose_reversals,
+                    "--corrupt-upload-macs" => &mut faults.corrupt_upload_macs,
+                    _ => &mut faults.drop_upload_end_answers,
+                };
+                *counter = n;
+            }
             "--random-faults" | "--drop-rate" | "--delay-rate" | "--delay-ms" => {
                 let v = value();
                 let parsed = match a.as_str() {
@@ -69,6 +96,11 @@ fn main() -> ExitCode {
         }
     }
     let rated = drop_rate > 0.0 || delay_rate > 0.0;
+    faults.delay_for = std::time::Duration::from_millis(delay_ms);
+    if faults.delay_answers > 0 && delay_ms == 0 {
+        eprintln!("voidguard-host: --delay N needs --delay-ms MS");
+        return ExitCode::from(2);
+    }
     match random {
         Some(seed) => {
             let delay = std::time::Duration::from_millis(delay_ms);

@@ -1,6 +1,7 @@
 //! The `voidguard-host` binary itself: it reads the master key from its file, says
 //! which port it bound, signs a terminal on over TCP, keeps its ledger in a file across
-//! a kill and refuses a ledger file that is no database.
+//! a kill, refuses a ledger file that is no database, and spoils answers as its fault
+//! flags say.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -68,11 +69,20 @@ fn the_binary_signs_a_terminal_on_with_keys_under_the_file_master_key() {
 }
 
 fn start(key_file: &std::path::Path, ledger: &std::path::Path) -> (std::process::Child, String) {
+    start_with(key_file, ledger, &[])
+}
+
+fn start_with(
+    key_file: &std::path::Path,
+    ledger: &std::path::Path,
+    args: &[&str],
+) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_voidguard-host"))
         .args(["--listen", "127.0.0.1:0", "--master-key-file"])
         .arg(key_file)
         .arg("--ledger")
         .arg(ledger)
+        .args(args)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -290,4 +300,70 @@ fn an_unknown_algorithm_is_a_bad_argument() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--algorithm takes 3des or sm4"), "{stderr}");
     assert!(out.stdout.is_empty(), "it never listened");
+}
+
+#[test]
+fn the_fault_flags_hold_back_then_cut_the_first_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("tmk.key");
+    std::fs::write(&key_file, MASTER_HEX).unwrap();
+    let ledger = dir.path().join("host.ledger");
+    let args = ["--delay", "1", "--delay-ms", "700", "--cut", "1"];
+    let (mut host, addr) = start_with(&key_file, &ledger, &args);
+    let sign_on = terminal_request(
+        "900001",
+        0,
+        Kind::SignOn {
+            operator_no: "01".into(),
+            algorithm: Algorithm::Tdes,
+        },
+    );
+    let reply = exchange(&addr, &sign_on.to_message().pack().unwrap());
+    let answer = Answer::from_message(&Message::unpack(&reply).unwrap()).unwrap();
+    let master = Key::from_hex(MASTER_HEX).unwrap();
+    let keys = WorkingKeys::from_f62(&master, &answer.keys.unwrap()).unwrap();
+
+    let asked = std::time::Instant::now();
+    let held = send(&addr, &keys, &terminal_request("000001", 1000, Kind::Sale));
+    assert!(held.approved());
+    assert!(asked.elapsed() >= std::time::Duration::from_millis(700));
+
+    let sale = terminal_request("000002", 500, Kind::Sale);
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(&sale.to_message().pack_with_mac(&keys.mac).unwrap())
+        .unwrap();
+    let mut got = Vec::new();
+    stream.read_to_end(&mut got).unwrap();
+    assert!(got.len() > 2, "half a frame came: {got:?}");
+    let declared = 2 + usize::from(u16::from_be_bytes([got[0], got[1]]));
+    assert!(got.len() < declared, "{} of {declared} bytes", got.len());
+
+    let whole = send(&addr, &keys, &terminal_request("000003", 200, Kind::Sale));
+    assert!(whole.approved(), "the fault was spent");
+    host.kill().unwrap();
+    host.wait().unwrap();
+}
+
+#[test]
+fn a_fault_flag_needs_a_count_and_a_held_answer_its_delay() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("tmk.key");
+    std::fs::write(&key_file, MASTER_HEX).unwrap();
+    for (args, says) in [
+        (&["--cut", "x"][..], "--cut takes a count"),
+        (&["--drop", "-1"][..], "--drop takes a count"),
+        (&["--delay", "1"][..], "--delay N needs --delay-ms MS"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_voidguard-host"))
+            .args(["--listen", "127.0.0.1:0", "--master-key-file"])
+            .arg(&key_file)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "it never listened");
+    }
 }

@@ -1,6 +1,7 @@
 //! The terminal against `voidguard-host` over loopback TCP in ISO 8583: sign-on with
 //! working keys, sales, a void, a bad answer MAC reversed with A0, a dropped answer
-//! reversed with 98, a decline, and settlement — and at the end the terminal's
+//! reversed with 98, an answer cut mid-frame (06) or held past the read timeout (98), a
+//! decline, and settlement — and at the end the terminal's
 //! journal and the host's ledger agree transaction by transaction.
 
 mod common;
@@ -120,6 +121,55 @@ fn merchant_day_against_the_acquirer_keeps_both_books_equal() {
     assert_eq!(totals.debit_count, 3);
     assert_eq!(totals.debit_amount, 1234 + 5000 + 800);
     assert_eq!((totals.credit_count, totals.credit_amount), (1, 5000));
+}
+
+#[test]
+fn an_answer_cut_mid_frame_or_held_past_the_timeout_is_reversed_at_the_host() {
+    let (host, addr) = start_host();
+    let (f, _link) = terminal_on(&addr);
+    let sale = f.sale("20.00");
+
+    // The line drops halfway through the void's answer: the host voided the sale,
+    // the terminal read half a frame — unreadable, so reversed with reason 06.
+    host.set_faults(Faults {
+        cut_answers: 1,
+        ..Faults::default()
+    });
+    assert!(matches!(
+        f.terminal.void_transaction(void_of(&sale)),
+        Err(VoidGuardError::HostReversed)
+    ));
+    // The answer comes a second after the terminal's 500 ms read timeout: no answer,
+    // reason 98; the late frame finds the connection gone.
+    host.set_faults(Faults {
+        delay_answers: 1,
+        delay_for: Duration::from_millis(1_500),
+        ..Faults::default()
+    });
+    assert!(matches!(
+        f.terminal.record_sale(common::sale_request("6.00")),
+        Err(VoidGuardError::HostReversed)
+    ));
+    host.set_faults(Faults::default());
+
+    let reversed: Vec<_> = host
+        .ledger()
+        .into_values()
+        .filter(|e| e.status == Status::Reversed)
+        .map(|e| (e.type_code, e.reversal_reason.unwrap_or_default()))
+        .collect();
+    let expected = [("23", "06"), ("22", "98")].map(|(t, r)| (t.to_owned(), r.to_owned()));
+    assert_eq!(reversed, expected);
+    // The sale stayed the merchant's on both sides, so it can be voided now, once.
+    f.terminal.void_transaction(void_of(&sale)).unwrap();
+    let sale_entry = host
+        .ledger()
+        .into_values()
+        .find(|e| e.rrn == sale.rrn)
+        .unwrap();
+    assert_eq!(sale_entry.status, Status::Voided);
+    assert!(f.terminal.void_transaction(void_of(&sale)).is_err());
+    assert!(f.terminal.pending_host_work().unwrap().is_empty());
 }
 
 #[test]
