@@ -5,68 +5,17 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::binary::{exchange, key_file, master, refused, Binary};
 use common::{request, send, sign_on};
 use voidguard_host::{AcquirerHost, Faults, RandomFaults};
-use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
+use voidguard_iso8583::crypto::WorkingKeys;
 use voidguard_iso8583::messages::{Answer, Kind};
 use voidguard_iso8583::Message;
 
-const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
-
-fn start(dir: &std::path::Path, faults: &[&str]) -> (Child, String) {
-    let key_file = dir.join("tmk.key");
-    std::fs::write(&key_file, MASTER_HEX).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voidguard-host"))
-        .args(["--listen", "127.0.0.1:0", "--master-key-file"])
-        .arg(&key_file)
-        .arg("--ledger")
-        .arg(dir.join("host.ledger"))
-        .args(faults)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (child, line.trim().rsplit(' ').next().unwrap().to_owned())
-}
-
-/// The answer to `frame`, or none within `wait`.
-fn exchange(addr: &str, frame: &[u8], wait: Duration) -> Option<Vec<u8>> {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(wait)).unwrap();
-    stream.write_all(frame).unwrap();
-    let mut len = [0u8; 2];
-    stream.read_exact(&mut len).ok()?;
-    let mut reply = len.to_vec();
-    reply.resize(2 + usize::from(u16::from_be_bytes(len)), 0);
-    stream.read_exact(&mut reply[2..]).ok()?;
-    Some(reply)
-}
-
-fn keys_from(addr: &str) -> WorkingKeys {
-    let on = request(
-        "900001",
-        0,
-        Kind::SignOn {
-            operator_no: "01".into(),
-            algorithm: Algorithm::Tdes,
-        },
-    );
-    let reply = exchange(
-        addr,
-        &on.to_message().pack().unwrap(),
-        Duration::from_secs(5),
-    )
-    .expect("sign-ons are never dropped");
-    let answer = Answer::from_message(&Message::unpack(&reply).unwrap()).unwrap();
-    WorkingKeys::from_f62(&Key::from_hex(MASTER_HEX).unwrap(), &answer.keys.unwrap()).unwrap()
+fn start(dir: &std::path::Path, faults: &[&str]) -> Binary {
+    Binary::on_ledger(&key_file(dir), &dir.join("host.ledger"), faults)
 }
 
 fn sale_frame(keys: &WorkingKeys, stan: &str) -> Vec<u8> {
@@ -79,29 +28,24 @@ fn sale_frame(keys: &WorkingKeys, stan: &str) -> Vec<u8> {
 #[test]
 fn at_drop_rate_one_no_answer_comes_but_the_sale_is_in_the_ledger() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut host, addr) = start(dir.path(), &["--random-faults", "5", "--drop-rate", "1"]);
-    let keys = keys_from(&addr);
+    let host = start(dir.path(), &["--random-faults", "5", "--drop-rate", "1"]);
+    let keys = host.sign_on();
     let answer = exchange(
-        &addr,
+        &host.addr,
         &sale_frame(&keys, "000001"),
         Duration::from_millis(600),
     );
-    host.kill().unwrap();
-    host.wait().unwrap();
+    host.stop();
     assert!(answer.is_none(), "the answer was dropped");
     // Committed before it was dropped: a restarted host on the file knows it.
-    let reopened = AcquirerHost::open(
-        Key::from_hex(MASTER_HEX).unwrap(),
-        &dir.path().join("host.ledger"),
-    )
-    .unwrap();
+    let reopened = AcquirerHost::open(master(), &dir.path().join("host.ledger")).unwrap();
     assert_eq!(reopened.ledger().len(), 1);
 }
 
 #[test]
 fn at_delay_rate_one_every_answer_arrives_after_the_delay() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut host, addr) = start(
+    let host = start(
         dir.path(),
         &[
             "--random-faults",
@@ -112,19 +56,22 @@ fn at_delay_rate_one_every_answer_arrives_after_the_delay() {
             "700",
         ],
     );
-    let keys = keys_from(&addr);
+    let keys = host.sign_on();
     // A terminal that waits 300 ms sees nothing ...
     let early = exchange(
-        &addr,
+        &host.addr,
         &sale_frame(&keys, "000001"),
         Duration::from_millis(300),
     );
     // ... one that waits long enough sees the answer, no sooner than the delay.
     let started = Instant::now();
-    let late = exchange(&addr, &sale_frame(&keys, "000002"), Duration::from_secs(5));
+    let late = exchange(
+        &host.addr,
+        &sale_frame(&keys, "000002"),
+        Duration::from_secs(5),
+    );
     let waited = started.elapsed();
-    host.kill().unwrap();
-    host.wait().unwrap();
+    host.stop();
     assert!(early.is_none());
     let late = late.expect("a delayed answer still comes");
     let answer =
@@ -136,7 +83,7 @@ fn at_delay_rate_one_every_answer_arrives_after_the_delay() {
 #[test]
 fn without_faults_drawn_the_answer_is_on_time() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut host, addr) = start(
+    let host = start(
         dir.path(),
         &[
             "--random-faults",
@@ -147,10 +94,13 @@ fn without_faults_drawn_the_answer_is_on_time() {
             "0",
         ],
     );
-    let keys = keys_from(&addr);
-    let answer = exchange(&addr, &sale_frame(&keys, "000001"), Duration::from_secs(2));
-    host.kill().unwrap();
-    host.wait().unwrap();
+    let keys = host.sign_on();
+    let answer = exchange(
+        &host.addr,
+        &sale_frame(&keys, "000001"),
+        Duration::from_secs(2),
+    );
+    host.stop();
     assert!(answer.is_some());
 }
 
@@ -201,8 +151,7 @@ fn counted_faults_still_come_first() {
 #[test]
 fn rates_that_make_no_sense_are_refused_with_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("tmk.key");
-    std::fs::write(&key_file, MASTER_HEX).unwrap();
+    let key_file = key_file(dir.path());
     for args in [
         &["--random-faults", "1", "--drop-rate", "1.5"][..],
         &[
@@ -217,15 +166,7 @@ fn rates_that_make_no_sense_are_refused_with_exit_code_2() {
         &["--random-faults", "1", "--delay-ms", "-3"],
         &["--drop-rate", "0.5"],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_voidguard-host"))
-            .args(["--listen", "127.0.0.1:0", "--master-key-file"])
-            .arg(&key_file)
-            .args(args)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(out.stdout.is_empty(), "{args:?}: it never listened");
+        let (code, stderr) = refused(&key_file, args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
     }
 }

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod binary;
+
 use voidguard_host::AcquirerHost;
 use voidguard_iso8583::crypto::{Algorithm, Key, WorkingKeys};
 use voidguard_iso8583::messages::{Answer, Kind, Original, Request, Station};
