@@ -14,7 +14,7 @@ use crate::error::{Field, Result, VoidGuardError};
 use crate::host::HostReply;
 use crate::text;
 use crate::vault;
-use crate::void_flow::verify_void_password;
+use crate::vault::password;
 
 /// What the acquirer said happened to a leg the terminal could not settle itself.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -58,7 +58,7 @@ pub fn resolve(
         }
         .into());
     }
-    if let Err(refusal) = verify_void_password(tx, ctx, &password)? {
+    if let Err(refusal) = password::check(tx, ctx, &password)? {
         return Ok(Err(refusal));
     }
     let said = match resolution {

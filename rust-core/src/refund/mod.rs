@@ -167,7 +167,7 @@ pub(crate) fn begin(
         void_flow::checks::same_card(tx, sale, card)?;
     }
 
-    if let Err(refusal) = void_flow::verify_void_password(tx, ctx, &password)? {
+    if let Err(refusal) = crate::vault::password::check(tx, ctx, &password)? {
         return Ok(Err(refusal));
     }
 

@@ -9,8 +9,8 @@ use crate::audit::{self, Act};
 use crate::error::{Field, Result, VoidGuardError};
 use crate::operators::accounts::{self, Operator, Role};
 use crate::operators::{self, role_of, SUPERVISOR, SYSTEM_ADMIN};
+use crate::profile;
 use crate::vault::{self, lockout, policy};
-use crate::{profile, void_flow};
 
 /// Who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -76,7 +76,7 @@ impl Terminal {
                     if !vault::is_set(tx, &ctx.keys.vault)? {
                         return Err(VoidGuardError::PasswordNotSet.into());
                     }
-                    void_flow::verify_void_password(tx, ctx, &password)?.map(|()| Role::Supervisor)
+                    crate::vault::password::check(tx, ctx, &password)?.map(|()| Role::Supervisor)
                 }
                 _ => accounts::verify(tx, ctx, &operator_no, &password)?,
             };

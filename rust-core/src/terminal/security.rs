@@ -1,16 +1,12 @@
 //! The void password and the back-office requests that grant, reset and lift.
 
-use serde_json::json;
-
 use super::records::VaultStatus;
 use super::setup::vault_status;
 use super::Terminal;
 use crate::approvals::{self, Application, RequestKind, RequestTicket};
-use crate::audit::{self, Act};
 use crate::error::{Result, VoidGuardError};
-use crate::vault::{self, lockout, policy};
-use crate::void_flow;
-use crate::{operators, profile};
+use crate::profile;
+use crate::vault::{self, policy};
 
 #[uniffi::export]
 impl Terminal {
@@ -25,19 +21,7 @@ impl Terminal {
         zeroize::Zeroize::zeroize(&mut new_password);
         let password = parsed?;
         self.write(|tx, ctx| {
-            profile::require(tx)?;
-            if vault::is_set(tx, &ctx.keys.vault)? {
-                return Err(VoidGuardError::PasswordAlreadySet.into());
-            }
-            vault::store(tx, ctx, &password)?;
-            audit::append(
-                tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
-                Act::PasswordSet,
-                Some(operators::SUPERVISOR),
-                json!({}),
-            )?;
+            vault::password::set_first(tx, ctx, &password)?;
             vault_status(tx, ctx)
         })
     }
@@ -56,36 +40,12 @@ impl Terminal {
         zeroize::Zeroize::zeroize(&mut old_text);
         zeroize::Zeroize::zeroize(&mut new_text);
         let (old, new) = parsed?;
-        self.write_verdict(|tx, ctx| {
-            profile::require(tx)?;
-            if !vault::is_set(tx, &ctx.keys.vault)? {
-                return Err(VoidGuardError::PasswordNotSet.into());
-            }
-            let lock = lockout::load(tx, &ctx.keys.lockout)?;
-            lock.check(ctx.now_ms)?;
-            if !vault::verify(tx, &ctx.keys.vault, &old)? {
-                return Ok(Err(void_flow::password_failed(
-                    tx,
-                    ctx,
-                    &lock,
-                    operators::SUPERVISOR,
-                )?));
-            }
-            if old == new {
-                return Err(VoidGuardError::PasswordReused.into());
-            }
-            vault::store(tx, ctx, &new)?;
-            lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
-            audit::append(
-                tx,
-                &ctx.keys.audit,
-                ctx.now_ms,
-                Act::PasswordChanged,
-                Some(operators::SUPERVISOR),
-                json!({}),
-            )?;
-            Ok(Ok(vault_status(tx, ctx)?))
-        })
+        self.write_verdict(
+            |tx, ctx| match vault::password::change(tx, ctx, &old, &new)? {
+                Ok(()) => Ok(Ok(vault_status(tx, ctx)?)),
+                Err(refusal) => Ok(Err(refusal)),
+            },
+        )
     }
 
     /// Opens a back-office request and returns the code to quote to the acquirer.

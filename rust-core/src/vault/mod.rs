@@ -6,6 +6,7 @@
 pub mod hash;
 pub mod kdf;
 pub mod lockout;
+pub mod password;
 pub mod policy;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};

@@ -7,9 +7,7 @@ pub mod checks;
 pub mod limits;
 
 use rusqlite::{Connection, Transaction as SqlTx};
-use serde_json::json;
 
-use crate::audit::{self, Act};
 use crate::card_reader::PanHash;
 use crate::context::Ctx;
 use crate::error::{Error, Result, VoidGuardError};
@@ -139,7 +137,7 @@ pub(crate) fn begin(
         checks::same_card(tx, &original, card)?;
     }
 
-    if let Err(refusal) = verify_void_password(tx, ctx, &password)? {
+    if let Err(refusal) = vault::password::check(tx, ctx, &password)? {
         return Ok(Err(refusal));
     }
 
@@ -171,56 +169,6 @@ pub(crate) fn begin(
         reason: Some(reason),
         pan_hash: None,
     }))
-}
-
-/// The void password (the supervisor's) checked against its lockout: a lock refuses
-/// before the password is looked at, a wrong one is counted and audited, a right one
-/// clears the count. The inner `Result` is the verdict, committed either way.
-pub fn verify_void_password(
-    tx: &SqlTx<'_>,
-    ctx: &Ctx<'_>,
-    password: &str,
-) -> Result<std::result::Result<(), VoidGuardError>> {
-    let lock = lockout::load(tx, &ctx.keys.lockout)?;
-    lock.check(ctx.now_ms)?;
-    if !vault::verify(tx, &ctx.keys.vault, password)? {
-        return Ok(Err(password_failed(tx, ctx, &lock, operators::SUPERVISOR)?));
-    }
-    if lock != lockout::Lockout::default() {
-        lockout::store(tx, ctx.keys, ctx.now_ms, &lockout::Lockout::default())?;
-    }
-    Ok(Ok(()))
-}
-
-/// Counts a wrong password, audits it, and says what to tell the merchant.
-pub fn password_failed(
-    tx: &SqlTx<'_>,
-    ctx: &Ctx<'_>,
-    lock: &lockout::Lockout,
-    operator_no: &str,
-) -> Result<VoidGuardError> {
-    let (next, refusal) = lock.after_failure(ctx.now_ms);
-    lockout::store(tx, ctx.keys, ctx.now_ms, &next)?;
-    audit::append(
-        tx,
-        &ctx.keys.audit,
-        ctx.now_ms,
-        Act::PasswordFailed,
-        Some(operator_no),
-        json!({ "consecutive_failures": next.failures }),
-    )?;
-    if next.is_locked(ctx.now_ms) {
-        audit::append(
-            tx,
-            &ctx.keys.audit,
-            ctx.now_ms,
-            Act::LockoutStarted,
-            Some(operator_no),
-            json!({ "locked_until_ms": next.locked_until_ms, "until_lifted": next.needs_lift }),
-        )?;
-    }
-    log::info!("void password refused ({} consecutive)", next.failures);
-    Ok(refusal)
 }
 
 /// The void as the screens show it once the host leg ended (or is still open).
