@@ -7,9 +7,9 @@
 uniffi::setup_scaffolding!();
 
 pub mod approvals;
-pub mod audit;
+mod audit;
 pub mod backoffice;
-pub mod card_reader;
+mod card_reader;
 pub mod config;
 mod context;
 pub mod crypto;
@@ -24,15 +24,15 @@ pub mod money;
 pub mod operators;
 pub mod platform;
 mod profile;
-pub mod receipt;
-pub mod refund;
+mod receipt;
+mod refund;
 mod sales;
-pub mod settlement;
+mod settlement;
 mod store;
 pub mod terminal;
-pub mod text;
+mod text;
 pub mod vault;
-pub mod void_flow;
+mod void_flow;
 
 pub use approvals::{Application, RequestKind, RequestStatus, RequestTicket};
 pub use audit::{AuditEntry, AuditHead, AuditProblem, AuditReport};

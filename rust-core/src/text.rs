@@ -5,9 +5,6 @@
 
 use crate::error::{invalid, Field, Problem, Result};
 
-/// Longest text any field accepts; anything longer is refused before it is looked at.
-pub const MAX_FIELD_CHARS: usize = 256;
-
 /// Trims ASCII and ideographic spaces and folds full-width ASCII (U+FF01..U+FF5E).
 pub fn normalise(input: &str) -> String {
     input
