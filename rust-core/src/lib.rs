@@ -6,7 +6,10 @@
 
 uniffi::setup_scaffolding!();
 
+#[cfg(feature = "testing")]
 pub mod approvals;
+#[cfg(not(feature = "testing"))]
+mod approvals;
 mod audit;
 pub mod backoffice;
 mod card_reader;
@@ -20,16 +23,22 @@ mod host_leg;
 mod integrity;
 pub mod journal;
 mod keys;
+#[cfg(feature = "testing")]
 pub mod money;
+#[cfg(not(feature = "testing"))]
+mod money;
 pub mod operators;
+#[cfg(feature = "testing")]
 pub mod platform;
+#[cfg(not(feature = "testing"))]
+mod platform;
 mod profile;
 mod receipt;
 mod refund;
 mod sales;
 mod settlement;
 mod store;
-pub mod terminal;
+mod terminal;
 mod text;
 pub mod vault;
 mod void_flow;
@@ -57,5 +66,8 @@ pub use platform::{
 pub use receipt::{Locale, Receipt, ReceiptLine};
 pub use refund::{RefundLookup, RefundOutcome, RefundPreview, RefundRequest};
 pub use settlement::SettlementReport;
-pub use terminal::{ReconcileReport, SaleRequest, Session, Terminal, TerminalStatus, VaultStatus};
+pub use terminal::{
+    default_config, intent_processing_code, processing_code, reversal_reason_code, ReconcileReport,
+    SaleRequest, Session, Terminal, TerminalStatus, VaultStatus,
+};
 pub use void_flow::{VoidLookup, VoidOutcome, VoidPreview, VoidRequest};

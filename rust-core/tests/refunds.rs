@@ -550,10 +550,7 @@ fn a_pending_refund_holds_its_amount_and_other_host_work_refuses_refunds() {
         .unwrap();
     assert_eq!(leg.kind, LegKind::Refund);
     assert_eq!(leg.request.processing_code, "200000");
-    assert_eq!(
-        voidguard::terminal::intent_processing_code(LegKind::Refund),
-        "500000"
-    );
+    assert_eq!(voidguard::intent_processing_code(LegKind::Refund), "500000");
     let preview = f.terminal.refund_preview(by_voucher(&sale)).unwrap();
     assert_eq!((preview.pending, preview.balance), (Fen(7_000), Fen(3_000)));
     let outcome = f

@@ -37,14 +37,18 @@ fn check_pan(input: &str) {
     }
 }
 
+/// A UnionPay BIN: a scheme left blank is read off it.
+const MASKED: &str = "622202******0123";
+
 fn check_scheme(input: &str) {
-    match parse_scheme(input) {
+    match parse_scheme(input, MASKED) {
+        Ok(scheme) if input.trim().is_empty() => assert_eq!(scheme, "UnionPay"),
         Ok(scheme) => {
             assert_eq!(Some(&scheme), common::folded(input, 20).as_ref());
             assert!(scheme
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == ' ' || c == '-'));
-            assert_eq!(parse_scheme(&scheme).unwrap(), scheme);
+            assert_eq!(parse_scheme(&scheme, MASKED).unwrap(), scheme);
         }
         Err(e) => assert_eq!(common::refusal(&e).0, Field::CardScheme),
     }

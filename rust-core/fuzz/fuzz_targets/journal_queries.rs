@@ -17,7 +17,7 @@ use libfuzzer_sys::fuzz_target;
 use voidguard::backoffice::{approval_code, Action};
 use voidguard::dates::{parse_date, BusinessDate};
 use voidguard::error::{invalid, Field, Problem, Result};
-use voidguard::journal::numbering::SixDigits;
+use voidguard::journal::numbering::{BatchNo, VoucherNo};
 use voidguard::vault::kdf::MIN_ITERATIONS;
 use voidguard::{
     operators, Application, Clock, JournalPage, JournalQuery, KeyFileWrapper, RequestKind,
@@ -157,8 +157,6 @@ fn build() -> Fixture {
                         amount: format!("{}.{:02}", 10 + i * 7, i % 100),
                         card_number: "6222021234567890123".into(),
                         card_scheme: "UnionPay".into(),
-                        rrn: None,
-                        auth_code: None,
                     })
                     .unwrap();
                 rows.push(Row::from(&t));
@@ -256,7 +254,10 @@ fn filter(q: &JournalQuery, today: BusinessDate) -> Result<Filter> {
     }
     let six = |field, s: &Option<String>| {
         s.as_deref()
-            .map(|s| SixDigits::parse(field, s).map(|n| n.to_string()))
+            .map(|s| match field {
+                Field::BatchNo => BatchNo::parse(s).map(|n| n.to_string()),
+                _ => VoucherNo::parse(s).map(|n| n.to_string()),
+            })
             .transpose()
     };
     Ok(Filter {
