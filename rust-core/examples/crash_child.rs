@@ -24,15 +24,16 @@ use std::time::{Duration, Instant};
 
 use common::acquirer::{self, Acquirer, Decision, Standing};
 use common::soak::{
-    fail, hire, missing_cashiers, refusal_name, say, soak_config, CASHIERS, MAX_RUN,
+    fail, hire, missing_cashiers, open_batch, refund_request, refusal_name, sale_request, sales_of,
+    say, say_refund, say_settled, settled_sales, soak_config, unless_host_failed, CASHIERS,
+    MAX_RUN,
 };
 use common::{Rng, TestClock, CASHIER_PASSWORD, PASSWORD, SECRET_HEX, WRONG_PASSWORD};
 use voidguard::backoffice::{self, Action};
 use voidguard::{
-    Application, Clock, Fen, HostError, HostLeg, HostLink, HostReply, HostRequest, JournalQuery,
-    KeyFileWrapper, LegDetail, LegKind, LegState, RefundLookup, RefundRequest, RequestKind,
-    Resolution, ReversalReason, ReversalReply, SaleRequest, SimulatorMode, Terminal, Transaction,
-    TransactionKind, VoidGuardError, VoidOutcome, VoidRequest,
+    Application, Clock, Fen, HostError, HostLeg, HostLink, HostReply, HostRequest, KeyFileWrapper,
+    LegDetail, LegKind, LegState, RequestKind, Resolution, ReversalReason, ReversalReply,
+    SimulatorMode, Terminal, Transaction, VoidGuardError, VoidOutcome, VoidRequest,
 };
 
 /// The acquirer, reached after a moment on the network (so kills land in the host leg
@@ -124,7 +125,7 @@ struct Day {
     /// The open batch and its sales as far as this process knows.
     batch_no: String,
     sales: Vec<Transaction>,
-    /// Sales of batches this process saw settled: what refunds are tried on.
+    /// Sales of closed batches: what refunds are tried on.
     settled: Vec<Transaction>,
     /// The cashier signed in now.
     signed_in: &'static str,
@@ -143,27 +144,17 @@ impl Day {
         self.late_answers();
         self.host_chores();
         self.read_batch();
+        // Sales settled before the kill, so a restarted child refunds too.
+        self.settled = settled_sales(&self.terminal, &self.batch_no);
     }
 
     /// The sales of the open batch, read again when it may have been closed.
     fn read_batch(&mut self) {
-        let batch = match self.terminal.status() {
-            Ok(status) => status.batch_no,
-            Err(e) => fail("status", e),
-        };
+        let batch = open_batch(&self.terminal);
         if batch == self.batch_no {
             return;
         }
-        let page = self
-            .terminal
-            .journal(JournalQuery {
-                batch_no: Some(batch.clone()),
-                kind: Some(TransactionKind::Sale),
-                limit: 500,
-                ..Default::default()
-            })
-            .unwrap_or_else(|e| fail("journal", e));
-        self.sales = page.items;
+        self.sales = sales_of(&self.terminal, Some(batch.clone()));
         self.batch_no = batch;
     }
 
@@ -257,17 +248,14 @@ impl Day {
     }
 
     fn sale(&mut self) {
-        let fen = self.rng.range(1, 500_000);
+        let request = sale_request(&mut self.rng);
         self.set_host();
         say!("try sale @{}", self.now());
-        let result = self.terminal.record_sale(SaleRequest {
-            amount: Fen(fen).to_decimal_string(),
-            card_number: "6222021234567890123".into(),
-            card_scheme: "UnionPay".into(),
-        });
+        let result = self.terminal.record_sale(request);
         self.set_mode(SimulatorMode::Approve);
-        match result {
-            Ok(sale) => {
+        match unless_host_failed("sale", result) {
+            None => {}
+            Some(Ok(sale)) => {
                 say!(
                     "ack sale {} {} {} {}",
                     sale.batch_no,
@@ -277,11 +265,7 @@ impl Day {
                 );
                 self.sales.push(sale);
             }
-            Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined sale"),
-            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
-                say!("ack unanswered sale")
-            }
-            Err(e) => self.refused("sale", e),
+            Some(Err(e)) => self.refused("sale", e),
         }
     }
 
@@ -293,7 +277,7 @@ impl Day {
         }
         let i = self.rng.below(self.settled.len() as u64) as usize;
         let sale = self.settled[i].clone();
-        let fen = self.rng.range(1, sale.amount.0.max(1));
+        let request = refund_request(&mut self.rng, &sale);
         self.be_unlocked();
         self.set_host();
         say!(
@@ -302,27 +286,12 @@ impl Day {
             sale.voucher_no,
             self.now()
         );
-        let result = self.terminal.refund(RefundRequest {
-            lookup: RefundLookup {
-                rrn: Some(sale.rrn.clone()),
-                date: Some(sale.business_date.clone()),
-                ..Default::default()
-            },
-            amount: Fen(fen).to_decimal_string(),
-            password: PASSWORD.into(),
-            reason: "goods_returned".into(),
-        });
+        let result = self.terminal.refund(request);
         self.set_mode(SimulatorMode::Approve);
-        match result {
-            Ok(outcome) => match outcome.refund {
-                Some(r) => say!("ack refund {} {} {}", r.batch_no, r.voucher_no, r.amount.0),
-                None => say!("ack unanswered refund"),
-            },
-            Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined refund"),
-            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
-                say!("ack unanswered refund")
-            }
-            Err(e) => self.refused("refund", e),
+        match unless_host_failed("refund", result) {
+            None => {}
+            Some(Ok(outcome)) => say_refund(&outcome),
+            Some(Err(e)) => self.refused("refund", e),
         }
     }
 
@@ -531,24 +500,14 @@ impl Day {
         say!("try settle @{}", self.now());
         let result = self.terminal.settle();
         self.set_mode(SimulatorMode::Approve);
-        match result {
-            Ok(r) => {
-                say!(
-                    "ack settled {} {} {} {} {}",
-                    r.batch_no,
-                    r.sale_count,
-                    r.sale_total.0,
-                    r.void_count,
-                    r.void_total.0
-                );
+        match unless_host_failed("settlement", result) {
+            None => {}
+            Some(Ok(r)) => {
+                say_settled(&r);
                 self.settled.append(&mut self.sales);
                 self.batch_no = r.next_batch_no;
             }
-            Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined settlement"),
-            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
-                say!("ack unanswered settlement")
-            }
-            Err(e) => self.refused("settle", e),
+            Some(Err(e)) => self.refused("settle", e),
         }
     }
 

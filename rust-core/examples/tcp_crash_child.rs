@@ -23,14 +23,15 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 mod common;
 
 use common::soak::{
-    fail, hire, missing_cashiers, refusal_name, say, soak_config, CASHIERS, MAX_RUN,
+    fail, hire, missing_cashiers, open_batch, refund_request, refusal_name, sale_request, sales_of,
+    say, say_refund, say_settled, settled_sales, soak_config, unless_host_failed, CASHIERS,
+    MAX_RUN,
 };
 use common::{Rng, TestClock, CASHIER_PASSWORD, PASSWORD};
 use voidguard::host::iso::{read_master_key, Iso8583HostLink, IsoLinkConfig};
 use voidguard::{
-    Clock, Fen, HostLeg, HostLink, JournalQuery, KeyFileWrapper, LegDetail, LegKind, LegState,
-    RefundLookup, RefundRequest, Resolution, SaleRequest, Terminal, Transaction, TransactionKind,
-    VoidGuardError, VoidRequest,
+    Clock, HostLeg, HostLink, KeyFileWrapper, LegDetail, LegKind, LegState, Resolution, Terminal,
+    Transaction, VoidGuardError, VoidRequest,
 };
 
 /// How long the link waits for an answer; the test's host delays answers beyond it.
@@ -117,38 +118,18 @@ impl Day {
     }
 
     fn read_batch(&mut self) {
-        let batch = match self.terminal.status() {
-            Ok(status) => status.batch_no,
-            Err(e) => fail("status", e),
-        };
+        let batch = open_batch(&self.terminal);
         if batch == self.batch_no {
             return;
         }
-        self.sales = self.sales_of(Some(batch.clone()));
+        self.sales = sales_of(&self.terminal, Some(batch.clone()));
         self.batch_no = batch;
-    }
-
-    fn sales_of(&self, batch_no: Option<String>) -> Vec<Transaction> {
-        self.terminal
-            .journal(JournalQuery {
-                batch_no,
-                kind: Some(TransactionKind::Sale),
-                limit: 500,
-                ..Default::default()
-            })
-            .unwrap_or_else(|e| fail("journal", e))
-            .items
     }
 
     /// Sales of batches already closed (the latest 500), for refunds.
     fn read_settled(&mut self) {
         self.read_batch();
-        let open = self.batch_no.clone();
-        self.settled = self
-            .sales_of(None)
-            .into_iter()
-            .filter(|t| t.batch_no != open)
-            .collect();
+        self.settled = settled_sales(&self.terminal, &self.batch_no);
     }
 
     fn step(&mut self) {
@@ -163,15 +144,11 @@ impl Day {
     }
 
     fn sale(&mut self) {
-        let fen = self.rng.range(1, 500_000);
+        let request = sale_request(&mut self.rng);
         say!("try sale @{}", self.now());
-        let result = self.terminal.record_sale(SaleRequest {
-            amount: Fen(fen).to_decimal_string(),
-            card_number: "6222021234567890123".into(),
-            card_scheme: "UnionPay".into(),
-        });
-        match result {
-            Ok(sale) => {
+        match unless_host_failed("sale", self.terminal.record_sale(request)) {
+            None => {}
+            Some(Ok(sale)) => {
                 say!(
                     "ack sale {} {} {} {}",
                     sale.batch_no,
@@ -181,11 +158,7 @@ impl Day {
                 );
                 self.sales.push(sale);
             }
-            Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined sale"),
-            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
-                say!("ack unanswered sale")
-            }
-            Err(e) => self.refused("sale", e),
+            Some(Err(e)) => self.refused("sale", e),
         }
     }
 
@@ -195,33 +168,17 @@ impl Day {
         }
         let i = self.rng.below(self.settled.len() as u64) as usize;
         let sale = self.settled[i].clone();
-        let fen = self.rng.range(1, sale.amount.0.max(1));
+        let request = refund_request(&mut self.rng, &sale);
         say!(
             "try refund {} {} @{}",
             sale.batch_no,
             sale.voucher_no,
             self.now()
         );
-        let result = self.terminal.refund(RefundRequest {
-            lookup: RefundLookup {
-                rrn: Some(sale.rrn.clone()),
-                date: Some(sale.business_date.clone()),
-                ..Default::default()
-            },
-            amount: Fen(fen).to_decimal_string(),
-            password: PASSWORD.into(),
-            reason: "goods_returned".into(),
-        });
-        match result {
-            Ok(outcome) => match outcome.refund {
-                Some(r) => say!("ack refund {} {} {}", r.batch_no, r.voucher_no, r.amount.0),
-                None => say!("ack unanswered refund"),
-            },
-            Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined refund"),
-            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
-                say!("ack unanswered refund")
-            }
-            Err(e) => self.refused("refund", e),
+        match unless_host_failed("refund", self.terminal.refund(request)) {
+            None => {}
+            Some(Ok(outcome)) => say_refund(&outcome),
+            Some(Err(e)) => self.refused("refund", e),
         }
     }
 
@@ -265,24 +222,14 @@ impl Day {
 
     fn settle(&mut self) {
         say!("try settle @{}", self.now());
-        match self.terminal.settle() {
-            Ok(r) => {
-                say!(
-                    "ack settled {} {} {} {} {}",
-                    r.batch_no,
-                    r.sale_count,
-                    r.sale_total.0,
-                    r.void_count,
-                    r.void_total.0
-                );
+        match unless_host_failed("settlement", self.terminal.settle()) {
+            None => {}
+            Some(Ok(r)) => {
+                say_settled(&r);
                 self.settled.append(&mut self.sales);
                 self.batch_no = r.next_batch_no;
             }
-            Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined settlement"),
-            Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
-                say!("ack unanswered settlement")
-            }
-            Err(e) => self.refused("settle", e),
+            Some(Err(e)) => self.refused("settle", e),
         }
     }
 

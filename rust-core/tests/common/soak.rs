@@ -89,3 +89,95 @@ pub fn hire(terminal: &Terminal, missing: &[&str]) {
         .sign_out()
         .unwrap_or_else(|e| fail("administrator sign-out", e));
 }
+
+/// A sale of up to 5,000.00 on a UnionPay card keyed in full.
+pub fn sale_request(rng: &mut super::Rng) -> voidguard::SaleRequest {
+    voidguard::SaleRequest {
+        amount: Fen(rng.range(1, 500_000)).to_decimal_string(),
+        card_number: "6222021234567890123".into(),
+        card_scheme: "UnionPay".into(),
+    }
+}
+
+/// A part (now and then more than is left) of `sale`, found by its reference number
+/// and date as a refund of a settled batch is.
+pub fn refund_request(
+    rng: &mut super::Rng,
+    sale: &voidguard::Transaction,
+) -> voidguard::RefundRequest {
+    voidguard::RefundRequest {
+        lookup: voidguard::RefundLookup {
+            rrn: Some(sale.rrn.clone()),
+            date: Some(sale.business_date.clone()),
+            ..Default::default()
+        },
+        amount: Fen(rng.range(1, sale.amount.0.max(1))).to_decimal_string(),
+        password: super::PASSWORD.into(),
+        reason: "goods_returned".into(),
+    }
+}
+
+/// Says `ack declined <what>` or `ack unanswered <what>` when the host declined or
+/// gave no answer; anything else is handed back for the caller to say.
+pub fn unless_host_failed<T>(
+    what: &str,
+    result: Result<T, VoidGuardError>,
+) -> Option<Result<T, VoidGuardError>> {
+    match result {
+        Err(VoidGuardError::HostDeclined { .. }) => say!("ack declined {what}"),
+        Err(VoidGuardError::HostUnreachable | VoidGuardError::HostReversed) => {
+            say!("ack unanswered {what}")
+        }
+        other => return Some(other),
+    }
+    None
+}
+
+/// The `ack` of a refund the host answered (or whose leg is still open).
+pub fn say_refund(outcome: &voidguard::RefundOutcome) {
+    match &outcome.refund {
+        Some(r) => say!("ack refund {} {} {}", r.batch_no, r.voucher_no, r.amount.0),
+        None => say!("ack unanswered refund"),
+    }
+}
+
+/// The `ack` of a settlement the host approved.
+pub fn say_settled(r: &voidguard::SettlementReport) {
+    say!(
+        "ack settled {} {} {} {} {}",
+        r.batch_no,
+        r.sale_count,
+        r.sale_total.0,
+        r.void_count,
+        r.void_total.0
+    );
+}
+
+/// The latest 500 sales of `batch_no`, or of every batch.
+pub fn sales_of(terminal: &Terminal, batch_no: Option<String>) -> Vec<voidguard::Transaction> {
+    terminal
+        .journal(voidguard::JournalQuery {
+            batch_no,
+            kind: Some(voidguard::TransactionKind::Sale),
+            limit: 500,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| fail("journal", e))
+        .items
+}
+
+/// The open batch's number.
+pub fn open_batch(terminal: &Terminal) -> String {
+    terminal
+        .status()
+        .unwrap_or_else(|e| fail("status", e))
+        .batch_no
+}
+
+/// The latest sales of closed batches: what a restarted child tries refunds on.
+pub fn settled_sales(terminal: &Terminal, open_batch: &str) -> Vec<voidguard::Transaction> {
+    sales_of(terminal, None)
+        .into_iter()
+        .filter(|t| t.batch_no != open_batch)
+        .collect()
+}
