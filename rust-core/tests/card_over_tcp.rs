@@ -13,16 +13,15 @@ use std::time::Duration;
 
 use common::card::{TestReader, OTHER_PAN, PAN};
 use common::{void_of, Fixture};
-use voidguard::host::iso::{read_frame, Iso8583HostLink, IsoLinkConfig};
+use voidguard::host::iso::read_frame;
 use voidguard::{
     CardRead, CardReaderError, HostLink, RefundLookup, RefundRequest, SaleRequest, Transaction,
     VoidGuardError,
 };
 use voidguard_host::{AcquirerHost, Faults};
-use voidguard_iso8583::crypto::Key;
+use voidguard_iso8583::crypto::Algorithm;
 use voidguard_iso8583::Message;
 
-const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
 const PIN_BLOCK: [u8; 8] = [0x3a, 0x91, 0x0c, 0x5e, 0x77, 0x12, 0xd4, 0x08];
 
 fn track2(pan: &str) -> String {
@@ -49,7 +48,7 @@ impl Recorded {
     fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap().to_string();
-        let host = AcquirerHost::new(Key::from_hex(MASTER_HEX).unwrap()).unwrap();
+        let host = AcquirerHost::new(common::iso::master(Algorithm::Tdes)).unwrap();
         let frames = Arc::new(Mutex::new(Vec::new()));
         let (serving, kept) = (Arc::clone(&host), Arc::clone(&frames));
         std::thread::spawn(move || {
@@ -83,11 +82,10 @@ impl Recorded {
     }
 
     fn terminal(&self) -> (Fixture, Arc<TestReader>) {
-        let mut config = IsoLinkConfig::new(format!("tcp://{}", self.addr));
-        config.read_timeout = Duration::from_millis(500);
-        let link: Arc<dyn HostLink> = Arc::new(Iso8583HostLink::new(
-            config,
-            Key::from_hex(MASTER_HEX).unwrap(),
+        let link: Arc<dyn HostLink> = Arc::new(common::iso::link(
+            &self.addr,
+            Algorithm::Tdes,
+            Duration::from_millis(500),
         ));
         let f = Fixture::ready_on_host_with_config(link, |c| {
             c.void_card_required = true;

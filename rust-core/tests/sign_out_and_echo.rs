@@ -3,27 +3,21 @@
 //! signs on by itself, and a link still holding the old keys is refused A0 and
 //! recovers by signing on.
 
-use std::net::TcpListener;
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use voidguard::host::iso::{Iso8583HostLink, IsoLinkConfig, NetworkMessageError, NetworkStation};
+use voidguard::host::iso::{Iso8583HostLink, NetworkMessageError, NetworkStation};
 use voidguard::{Fen, HostError, HostLink, HostReply, HostRequest, LegDetail, LegKind};
 use voidguard_host::{AcquirerHost, Faults};
-use voidguard_iso8583::crypto::Key;
+use voidguard_iso8583::crypto::Algorithm;
 
-const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
 const TID: &str = "10000001";
 
 fn start_host() -> (Arc<AcquirerHost>, Iso8583HostLink) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let host = AcquirerHost::new(Key::from_hex(MASTER_HEX).unwrap()).unwrap();
-    let serving = Arc::clone(&host);
-    std::thread::spawn(move || serving.serve(listener));
-    let mut config = IsoLinkConfig::new(format!("tcp://{addr}"));
-    config.read_timeout = Duration::from_millis(300);
-    let link = Iso8583HostLink::new(config, Key::from_hex(MASTER_HEX).unwrap());
+    let (host, addr) = common::iso::start_host(Algorithm::Tdes);
+    let link = common::iso::link(&addr, Algorithm::Tdes, Duration::from_millis(300));
     (host, link)
 }
 

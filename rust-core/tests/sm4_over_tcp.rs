@@ -9,12 +9,12 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::iso::{start_host, MASTER_HEX};
+use common::iso::start_host;
 use common::{void_of, Fixture};
-use voidguard::host::iso::{Iso8583HostLink, IsoLinkConfig};
+use voidguard::host::iso::Iso8583HostLink;
 use voidguard::{HostLink, TransactionStatus, VoidGuardError};
 use voidguard_host::{Faults, Status};
-use voidguard_iso8583::crypto::{Algorithm, Key};
+use voidguard_iso8583::crypto::Algorithm;
 
 fn terminal_on(addr: &str, algorithm: Algorithm) -> (Fixture, Arc<Iso8583HostLink>) {
     common::iso::terminal_on(addr, algorithm, Duration::from_millis(500))
@@ -87,13 +87,12 @@ fn a_terminal_asking_for_the_other_algorithm_is_refused_with_40() {
 #[test]
 fn a_master_key_of_the_other_algorithm_is_refused_before_sending() {
     let (host, addr) = start_host(Algorithm::Sm4);
-    let mut config = IsoLinkConfig::new(format!("tcp://{addr}"));
-    config.read_timeout = Duration::from_millis(500);
-    config.algorithm = Algorithm::Sm4;
     // A 3DES master key handed to a link configured for SM4.
-    let link = Arc::new(Iso8583HostLink::new(
-        config,
-        Key::from_hex(MASTER_HEX).unwrap(),
+    let link = Arc::new(common::iso::link_with(
+        &addr,
+        Algorithm::Sm4,
+        Duration::from_millis(500),
+        common::iso::master(Algorithm::Tdes),
     ));
     let as_link: Arc<dyn HostLink> = link.clone();
     let f = Fixture::with_host(Some(as_link));

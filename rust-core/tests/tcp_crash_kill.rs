@@ -32,16 +32,15 @@ use common::{
     all_rows, check_books, count_from_env, seed_from_env, unlimited_voids, Fixture, Rng, TestClock,
     START_MS, TERMINAL_ID,
 };
-use voidguard::host::iso::{Iso8583HostLink, IsoLinkConfig};
+use voidguard::host::iso::Iso8583HostLink;
 use voidguard::{
     HostLink, KeyFileWrapper, LegState, MarkFile, RollbackMark, Terminal, TransactionKind,
     TransactionStatus,
 };
-use voidguard_iso8583::crypto::Key;
+use voidguard_iso8583::crypto::Algorithm;
 
 const DEFAULT_KILLS: u32 = 20;
 const SIGKILL: i32 = 9;
-const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
 /// The host's faults: a tenth of the answers dropped, a tenth held back 600 ms, well
 /// past the child's 250 ms read timeout.
 const FAULTS: [&str; 6] = [
@@ -346,7 +345,7 @@ fn a_terminal_and_its_host_killed_at_random_keep_books_that_agree() {
         child: None,
         restarts: 0,
     };
-    std::fs::write(host.key_file(), MASTER_HEX).unwrap();
+    std::fs::write(host.key_file(), common::iso::MASTER_HEX).unwrap();
     let files = Fixture::ready_with_config(unlimited_voids).close();
     let mut rng = Rng(seed);
     host.start(Some(rng.next()));
@@ -378,10 +377,11 @@ fn a_terminal_and_its_host_killed_at_random_keep_books_that_agree() {
     // The end of the day: the host without faults, everything reconciled.
     host.kill();
     host.start(None);
-    let master = Key::from_hex(MASTER_HEX).unwrap();
-    let mut link_config = IsoLinkConfig::new(format!("tcp://{}", host.addr));
-    link_config.read_timeout = Duration::from_secs(5);
-    let link = Arc::new(Iso8583HostLink::new(link_config, master));
+    let link = Arc::new(common::iso::link(
+        &host.addr,
+        Algorithm::Tdes,
+        Duration::from_secs(5),
+    ));
     let terminal = open_terminal(&files, link, latest_ms + 60_000);
     for _ in 0..20 {
         let r = terminal.reconcile().unwrap();

@@ -19,10 +19,34 @@ pub const MASTER_HEX: &str = "0123456789ABCDEFFEDCBA9876543210";
 pub fn start_host(algorithm: Algorithm) -> (Arc<AcquirerHost>, String) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
-    let host = AcquirerHost::new(Key::from_hex_as(algorithm, MASTER_HEX).unwrap()).unwrap();
+    let host = AcquirerHost::new(master(algorithm)).unwrap();
     let serving = Arc::clone(&host);
     std::thread::spawn(move || serving.serve(listener));
     (host, addr)
+}
+
+/// [`MASTER_HEX`] as an `algorithm` key.
+pub fn master(algorithm: Algorithm) -> Key {
+    Key::from_hex_as(algorithm, MASTER_HEX).unwrap()
+}
+
+/// An ISO 8583 link to `addr` signing on for `algorithm` keys under `master`,
+/// waiting `read_timeout` for each answer.
+pub fn link_with(
+    addr: &str,
+    algorithm: Algorithm,
+    read_timeout: Duration,
+    master: Key,
+) -> Iso8583HostLink {
+    let mut config = IsoLinkConfig::new(format!("tcp://{addr}"));
+    config.read_timeout = read_timeout;
+    config.algorithm = algorithm;
+    Iso8583HostLink::new(config, master)
+}
+
+/// The same, under [`MASTER_HEX`] as an `algorithm` key.
+pub fn link(addr: &str, algorithm: Algorithm, read_timeout: Duration) -> Iso8583HostLink {
+    link_with(addr, algorithm, read_timeout, master(algorithm))
 }
 
 /// A ready terminal whose host link is ISO 8583 to `addr`, waiting `read_timeout` for
@@ -32,13 +56,7 @@ pub fn terminal_on(
     algorithm: Algorithm,
     read_timeout: Duration,
 ) -> (Fixture, Arc<Iso8583HostLink>) {
-    let mut config = IsoLinkConfig::new(format!("tcp://{addr}"));
-    config.read_timeout = read_timeout;
-    config.algorithm = algorithm;
-    let link = Arc::new(Iso8583HostLink::new(
-        config,
-        Key::from_hex_as(algorithm, MASTER_HEX).unwrap(),
-    ));
+    let link = Arc::new(link(addr, algorithm, read_timeout));
     let as_link: Arc<dyn HostLink> = link.clone();
     let f = Fixture::with_host(Some(as_link));
     f.make_ready();
