@@ -61,13 +61,22 @@ pub fn run(ctx: &Ctx, args: &AuditArgs) -> Result<(), CliError> {
             vec![
                 e.seq.to_string(),
                 format::local_time(e.at_ms),
-                e.kind.clone(),
+                audit_kind(lang, &e.kind),
                 e.operator_no.clone().unwrap_or_default(),
                 e.detail.clone(),
             ]
         })
         .collect();
     out(&format::table(&header, &rows))
+}
+
+/// English lists the kind's code, as the export and the JSON do; Chinese says it in the
+/// app's words.
+fn audit_kind(lang: Lang, kind: &str) -> String {
+    match lang {
+        Lang::En => kind.to_owned(),
+        Lang::Zh => lang.audit_kind(kind),
+    }
 }
 
 pub fn verified(lang: Lang, report: &AuditReport) -> String {
