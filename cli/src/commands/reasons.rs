@@ -65,7 +65,7 @@ fn choose(ctx: &mut Ctx, of: Of) -> Result<String, CliError> {
     for (i, r) in of.list().iter().enumerate() {
         prompt.push_str(&format!("  {}) {} ({r})\n", i + 1, lang.reason(r)));
     }
-    prompt.push_str(lang.pick("Choose [1]: ", "请选择 [1]："));
+    prompt.push_str(lang.text(key::CLI_PROMPT_CHOOSE_FIRST));
     let answer = ctx.input.ask(&prompt, Answer::Reason)?;
     if answer.is_empty() {
         return Ok(first(of));
