@@ -11,7 +11,13 @@ const GLOSSARY: &[(&str, &str, &[&str])] = &[
     (
         "sale",
         "消费",
-        &["kind_sale", "leg_kind_sale", "menu_sale", "cli_kind_sale"],
+        &[
+            "kind_sale",
+            "leg_kind_sale",
+            "menu_sale",
+            "cli_kind_sale",
+            "cli_leg_kind_sale",
+        ],
     ),
     (
         "void",
@@ -22,7 +28,9 @@ const GLOSSARY: &[(&str, &str, &[&str])] = &[
             "menu_void",
             "title_void",
             "void_menu_title",
+            "label_voids",
             "cli_kind_void",
+            "cli_leg_kind_void",
         ],
     ),
     (
@@ -33,6 +41,7 @@ const GLOSSARY: &[(&str, &str, &[&str])] = &[
             "leg_kind_refund",
             "title_refund",
             "cli_kind_refund",
+            "cli_leg_kind_refund",
         ],
     ),
     (
@@ -47,26 +56,45 @@ const GLOSSARY: &[(&str, &str, &[&str])] = &[
     (
         "voucher number",
         "凭证号",
-        &["label_voucher_no", "field_voucher_no"],
+        &[
+            "label_voucher_no",
+            "field_voucher_no",
+            "cli_input_voucher_no",
+            "cli_col_voucher",
+        ],
     ),
     (
         "batch number",
         "批次号",
-        &["label_batch_no", "field_batch_no"],
+        &[
+            "label_batch_no",
+            "field_batch_no",
+            "cli_input_batch_no",
+            "cli_col_batch",
+        ],
     ),
     (
         "reference number (RRN)",
         "参考号",
-        &["label_rrn", "field_rrn"],
+        &["label_rrn", "field_rrn", "cli_input_rrn"],
     ),
     (
         "auth code",
         "授权码",
-        &["label_auth_code", "field_auth_code"],
+        &["label_auth_code", "field_auth_code", "cli_input_auth_code"],
     ),
     ("receipt slip", "签购单", &["title_slip"]),
-    ("merchant number", "商户号", &["label_merchant_no"]),
-    ("terminal id", "终端号", &["label_terminal_id"]),
+    (
+        "merchant number",
+        "商户号",
+        &["label_merchant_no", "cli_input_merchant_no"],
+    ),
+    (
+        "terminal id",
+        "终端号",
+        &["label_terminal_id", "cli_input_terminal_id"],
+    ),
+    ("operator", "操作员", &["cli_col_op", "cli_col_operator"]),
 ];
 
 /// Spellings of a glossary term (or of a word the texts settled on) that must not
