@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 use voidguard::dates::BusinessDate;
 use voidguard::{Fen, HostLeg, LegDetail, TerminalConfig, Transaction};
 
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 
 /// The offset business dates and slips use (the shipped configuration's, +08:00).
 fn utc_offset_minutes() -> i32 {
@@ -154,44 +154,38 @@ pub fn leg_line(lang: Lang, leg: &HostLeg) -> String {
     let (id, amount, batch) = (leg.leg_id, money(leg.amount), &leg.request.batch_no);
     let (kind, state) = (lang.leg_kind(leg.kind), lang.leg_state(leg.state));
     let voucher = leg.voucher_no.as_deref().unwrap_or("-");
-    let what = match (&leg.request.detail, lang) {
-        (LegDetail::Sale { masked_pan, .. }, Lang::En) => {
-            format!("{kind} voucher {voucher} · {amount} · card {masked_pan} · batch {batch}")
-        }
-        (LegDetail::Sale { masked_pan, .. }, Lang::Zh) => {
-            format!("{kind} 凭证号 {voucher} · {amount} · 卡号 {masked_pan} · 批次号 {batch}")
-        }
-        (LegDetail::Void { original, .. }, Lang::En) => format!(
-            "{kind} of voucher {} (RRN {}) · void voucher {voucher} · {amount} · batch {batch}",
-            original.voucher_no, original.rrn
+    let what = match &leg.request.detail {
+        LegDetail::Sale { masked_pan, .. } => lang.fill(
+            key::CLI_LEG_SALE,
+            &[&kind, &voucher, &amount, masked_pan, batch],
         ),
-        (LegDetail::Void { original, .. }, Lang::Zh) => format!(
-            "{kind} 原凭证号 {}（参考号 {}）· 撤销凭证号 {voucher} · {amount} · 批次号 {batch}",
-            original.voucher_no, original.rrn
+        LegDetail::Void { original, .. } => lang.fill(
+            key::CLI_LEG_VOID,
+            &[
+                &kind,
+                &original.voucher_no,
+                &original.rrn,
+                &voucher,
+                &amount,
+                batch,
+            ],
         ),
-        (LegDetail::Settlement { .. }, Lang::En) => {
-            format!("{kind} of batch {batch} · net {amount}")
+        LegDetail::Settlement { .. } => {
+            lang.fill(key::CLI_LEG_SETTLEMENT, &[&kind, batch, &amount])
         }
-        (LegDetail::Settlement { .. }, Lang::Zh) => {
-            format!("{kind} 批次号 {batch} · 净额 {amount}")
-        }
-        (LegDetail::Refund { original_rrn, .. }, Lang::En) => format!(
-            "{kind} of RRN {original_rrn} · refund voucher {voucher} · {amount} · batch {batch}"
-        ),
-        (LegDetail::Refund { original_rrn, .. }, Lang::Zh) => format!(
-            "{kind} 原参考号 {original_rrn} · 退货凭证号 {voucher} · {amount} · 批次号 {batch}"
+        LegDetail::Refund { original_rrn, .. } => lang.fill(
+            key::CLI_LEG_REFUND,
+            &[&kind, original_rrn, &voucher, &amount, batch],
         ),
     };
     let (operator, attempts) = (&leg.operator_no, leg.attempts);
-    match lang {
-        Lang::En if attempts > 0 => format!(
-            "{id}: {what} · operator {operator} · {state}, {attempts} reversal attempt(s) failed"
-        ),
-        Lang::En => format!("{id}: {what} · operator {operator} · {state}"),
-        Lang::Zh if attempts > 0 => {
-            format!("{id}：{what} · 操作员 {operator} · {state}，冲正失败 {attempts} 次")
-        }
-        Lang::Zh => format!("{id}：{what} · 操作员 {operator} · {state}"),
+    if attempts > 0 {
+        lang.fill(
+            key::CLI_LEG_LINE_ATTEMPTS,
+            &[&id, &what, operator, &state, &attempts],
+        )
+    } else {
+        lang.fill(key::CLI_LEG_LINE, &[&id, &what, operator, &state])
     }
 }
 

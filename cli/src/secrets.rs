@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use crate::args::{ApprovalSource, CardSource, PasswordSource};
 use crate::error::{Answer, CliError, SecretKind, Usage};
 use crate::input::{Input, MAX_LINE};
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 
 pub type Secret = Zeroizing<String>;
 
@@ -156,11 +156,7 @@ impl Secrets {
 
     /// A new void password; asked twice when a person types it, once from a stream.
     pub fn new_password(&mut self, input: &mut Input, lang: Lang) -> Result<Secret, CliError> {
-        self.new_password_asking(
-            input,
-            lang,
-            lang.pick("New void password (6 digits): ", "新撤销密码（6 位数字）："),
-        )
+        self.new_password_asking(input, lang, lang.text(key::CLI_PROMPT_NEW_VOID_PASSWORD))
     }
 
     /// A new password asked with `prompt`; asked twice when a person types it, once
@@ -177,7 +173,7 @@ impl Secrets {
         if typed {
             let again = self.next(
                 input,
-                lang.pick("Repeat the new password: ", "再次输入新密码："),
+                lang.text(key::CLI_PROMPT_REPEAT_NEW_PASSWORD),
                 Answer::NewPassword,
             )?;
             if *again != *first {
@@ -203,9 +199,7 @@ pub fn terminal_secret(
 ) -> Result<Secret, CliError> {
     let text = match file {
         Some(path) => return secret_file(path),
-        None if input.tty => {
-            no_echo(lang.pick("Terminal secret (hex): ", "终端密钥（十六进制）："))?
-        }
+        None if input.tty => no_echo(lang.text(key::CLI_PROMPT_TERMINAL_SECRET))?,
         None => input.line(Answer::Secret)?,
     };
     checked(Zeroizing::new(text.trim().to_owned()), Answer::Secret)

@@ -447,7 +447,7 @@ fn chinese_names_roles_states_and_refusals() {
             &[ADMIN_PASSWORD, "73"],
         ),
         2,
-        "收银员密码长度不对（应为4 至 8 位数字）",
+        "收银员密码长度不正确（应为4 至 8 位数字）",
     );
     fails(
         operator(&shop, &["--lang", "zh", "remove", "00"], &[ADMIN_PASSWORD]),

@@ -128,7 +128,7 @@ fn a_malformed_sale_writes_no_sale() {
         .args(["--password-stdin", "--card-stdin"])
         .write_stdin(format!("{CASHIER_PASSWORD}\n4111111111111111\n"))
         .assert();
-    fails(assert, 2, "金额小数超过两位");
+    fails(assert, 2, "金额最多两位小数");
     assert!(shop.rows().is_empty());
 }
 

@@ -117,8 +117,9 @@ const EN: Labels = Labels {
     reason: "VOID REASON",
 };
 
-/// The default void reasons (`config::DEFAULT_REASONS`) as a slip prints them; a
-/// reason the acquirer configured beyond those prints as its code.
+/// The default void reasons (`config::DEFAULT_REASONS`) as a slip prints them, in the
+/// Chinese of the app's catalogue (`reason_*` in values-zh-rCN/strings.xml); a reason
+/// the acquirer configured beyond those prints as its code.
 fn reason_text(code: &str, locale: Locale) -> &str {
     let (zh, en) = match code {
         "customer_request" => ("客户要求", "CUSTOMER REQUEST"),
@@ -126,8 +127,8 @@ fn reason_text(code: &str, locale: Locale) -> &str {
         "duplicate_charge" => ("重复扣款", "DUPLICATE CHARGE"),
         "goods_returned_same_day" => ("当日退货", "GOODS RETURNED SAME DAY"),
         "other" => ("其他", "OTHER"),
-        "goods_returned" => ("退货", "GOODS RETURNED"),
-        "service_not_provided" => ("服务未提供", "SERVICE NOT PROVIDED"),
+        "goods_returned" => ("顾客退货", "GOODS RETURNED"),
+        "service_not_provided" => ("未提供服务", "SERVICE NOT PROVIDED"),
         "price_adjustment" => ("价格调整", "PRICE ADJUSTMENT"),
         _ => return code,
     };

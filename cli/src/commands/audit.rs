@@ -7,7 +7,7 @@ use super::{out, out_json, outln, Ctx};
 use crate::args::{AuditAction, AuditArgs};
 use crate::error::CliError;
 use crate::format;
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::session;
 
 pub fn run(ctx: &Ctx, args: &AuditArgs) -> Result<(), CliError> {
@@ -49,19 +49,23 @@ pub fn run(ctx: &Ctx, args: &AuditArgs) -> Result<(), CliError> {
     }
     let lang = ctx.lang;
     if entries.is_empty() {
-        return outln(lang.pick("No audit entries.", "没有审计记录。"));
+        return outln(lang.text(key::CLI_AUDIT_EMPTY));
     }
-    let header = match lang {
-        Lang::En => ["SEQ", "TIME", "ACT", "OPERATOR", "DETAIL"],
-        Lang::Zh => ["序号", "时间", "事件", "操作员", "详情"],
-    };
+    let header = [
+        key::CLI_COL_SEQ,
+        key::CLI_COL_TIME,
+        key::CLI_COL_ACT,
+        key::CLI_COL_OPERATOR,
+        key::CLI_COL_DETAIL,
+    ]
+    .map(|t| lang.text(t));
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
             vec![
                 e.seq.to_string(),
                 format::local_time(e.at_ms),
-                e.kind.clone(),
+                audit_kind(lang, &e.kind),
                 e.operator_no.clone().unwrap_or_default(),
                 e.detail.clone(),
             ]
@@ -70,15 +74,18 @@ pub fn run(ctx: &Ctx, args: &AuditArgs) -> Result<(), CliError> {
     out(&format::table(&header, &rows))
 }
 
-pub fn verified(lang: Lang, report: &AuditReport) -> String {
+/// English lists the kind's code, as the export and the JSON do; Chinese says it in the
+/// app's words.
+fn audit_kind(lang: Lang, kind: &str) -> String {
     match lang {
-        Lang::En => format!(
-            "Audit trail verified: {} entries, chain intact; {} covered rows match their records",
-            report.entries_checked, report.rows_checked
-        ),
-        Lang::Zh => format!(
-            "审计链校验通过：共 {} 条，链完整；{} 行受保护数据与记录一致",
-            report.entries_checked, report.rows_checked
-        ),
+        Lang::En => kind.to_owned(),
+        Lang::Zh => lang.audit_kind(kind),
     }
+}
+
+pub fn verified(lang: Lang, report: &AuditReport) -> String {
+    lang.fill(
+        key::CLI_AUDIT_VERIFIED,
+        &[&report.entries_checked, &report.rows_checked],
+    )
 }

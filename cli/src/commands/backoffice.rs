@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use super::{outln, Ctx};
 use crate::args::{ApprovalAction, BackofficeAction};
 use crate::error::{CliError, Usage};
-use crate::messages::Lang;
+use crate::messages::key;
 use crate::secrets;
 
 pub fn run(ctx: &Ctx, action: &BackofficeAction) -> Result<(), CliError> {
@@ -39,18 +39,8 @@ pub fn run(ctx: &Ctx, action: &BackofficeAction) -> Result<(), CliError> {
         return outln(&code);
     }
     let verb = action.as_str();
-    outln(&match ctx.lang {
-        Lang::En => format!(
-            "ACQUIRER BACK OFFICE (simulated; not part of the terminal)\n\
-             Request {request_code} reviewed and approved for {verb}\n\
-             Approval code to give the merchant: {}",
-            code.as_str()
-        ),
-        Lang::Zh => format!(
-            "收单机构后台（模拟，不属于终端）\n\
-             申请 {request_code} 已审核通过：{verb}\n\
-             交给商户的审批码：{}",
-            code.as_str()
-        ),
-    })
+    outln(&ctx.lang.fill(
+        key::CLI_BACK_OFFICE_APPROVED,
+        &[&request_code, &verb, &code.as_str()],
+    ))
 }

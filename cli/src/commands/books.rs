@@ -7,7 +7,7 @@ use super::{out, out_json, outln, sign_in, Ctx};
 use crate::args::{ReceiptArgs, SaleArgs, SettleArgs};
 use crate::error::{Answer, CliError, Usage};
 use crate::format::{self, money};
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::secrets::Secrets;
 use crate::session;
 
@@ -29,7 +29,7 @@ pub fn sale(ctx: &mut Ctx, args: &SaleArgs) -> Result<(), CliError> {
     let password = sign_in::read_password(&mut passwords, &mut ctx.input, lang, &operator_no)?;
     let card = cards.next(
         &mut ctx.input,
-        lang.pick("Card number: ", "卡号："),
+        lang.text(key::CLI_PROMPT_CARD),
         Answer::Card,
     )?;
     voidguard::journal::card::mask_pan(&card)?;
@@ -46,16 +46,17 @@ pub fn sale(ctx: &mut Ctx, args: &SaleArgs) -> Result<(), CliError> {
         return out_json(&format::transaction_json(&t));
     }
     let amount = money(t.amount);
-    outln(&match ctx.lang {
-        Lang::En => format!(
-            "Sale approved: voucher {} · batch {} · {amount} · card {} · RRN {} · auth code {}",
-            t.voucher_no, t.batch_no, t.masked_pan, t.rrn, t.auth_code
-        ),
-        Lang::Zh => format!(
-            "消费成功：凭证号 {} · 批次号 {} · {amount} · 卡号 {} · 参考号 {} · 授权码 {}",
-            t.voucher_no, t.batch_no, t.masked_pan, t.rrn, t.auth_code
-        ),
-    })
+    outln(&ctx.lang.fill(
+        key::CLI_SALE_APPROVED,
+        &[
+            &t.voucher_no,
+            &t.batch_no,
+            &amount,
+            &t.masked_pan,
+            &t.rrn,
+            &t.auth_code,
+        ],
+    ))
 }
 
 pub fn receipt(ctx: &Ctx, args: &ReceiptArgs) -> Result<(), CliError> {
@@ -93,19 +94,21 @@ pub fn settle(ctx: &mut Ctx, args: &SettleArgs) -> Result<(), CliError> {
 
 pub fn settlement_line(lang: Lang, r: &voidguard::SettlementReport) -> String {
     let (sales, voids, net) = (money(r.sale_total), money(r.void_total), money(r.net_total));
-    let refunds = match (r.refund_count, lang) {
-        (0, _) => String::new(),
-        (n, Lang::En) => format!(", {n} refund(s) {}", money(r.refund_total)),
-        (n, Lang::Zh) => format!("，退货 {n} 笔 {}", money(r.refund_total)),
+    let refunds = match r.refund_count {
+        0 => String::new(),
+        n => lang.fill(key::CLI_SETTLED_REFUNDS, &[&n, &money(r.refund_total)]),
     };
-    match lang {
-        Lang::En => format!(
-            "Batch {} settled: {} sale(s) {sales}, {} void(s) {voids}{refunds}, net {net}; next batch {}",
-            r.batch_no, r.sale_count, r.void_count, r.next_batch_no
-        ),
-        Lang::Zh => format!(
-            "批次 {} 已结算：消费 {} 笔 {sales}，撤销 {} 笔 {voids}{refunds}，净额 {net}；下一批次 {}",
-            r.batch_no, r.sale_count, r.void_count, r.next_batch_no
-        ),
-    }
+    lang.fill(
+        key::CLI_SETTLED,
+        &[
+            &r.batch_no,
+            &r.sale_count,
+            &sales,
+            &r.void_count,
+            &voids,
+            &refunds,
+            &net,
+            &r.next_batch_no,
+        ],
+    )
 }

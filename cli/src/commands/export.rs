@@ -15,7 +15,7 @@ use super::Ctx;
 use crate::args::{ExportArgs, JournalFilter};
 use crate::error::CliError;
 use crate::format::{self, csv_field};
-use crate::messages::Lang;
+use crate::messages::key;
 use crate::session;
 
 /// Rows per page: the core's largest.
@@ -43,10 +43,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<(), CliError> {
     if let Some(path) = &args.out {
         eprintln!(
             "{}",
-            match ctx.lang {
-                Lang::En => format!("Exported {rows} row(s) to {}", path.display()),
-                Lang::Zh => format!("已导出 {rows} 条到 {}", path.display()),
-            }
+            ctx.lang.fill(key::CLI_EXPORTED, &[&rows, &path.display()])
         );
     }
     Ok(())

@@ -31,22 +31,10 @@ pub fn run(ctx: &mut Ctx, args: &InitArgs) -> Result<(), CliError> {
     let merchant = status.merchant_no.unwrap_or_default();
     let terminal = status.terminal_id.unwrap_or_default();
     let (db, key) = (paths.db.display(), paths.key.display());
-    outln(&match lang {
-        crate::messages::Lang::En => format!(
-            "Terminal activated: merchant {merchant}, terminal {terminal}, batch {}\n\
-             Database: {db}\n\
-             Key file: {key} (keep it private and with the database: without it the database cannot be opened)\n\
-             Next: apply for void permission with `voidguard request permission`.",
-            status.batch_no
-        ),
-        crate::messages::Lang::Zh => format!(
-            "终端已激活：商户号 {merchant}，终端号 {terminal}，批次号 {}\n\
-             数据库：{db}\n\
-             密钥文件：{key}（请妥善保管并与数据库放在一起：没有它数据库无法打开）\n\
-             下一步：用 voidguard request permission 申请撤销权限。",
-            status.batch_no
-        ),
-    })
+    outln(&lang.fill(
+        crate::messages::key::CLI_ACTIVATED,
+        &[&merchant, &terminal, &status.batch_no, &db, &key],
+    ))
 }
 
 fn activate(

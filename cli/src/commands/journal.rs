@@ -7,7 +7,7 @@ use super::{out, out_json, outln, Ctx};
 use crate::args::{JournalArgs, JournalFilter, Kind};
 use crate::error::CliError;
 use crate::format;
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::session;
 
 pub fn query(filter: &JournalFilter, cursor: Option<i64>, limit: u32) -> JournalQuery {
@@ -35,35 +35,28 @@ pub fn run(ctx: &Ctx, args: &JournalArgs) -> Result<(), CliError> {
     }
     let lang = ctx.lang;
     if page.items.is_empty() {
-        return outln(lang.pick("No transactions.", "没有交易。"));
+        return outln(lang.text(key::CLI_JOURNAL_EMPTY));
     }
     out(&table(lang, &page.items))?;
     if let Some(cursor) = page.next_cursor {
-        outln(&match lang {
-            Lang::En => format!("More: add --cursor {cursor} (with the same filters)"),
-            Lang::Zh => format!("更多：加上 --cursor {cursor}（筛选条件不变）"),
-        })?;
+        outln(&lang.fill(key::CLI_JOURNAL_MORE, &[&cursor]))?;
     }
     Ok(())
 }
 
 fn table(lang: Lang, items: &[Transaction]) -> String {
-    let header = match lang {
-        Lang::En => [
-            "VOUCHER", "BATCH", "KIND", "STATUS", "TIME", "AMOUNT", "CARD", "OP", "ORIGINAL",
-        ],
-        Lang::Zh => [
-            "凭证号",
-            "批次号",
-            "类型",
-            "状态",
-            "时间",
-            "金额",
-            "卡号",
-            "操作员",
-            "原凭证号",
-        ],
-    };
+    let header = [
+        key::CLI_COL_VOUCHER,
+        key::CLI_COL_BATCH,
+        key::CLI_COL_KIND,
+        key::CLI_COL_STATUS,
+        key::CLI_COL_TIME,
+        key::CLI_COL_AMOUNT,
+        key::CLI_COL_CARD,
+        key::CLI_COL_OP,
+        key::CLI_COL_ORIGINAL,
+    ]
+    .map(|t| lang.text(t));
     let rows: Vec<Vec<String>> = items
         .iter()
         .map(|t| {

@@ -16,7 +16,7 @@ use super::{out, out_json, outln, Ctx};
 use crate::args::{JsonFlag, ManageArgs, OperatorAction, OwnPasswordArgs, PasswordSource};
 use crate::error::{Answer, CliError, Usage};
 use crate::format;
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::secrets::{Secret, Secrets};
 use crate::session;
 
@@ -46,16 +46,14 @@ fn check_new(role: Role, password: &Secret) -> Result<(), CliError> {
 }
 
 fn new_password_of(lang: Lang, operator_no: &str, role: Role) -> String {
-    let digits = match (lang, role) {
-        (Lang::En, Role::Administrator) => "8 digits",
-        (Lang::En, _) => "4 to 8 digits",
-        (Lang::Zh, Role::Administrator) => "8 位数字",
-        (Lang::Zh, _) => "4 至 8 位数字",
-    };
-    match lang {
-        Lang::En => format!("New password of operator {operator_no} ({digits}): "),
-        Lang::Zh => format!("操作员 {operator_no} 的新密码（{digits}）："),
-    }
+    let digits = lang.text(match role {
+        Role::Administrator => key::CLI_HINT_8_DIGITS,
+        _ => key::CLI_HINT_4_TO_8_DIGITS,
+    });
+    lang.fill(
+        key::CLI_PROMPT_NEW_OPERATOR_PASSWORD,
+        &[&operator_no, &digits],
+    )
 }
 
 fn admin_password(ctx: &mut Ctx, source: &PasswordSource) -> Result<(), CliError> {
@@ -66,10 +64,7 @@ fn admin_password(ctx: &mut Ctx, source: &PasswordSource) -> Result<(), CliError
     let new = secrets.new_password_asking(&mut ctx.input, lang, &prompt)?;
     check_new(Role::Administrator, &new)?;
     terminal.set_admin_password(String::clone(&new))?;
-    outln(lang.pick(
-        "The administrator's (99) password is set. Keep it safe and never share it.",
-        "系统管理员（99）密码已设置。请妥善保管，切勿告知他人。",
-    ))
+    outln(lang.text(key::CLI_ADMIN_PASSWORD_SET))
 }
 
 /// `add`, `remove`, `reset`: `--by` (the administrator) signs in with the first
@@ -105,18 +100,12 @@ fn manage(ctx: &mut Ctx, args: &ManageArgs, act: Act) -> Result<(), CliError> {
             Act::Reset => t.reset_operator_password(no, new),
         }
     })?;
-    outln(&match (lang, act) {
-        (Lang::En, Act::Add) => format!("Operator {target} (cashier) added."),
-        (Lang::En, Act::Remove) => {
-            format!("Operator {target} removed; the journal keeps naming them.")
-        }
-        (Lang::En, Act::Reset) => {
-            format!("Operator {target}'s password is reset; a lock on it, if any, is open.")
-        }
-        (Lang::Zh, Act::Add) => format!("已添加操作员 {target}（收银员）。"),
-        (Lang::Zh, Act::Remove) => format!("已删除操作员 {target}；流水中仍保留其记录。"),
-        (Lang::Zh, Act::Reset) => format!("操作员 {target} 的密码已重置，如有锁定已解除。"),
-    })
+    let done = match act {
+        Act::Add => key::CLI_OPERATOR_ADDED,
+        Act::Remove => key::CLI_OPERATOR_REMOVED_DONE,
+        Act::Reset => key::CLI_OPERATOR_RESET,
+    };
+    outln(&lang.fill(done, &[&target]))
 }
 
 /// A cashier or the administrator changes their own password: current, then new.
@@ -131,10 +120,7 @@ fn own_password(ctx: &mut Ctx, args: &OwnPasswordArgs) -> Result<(), CliError> {
     let mut secrets = Secrets::new(&args.password, &ctx.input)?;
     let current = secrets.next(
         &mut ctx.input,
-        &match lang {
-            Lang::En => format!("Current password of operator {me}: "),
-            Lang::Zh => format!("操作员 {me} 的当前密码："),
-        },
+        &lang.fill(key::CLI_PROMPT_CURRENT_OPERATOR_PASSWORD, &[&me]),
         Answer::CurrentPassword,
     )?;
     let prompt = new_password_of(lang, &me, role);
@@ -147,12 +133,7 @@ fn own_password(ctx: &mut Ctx, args: &OwnPasswordArgs) -> Result<(), CliError> {
     signed_in(&terminal, &me, &current, |t| {
         t.change_operator_password(String::clone(&current), String::clone(&new))
     })?;
-    outln(&match lang {
-        Lang::En => {
-            format!("Operator {me}'s password is changed. Keep it safe and never share it.")
-        }
-        Lang::Zh => format!("操作员 {me} 的密码已修改。请妥善保管，切勿告知他人。"),
-    })
+    outln(&lang.fill(key::CLI_OWN_PASSWORD_CHANGED, &[&me]))
 }
 
 fn list(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
@@ -163,10 +144,14 @@ fn list(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
         let items: Vec<_> = all.iter().map(operator_json).collect();
         return out_json(&json!(items));
     }
-    let header = match lang {
-        Lang::En => ["NO", "ROLE", "STATE", "FAILURES", "LOCKED UNTIL"],
-        Lang::Zh => ["操作员号", "角色", "状态", "密码错误次数", "锁定至"],
-    };
+    let header = [
+        key::CLI_COL_NO,
+        key::CLI_COL_ROLE,
+        key::CLI_COL_STATE,
+        key::CLI_COL_FAILURES,
+        key::CLI_COL_LOCKED_UNTIL,
+    ]
+    .map(|t| lang.text(t));
     let rows: Vec<Vec<String>> = all
         .iter()
         .map(|o| {
@@ -194,9 +179,9 @@ fn role_name(role: Role) -> &'static str {
 /// only when removed.
 fn state(lang: Lang, o: &Operator) -> &'static str {
     match (o.active, o.role) {
-        (true, _) => lang.pick("active", "在用"),
-        (false, Role::Supervisor) => lang.pick("no password yet", "未设密码"),
-        (false, _) => lang.pick("removed", "已删除"),
+        (true, _) => lang.text(key::CLI_OPERATOR_IN_USE),
+        (false, Role::Supervisor) => lang.text(key::CLI_OPERATOR_NO_PASSWORD),
+        (false, _) => lang.text(key::CLI_OPERATOR_REMOVED),
     }
 }
 
@@ -204,12 +189,8 @@ fn state(lang: Lang, o: &Operator) -> &'static str {
 /// supervisor's and the administrator's for the back office's lift.
 fn locked(lang: Lang, o: &Operator) -> String {
     match (o.needs_reset, o.locked_until_ms, o.role) {
-        (true, _, Role::Cashier) => lang
-            .pick("until the administrator resets it", "须系统管理员重置")
-            .to_owned(),
-        (true, _, _) => lang
-            .pick("until the back office lifts it", "须后台审批解除")
-            .to_owned(),
+        (true, _, Role::Cashier) => lang.text(key::CLI_LOCKED_UNTIL_RESET).to_owned(),
+        (true, _, _) => lang.text(key::CLI_LOCKED_UNTIL_LIFTED).to_owned(),
         (false, Some(until), _) => format::local_time(until),
         (false, None, _) => "-".to_owned(),
     }

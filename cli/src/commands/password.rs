@@ -6,7 +6,7 @@ use super::{outln, Ctx};
 use crate::args::PasswordAction;
 use crate::error::{Answer, CliError};
 use crate::format;
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::secrets::Secrets;
 use crate::session;
 
@@ -23,7 +23,7 @@ pub fn run(ctx: &mut Ctx, action: &PasswordAction) -> Result<(), CliError> {
             let mut secrets = Secrets::new(source, &ctx.input)?;
             let old = secrets.next(
                 &mut ctx.input,
-                lang.pick("Current void password: ", "当前撤销密码："),
+                lang.text(key::CLI_PROMPT_CURRENT_VOID_PASSWORD),
                 Answer::CurrentPassword,
             )?;
             let new = secrets.new_password(&mut ctx.input, lang)?;
@@ -35,16 +35,8 @@ pub fn run(ctx: &mut Ctx, action: &PasswordAction) -> Result<(), CliError> {
 
 pub fn confirmation(lang: Lang, vault: &VaultStatus) -> String {
     let expires = vault.expires_at_ms.map(format::local_time);
-    match (lang, expires) {
-        (Lang::En, Some(at)) => {
-            format!(
-                "The void password is set; change it before {at}. Keep it safe and never share it."
-            )
-        }
-        (Lang::En, None) => "The void password is set. Keep it safe and never share it.".into(),
-        (Lang::Zh, Some(at)) => {
-            format!("撤销密码已设置，请在 {at} 前修改。请妥善保管，切勿告知他人。")
-        }
-        (Lang::Zh, None) => "撤销密码已设置。请妥善保管，切勿告知他人。".into(),
+    match expires {
+        Some(at) => lang.fill(key::CLI_PASSWORD_SET_UNTIL, &[&at]),
+        None => lang.text(key::CLI_PASSWORD_SET).to_owned(),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use crate::error::{Answer, CliError, Usage};
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 
 /// Whose reasons: each act has its own list (the core's defaults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,10 +22,10 @@ impl Of {
 
     /// "void reason" / "撤销原因".
     pub fn name(self, lang: Lang) -> &'static str {
-        match self {
-            Of::Void => lang.pick("void reason", "撤销原因"),
-            Of::Refund => lang.pick("refund reason", "退货原因"),
-        }
+        lang.text(match self {
+            Of::Void => key::CLI_INPUT_VOID_REASON,
+            Of::Refund => key::CLI_INPUT_REFUND_REASON,
+        })
     }
 }
 
@@ -63,9 +63,9 @@ fn choose(ctx: &mut Ctx, of: Of) -> Result<String, CliError> {
         Lang::Zh => format!("{name}：\n"),
     };
     for (i, r) in of.list().iter().enumerate() {
-        prompt.push_str(&format!("  {}) {r}\n", i + 1));
+        prompt.push_str(&format!("  {}) {} ({r})\n", i + 1, lang.reason(r)));
     }
-    prompt.push_str(lang.pick("Choose [1]: ", "请选择 [1]："));
+    prompt.push_str(lang.text(key::CLI_PROMPT_CHOOSE_FIRST));
     let answer = ctx.input.ask(&prompt, Answer::Reason)?;
     if answer.is_empty() {
         return Ok(first(of));

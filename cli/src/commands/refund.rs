@@ -12,7 +12,7 @@ use super::{outln, reasons, sign_in, Ctx};
 use crate::args::RefundArgs;
 use crate::error::{Answer, CliError};
 use crate::format::money;
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::secrets::{Secret, Secrets};
 
 pub fn run(ctx: &mut Ctx, args: &RefundArgs) -> Result<(), CliError> {
@@ -32,35 +32,21 @@ pub fn run(ctx: &mut Ctx, args: &RefundArgs) -> Result<(), CliError> {
             let original = r
                 .original_voucher_no
                 .clone()
-                .unwrap_or_else(|| lang.pick("not verified locally", "未在本机核实").into());
+                .unwrap_or_else(|| lang.text(key::CLI_REFUND_NOT_VERIFIED).into());
             let rrn = r.original_rrn.as_deref().unwrap_or("-");
-            outln(&match lang {
-                Lang::En => format!(
-                    "Refund successful (退货成功): refund voucher {} · {} · original RRN {rrn} \
-                     (voucher {original})\nKeyed by operator {}, authorised by operator {}\n\
-                     Print the slip with: voidguard receipt {}",
-                    r.voucher_no,
-                    money(r.amount),
-                    r.operator_no,
-                    r.authoriser_no.as_deref().unwrap_or("-"),
-                    r.voucher_no
-                ),
-                Lang::Zh => format!(
-                    "退货成功：退货凭证号 {}，{}，原参考号 {rrn}（原凭证号 {original}）\n\
-                     操作员 {} 录入，操作员 {} 授权\n打印签购单：voidguard receipt {}",
-                    r.voucher_no,
-                    money(r.amount),
-                    r.operator_no,
-                    r.authoriser_no.as_deref().unwrap_or("-"),
-                    r.voucher_no
-                ),
-            })
+            outln(&lang.fill(
+                key::CLI_REFUND_DONE,
+                &[
+                    &r.voucher_no,
+                    &money(r.amount),
+                    &rrn,
+                    &original,
+                    &r.operator_no,
+                    &r.authoriser_no.as_deref().unwrap_or("-"),
+                ],
+            ))
         }
-        None => outln(&format!(
-            "{}: {}",
-            lang.pick("Refund state", "退货状态"),
-            lang.leg_state(outcome.state)
-        )),
+        None => outln(&lang.fill(key::CLI_REFUND_STATE, &[&lang.leg_state(outcome.state)])),
     }
 }
 
@@ -81,10 +67,7 @@ fn lookup(ctx: &mut Ctx, args: &RefundArgs) -> Result<RefundLookup, CliError> {
     if l.voucher_no.is_none() && l.rrn.is_none() {
         let answer = ask(
             ctx,
-            lang.pick(
-                "Reference number (参考号, 12 characters) or voucher number (6 digits): ",
-                "原参考号（12 位）或原凭证号（6 位）：",
-            ),
+            lang.text(key::CLI_PROMPT_REFUND_ORIGINAL),
             Answer::Voucher,
         )?;
         if answer.chars().count() <= 6 {
@@ -96,10 +79,7 @@ fn lookup(ctx: &mut Ctx, args: &RefundArgs) -> Result<RefundLookup, CliError> {
     if l.rrn.is_some() && l.date.is_none() {
         l.date = Some(ask(
             ctx,
-            lang.pick(
-                "Date of the sale (MMDD or YYYYMMDD): ",
-                "原交易日期（MMDD 或 YYYYMMDD）：",
-            ),
+            lang.text(key::CLI_PROMPT_REFUND_DATE),
             Answer::Date,
         )?);
     }
@@ -121,10 +101,7 @@ fn keyed(
     let amount = match &args.amount {
         Some(a) => a.clone(),
         None => {
-            let prompt = match lang {
-                Lang::En => format!("Amount to refund [{}]: ", preview.balance),
-                Lang::Zh => format!("退货金额 [{}]：", preview.balance),
-            };
+            let prompt = lang.fill(key::CLI_PROMPT_REFUND_AMOUNT, &[&preview.balance]);
             let answer = ask(ctx, &prompt, Answer::Amount)?;
             if answer.is_empty() {
                 preview.balance.to_decimal_string()
@@ -136,7 +113,7 @@ fn keyed(
     let reason = reasons::reason(ctx, reasons::Of::Refund, args.reason.as_ref(), interactive)?;
     let password = sign_in::confirm_and_authorise(
         ctx,
-        lang.pick("Refund this amount? [y/N]: ", "确认退货？[y/N]："),
+        lang.text(key::CLI_PROMPT_CONFIRM_REFUND),
         interactive && !args.yes,
         secrets,
         void_password,
@@ -156,25 +133,22 @@ fn describe(lang: Lang, p: &RefundPreview) -> String {
         .original
         .as_ref()
         .map(|t| format!("{} / {}", t.voucher_no, t.batch_no));
-    match (lang, voucher) {
-        (Lang::En, Some(v)) => format!(
-            "Original sale: RRN {rrn} · {date} · {amount} · voucher/batch {v}\n\
-             Refundable: {balance} ({} refund(s) so far, {} today left)",
-            p.refunds.len(),
-            p.refund_count_left_today
+    match voucher {
+        Some(v) => lang.fill(
+            key::CLI_REFUND_PREVIEW,
+            &[
+                rrn,
+                date,
+                &amount,
+                &v,
+                &balance,
+                &p.refunds.len(),
+                &p.refund_count_left_today,
+            ],
         ),
-        (Lang::En, None) => format!(
-            "Original sale (NOT VERIFIED LOCALLY): RRN {rrn} · {date} · {amount}\n\
-             Refundable: {balance}"
+        None => lang.fill(
+            key::CLI_REFUND_PREVIEW_NOT_VERIFIED,
+            &[rrn, date, &amount, &balance],
         ),
-        (Lang::Zh, Some(v)) => format!(
-            "原交易：参考号 {rrn} · {date} · {amount} · 凭证号/批次号 {v}\n\
-             可退金额：{balance}（已退 {} 笔，今日还可退 {} 笔）",
-            p.refunds.len(),
-            p.refund_count_left_today
-        ),
-        (Lang::Zh, None) => {
-            format!("原交易（未在本机核实）：参考号 {rrn} · {date} · {amount}\n可退金额：{balance}")
-        }
     }
 }

@@ -9,7 +9,7 @@ use super::{out, out_json, outln, Ctx};
 use crate::args::{ApplicationArgs, JsonFlag, RedeemArgs, RequestAction};
 use crate::error::{Answer, CliError, Usage};
 use crate::format;
-use crate::messages::Lang;
+use crate::messages::key;
 use crate::secrets::Secrets;
 use crate::session;
 
@@ -29,22 +29,7 @@ pub fn apply(ctx: &Ctx, action: &RequestAction) -> Result<(), CliError> {
         &ticket.id_number_masked,
         format::local_time(ticket.expires_at_ms),
     );
-    outln(&match lang {
-        Lang::En => format!(
-            "Request opened: {what}\n\
-             Request code: {code} (quote it to the acquirer's back office)\n\
-             Identity kept as: {masked}\n\
-             Valid until: {until}\n\
-             When approved: voidguard redeem {code} (it asks for the approval code)"
-        ),
-        Lang::Zh => format!(
-            "申请已提交：{what}\n\
-             申请编号：{code}（请告知收单机构后台）\n\
-             证件号码保存为：{masked}\n\
-             有效期至：{until}\n\
-             审批通过后：voidguard redeem {code}（按提示输入审批码）"
-        ),
-    })
+    outln(&lang.fill(key::CLI_REQUEST_OPENED, &[&what, code, masked, &until]))
 }
 
 fn application(a: &ApplicationArgs) -> Application {
@@ -66,26 +51,17 @@ fn list(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
         return out_json(&json!(items));
     }
     if tickets.is_empty() {
-        return outln(lang.pick("No requests.", "没有申请。"));
+        return outln(lang.text(key::CLI_REQUESTS_EMPTY));
     }
-    let header = match lang {
-        Lang::En => [
-            "REQUEST CODE",
-            "KIND",
-            "STATUS",
-            "OPENED",
-            "VALID UNTIL",
-            "IDENTITY",
-        ],
-        Lang::Zh => [
-            "申请编号",
-            "类型",
-            "状态",
-            "提交时间",
-            "有效期至",
-            "证件号码",
-        ],
-    };
+    let header = [
+        key::CLI_COL_REQUEST_CODE,
+        key::CLI_COL_KIND,
+        key::CLI_COL_STATUS,
+        key::CLI_COL_OPENED,
+        key::CLI_COL_VALID_UNTIL,
+        key::CLI_COL_IDENTITY,
+    ]
+    .map(|t| lang.text(t));
     let rows: Vec<Vec<String>> = tickets
         .iter()
         .map(|t| {
@@ -137,7 +113,7 @@ pub fn redeem(ctx: &mut Ctx, args: &RedeemArgs) -> Result<(), CliError> {
     };
     let approval = approvals.next(
         &mut ctx.input,
-        lang.pick("Approval code: ", "审批码："),
+        lang.text(key::CLI_PROMPT_APPROVAL_CODE),
         Answer::ApprovalCode,
     )?;
     let new_password = match &mut passwords {
@@ -151,25 +127,13 @@ pub fn redeem(ctx: &mut Ctx, args: &RedeemArgs) -> Result<(), CliError> {
     )?;
     drop((approval, new_password));
     let text = match kind {
-        RequestKind::VoidPermission if !vault.password_set => lang.pick(
-            "Approved: void permission granted. Next: set the void password with `voidguard password set`.",
-            "审批通过：已开通撤销权限。下一步：用 voidguard password set 设置撤销密码。",
-        ),
-        RequestKind::VoidPermission => {
-            lang.pick("Approved: void permission granted.", "审批通过：已开通撤销权限。")
+        RequestKind::VoidPermission if !vault.password_set => {
+            key::CLI_REDEEMED_PERMISSION_SET_PASSWORD
         }
-        RequestKind::RefundPermission => lang.pick(
-            "Approved: refund permission granted; refunds are authorised with the void password.",
-            "审批通过：已开通退货权限；退货用撤销密码授权。",
-        ),
-        RequestKind::PasswordReset => lang.pick(
-            "Approved: the void password is reset to the new one and the lockout is cleared. Keep it safe.",
-            "审批通过：撤销密码已重置为新密码，锁定已清除。请妥善保管。",
-        ),
-        RequestKind::LiftRestriction => lang.pick(
-            "Approved: the restriction is lifted; voids and refunds may resume.",
-            "审批通过：限制已解除，可以继续撤销和退货。",
-        ),
+        RequestKind::VoidPermission => key::CLI_REDEEMED_PERMISSION,
+        RequestKind::RefundPermission => key::CLI_REDEEMED_REFUND_PERMISSION,
+        RequestKind::PasswordReset => key::CLI_REDEEMED_RESET,
+        RequestKind::LiftRestriction => key::CLI_REDEEMED_LIFT,
     };
-    outln(text)
+    outln(lang.text(text))
 }

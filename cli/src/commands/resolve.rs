@@ -13,7 +13,7 @@ use super::{out_json, outln, sign_in, Ctx};
 use crate::args::ResolveArgs;
 use crate::error::{CliError, Usage};
 use crate::format;
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::secrets::Secrets;
 use crate::session;
 
@@ -69,50 +69,15 @@ fn resolved_line(lang: Lang, leg: &HostLeg, next_batch: &str) -> String {
     let voucher = leg.voucher_no.as_deref().unwrap_or("-");
     let original = leg.original_voucher_no.as_deref().unwrap_or("-");
     let batch = &leg.request.batch_no;
-    match (leg.kind, approved, lang) {
-        (LegKind::Sale, true, Lang::En) => {
-            format!("Resolved: the sale went through and is journaled as voucher {voucher}")
-        }
-        (LegKind::Sale, true, Lang::Zh) => format!("已处理：该笔消费已成功，记为凭证号 {voucher}"),
-        (LegKind::Sale, false, Lang::En) => format!(
-            "Resolved: the sale (voucher {voucher}) never happened; nothing is journaled, \
-             the customer was not charged"
-        ),
-        (LegKind::Sale, false, Lang::Zh) => {
-            format!("已处理：该笔消费（凭证号 {voucher}）未发生，未记账，持卡人未被扣款")
-        }
-        (LegKind::Void, true, Lang::En) => format!(
-            "Resolved: void voucher {voucher} cancels voucher {original}; voids and settlement go on"
-        ),
-        (LegKind::Void, true, Lang::Zh) => format!(
-            "已处理：撤销凭证号 {voucher} 撤销了原凭证号 {original}；可继续撤销与结算"
-        ),
-        (LegKind::Void, false, Lang::En) => format!(
-            "Resolved: the void never happened; voucher {original} stands and can be voided again"
-        ),
-        (LegKind::Void, false, Lang::Zh) => {
-            format!("已处理：该撤销未发生，原凭证号 {original} 仍有效，可重新撤销")
-        }
-        (LegKind::Settlement, true, Lang::En) => {
-            format!("Resolved: batch {batch} is settled; the next batch is {next_batch}")
-        }
-        (LegKind::Settlement, true, Lang::Zh) => {
-            format!("已处理：批次 {batch} 已结算，下一批次 {next_batch}")
-        }
-        (LegKind::Settlement, false, Lang::En) => format!(
-            "Resolved: the settlement never happened; batch {batch} stays open, settle it again"
-        ),
-        (LegKind::Settlement, false, Lang::Zh) => {
-            format!("已处理：该次结算未发生，批次 {batch} 仍未结算，请重新结算")
-        }
-        (LegKind::Refund, true, Lang::En) => {
-            format!("Resolved: the refund went through and is journaled as voucher {voucher}")
-        }
-        (LegKind::Refund, true, Lang::Zh) => format!("已处理：该笔退货已成功，记为凭证号 {voucher}"),
-        (LegKind::Refund, false, Lang::En) => {
-            "Resolved: the refund never happened; its amount can be refunded again".to_owned()
-        }
-        (LegKind::Refund, false, Lang::Zh) => "已处理：该笔退货未发生，可重新退货".to_owned(),
+    match (leg.kind, approved) {
+        (LegKind::Sale, true) => lang.fill(key::CLI_RESOLVED_SALE_APPROVED, &[&voucher]),
+        (LegKind::Sale, false) => lang.fill(key::CLI_RESOLVED_SALE_NEVER, &[&voucher]),
+        (LegKind::Void, true) => lang.fill(key::CLI_RESOLVED_VOIDED, &[&voucher, &original]),
+        (LegKind::Void, false) => lang.fill(key::CLI_RESOLVED_STANDS, &[&original]),
+        (LegKind::Settlement, true) => lang.fill(key::CLI_RESOLVED_SETTLED, &[batch, &next_batch]),
+        (LegKind::Settlement, false) => lang.fill(key::CLI_RESOLVED_SETTLEMENT_NEVER, &[batch]),
+        (LegKind::Refund, true) => lang.fill(key::CLI_RESOLVED_REFUND_APPROVED, &[&voucher]),
+        (LegKind::Refund, false) => lang.text(key::CLI_RESOLVED_REFUND_NEVER).to_owned(),
     }
 }
 
@@ -133,19 +98,10 @@ fn list(ctx: &Ctx, args: &ResolveArgs) -> Result<(), CliError> {
             .collect::<Vec<_>>()));
     }
     if manual.is_empty() {
-        return outln(lang.pick(
-            "No online transaction needs manual handling.",
-            "没有需要人工处理的联机交易。",
-        ));
+        return outln(lang.text(key::CLI_ATTENTION_NONE));
     }
     for leg in &manual {
         outln(&format::leg_line(lang, leg))?;
     }
-    outln(lang.pick(
-        "Ask the acquirer what happened to each, then: voidguard resolve ID \
-         (--rrn R --auth-code A | --approved for a settlement | --never-happened) \
-         --note \"who said so\"",
-        "向收单机构核实每笔结果后运行：voidguard resolve 编号 \
-         （--rrn 参考号 --auth-code 授权码 | 结算用 --approved | --never-happened）--note \"答复人\"",
-    ))
+    outln(lang.text(key::CLI_ATTENTION_HELP))
 }

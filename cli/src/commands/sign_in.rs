@@ -11,7 +11,7 @@ use voidguard::{Field, Role, Terminal, VoidGuardError};
 use super::Ctx;
 use crate::error::{Answer, CliError, Usage};
 use crate::input::Input;
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::secrets::{Secret, Secrets};
 
 /// Two digits, as the core reads an operator number.
@@ -42,10 +42,7 @@ pub fn check_current(role: Role, password: &Secret) -> Result<(), CliError> {
 }
 
 pub fn password_of(lang: Lang, operator_no: &str) -> String {
-    match lang {
-        Lang::En => format!("Password of operator {operator_no}: "),
-        Lang::Zh => format!("操作员 {operator_no} 密码："),
-    }
+    lang.fill(key::CLI_PROMPT_OPERATOR_PASSWORD, &[&operator_no])
 }
 
 /// The next secret from `secrets` as `operator_no`'s password, its format checked.
@@ -110,7 +107,7 @@ pub fn read_void_password(
 ) -> Result<Secret, CliError> {
     let password = secrets.next(
         input,
-        lang.pick("Void password: ", "撤销密码："),
+        lang.text(key::CLI_PROMPT_VOID_PASSWORD),
         Answer::Password,
     )?;
     check_current(Role::Supervisor, &password)?;

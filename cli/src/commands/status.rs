@@ -8,7 +8,7 @@ use super::{out, out_json, outln, Ctx};
 use crate::args::JsonFlag;
 use crate::error::CliError;
 use crate::format;
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::session;
 
 pub fn show(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
@@ -52,102 +52,76 @@ pub fn show(ctx: &Ctx, args: &JsonFlag) -> Result<(), CliError> {
 fn lines(lang: Lang, s: &TerminalStatus, db: String) -> Vec<(&'static str, String)> {
     let v = &s.vault;
     let activated = match (&s.merchant_no, &s.terminal_id) {
-        (Some(m), Some(t)) => match lang {
-            Lang::En => format!("yes: merchant {m}, terminal {t}"),
-            Lang::Zh => format!("是：商户号 {m}，终端号 {t}"),
-        },
+        (Some(m), Some(t)) => lang.fill(key::CLI_STATUS_ACTIVATED_AS, &[m, t]),
         _ => lang.yes_no(false).to_owned(),
     };
     let password = match (v.password_set, v.expires_at_ms) {
-        (false, _) => lang.pick("not set", "未设置").to_owned(),
-        (true, None) => lang.pick("set", "已设置").to_owned(),
+        (false, _) => lang.text(key::CLI_PASSWORD_NOT_SET).to_owned(),
+        (true, None) => lang.text(key::CLI_PASSWORD_IS_SET).to_owned(),
         (true, Some(at)) => {
             let due = if v.change_due {
-                lang.pick(" (change due)", "（已到期，请修改）")
+                lang.text(key::CLI_PASSWORD_CHANGE_DUE)
             } else {
                 ""
             };
-            match lang {
-                Lang::En => format!("set, expires {}{due}", format::local_time(at)),
-                Lang::Zh => format!("已设置，{} 到期{due}", format::local_time(at)),
-            }
+            lang.fill(key::CLI_PASSWORD_EXPIRES, &[&format::local_time(at), &due])
         }
     };
     let locked = match (v.locked_until_lifted, v.locked_until_ms) {
-        (true, _) => lang
-            .pick("until the back office lifts it", "须后台审批解除")
-            .to_owned(),
-        (false, Some(until)) => match lang {
-            Lang::En => format!("until {}", format::local_time(until)),
-            Lang::Zh => format!("锁定至 {}", format::local_time(until)),
-        },
+        (true, _) => lang.text(key::CLI_LOCKED_UNTIL_LIFTED).to_owned(),
+        (false, Some(until)) => lang.fill(key::CLI_LOCKED_UNTIL, &[&format::local_time(until)]),
         (false, None) => lang.yes_no(false).to_owned(),
     };
-    let failures = match lang {
-        Lang::En => format!(
-            "{} ({} left before a lockout)",
-            v.consecutive_failures, v.attempts_left
-        ),
-        Lang::Zh => format!(
-            "{}（锁定前还可尝试 {} 次）",
-            v.consecutive_failures, v.attempts_left
-        ),
-    };
-    let batch = match lang {
-        Lang::En => format!("{} (next voucher {})", s.batch_no, s.next_voucher_no),
-        Lang::Zh => format!("{}（下一凭证号 {}）", s.batch_no, s.next_voucher_no),
-    };
+    let failures = lang.fill(
+        key::CLI_STATUS_FAILURES,
+        &[&v.consecutive_failures, &v.attempts_left],
+    );
+    let batch = lang.fill(key::CLI_STATUS_BATCH, &[&s.batch_no, &s.next_voucher_no]);
+    let l = |t| lang.text(t);
     vec![
-        (lang.pick("Database", "数据库"), db),
-        (lang.pick("Activated", "已激活"), activated),
+        (l(key::CLI_LABEL_DATABASE), db),
+        (l(key::CLI_LABEL_ACTIVATED), activated),
+        (l(key::CLI_LABEL_BUSINESS_DATE), s.business_date.clone()),
+        (l(key::CLI_LABEL_BATCH_NO), batch),
         (
-            lang.pick("Business date", "交易日期"),
-            s.business_date.clone(),
-        ),
-        (lang.pick("Batch", "批次号"), batch),
-        (
-            lang.pick("Void permission", "撤销权限"),
+            l(key::CLI_LABEL_VOID_PERMISSION),
             lang.yes_no(s.void_permitted).to_owned(),
         ),
         (
-            lang.pick("Refund permission", "退货权限"),
+            l(key::CLI_LABEL_REFUND_PERMISSION),
             lang.yes_no(s.refund_permitted).to_owned(),
         ),
-        (lang.pick("Void password", "撤销密码"), password),
-        (lang.pick("Wrong passwords", "密码错误次数"), failures),
-        (lang.pick("Voiding locked", "撤销锁定"), locked),
+        (l(key::CLI_LABEL_VOID_PASSWORD), password),
+        (l(key::CLI_LABEL_WRONG_PASSWORDS), failures),
+        (l(key::CLI_LABEL_VOIDING_LOCKED), locked),
         (
-            lang.pick("Online transactions open", "待主机处理的联机交易"),
+            l(key::CLI_LABEL_ONLINE_OPEN),
             s.pending_host_work.to_string(),
         ),
         (
-            lang.pick("Schema version", "数据库版本"),
+            l(key::CLI_LABEL_SCHEMA_VERSION),
             s.schema_version.to_string(),
         ),
     ]
 }
 
 fn report_line(lang: Lang, r: &ReconcileReport) -> String {
-    match lang {
-        Lang::En => format!(
-            "Reconciled: {} reversed, {} confirmed, {} still pending, {} need manual handling",
-            r.reversed, r.confirmed, r.still_pending, r.needs_manual_handling
-        ),
-        Lang::Zh => format!(
-            "冲正处理：已冲正 {} 笔，已确认 {} 笔，仍待处理 {} 笔，需人工处理 {} 笔",
-            r.reversed, r.confirmed, r.still_pending, r.needs_manual_handling
-        ),
-    }
+    lang.fill(
+        key::CLI_RECONCILED,
+        &[
+            &r.reversed,
+            &r.confirmed,
+            &r.still_pending,
+            &r.needs_manual_handling,
+        ],
+    )
 }
 
 pub fn reconcile(ctx: &Ctx) -> Result<(), CliError> {
     let terminal = session::open_existing(&ctx.global)?;
     let report = terminal.reconcile()?;
     if report == ReconcileReport::default() {
-        return outln(
-            ctx.lang
-                .pick("Nothing to reconcile.", "没有需要冲正的联机交易。"),
-        );
+        return outln(ctx.lang.text(key::CLI_NOTHING_TO_RECONCILE));
     }
     outln(&report_line(ctx.lang, &report))
 }

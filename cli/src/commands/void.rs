@@ -18,7 +18,7 @@ use super::{outln, reasons, sign_in, Ctx};
 use crate::args::VoidArgs;
 use crate::error::{Answer, CliError};
 use crate::format::{self, money};
-use crate::messages::Lang;
+use crate::messages::{key, Lang};
 use crate::secrets::{Secret, Secrets};
 
 pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
@@ -37,34 +37,17 @@ pub fn run(ctx: &mut Ctx, args: &VoidArgs) -> Result<(), CliError> {
     )?;
     let original = &outcome.original;
     match &outcome.void_transaction {
-        Some(v) => outln(&match lang {
-            Lang::En => format!(
-                "Void successful (撤销成功): void voucher {} cancels voucher {}, {}\n\
-                 Keyed by operator {}, authorised by operator {}\n\
-                 Print the slip with: voidguard receipt {}",
-                v.voucher_no,
-                original.voucher_no,
-                money(v.amount),
-                v.operator_no,
-                authoriser(v),
-                v.voucher_no
-            ),
-            Lang::Zh => format!(
-                "撤销成功：撤销凭证号 {}，原凭证号 {}，{}\n\
-                 操作员 {} 录入，操作员 {} 授权\n打印签购单：voidguard receipt {}",
-                v.voucher_no,
-                original.voucher_no,
-                money(v.amount),
-                v.operator_no,
-                authoriser(v),
-                v.voucher_no
-            ),
-        })?,
-        None => outln(&format!(
-            "{}: {}",
-            lang.pick("Void state", "撤销状态"),
-            lang.leg_state(outcome.state)
+        Some(v) => outln(&lang.fill(
+            key::CLI_VOID_DONE,
+            &[
+                &v.voucher_no,
+                &original.voucher_no,
+                &money(v.amount),
+                &v.operator_no,
+                &authoriser(v),
+            ],
         ))?,
+        None => outln(&lang.fill(key::CLI_VOID_STATE, &[&lang.leg_state(outcome.state)]))?,
     }
     remind_change_due(change_due, lang);
     Ok(())
@@ -89,19 +72,15 @@ fn keyed(
     let interactive = void_password.is_none();
     let voucher_no = match &args.voucher {
         Some(v) => v.clone(),
-        None => ctx.input.ask(
-            lang.pick("Voucher number (凭证号): ", "原凭证号："),
-            Answer::Voucher,
-        )?,
+        None => ctx
+            .input
+            .ask(lang.text(key::CLI_PROMPT_VOID_VOUCHER), Answer::Voucher)?,
     };
     let date = match &args.date {
         Some(d) => d.clone(),
         None => {
             let today = terminal.status()?.business_date;
-            let prompt = match lang {
-                Lang::En => format!("Date of the sale [{today}]: "),
-                Lang::Zh => format!("原交易日期 [{today}]："),
-            };
+            let prompt = lang.fill(key::CLI_PROMPT_SALE_DATE, &[&today]);
             let answer = ctx.input.ask(&prompt, Answer::Date)?;
             if answer.is_empty() {
                 today
@@ -112,10 +91,9 @@ fn keyed(
     };
     let amount = match &args.amount {
         Some(a) => a.clone(),
-        None => ctx.input.ask(
-            lang.pick("Amount of the sale: ", "原交易金额："),
-            Answer::Amount,
-        )?,
+        None => ctx
+            .input
+            .ask(lang.text(key::CLI_PROMPT_SALE_AMOUNT), Answer::Amount)?,
     };
     let lookup = VoidLookup {
         voucher_no,
@@ -128,7 +106,7 @@ fn keyed(
     let reason = reasons::reason(ctx, reasons::Of::Void, args.reason.as_ref(), interactive)?;
     let password = sign_in::confirm_and_authorise(
         ctx,
-        lang.pick("Void this sale? [y/N]: ", "确认撤销该笔消费？[y/N]："),
+        lang.text(key::CLI_PROMPT_CONFIRM_VOID),
         interactive && !args.yes,
         secrets,
         void_password,
@@ -146,29 +124,23 @@ fn describe(lang: Lang, p: &VoidPreview) -> String {
     let t = &p.original;
     let (when, amount) = (format::local_time(t.created_at_ms), money(t.amount));
     let left = money(p.void_amount_left_today);
-    match lang {
-        Lang::En => format!(
-            "Original sale: voucher {} · {when} · {amount} · card {} · operator {}\n\
-             Voids left today: {} ({left})",
-            t.voucher_no, t.masked_pan, t.operator_no, p.void_count_left_today
-        ),
-        Lang::Zh => format!(
-            "原交易：凭证号 {} · {when} · {amount} · 卡号 {} · 操作员 {}\n\
-             今日还可撤销：{} 笔（{left}）",
-            t.voucher_no, t.masked_pan, t.operator_no, p.void_count_left_today
-        ),
-    }
+    lang.fill(
+        key::CLI_VOID_PREVIEW,
+        &[
+            &t.voucher_no,
+            &when,
+            &amount,
+            &t.masked_pan,
+            &t.operator_no,
+            &p.void_count_left_today,
+            &left,
+        ],
+    )
 }
 
 /// Passwords past their age still work, but the merchant is told (DESIGN §2).
 fn remind_change_due(change_due: bool, lang: Lang) {
     if change_due {
-        eprintln!(
-            "{}",
-            lang.pick(
-                "Note: the void password is due for a change: `voidguard password change`",
-                "提示：撤销密码已到期，请用 voidguard password change 修改",
-            )
-        );
+        eprintln!("{}", lang.text(key::CLI_PASSWORD_CHANGE_DUE_NOTE));
     }
 }
