@@ -36,15 +36,15 @@ ensure_apk_tools() {
 }
 
 # The classpath of one profile of android/deps/pom.xml (kotlinc, r8, android-api,
-# android-api-min, app, androidtest, robolectric…). Maven resolves it once into ~/.m2; the list is kept
-# under build/android/deps until the pom changes.
+# android-api-min, app, androidtest, robolectric…). Maven resolves it once into ~/.m2 (see
+# `maven` in lib.sh); the list is kept under build/android/deps until the pom changes.
 android_classpath() {
     local profile=$1 pom="$ROOT/android/deps/pom.xml"
     local out="$ANDROID_OUT/deps/$profile.classpath" sum
     sum="$(sha256sum "$pom" | cut -d' ' -f1)"
     if [[ ! -s "$out" || "$(cat "$out.pom" 2>/dev/null)" != "$sum" ]]; then
         mkdir -p "$(dirname "$out")"
-        logged "maven-$profile" mvn -B -Dstyle.color=never -f "$pom" -P"$profile" dependency:build-classpath \
+        maven "deps-$profile" "$pom" -P"$profile" dependency:build-classpath \
             -Dmdep.outputFile="$out" -Dmdep.includeScope=runtime
         echo "$sum" >"$out.pom"
     fi

@@ -25,24 +25,87 @@ ensure_apt() {
         apt-get update -qq >/dev/null
         _apt_updated=true
     fi
-    local out
-    if ! out="$(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" 2>&1)"; then
-        printf '%s\n' "$out" >&2
-        die "could not install $package"
-    fi
+    logged "apt-$package" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package"
 }
 
-# Runs a tool with its output in $LOG_DIR/$1.log; shows the log's end if it fails.
+# The one way a script runs a tool quietly: its output goes to a log ($LOG_DIR/NAME.log,
+# or FILE with --log) and on failure the script shows the lines of the log matching
+# --show REGEX (its last 40 lines when none match, or without --show) and stops; with
+# --keep-going it returns 1 instead, for a script that has more to try first.
+# Usage: logged [--log FILE] [--show REGEX] [--keep-going] NAME COMMAND [ARGS...]
 LOG_DIR="${LOG_DIR:-$BUILD/logs}"
 logged() {
+    local log="" show="" keep_going=false
+    while [[ "${1:-}" == --* ]]; do
+        case "$1" in
+            --log) log=$2; shift 2 ;;
+            --show) show=$2; shift 2 ;;
+            --keep-going) keep_going=true; shift ;;
+            *) die "logged: unknown option $1" ;;
+        esac
+    done
     local name=$1
     shift
-    local log="$LOG_DIR/$name.log"
+    log="${log:-$LOG_DIR/$name.log}"
     mkdir -p "$(dirname "$log")"
-    if ! "$@" >"$log" 2>&1; then
+    "$@" >"$log" 2>&1 && return 0
+    if [[ -z "$show" ]] || ! grep -E -- "$show" "$log" | tail -n 30 >&2; then
         tail -n 40 "$log" >&2
-        die "$name failed (full log: ${log#"$ROOT"/})"
     fi
+    if $keep_going; then
+        printf '%s failed (full log: %s)\n' "$name" "${log#"$ROOT"/}" >&2
+        return 1
+    fi
+    die "$name failed (full log: ${log#"$ROOT"/})"
+}
+
+# Java and Maven, installed from Debian when missing (and run as root).
+ensure_maven() {
+    ensure_apt java default-jdk-headless
+    ensure_apt mvn maven
+}
+
+# Every Maven run of every script, with one policy: batch mode, no transfer progress, no
+# colour, the output in a log (`logged`); online until a run of this pom (and of the
+# parent poms above it) has succeeded, offline after, so nothing is looked up twice. A
+# changed pom, or a local repository that is gone, goes online again.
+# Usage: maven NAME POM [GOALS AND ARGS...]
+MAVEN_REPO="${VOIDGUARD_M2:-$HOME/.m2/repository}"
+MAVEN_FAILURES='Tests run:|FAIL|ERROR\]'
+maven() {
+    local name=$1 pom=$2
+    shift 2
+    local stamp="$BUILD/maven/$name.resolved" digest offline=()
+    digest="$(maven_poms "$pom" | xargs sha256sum | sha256sum | cut -d' ' -f1)"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$digest" && -d "$MAVEN_REPO" ]]; then
+        offline=(-o)
+    fi
+    logged --show "$MAVEN_FAILURES" "$name" mvn -B -ntp -Dstyle.color=never "${offline[@]}" -f "$pom" "$@"
+    mkdir -p "$(dirname "$stamp")"
+    echo "$digest" >"$stamp"
+}
+
+# The pom $1 and every pom.xml in the folders above it, up to the repository's root.
+maven_poms() {
+    local dir
+    dir="$(cd "$(dirname "$1")" && pwd)"
+    echo "$dir/$(basename "$1")"
+    while [[ "$dir" != "$ROOT" && "$dir" != / ]]; do
+        dir="$(dirname "$dir")"
+        [[ -f "$dir/pom.xml" ]] && echo "$dir/pom.xml"
+    done
+    return 0
+}
+
+# `clean test` of the Maven project in folder $2 through `maven`, then its Surefire
+# reports summed into one line. clean: a test class whose source was removed must not
+# run from an old build.
+# Usage: maven_test NAME PROJECT_DIR [ARGS...]
+maven_test() {
+    local name=$1 project=$2
+    shift 2
+    maven "$name" "$project/pom.xml" clean test "$@"
+    surefire_summary "$project/target/surefire-reports"
 }
 
 # Maven's Surefire reports under $1 summed into one "Tests run: …" line; no reports,

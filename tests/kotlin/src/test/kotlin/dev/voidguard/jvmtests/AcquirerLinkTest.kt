@@ -12,6 +12,7 @@ import dev.voidguard.core.checkAcquirerHost
 import dev.voidguard.core.defaultAcquirerHost
 import dev.voidguard.core.installMasterKey
 import dev.voidguard.core.masterKeyCheckValue
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue

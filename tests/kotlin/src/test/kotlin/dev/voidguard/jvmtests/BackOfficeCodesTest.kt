@@ -2,6 +2,7 @@ package dev.voidguard.jvmtests
 
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -31,8 +32,8 @@ class BackOfficeCodesTest {
             t.activate(MERCHANT_NO, TERMINAL_ID, SECRET_HEX)
             val ticket = t.applyFor(RequestKind.VOID_PERMISSION, application())
             val other = t.applyFor(RequestKind.PASSWORD_RESET, application())
-            val forOther = BackOffice.approve(SECRET_HEX, RequestKind.VOID_PERMISSION, other.requestCode)
-            val resetCode = BackOffice.approve(SECRET_HEX, RequestKind.PASSWORD_RESET, ticket.requestCode)
+            val forOther = BackOffice.approve(RequestKind.VOID_PERMISSION, other.requestCode)
+            val resetCode = BackOffice.approve(RequestKind.PASSWORD_RESET, ticket.requestCode)
             val left = listOf(forOther, resetCode, "00000000", "12345678", "87654321").map { wrong ->
                 assertThrows<VoidGuardException.ApprovalCodeInvalid> {
                     t.redeemApproval(ticket.requestCode, wrong, null)
@@ -40,7 +41,7 @@ class BackOfficeCodesTest {
             }
             assertEquals(listOf(4u, 3u, 2u, 1u, 0u), left)
             // Closed for good: not even the right code opens it now.
-            val right = BackOffice.approve(SECRET_HEX, RequestKind.VOID_PERMISSION, ticket.requestCode)
+            val right = BackOffice.approve(RequestKind.VOID_PERMISSION, ticket.requestCode)
             assertThrows<VoidGuardException.RequestClosed> { t.redeemApproval(ticket.requestCode, right, null) }
             assertFalse(t.status().voidPermitted)
             assertThrows<VoidGuardException.UnknownRequest> { t.redeemApproval("0000000000", right, null) }
@@ -58,7 +59,7 @@ class BackOfficeCodesTest {
             }
             assertEquals(ticket.requestCode, open.requestCode)
             f.clock.advance(72 * TestClock.HOUR_MS + 1)
-            val code = BackOffice.approve(SECRET_HEX, RequestKind.VOID_PERMISSION, ticket.requestCode)
+            val code = BackOffice.approve(RequestKind.VOID_PERMISSION, ticket.requestCode)
             assertThrows<VoidGuardException.ApprovalExpired> { t.redeemApproval(ticket.requestCode, code, null) }
             // A new application gets a new code, and that one works.
             f.redeem(RequestKind.VOID_PERMISSION)

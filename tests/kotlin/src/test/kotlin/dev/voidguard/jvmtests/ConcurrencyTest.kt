@@ -6,6 +6,7 @@ import dev.voidguard.core.Transaction
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test

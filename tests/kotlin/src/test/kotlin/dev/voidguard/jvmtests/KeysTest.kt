@@ -4,6 +4,7 @@ import dev.voidguard.core.Field
 import dev.voidguard.core.Problem
 import dev.voidguard.core.Terminal
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

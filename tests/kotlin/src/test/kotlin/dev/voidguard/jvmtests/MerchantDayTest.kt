@@ -15,6 +15,7 @@ import dev.voidguard.core.Transaction
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -96,14 +97,14 @@ class MerchantDayTest {
         assertEquals(72 * TestClock.HOUR_MS, ticket.expiresAtMs - ticket.createdAtMs)
 
         // A code for another action does not open this request.
-        val liftCode = BackOffice.approve(SECRET_HEX, RequestKind.LIFT_RESTRICTION, ticket.requestCode)
+        val liftCode = BackOffice.approve(RequestKind.LIFT_RESTRICTION, ticket.requestCode)
         val wrong = assertThrows<VoidGuardException.ApprovalCodeInvalid> {
             t.redeemApproval(ticket.requestCode, liftCode, null)
         }
         assertEquals(4u, wrong.attemptsLeft)
         assertFalse(t.status().voidPermitted)
 
-        val code = BackOffice.approve(SECRET_HEX, RequestKind.VOID_PERMISSION, ticket.requestCode)
+        val code = BackOffice.approve(RequestKind.VOID_PERMISSION, ticket.requestCode)
         t.redeemApproval(ticket.requestCode, code, null)
         assertTrue(t.status().voidPermitted)
         assertEquals(RequestStatus.REDEEMED, t.requests().first { it.requestCode == ticket.requestCode }.status)
@@ -302,7 +303,7 @@ class MerchantDayTest {
         val ticket = t.applyFor(RequestKind.LIFT_RESTRICTION, application("密码输错被锁定"))
         val vault = t.redeemApproval(
             ticket.requestCode,
-            BackOffice.approve(SECRET_HEX, RequestKind.LIFT_RESTRICTION, ticket.requestCode),
+            BackOffice.approve(RequestKind.LIFT_RESTRICTION, ticket.requestCode),
             null,
         )
         assertNull(vault.lockedUntilMs)
@@ -342,7 +343,7 @@ class MerchantDayTest {
     @Order(17)
     fun `a reset redeemed with a new password retires the old one`() {
         val ticket = t.applyFor(RequestKind.PASSWORD_RESET, application("忘记撤销密码"))
-        val code = BackOffice.approve(SECRET_HEX, RequestKind.PASSWORD_RESET, ticket.requestCode)
+        val code = BackOffice.approve(RequestKind.PASSWORD_RESET, ticket.requestCode)
         assertThrows<VoidGuardException.NewPasswordRequired> { t.redeemApproval(ticket.requestCode, code, null) }
         assertThrows<VoidGuardException.TrivialPassword> { t.redeemApproval(ticket.requestCode, code, "000000") }
         assertThrows<VoidGuardException.PasswordReused> { t.redeemApproval(ticket.requestCode, code, PASSWORD) }

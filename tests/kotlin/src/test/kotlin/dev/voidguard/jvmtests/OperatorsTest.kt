@@ -6,6 +6,7 @@ import dev.voidguard.core.Problem
 import dev.voidguard.core.Role
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull

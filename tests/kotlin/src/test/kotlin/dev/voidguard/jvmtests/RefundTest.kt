@@ -11,6 +11,7 @@ import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.VoidGuardException
 import dev.voidguard.core.intentProcessingCode
 import dev.voidguard.jvmtests.ScriptedHostLink.Answer
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue

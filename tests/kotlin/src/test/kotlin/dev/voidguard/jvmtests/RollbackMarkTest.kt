@@ -4,6 +4,7 @@ import dev.voidguard.core.KeyWrapperException
 import dev.voidguard.core.RollbackMark
 import dev.voidguard.core.Terminal
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -55,7 +56,7 @@ class RollbackMarkTest {
 
             openMarked(f, mark).use { t ->
                 val ticket = t.applyFor(dev.voidguard.core.RequestKind.VOID_PERMISSION, application())
-                t.redeemApproval(ticket.requestCode, BackOffice.approve(SECRET_HEX, ticket.kind, ticket.requestCode), null)
+                t.redeemApproval(ticket.requestCode, BackOffice.approve(ticket.kind, ticket.requestCode), null)
             }
             assertTrue(mark.writes >= 2, "the mark follows the commits: ${mark.writes}")
 

@@ -8,6 +8,7 @@ import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
 import dev.voidguard.jvmtests.ScriptedHostLink.Answer
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertTrue

@@ -1,6 +1,5 @@
 package dev.voidguard.jvmtests
 
-import dev.voidguard.core.Application
 import dev.voidguard.core.HostLink
 import dev.voidguard.core.JournalQuery
 import dev.voidguard.core.KeyWrapper
@@ -14,32 +13,9 @@ import dev.voidguard.core.VaultStatus
 import dev.voidguard.core.VoidLookup
 import dev.voidguard.core.VoidRequest
 import dev.voidguard.core.defaultConfig
+import dev.voidguard.testsupport.*
 import java.nio.file.Files
 import java.nio.file.Path
-
-const val MERCHANT_NO = "898340157220001"
-const val TERMINAL_ID = "LKL00042"
-const val SECRET_HEX = "7c1f9a2b5d3e4f60718293a4b5c6d7e8"
-const val PASSWORD = "274816"
-const val NEW_PASSWORD = "580394"
-const val WRONG_PASSWORD = "135792"
-const val FULL_PAN = "6222021234567890123"
-/** The administrator's (99) password, and the first password of every cashier the tests add. */
-const val ADMIN_PASSWORD = "58204719"
-const val CASHIER_PASSWORD = "3817"
-/** The cashier the ready fixture signs in. */
-const val CASHIER = "01"
-
-/** The PBKDF2 floor the core accepts; the shipped default takes ~200 ms per hash. */
-const val TEST_KDF_ITERATIONS = 1000u
-
-fun application(reason: String = "开通消费撤销权限") = Application(
-    reason = reason,
-    idType = "resident_id",
-    idNumber = "11010519491231002X",
-    licenceNo = "91110000802100433B",
-    contact = "138 0013 8000",
-)
 
 /** The configuration the tests use: the shipped defaults with a cheap KDF. */
 fun testConfig(db: Path): TerminalConfig =
@@ -128,7 +104,7 @@ class TerminalFixture(
     /** Applies for [kind] and redeems the back office's answer. */
     fun redeem(kind: RequestKind, newPassword: String? = null): VaultStatus {
         val ticket = terminal.applyFor(kind, application())
-        val code = BackOffice.approve(SECRET_HEX, kind, ticket.requestCode)
+        val code = BackOffice.approve(kind, ticket.requestCode)
         return terminal.redeemApproval(ticket.requestCode, code, newPassword)
     }
 
@@ -147,13 +123,6 @@ class TerminalFixture(
             adjust: (TerminalConfig) -> TerminalConfig = { it },
         ) = TerminalFixture(host = host, clock = clock, adjust = adjust).makeReady()
     }
-}
-
-/** The password an operator signs in with: the void password for 00, the tests' own for the rest. */
-fun passwordOf(operatorNo: String): String = when (operatorNo) {
-    "00" -> PASSWORD
-    "99" -> ADMIN_PASSWORD
-    else -> CASHIER_PASSWORD
 }
 
 fun saleRequest(amount: String) = SaleRequest(amount = amount, cardNumber = FULL_PAN, cardScheme = "UnionPay")

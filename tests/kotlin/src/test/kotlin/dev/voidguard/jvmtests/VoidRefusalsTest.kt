@@ -6,6 +6,7 @@ import dev.voidguard.core.Problem
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull

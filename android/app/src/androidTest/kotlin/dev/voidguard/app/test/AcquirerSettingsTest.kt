@@ -5,6 +5,7 @@ import dev.voidguard.app.R
 import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettingsActivity
 import dev.voidguard.app.VoidGuardApp
+import dev.voidguard.testsupport.*
 import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse

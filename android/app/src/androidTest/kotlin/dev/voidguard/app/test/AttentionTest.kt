@@ -12,6 +12,7 @@ import dev.voidguard.app.SettlementActivity
 import dev.voidguard.app.VoidActivity
 import dev.voidguard.core.LegState
 import dev.voidguard.core.SimulatorMode
+import dev.voidguard.testsupport.*
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue

@@ -11,6 +11,7 @@ import dev.voidguard.app.R
 import dev.voidguard.app.Screen
 import dev.voidguard.app.SlipActivity
 import dev.voidguard.app.VoidActivity
+import dev.voidguard.testsupport.*
 import java.util.TimeZone
 import org.junit.After
 import org.junit.Assert.assertEquals

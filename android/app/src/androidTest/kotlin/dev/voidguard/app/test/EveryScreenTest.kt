@@ -22,6 +22,7 @@ import dev.voidguard.app.SettlementActivity
 import dev.voidguard.app.SignInActivity
 import dev.voidguard.app.SlipActivity
 import dev.voidguard.app.VoidActivity
+import dev.voidguard.testsupport.*
 import java.io.File
 import org.junit.After
 import org.junit.Assert.assertEquals

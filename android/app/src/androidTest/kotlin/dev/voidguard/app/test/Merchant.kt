@@ -11,25 +11,8 @@ import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SignInActivity
 import dev.voidguard.app.VoidActivity
 import dev.voidguard.core.RequestKind
-import java.nio.ByteBuffer
-import javax.crypto.Mac
-import javax.crypto.spec.SecretKeySpec
+import dev.voidguard.testsupport.*
 import org.junit.Assert.assertTrue
-
-const val MERCHANT_NO = "898340157220001"
-const val TERMINAL_ID = "LKL00042"
-const val SECRET_HEX = "7c1f9a2b5d3e4f60718293a4b5c6d7e8"
-const val PASSWORD = "274816"
-const val NEW_PASSWORD = "580394"
-const val WRONG_PASSWORD = "135792"
-const val FULL_PAN = "6222021234567890123"
-/** The administrator's (99) password, the cashier the merchant day signs in, and theirs. */
-const val ADMINISTRATOR = "99"
-const val ADMIN_PASSWORD = "58204719"
-const val CASHIER = "01"
-const val CASHIER_PASSWORD = "3817"
-/** The supervisor, who signs in with the void password [PASSWORD]. */
-const val SUPERVISOR = "00"
 
 /** A sale as the sale screen reported it. */
 data class Sale(val voucherNo: String, val businessDate: String, val amount: String)
@@ -168,23 +151,5 @@ class Merchant(val d: Driver) {
         d.tap(a, R.id.reason_0)
         d.find(a, R.id.pin_dots)
         return a
-    }
-}
-
-/** The acquirer's back office (DESIGN §2), computed independently of the core. */
-object BackOffice {
-    fun approve(kind: RequestKind, requestCode: String): String {
-        val action = when (kind) {
-            RequestKind.VOID_PERMISSION -> "PERMIT"
-            RequestKind.REFUND_PERMISSION -> "PERMIT_REFUND"
-            RequestKind.PASSWORD_RESET -> "RESET"
-            RequestKind.LIFT_RESTRICTION -> "LIFT"
-        }
-        val secret = ByteArray(SECRET_HEX.length / 2) { SECRET_HEX.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
-        val mac = Mac.getInstance("HmacSHA256")
-        mac.init(SecretKeySpec(secret, "HmacSHA256"))
-        val digest = mac.doFinal("$action|$requestCode".toByteArray(Charsets.UTF_8))
-        val n = ByteBuffer.wrap(digest, 0, 4).int.toLong() and 0x7fff_ffffL
-        return (n % 100_000_000L).toString().padStart(8, '0')
     }
 }

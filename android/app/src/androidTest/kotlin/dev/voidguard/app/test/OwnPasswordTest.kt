@@ -5,6 +5,7 @@ import dev.voidguard.app.HomeActivity
 import dev.voidguard.app.OwnPasswordActivity
 import dev.voidguard.app.R
 import dev.voidguard.app.SignInActivity
+import dev.voidguard.testsupport.*
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue

@@ -3,6 +3,7 @@ package dev.voidguard.app.test
 import dev.voidguard.app.R
 import dev.voidguard.app.RefundActivity
 import dev.voidguard.app.SettlementActivity
+import dev.voidguard.testsupport.*
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue

@@ -6,6 +6,7 @@ import dev.voidguard.app.R
 import dev.voidguard.app.SaleActivity
 import dev.voidguard.app.SettingsActivity
 import dev.voidguard.app.flow.SunmiL3Protocol
+import dev.voidguard.testsupport.*
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull

@@ -20,6 +20,7 @@ import dev.voidguard.app.SignInActivity
 import dev.voidguard.app.SlipActivity
 import dev.voidguard.app.VoidActivity
 import dev.voidguard.core.RequestKind
+import dev.voidguard.testsupport.*
 import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse

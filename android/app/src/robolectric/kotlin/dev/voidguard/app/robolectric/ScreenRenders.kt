@@ -30,15 +30,15 @@ import dev.voidguard.app.SettingsActivity
 import dev.voidguard.app.SettlementActivity
 import dev.voidguard.app.SignInActivity
 import dev.voidguard.app.VoidActivity
-import dev.voidguard.app.test.ADMINISTRATOR
-import dev.voidguard.app.test.ADMIN_PASSWORD
-import dev.voidguard.app.test.CASHIER
-import dev.voidguard.app.test.CASHIER_PASSWORD
 import dev.voidguard.app.test.Driver
 import dev.voidguard.app.test.Merchant
-import dev.voidguard.app.test.PASSWORD
 import dev.voidguard.app.test.Sale
-import dev.voidguard.core.Clock
+import dev.voidguard.testsupport.ADMINISTRATOR
+import dev.voidguard.testsupport.ADMIN_PASSWORD
+import dev.voidguard.testsupport.CASHIER
+import dev.voidguard.testsupport.CASHIER_PASSWORD
+import dev.voidguard.testsupport.PASSWORD
+import dev.voidguard.testsupport.TestClock
 import java.io.File
 import java.io.FileOutputStream
 import java.util.concurrent.CountDownLatch
@@ -71,7 +71,8 @@ class ScreenRenders {
 
     @Test
     fun everyScreenInBothLanguages() {
-        d.onCoreThread { d.app.clock = FixedClock }
+        // The tests' one start date, not moved: every run renders the same times.
+        d.onCoreThread { d.app.clock = TestClock() }
         // A counter terminal's portrait screen, tall enough that most screens fit whole.
         d.instrumentation.runOnMainSync { RuntimeEnvironment.setQualifiers("+w360dp-h900dp") }
         try {
@@ -284,11 +285,6 @@ class ScreenRenders {
             canvas.drawText(label, 0, fits, x.toFloat(), (y + cellH + LABEL * 0.7f), paint)
         }
         FileOutputStream(File(out, "contact-sheet-$language.png")).use { sheet.compress(Bitmap.CompressFormat.PNG, 100, it) }
-    }
-
-    /** 2026-03-02 10:30 in China: every run renders the same times. */
-    private object FixedClock : Clock {
-        override fun nowMs(): Long = 1_772_418_600_000L
     }
 
     private companion object {

@@ -4,6 +4,7 @@ import dev.voidguard.core.Field
 import dev.voidguard.core.KeyAlgorithm
 import dev.voidguard.core.Problem
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -16,7 +17,7 @@ import java.nio.file.Files
 /** A settings flow whose master key lives in a fresh file, wrapped by an in-memory key store. */
 fun settingsFlow(initial: Settings = Settings(), keys: MasterKeyFile = masterKeyFile()): SettingsFlow = SettingsFlow(initial, keys)
 
-fun masterKeyFile(wrapper: MemoryKeyWrapper = MemoryKeyWrapper()): MasterKeyFile =
+fun masterKeyFile(wrapper: AesGcmKeyWrapper = AesGcmKeyWrapper.random()): MasterKeyFile =
     MasterKeyFile(File(Files.createTempDirectory("voidguard-master").toFile(), "master-key.wrapped"), wrapper)
 
 /**
@@ -75,7 +76,7 @@ class AcquirerSettingsTest {
     @Test
     fun `an SM4 key is kept with its algorithm, and a key that no longer opens reads as none`() {
         val file = File(Files.createTempDirectory("voidguard-master").toFile(), "master-key.wrapped")
-        val keys = MasterKeyFile(file, MemoryKeyWrapper())
+        val keys = MasterKeyFile(file, AesGcmKeyWrapper.random())
         val saved = settingsFlow(keys = keys)
             .on(SettingsFlow.Event.Save(acquirer, MASTER_HEX.toCharArray(), KeyAlgorithm.SM4))
             .must<SettingsFlow.State.Saved>()
@@ -83,7 +84,7 @@ class AcquirerSettingsTest {
         assertEquals(KeyAlgorithm.SM4, keys.installed()?.algorithm)
 
         // The key store was reset: the same file under another key store's key.
-        val reset = MasterKeyFile(file, MemoryKeyWrapper())
+        val reset = MasterKeyFile(file, AesGcmKeyWrapper.random())
         assertNull(reset.installed())
         val again = settingsFlow(saved.settings, reset).on(SettingsFlow.Event.Save(saved.settings)).must<SettingsFlow.State.Editing>()
         assertEquals(setOf(SettingsFlow.Problem.MASTER_KEY_MISSING), again.problems)

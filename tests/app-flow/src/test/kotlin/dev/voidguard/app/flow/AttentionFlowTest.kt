@@ -13,6 +13,7 @@ import dev.voidguard.core.Transaction
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
 import dev.voidguard.core.VoidRequest
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

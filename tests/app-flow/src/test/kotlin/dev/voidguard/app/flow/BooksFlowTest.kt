@@ -4,6 +4,7 @@ import dev.voidguard.core.Locale
 import dev.voidguard.core.SimulatorMode
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

@@ -4,6 +4,7 @@ import dev.voidguard.app.flow.HomeFlow.AdminEntry
 import dev.voidguard.app.flow.HomeFlow.Tile
 import dev.voidguard.core.Locale
 import dev.voidguard.core.Role
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

@@ -2,6 +2,7 @@ package dev.voidguard.app.flow
 
 import dev.voidguard.core.LegKind
 import dev.voidguard.core.LegState
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue

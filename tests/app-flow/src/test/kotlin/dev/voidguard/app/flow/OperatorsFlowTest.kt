@@ -6,6 +6,8 @@ import dev.voidguard.app.flow.OperatorsFlow.State
 import dev.voidguard.app.flow.OperatorsFlow.Step
 import dev.voidguard.core.Role
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
+import dev.voidguard.testsupport.TestClock.Companion.START_MS
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

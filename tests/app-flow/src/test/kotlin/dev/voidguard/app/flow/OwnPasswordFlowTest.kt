@@ -5,6 +5,7 @@ import dev.voidguard.app.flow.OwnPasswordFlow.State
 import dev.voidguard.app.flow.OwnPasswordFlow.Step
 import dev.voidguard.core.Role
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull

@@ -5,6 +5,7 @@ import dev.voidguard.app.flow.PasswordFlow.Mode
 import dev.voidguard.app.flow.PasswordFlow.State
 import dev.voidguard.app.flow.PasswordFlow.Step
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue

@@ -5,6 +5,7 @@ import dev.voidguard.core.LegState
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
 import dev.voidguard.core.VoidRequest
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test

@@ -9,6 +9,7 @@ import dev.voidguard.core.LegDetail
 import dev.voidguard.core.OriginalSale
 import dev.voidguard.core.ReversalReason
 import dev.voidguard.core.ReversalReply
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull

@@ -11,6 +11,7 @@ import dev.voidguard.core.Transaction
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.VoidGuardException
 import dev.voidguard.core.VoidRequest
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -28,7 +29,7 @@ class RefundFlowTest {
     private fun settledSale(amount: String = "100.00"): Transaction {
         val sale = fx.sale(amount)
         fx.terminal.settle()
-        fx.clock.now += dayMs
+        fx.clock.advance(dayMs)
         return sale
     }
 
@@ -119,7 +120,7 @@ class RefundFlowTest {
         Fixture().ready(listOf(RequestKind.VOID_PERMISSION)).use { voidsOnly ->
             val sale = voidsOnly.sale("100.00")
             voidsOnly.terminal.settle()
-            voidsOnly.clock.now += dayMs
+            voidsOnly.clock.advance(dayMs)
             val flow = voidsOnly.refundFlow(Locale.EN)
             flow.on(Event.ChooseLookup(By.RRN)).must<State.LookupEntry>()
             val refused = flow.on(Event.SubmitLookup(sale.rrn, mmdd(sale))).must<State.Refused>()
@@ -155,7 +156,7 @@ class RefundFlowTest {
         val void = fx.terminal.voidTransaction(VoidRequest(sale.voucherNo, fx.today, "20.00", PASSWORD, "customer_request"))
         val voidNo = checkNotNull(void.voidTransaction).voucherNo
         fx.terminal.settle()
-        fx.clock.now += dayMs
+        fx.clock.advance(dayMs)
 
         val flow = fx.refundFlow()
         flow.on(Event.ChooseLookup(By.RRN))

@@ -6,6 +6,7 @@ import dev.voidguard.app.flow.RequestsFlow.Step
 import dev.voidguard.core.RequestKind
 import dev.voidguard.core.RequestStatus
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

@@ -2,6 +2,8 @@ package dev.voidguard.app.flow
 
 import dev.voidguard.core.Role
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
+import dev.voidguard.testsupport.TestClock.Companion.START_MS
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -80,7 +82,7 @@ class SessionFlowTest {
         val again = flow.key(CASHIER).must<SignInFlow.State.OperatorEntry>()
         assertEquals(refusal.untilMs, again.notice?.refusal.must<VoidGuardException.OperatorLocked>().untilMs)
 
-        fx.clock.advanceMinutes(6)
+        fx.clock.advance(6 * TestClock.MINUTE_MS)
         flow.key(CASHIER).must<SignInFlow.State.PasswordEntry>()
         flow.key(CASHIER_PASSWORD)
         flow.on(SignInFlow.Event.Submit).must<SignInFlow.State.SignedIn>()

@@ -3,6 +3,7 @@ package dev.voidguard.app.flow
 import dev.voidguard.core.Locale
 import dev.voidguard.core.SimulatorMode
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -50,7 +51,7 @@ class SetupFlowTest {
         fx.ready()
         val home = HomeFlow(fx.terminal)
         assertTrue(home.refresh().must<HomeFlow.State.Ready>().canVoid)
-        fx.clock.now += 91L * 24 * 3_600_000
+        fx.clock.advance(91L * 24 * 3_600_000)
         val due = home.refresh().must<HomeFlow.State.Ready>()
         due.alerts.single().must<HomeFlow.Alert.PasswordChangeDue>()
         assertTrue(due.canVoid, "an expired password still voids; the merchant is told to change it")

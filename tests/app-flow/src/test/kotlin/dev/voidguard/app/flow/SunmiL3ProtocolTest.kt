@@ -11,6 +11,7 @@ import dev.voidguard.core.RefundRequest
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidRequest
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -65,7 +66,7 @@ class SunmiL3ProtocolTest {
             val sale = fx.sale("20.00")
             fx.terminal.settle()
             assertEquals(7, l3.seen.last().extras["transType"])
-            fx.clock.now += 24L * 60 * 60 * 1000
+            fx.clock.advance(24L * 60 * 60 * 1000)
             fx.terminal.refund(
                 RefundRequest(RefundLookup(null, null, sale.rrn, sale.businessDate, null), "5.00", PASSWORD, "goods_returned"),
             )

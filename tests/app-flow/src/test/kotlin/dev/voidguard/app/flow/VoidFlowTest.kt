@@ -6,6 +6,8 @@ import dev.voidguard.core.SimulatorMode
 import dev.voidguard.core.TransactionKind
 import dev.voidguard.core.TransactionStatus
 import dev.voidguard.core.VoidGuardException
+import dev.voidguard.testsupport.*
+import dev.voidguard.testsupport.TestClock.Companion.START_MS
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -106,10 +108,10 @@ class VoidFlowTest {
         amount.notice.must<Notice.Refused>().error.must<VoidGuardException.AmountMismatch>()
         assertEquals("12.35", amount.amount, "what was keyed is kept for correction")
 
-        val date = flow.on(Event.SubmitDateAmount("2025-03-13", "12.34")).must<State.DateAmountEntry>()
+        val date = flow.on(Event.SubmitDateAmount("2026-11-28", "12.34")).must<State.DateAmountEntry>()
         date.notice.must<Notice.Refused>().error.must<VoidGuardException.DateMismatch>()
 
-        flow.on(Event.SubmitDateAmount("0314", "12.34")).must<State.ReasonChoice>()
+        flow.on(Event.SubmitDateAmount("1129", "12.34")).must<State.ReasonChoice>()
     }
 
     @Test
@@ -148,7 +150,7 @@ class VoidFlowTest {
         again.on(Event.SubmitDateAmount(fx.today, "12.34")).must<State.Refused>()
             .notice.refusal.must<VoidGuardException.LockedUntil>()
 
-        fx.clock.advanceMinutes(6)
+        fx.clock.advance(6 * TestClock.MINUTE_MS)
         upToPassword(fx.voidFlow(), sale.voucherNo)
     }
 

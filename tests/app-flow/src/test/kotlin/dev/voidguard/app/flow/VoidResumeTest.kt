@@ -2,6 +2,7 @@ package dev.voidguard.app.flow
 
 import dev.voidguard.app.flow.VoidFlow.Event
 import dev.voidguard.app.flow.VoidFlow.State
+import dev.voidguard.testsupport.*
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

@@ -1,4 +1,4 @@
-package dev.voidguard.jvmtests
+package dev.voidguard.testsupport
 
 import dev.voidguard.core.KeyWrapper
 import dev.voidguard.core.KeyWrapperException

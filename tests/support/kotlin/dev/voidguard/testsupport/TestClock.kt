@@ -1,4 +1,4 @@
-package dev.voidguard.jvmtests
+package dev.voidguard.testsupport
 
 import dev.voidguard.core.Clock
 import java.util.concurrent.atomic.AtomicLong
@@ -18,7 +18,7 @@ class TestClock(startMs: Long = START_MS) : Clock {
     }
 
     companion object {
-        /** 2026-11-29 10:00 in Beijing (+08:00). */
+        /** 2026-11-29 10:00 in Beijing (+08:00): the day every test's terminal starts on. */
         const val START_MS = 1_795_917_600_000L
         const val MINUTE_MS = 60_000L
         const val HOUR_MS = 60 * MINUTE_MS

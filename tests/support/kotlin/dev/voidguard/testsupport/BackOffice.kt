@@ -1,4 +1,4 @@
-package dev.voidguard.jvmtests
+package dev.voidguard.testsupport
 
 import dev.voidguard.core.RequestKind
 import java.nio.ByteBuffer
@@ -12,6 +12,14 @@ import javax.crypto.spec.SecretKeySpec
  */
 object BackOffice {
     enum class Action { PERMIT, PERMIT_REFUND, RESET, LIFT }
+
+    /** The code the back office sends for a request of [kind] from a terminal with [secretHex]. */
+    fun approve(kind: RequestKind, requestCode: String, secretHex: String = SECRET_HEX): String =
+        approvalCode(hexToBytes(secretHex), actionFor(kind), requestCode)
+
+    /** A code that is certainly not the right one. */
+    fun wrong(kind: RequestKind, requestCode: String): String =
+        approve(kind, requestCode).let { if (it == "00000000") "00000001" else "00000000" }
 
     fun approvalCode(secret: ByteArray, action: Action, requestCode: String): String {
         val mac = Mac.getInstance("HmacSHA256")
@@ -27,10 +35,6 @@ object BackOffice {
         RequestKind.PASSWORD_RESET -> Action.RESET
         RequestKind.LIFT_RESTRICTION -> Action.LIFT
     }
-
-    /** The code the back office sends for a request of [kind] from a terminal with [secretHex]. */
-    fun approve(secretHex: String, kind: RequestKind, requestCode: String): String =
-        approvalCode(hexToBytes(secretHex), actionFor(kind), requestCode)
 
     fun hexToBytes(hex: String): ByteArray {
         require(hex.length % 2 == 0) { "hex has an even length" }
