@@ -43,3 +43,12 @@ fun application(reason: String = "开通消费撤销权限") = Application(
     licenceNo = "91110000802100433B",
     contact = "138 0013 8000",
 )
+
+/**
+ * Whether [text] (a screen state as its `toString` shows it) holds three or more of the
+ * typed [secret]'s first digits as a number of its own: what a state keeping the
+ * entry would show. A longer number that merely contains them (a random RRN, an
+ * instant in milliseconds) is not the entry, and would make the check fail by chance.
+ */
+fun holdsTypedDigits(text: String, secret: String): Boolean =
+    Regex("\\d+").findAll(text).any { it.value.length >= 3 && secret.startsWith(it.value) }
