@@ -65,6 +65,12 @@ fn run_day(ops: &[Op]) {
                     Err(VoidGuardError::AlreadyVoided { .. })
                     | Err(VoidGuardError::SettledUseRefund { .. })
                     | Err(VoidGuardError::NotSameBusinessDate { .. }) => {}
+                    // A refund left unanswered on an earlier day waits for manual
+                    // handling, and voids wait for it.
+                    Err(VoidGuardError::PendingHostWork { count }) => assert_eq!(
+                        f.terminal.pending_host_work().unwrap().len(),
+                        count as usize
+                    ),
                     Err(e) => panic!("void refused with {e:?}"),
                 }
             }
